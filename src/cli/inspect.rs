@@ -1,0 +1,81 @@
+//! `wasmcade inspect FILE.wasm [--disasm NAME]`: what a module imports, exports and
+//! contains; optionally one function's translated code.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use clap::Args;
+
+use crate::interp::Module;
+
+#[derive(Args)]
+pub struct InspectArgs {
+    /// The module to inspect.
+    file: PathBuf,
+    /// Print this function's instructions (name from the name section or exports, or index).
+    #[arg(long, value_name = "NAME")]
+    disasm: Option<String>,
+}
+
+pub fn run(args: InspectArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let module = Module::new(&bytes)
+        .with_context(|| format!("{} is not a valid module", args.file.display()))?;
+    if let Some(name) = args.disasm {
+        let index = module
+            .find_func(&name)
+            .with_context(|| format!("no function named `{name}` in {}", args.file.display()))?;
+        let code = module
+            .disassemble(index)
+            .with_context(|| format!("function `{name}` is imported: it has no code"))?;
+        let ty = module.func_type(index).expect("function exists");
+        println!(
+            "func {index} {} {ty}",
+            module.func_name(index).unwrap_or("-")
+        );
+        print!("{code}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    print!("{}", summary(&module, bytes.len()));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The text `inspect` prints (also shown in the game window's module panel).
+pub fn summary(module: &Module, file_size: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "size: {file_size} bytes");
+    let _ = writeln!(out, "imports ({}):", module.imports().len());
+    for import in module.imports() {
+        let _ = writeln!(out, "  {}.{}: {}", import.module, import.name, import.ty);
+    }
+    let _ = writeln!(out, "exports ({}):", module.exports().len());
+    for export in module.exports() {
+        let _ = writeln!(out, "  {}: {}", export.name, export.ty);
+    }
+    for (i, memory) in module.memories().iter().enumerate() {
+        let _ = writeln!(out, "memory {i}: {} pages (min max)", memory.limits);
+    }
+    for (i, table) in module.tables().iter().enumerate() {
+        let _ = writeln!(out, "table {i}: {} {}", table.limits, table.element);
+    }
+    let _ = writeln!(out, "types ({}):", module.types().len());
+    for (i, ty) in module.types().iter().enumerate() {
+        let _ = writeln!(out, "  {i}: {ty}");
+    }
+    let _ = writeln!(
+        out,
+        "functions: {} ({} imported, {} defined, {} bytes of code)",
+        module.func_count(),
+        module.imported_func_count(),
+        module.func_count() - module.imported_func_count(),
+        module.code_size()
+    );
+    let _ = writeln!(out, "sections:");
+    for section in module.sections() {
+        let _ = writeln!(out, "  {:<24} {:>8} bytes", section.name, section.size);
+    }
+    out
+}

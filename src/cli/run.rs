@@ -1,0 +1,91 @@
+//! `wasmcade run FILE.wasm --invoke NAME [ARGS...]`: call one export, print its results.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The module to load.
+    file: PathBuf,
+    /// The exported function to call.
+    #[arg(long)]
+    invoke: String,
+    /// Arguments, parsed by the export's parameter types (i32, i64, f32, f64).
+    #[arg(allow_hyphen_values = true)]
+    args: Vec<String>,
+    /// Instruction budget for the call (default: unlimited).
+    #[arg(long)]
+    fuel: Option<u64>,
+    /// Maximum linear memory in 64 KiB pages.
+    #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
+    max_memory_pages: u32,
+}
+
+pub fn run(args: RunArgs) -> Result<ExitCode> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let module = Module::new(&bytes)
+        .with_context(|| format!("{} is not a valid module", args.file.display()))?;
+    let ty = match module.export_type(&args.invoke) {
+        Some(ExternType::Func(ty)) => ty.clone(),
+        Some(other) => bail!(
+            "export `{}` is a {}, not a function",
+            args.invoke,
+            other.kind()
+        ),
+        None => bail!(
+            "{} exports no function named `{}`",
+            args.file.display(),
+            args.invoke
+        ),
+    };
+    if ty.params().len() != args.args.len() {
+        bail!(
+            "`{}` takes {} argument(s) {ty}, {} given",
+            args.invoke,
+            ty.params().len(),
+            args.args.len()
+        );
+    }
+    let values = ty
+        .params()
+        .iter()
+        .zip(&args.args)
+        .map(|(ty, text)| parse_value(*ty, text))
+        .collect::<Result<Vec<_>>>()?;
+    let limits = Limits {
+        fuel: args.fuel,
+        max_memory_pages: args.max_memory_pages,
+        ..Limits::default()
+    };
+    let mut store = Store::with_limits((), limits);
+    let instance = Linker::new().instantiate(&mut store, &module)?;
+    for value in instance.call(&mut store, &args.invoke, &values)? {
+        println!("{value}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_value(ty: ValType, text: &str) -> Result<Value> {
+    let bad = || format!("cannot read `{text}` as {ty}");
+    Ok(match ty {
+        ValType::I32 => Value::I32(parse_int(text, 32).with_context(bad)? as i32),
+        ValType::I64 => Value::I64(parse_int(text, 64).with_context(bad)?),
+        ValType::F32 => Value::F32(text.parse().with_context(bad)?),
+        ValType::F64 => Value::F64(text.parse().with_context(bad)?),
+        ValType::FuncRef | ValType::ExternRef => bail!("cannot pass a {ty} from the command line"),
+    })
+}
+
+/// Reads a signed decimal, also accepting unsigned values up to `bits` wide
+/// (`4294967295` is the i32 -1).
+fn parse_int(text: &str, bits: u32) -> Option<i64> {
+    let n: i128 = text.parse().ok()?;
+    let (min, max_unsigned) = (-(1i128 << (bits - 1)), (1i128 << bits) - 1);
+    (min..=max_unsigned).contains(&n).then_some(n as i64)
+}

@@ -1,0 +1,238 @@
+//! The core's typed errors: load (decode/validate/translate), link, resource limits, traps.
+
+use std::fmt;
+
+/// A module that could not be loaded: malformed bytes, failed validation, or a
+/// function our translator cannot represent. `offset` is the byte offset in the file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoadError {
+    pub message: String,
+    pub offset: Option<usize>,
+}
+
+impl LoadError {
+    pub(crate) fn new(message: impl Into<String>, offset: Option<usize>) -> Self {
+        LoadError {
+            message: message.into(),
+            offset,
+        }
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for LoadError {
+    fn from(err: wasmparser::BinaryReaderError) -> Self {
+        LoadError::new(err.message(), Some(err.offset() as usize))
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.offset {
+            Some(offset) => write!(f, "{} (at byte offset {offset:#x})", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Why an instance could not be linked: one line per missing or mismatched import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkError {
+    pub problems: Vec<String>,
+}
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.problems.as_slice() {
+            [one] => f.write_str(one),
+            many => {
+                write!(f, "{} imports cannot be satisfied:", many.len())?;
+                for problem in many {
+                    write!(f, "\n  - {problem}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+/// The kind of a trap; `Display` gives the spec's message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TrapKind {
+    Unreachable,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversionToInteger,
+    MemoryOutOfBounds,
+    TableOutOfBounds,
+    UndefinedElement,
+    UninitializedElement,
+    IndirectCallTypeMismatch,
+    CallStackExhausted,
+    /// The per-call instruction budget ran out; carries the budget.
+    OutOfFuel(u64),
+    /// A host function failed.
+    Host(String),
+}
+
+impl fmt::Display for TrapKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TrapKind::Unreachable => "unreachable",
+            TrapKind::IntegerDivideByZero => "integer divide by zero",
+            TrapKind::IntegerOverflow => "integer overflow",
+            TrapKind::InvalidConversionToInteger => "invalid conversion to integer",
+            TrapKind::MemoryOutOfBounds => "out of bounds memory access",
+            TrapKind::TableOutOfBounds => "out of bounds table access",
+            TrapKind::UndefinedElement => "undefined element",
+            TrapKind::UninitializedElement => "uninitialized element",
+            TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::CallStackExhausted => "call stack exhausted",
+            TrapKind::OutOfFuel(budget) => {
+                return write!(f, "out of fuel (budget {budget} instructions)")
+            }
+            TrapKind::Host(message) => return write!(f, "host function failed: {message}"),
+        })
+    }
+}
+
+/// One wasm frame of a trap's backtrace, innermost first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameInfo {
+    /// Function index in its module's function index space.
+    pub func_index: u32,
+    /// From the name section (or the export name) when the module has one.
+    pub func_name: Option<String>,
+    /// Byte offset of the trapping (or calling) instruction in the module file.
+    pub offset: Option<usize>,
+}
+
+impl fmt::Display for FrameInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.func_name {
+            Some(name) => write!(f, "{name} (func {})", self.func_index)?,
+            None => write!(f, "func {}", self.func_index)?,
+        }
+        if let Some(offset) = self.offset {
+            write!(f, " at offset {offset:#x}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A trap: what went wrong, and where in the wasm call stack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Trap {
+    pub kind: TrapKind,
+    pub backtrace: Vec<FrameInfo>,
+}
+
+impl Trap {
+    pub fn new(kind: TrapKind) -> Self {
+        Trap {
+            kind,
+            backtrace: Vec::new(),
+        }
+    }
+
+    /// A trap raised by a host function.
+    pub fn host(message: impl Into<String>) -> Self {
+        Trap::new(TrapKind::Host(message.into()))
+    }
+
+    /// The innermost frame, if the trap happened inside wasm code.
+    pub fn origin(&self) -> Option<&FrameInfo> {
+        self.backtrace.first()
+    }
+
+    /// The backtrace as indented lines, innermost first (empty if there is none).
+    pub fn backtrace_lines(&self) -> Vec<String> {
+        self.backtrace
+            .iter()
+            .enumerate()
+            .map(|(depth, frame)| format!("  {depth}: {frame}"))
+            .collect()
+    }
+}
+
+impl From<TrapKind> for Trap {
+    fn from(kind: TrapKind) -> Self {
+        Trap::new(kind)
+    }
+}
+
+/// One line: `integer divide by zero in update (func 3) at offset 0x1a2`.
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.kind)?;
+        if let Some(origin) = self.origin() {
+            write!(f, " in {origin}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// Everything the embedding API can fail with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    Load(LoadError),
+    Link(LinkError),
+    /// A limit set by the host was exceeded (e.g. initial memory above the cap).
+    Limit(String),
+    Trap(Trap),
+    /// The embedder asked for something that does not exist or does not fit
+    /// (unknown export, wrong argument count or types).
+    Usage(String),
+}
+
+impl Error {
+    pub fn as_trap(&self) -> Option<&Trap> {
+        match self {
+            Error::Trap(trap) => Some(trap),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Load(e) => write!(f, "invalid module: {e}"),
+            Error::Link(e) => write!(f, "cannot link module: {e}"),
+            Error::Limit(message) => f.write_str(message),
+            Error::Trap(trap) => write!(f, "trap: {trap}"),
+            Error::Usage(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<LoadError> for Error {
+    fn from(e: LoadError) -> Self {
+        Error::Load(e)
+    }
+}
+
+impl From<LinkError> for Error {
+    fn from(e: LinkError) -> Self {
+        Error::Link(e)
+    }
+}
+
+impl From<Trap> for Error {
+    fn from(e: Trap) -> Self {
+        Error::Trap(e)
+    }
+}
+
+impl From<TrapKind> for Error {
+    fn from(kind: TrapKind) -> Self {
+        Error::Trap(Trap::new(kind))
+    }
+}

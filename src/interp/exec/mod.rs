@@ -1,0 +1,607 @@
+//! The executor: runs translated code with an explicit value stack and an explicit
+//! call-frame stack (no native recursion per wasm call or block).
+//!
+//! One `loop { match }` over `Op`, compiled in up to four variants by const generics:
+//! with or without fuel metering and with or without an instruction observer, so each
+//! costs nothing when it is off.
+
+mod num;
+mod raw;
+
+use std::rc::Rc;
+
+use raw::{CodeRef, MemView, ModuleCode, Slots};
+
+use super::error::{FrameInfo, Trap, TrapKind};
+use super::isa::{Op, Slot};
+use super::limits::PAGE_SIZE;
+use super::observer::{Observer, Step};
+use super::store::{Caller, Func, FuncEntity, Instance, Store};
+use super::value::Value;
+
+/// Calls `func` with `args` (already type-checked) from the host.
+pub(crate) fn invoke<T>(
+    store: &mut Store<T>,
+    func: Func,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    let (instance, def) = match &store.funcs[func.0 as usize] {
+        FuncEntity::Host { call, ty, .. } => {
+            let call = Rc::clone(call);
+            let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+            call(
+                &mut Caller {
+                    store,
+                    instance: None,
+                },
+                args,
+                &mut results,
+            )?;
+            return Ok(results);
+        }
+        FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
+    };
+    let code = CodeRef::nth(&store.instances[instance as usize].module.inner.code, def);
+    let slots = store.limits.max_stack_slots;
+    let mut stack = match store.spare_stack.take() {
+        Some(stack) if stack.len() == slots => stack,
+        _ => vec![0; slots],
+    };
+    let func_code = code.func();
+    if func_code.frame_size as usize > stack.len() {
+        return Err(Trap::new(TrapKind::CallStackExhausted));
+    }
+    for (slot, arg) in stack.iter_mut().zip(args) {
+        *slot = arg.to_bits();
+    }
+    stack[func_code.num_params as usize..func_code.num_locals as usize].fill(0);
+
+    let mut observer = store.observer.take();
+    let fuel = store.limits.fuel;
+    let mut run = Run {
+        stack: &mut stack,
+        frames: Vec::with_capacity(16),
+        fuel: fuel.unwrap_or(u64::MAX),
+    };
+    let result = match (fuel.is_some(), observer.as_deref_mut()) {
+        (false, None) => run.execute::<T, false, false>(store, instance, code, None),
+        (true, None) => run.execute::<T, true, false>(store, instance, code, None),
+        (false, Some(o)) => run.execute::<T, false, true>(store, instance, code, Some(o)),
+        (true, Some(o)) => run.execute::<T, true, true>(store, instance, code, Some(o)),
+    };
+    store.fuel_consumed = fuel.unwrap_or(u64::MAX) - run.fuel;
+    if store.observer.is_none() {
+        store.observer = observer;
+    }
+    let outcome = result.map(|()| {
+        let ty = store.func_type(func);
+        ty.results()
+            .iter()
+            .zip(stack.iter())
+            .map(|(ty, bits)| Value::from_bits(*ty, *bits))
+            .collect()
+    });
+    store.spare_stack = Some(stack);
+    outcome.map_err(|trap| {
+        if let TrapKind::OutOfFuel(_) = trap.kind {
+            Trap {
+                kind: TrapKind::OutOfFuel(fuel.unwrap_or(0)),
+                ..trap
+            }
+        } else {
+            trap
+        }
+    })
+}
+
+/// A suspended caller: where to continue when the callee returns.
+struct CallFrame {
+    code: CodeRef,
+    ip: usize,
+    base: usize,
+    instance: u32,
+}
+
+/// The state of one call from the host into wasm.
+struct Run<'a> {
+    stack: &'a mut Vec<u64>,
+    frames: Vec<CallFrame>,
+    fuel: u64,
+}
+
+/// Where the executor is: the running function, its frame and its instance.
+struct Position {
+    code: CodeRef,
+    ip: usize,
+    base: usize,
+    instance: u32,
+    slots: Slots,
+    mem: MemView,
+    /// The running instance's module code (for `CallInternal`).
+    module_code: ModuleCode,
+}
+
+impl Run<'_> {
+    fn execute<T, const METER: bool, const OBSERVE: bool>(
+        &mut self,
+        store: &mut Store<T>,
+        instance: u32,
+        code: CodeRef,
+        mut observer: Option<&mut dyn Observer>,
+    ) -> Result<(), Trap> {
+        let mut at = self.enter_instance(store, instance, code, 0);
+        let max_depth = store.limits.max_call_depth;
+
+        macro_rules! slot {
+            ($s:expr) => {
+                at.slots.get($s)
+            };
+        }
+        macro_rules! set {
+            ($s:expr, $v:expr) => {
+                at.slots.set($s, $v)
+            };
+        }
+        let outcome: Result<(), TrapKind> = 'exec: loop {
+            macro_rules! tri {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(kind) => break 'exec Err(kind),
+                    }
+                };
+            }
+            let op = at.code.op(at.ip);
+            if METER {
+                if self.fuel == 0 {
+                    break 'exec Err(TrapKind::OutOfFuel(0));
+                }
+                self.fuel -= 1;
+            }
+            if OBSERVE {
+                if let Some(observer) = observer.as_deref_mut() {
+                    let func = at.code.func();
+                    let module = &store.instances[at.instance as usize].module;
+                    observer.before(&Step {
+                        func_index: func.func_index,
+                        func_name: module.func_name(func.func_index),
+                        offset: func.offsets[at.ip],
+                        pc: at.ip,
+                        op: &op,
+                        depth: self.frames.len(),
+                        slots: &self.stack[at.base..at.base + func.frame_size as usize],
+                        num_locals: func.num_locals as usize,
+                    });
+                }
+            }
+            at.ip += 1;
+
+            // One `match` over every op: the table-generated numeric and memory arms,
+            // then the hand-written control, call, variable, memory and table arms.
+            macro_rules! dispatch {
+                (
+                    binary: [$($bin:ident $imm:ident $bin_name:literal $bin_fn:ident,)*]
+                    float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
+                    fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
+                    unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
+                    fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
+                    load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+                    store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+                ) => {
+                    match op {
+                        $( Op::$bin { dst, a, b } => set!(dst, num::$bin_fn(slot!(a), slot!(b))), )*
+                        $( Op::$imm { dst, a, imm } => set!(dst, num::$bin_fn(slot!(a), imm as i64 as u64)), )*
+                        $( Op::$fbin { dst, a, b } => set!(dst, num::$fbin_fn(slot!(a), slot!(b))), )*
+                        $( Op::$xbin { dst, a, b } => set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))), )*
+                        $( Op::$un { dst, src } => set!(dst, num::$un_fn(slot!(src))), )*
+                        $( Op::$xun { dst, src } => set!(dst, tri!(num::$xun_fn(slot!(src)))), )*
+                        $( Op::$load { dst, addr, offset } => {
+                            let bytes = tri!(at.mem.load::<$load_bytes>(slot!(addr), offset));
+                            set!(dst, num::$load_fn(bytes));
+                        } )*
+                        $( Op::$store { addr, value, offset } => {
+                            let bytes = slot!(value).to_le_bytes();
+                            let narrow: [u8; $store_bytes] = bytes[..$store_bytes].try_into().expect("width");
+                            tri!(at.mem.store(slot!(addr), offset, narrow));
+                        } )*
+                        other => control!(other),
+                    }
+                };
+            }
+            macro_rules! control {
+                ($other:expr) => {
+                    match $other {
+                        Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
+                        Op::Br { offset } => {
+                            at.ip = (at.ip as isize - 1 + offset as isize) as usize
+                        }
+                        Op::BrIfNez { cond, offset } => {
+                            if slot!(cond) as u32 != 0 {
+                                at.ip = (at.ip as isize - 1 + offset as isize) as usize;
+                            }
+                        }
+                        Op::BrIfEqz { cond, offset } => {
+                            if slot!(cond) as u32 == 0 {
+                                at.ip = (at.ip as isize - 1 + offset as isize) as usize;
+                            }
+                        }
+                        Op::BrTable { index, len } => {
+                            at.ip += (slot!(index) as u32).min(len) as usize;
+                        }
+                        Op::Return => {
+                            if !self.leave(store, &mut at) {
+                                break 'exec Ok(());
+                            }
+                        }
+                        Op::Return1 { src } => {
+                            set!(0, slot!(src));
+                            if !self.leave(store, &mut at) {
+                                break 'exec Ok(());
+                            }
+                        }
+                        Op::ReturnMany { src, count } => {
+                            for i in 0..count {
+                                set!(i, slot!(src + i));
+                            }
+                            if !self.leave(store, &mut at) {
+                                break 'exec Ok(());
+                            }
+                        }
+                        Op::CallInternal { def, base } => {
+                            let callee = at.module_code.nth(def);
+                            let instance = at.instance;
+                            tri!(self.call_wasm(&mut at, callee, instance, base, max_depth, store));
+                        }
+                        Op::CallImport { func, base } => {
+                            let addr = store.instances[at.instance as usize].funcs[func as usize];
+                            tri!(self.call_addr(store, &mut at, addr, base, max_depth));
+                        }
+                        Op::CallIndirect {
+                            type_index,
+                            table,
+                            index,
+                            base,
+                        } => {
+                            let inst = &store.instances[at.instance as usize];
+                            let table = &store.tables[inst.tables[table as usize] as usize];
+                            let element = *tri!(table
+                                .elements
+                                .get(slot!(index) as u32 as usize)
+                                .ok_or(TrapKind::UndefinedElement));
+                            let addr =
+                                tri!(element.checked_sub(1).ok_or(TrapKind::UninitializedElement))
+                                    as u32;
+                            if store.funcs[addr as usize].type_id()
+                                != inst.type_ids[type_index as usize]
+                            {
+                                break 'exec Err(TrapKind::IndirectCallTypeMismatch);
+                            }
+                            tri!(self.call_addr(store, &mut at, addr, base, max_depth));
+                        }
+                        Op::Copy { dst, src } => set!(dst, slot!(src)),
+                        Op::Const32 { dst, value } => set!(dst, value as u64),
+                        Op::Const64 { dst, value } => set!(dst, value),
+                        Op::Select { dst, cond, a, b } => {
+                            let v = if slot!(cond) as u32 != 0 {
+                                slot!(a)
+                            } else {
+                                slot!(b)
+                            };
+                            set!(dst, v);
+                        }
+                        Op::RefFunc { dst, func } => {
+                            let addr = store.instances[at.instance as usize].funcs[func as usize];
+                            set!(dst, addr as u64 + 1);
+                        }
+                        Op::GlobalGet { dst, global } => {
+                            let addr =
+                                store.instances[at.instance as usize].globals[global as usize];
+                            set!(dst, store.globals[addr as usize].bits);
+                        }
+                        Op::GlobalSet { src, global } => {
+                            let addr =
+                                store.instances[at.instance as usize].globals[global as usize];
+                            store.globals[addr as usize].bits = slot!(src);
+                        }
+                        Op::MemorySize { dst } => set!(dst, (at.mem.len() / PAGE_SIZE) as u64),
+                        Op::MemoryGrow { dst, delta } => {
+                            let limit = store.limits.max_memory_pages;
+                            let addr = store.instances[at.instance as usize].memories[0];
+                            let memory = &mut store.memories[addr as usize];
+                            let result =
+                                memory.grow(slot!(delta) as u32, limit).unwrap_or(u32::MAX);
+                            at.mem = MemView::new(&mut memory.data);
+                            set!(dst, result as u64);
+                        }
+                        Op::MemoryFill { dst, value, len } => {
+                            tri!(at.mem.fill(slot!(dst), slot!(value) as u8, slot!(len)));
+                        }
+                        Op::MemoryCopy { dst, src, len } => {
+                            tri!(at.mem.copy_within(slot!(dst), slot!(src), slot!(len)));
+                        }
+                        Op::MemoryInit {
+                            segment,
+                            dst,
+                            src,
+                            len,
+                        } => {
+                            let data =
+                                &store.instances[at.instance as usize].datas[segment as usize];
+                            let bytes = tri!(sub_range(data, slot!(src), slot!(len))
+                                .ok_or(TrapKind::MemoryOutOfBounds));
+                            tri!(at.mem.write(slot!(dst), bytes));
+                        }
+                        Op::DataDrop { segment } => {
+                            store.instances[at.instance as usize].datas[segment as usize] =
+                                std::sync::Arc::new([]);
+                        }
+                        Op::TableGet { dst, index, table } => {
+                            let elements = table_elements(store, at.instance, table);
+                            let value = *tri!(elements
+                                .get(slot!(index) as u32 as usize)
+                                .ok_or(TrapKind::TableOutOfBounds));
+                            set!(dst, value);
+                        }
+                        Op::TableSet {
+                            index,
+                            value,
+                            table,
+                        } => {
+                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let elements = &mut store.tables[addr as usize].elements;
+                            let cell = tri!(elements
+                                .get_mut(slot!(index) as u32 as usize)
+                                .ok_or(TrapKind::TableOutOfBounds));
+                            *cell = slot!(value);
+                        }
+                        Op::TableSize { dst, table } => {
+                            set!(dst, table_elements(store, at.instance, table).len() as u64);
+                        }
+                        Op::TableGrow {
+                            dst,
+                            init,
+                            delta,
+                            table,
+                        } => {
+                            let limit = store.limits.max_table_elements;
+                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let result = store.tables[addr as usize]
+                                .grow(slot!(delta) as u32, slot!(init), limit)
+                                .unwrap_or(u32::MAX);
+                            set!(dst, result as u64);
+                        }
+                        Op::TableFill {
+                            start,
+                            value,
+                            len,
+                            table,
+                        } => {
+                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let elements = &mut store.tables[addr as usize].elements;
+                            let range =
+                                tri!(checked_range(elements.len(), slot!(start), slot!(len))
+                                    .ok_or(TrapKind::TableOutOfBounds));
+                            elements[range].fill(slot!(value));
+                        }
+                        Op::TableCopy {
+                            dst_table,
+                            src_table,
+                            dst,
+                            src,
+                            len,
+                        } => {
+                            let source = table_elements(store, at.instance, src_table);
+                            let from = tri!(checked_range(source.len(), slot!(src), slot!(len))
+                                .ok_or(TrapKind::TableOutOfBounds));
+                            let items: Vec<u64> = source[from].to_vec();
+                            let addr =
+                                store.instances[at.instance as usize].tables[dst_table as usize];
+                            let target = &mut store.tables[addr as usize].elements;
+                            tri!(super::instance::copy_in_bounds(target, slot!(dst), &items)
+                                .ok_or(TrapKind::TableOutOfBounds));
+                        }
+                        Op::TableInit {
+                            table,
+                            segment,
+                            dst,
+                            src,
+                            len,
+                        } => {
+                            let inst = &store.instances[at.instance as usize];
+                            let segment = &inst.elements[segment as usize];
+                            let from = tri!(checked_range(segment.len(), slot!(src), slot!(len))
+                                .ok_or(TrapKind::TableOutOfBounds));
+                            let target =
+                                &mut store.tables[inst.tables[table as usize] as usize].elements;
+                            tri!(super::instance::copy_in_bounds(
+                                target,
+                                slot!(dst),
+                                &segment[from]
+                            )
+                            .ok_or(TrapKind::TableOutOfBounds));
+                        }
+                        Op::ElemDrop { segment } => {
+                            store.instances[at.instance as usize].elements[segment as usize] =
+                                Rc::new([]);
+                        }
+                        other => {
+                            unreachable!("{other:?} is dispatched by the generated arms above")
+                        }
+                    }
+                };
+            }
+            with_op_tables!(dispatch);
+        };
+        outcome.map_err(|kind| Trap {
+            kind,
+            backtrace: self.backtrace(store, &at),
+        })
+    }
+
+    /// Sets up execution of `code` in `instance` with its frame at `stack[base]`.
+    fn enter_instance<T>(
+        &mut self,
+        store: &mut Store<T>,
+        instance: u32,
+        code: CodeRef,
+        base: usize,
+    ) -> Position {
+        let frame_size = code.func().frame_size as usize;
+        let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
+        Position {
+            code,
+            ip: 0,
+            base,
+            instance,
+            slots: Slots::new(self.stack, base, frame_size),
+            mem: memory_view(store, instance),
+            module_code,
+        }
+    }
+
+    /// Enters a wasm function whose arguments start at slot `arg_base` of the current frame.
+    #[inline(always)]
+    fn call_wasm<T>(
+        &mut self,
+        at: &mut Position,
+        callee: CodeRef,
+        callee_instance: u32,
+        arg_base: Slot,
+        max_depth: usize,
+        store: &mut Store<T>,
+    ) -> Result<(), TrapKind> {
+        let func = callee.func();
+        let base = at.base + arg_base as usize;
+        if self.frames.len() >= max_depth || base + func.frame_size as usize > self.stack.len() {
+            return Err(TrapKind::CallStackExhausted);
+        }
+        self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
+        self.frames.push(CallFrame {
+            code: at.code,
+            ip: at.ip,
+            base: at.base,
+            instance: at.instance,
+        });
+        if callee_instance == at.instance {
+            at.code = callee;
+            at.ip = 0;
+            at.base = base;
+            at.slots = Slots::new(self.stack, base, func.frame_size as usize);
+        } else {
+            *at = self.enter_instance(store, callee_instance, callee, base);
+        }
+        Ok(())
+    }
+
+    /// Calls the function at store address `addr` (wasm or host).
+    fn call_addr<T>(
+        &mut self,
+        store: &mut Store<T>,
+        at: &mut Position,
+        addr: u32,
+        arg_base: Slot,
+        max_depth: usize,
+    ) -> Result<(), TrapKind> {
+        match &store.funcs[addr as usize] {
+            FuncEntity::Wasm { instance, def, .. } => {
+                let instance = *instance;
+                let callee =
+                    CodeRef::nth(&store.instances[instance as usize].module.inner.code, *def);
+                self.call_wasm(at, callee, instance, arg_base, max_depth, store)
+            }
+            FuncEntity::Host { ty, call, .. } => {
+                let call = Rc::clone(call);
+                let ty = ty.clone();
+                let base = at.base + arg_base as usize;
+                let args: Vec<Value> = ty
+                    .params()
+                    .iter()
+                    .zip(&self.stack[base..])
+                    .map(|(ty, bits)| Value::from_bits(*ty, *bits))
+                    .collect();
+                let mut results: Vec<Value> =
+                    ty.results().iter().map(|t| t.default_value()).collect();
+                let mut caller = Caller {
+                    store,
+                    instance: Some(Instance(at.instance)),
+                };
+                call(&mut caller, &args, &mut results).map_err(|trap| trap.kind)?;
+                if base + results.len() > self.stack.len() {
+                    return Err(TrapKind::CallStackExhausted);
+                }
+                for (slot, value) in self.stack[base..].iter_mut().zip(&results) {
+                    *slot = value.to_bits();
+                }
+                // The host may have grown (and so moved) the memory.
+                at.mem = memory_view(store, at.instance);
+                Ok(())
+            }
+        }
+    }
+
+    /// Returns to the caller; `false` when the outermost function returned.
+    #[inline(always)]
+    fn leave<T>(&mut self, store: &mut Store<T>, at: &mut Position) -> bool {
+        let Some(frame) = self.frames.pop() else {
+            return false;
+        };
+        if frame.instance == at.instance {
+            at.code = frame.code;
+            at.ip = frame.ip;
+            at.base = frame.base;
+            at.slots = Slots::new(
+                self.stack,
+                frame.base,
+                frame.code.func().frame_size as usize,
+            );
+        } else {
+            *at = self.enter_instance(store, frame.instance, frame.code, frame.base);
+            at.ip = frame.ip;
+        }
+        true
+    }
+
+    fn backtrace<T>(&self, store: &Store<T>, at: &Position) -> Vec<FrameInfo> {
+        let innermost = (at.code, at.ip.saturating_sub(1), at.instance);
+        let callers = self
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.code, f.ip.saturating_sub(1), f.instance));
+        std::iter::once(innermost)
+            .chain(callers)
+            .map(|(code, ip, instance)| {
+                let func = code.func();
+                let module = &store.instances[instance as usize].module;
+                FrameInfo {
+                    func_index: func.func_index,
+                    func_name: module.func_name(func.func_index).map(str::to_string),
+                    offset: func.offsets.get(ip).map(|&o| o as usize),
+                }
+            })
+            .collect()
+    }
+}
+
+fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
+    match store.instances[instance as usize].memories.first() {
+        Some(&addr) => MemView::new(&mut store.memories[addr as usize].data),
+        None => MemView::none(),
+    }
+}
+
+fn table_elements<T>(store: &Store<T>, instance: u32, table: u32) -> &[u64] {
+    let addr = store.instances[instance as usize].tables[table as usize];
+    &store.tables[addr as usize].elements
+}
+
+/// `start..start + len` if it lies within `0..size` (operands are wasm i32s).
+fn checked_range(size: usize, start: u64, len: u64) -> Option<std::ops::Range<usize>> {
+    let start = start as u32 as usize;
+    let end = start.checked_add(len as u32 as usize)?;
+    (end <= size).then_some(start..end)
+}
+
+fn sub_range(bytes: &[u8], start: u64, len: u64) -> Option<&[u8]> {
+    checked_range(bytes.len(), start, len).map(|range| &bytes[range])
+}

@@ -1,0 +1,194 @@
+//! The executor's only `unsafe` code: unchecked access to frame slots, to the current
+//! function's code, and bounds-checked access to linear memory through a cached pointer.
+//! Each block names the guarantee (from validation, translation or the call protocol)
+//! that makes it sound.
+
+use std::ptr;
+
+use crate::interp::error::TrapKind;
+use crate::interp::isa::{CompiledFunc, Op, Slot};
+
+/// The current frame's slots: a pointer to slot 0 inside the value stack.
+#[derive(Clone, Copy)]
+pub(super) struct Slots {
+    base: *mut u64,
+    #[cfg(debug_assertions)]
+    len: usize,
+}
+
+impl Slots {
+    /// The frame starting at `stack[base]`; the caller has checked that
+    /// `base + frame_size <= stack.len()` for the function about to run.
+    pub fn new(stack: &mut [u64], base: usize, frame_size: usize) -> Slots {
+        assert!(
+            base + frame_size <= stack.len(),
+            "frame outside the value stack"
+        );
+        Slots {
+            // SAFETY: `base <= stack.len()` was just asserted.
+            base: unsafe { stack.as_mut_ptr().add(base) },
+            #[cfg(debug_assertions)]
+            len: frame_size,
+        }
+    }
+
+    #[inline(always)]
+    pub fn get(self, slot: Slot) -> u64 {
+        #[cfg(debug_assertions)]
+        assert!(
+            (slot as usize) < self.len,
+            "slot {slot} outside frame of {}",
+            self.len
+        );
+        // SAFETY: the translator only names slots below the function's `frame_size`
+        // (locals plus the validated maximum operand height), and `Slots::new` checked
+        // that the whole frame lies inside the value stack, which is never reallocated
+        // while a call runs.
+        unsafe { *self.base.add(slot as usize) }
+    }
+
+    #[inline(always)]
+    pub fn set(self, slot: Slot, value: u64) {
+        #[cfg(debug_assertions)]
+        assert!(
+            (slot as usize) < self.len,
+            "slot {slot} outside frame of {}",
+            self.len
+        );
+        // SAFETY: as in `get`.
+        unsafe { *self.base.add(slot as usize) = value }
+    }
+}
+
+/// A translated function the executor is running or will return to.
+#[derive(Clone, Copy)]
+pub(super) struct CodeRef(*const CompiledFunc);
+
+impl CodeRef {
+    /// The `index`-th function of a module's code vector.
+    pub fn nth(code: &[CompiledFunc], index: u32) -> CodeRef {
+        CodeRef(&code[index as usize])
+    }
+
+    #[inline(always)]
+    pub fn func<'a>(self) -> &'a CompiledFunc {
+        // SAFETY: compiled functions live in a module's `Arc<ModuleInner>`, owned by
+        // an instance in the store; instances are never removed from a store, and the
+        // executor holds the store borrowed for the whole call, so the code outlives it.
+        unsafe { &*self.0 }
+    }
+
+    #[inline(always)]
+    pub fn op(self, ip: usize) -> Op {
+        let ops = &self.func().ops;
+        debug_assert!(ip < ops.len(), "fell off the end of the code");
+        // SAFETY: translation ends every path of a function with a return or an
+        // unconditional branch, and every branch offset points inside the function,
+        // so `ip` never leaves `ops`.
+        unsafe { *ops.get_unchecked(ip) }
+    }
+}
+
+/// The translated functions of the running instance's module.
+#[derive(Clone, Copy)]
+pub(super) struct ModuleCode(*const [CompiledFunc]);
+
+impl ModuleCode {
+    pub fn new(code: &[CompiledFunc]) -> ModuleCode {
+        ModuleCode(code)
+    }
+
+    /// The `def`-th defined function (`CallInternal`'s operand, validated in range).
+    #[inline(always)]
+    pub fn nth(self, def: u32) -> CodeRef {
+        // SAFETY: the code vector lives as long as the module, which outlives the call
+        // (see `CodeRef::func`); the index is bounds-checked.
+        CodeRef(unsafe { &(*self.0)[def as usize] })
+    }
+}
+
+/// The current instance's memory 0, as a cached pointer and length. Refreshed whenever
+/// the memory may have moved: after `memory.grow`, host calls and instance switches.
+#[derive(Clone, Copy)]
+pub(super) struct MemView {
+    ptr: *mut u8,
+    len: usize,
+}
+
+impl MemView {
+    pub fn new(bytes: &mut Vec<u8>) -> MemView {
+        MemView {
+            ptr: bytes.as_mut_ptr(),
+            len: bytes.len(),
+        }
+    }
+
+    pub fn none() -> MemView {
+        MemView {
+            ptr: ptr::null_mut(),
+            len: 0,
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.len
+    }
+
+    /// The byte range `[addr + offset, .. + n)` if it lies inside memory.
+    #[inline(always)]
+    fn range(self, addr: u64, offset: u64, n: usize) -> Result<usize, TrapKind> {
+        // Addresses are u32 and offsets at most u32, so the sum cannot overflow u64.
+        let start = (addr as u32 as u64) + offset;
+        if start + n as u64 > self.len as u64 {
+            return Err(TrapKind::MemoryOutOfBounds);
+        }
+        Ok(start as usize)
+    }
+
+    #[inline(always)]
+    pub fn load<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], TrapKind> {
+        let start = self.range(addr, offset as u64, N)?;
+        // SAFETY: `range` checked `start + N <= len`, and the view is refreshed whenever
+        // the memory's buffer may have moved, so `ptr..ptr + len` is the live buffer.
+        Ok(unsafe { ptr::read_unaligned(self.ptr.add(start) as *const [u8; N]) })
+    }
+
+    #[inline(always)]
+    pub fn store<const N: usize>(
+        self,
+        addr: u64,
+        offset: u32,
+        bytes: [u8; N],
+    ) -> Result<(), TrapKind> {
+        let start = self.range(addr, offset as u64, N)?;
+        // SAFETY: as in `load`.
+        unsafe { ptr::write_unaligned(self.ptr.add(start) as *mut [u8; N], bytes) };
+        Ok(())
+    }
+
+    /// `memory.fill`.
+    pub fn fill(self, dst: u64, value: u8, len: u64) -> Result<(), TrapKind> {
+        let start = self.range(dst, 0, len as u32 as usize)?;
+        // SAFETY: as in `load`, for `len` bytes from `start`.
+        unsafe { ptr::write_bytes(self.ptr.add(start), value, len as u32 as usize) };
+        Ok(())
+    }
+
+    /// `memory.copy` (the ranges may overlap).
+    pub fn copy_within(self, dst: u64, src: u64, len: u64) -> Result<(), TrapKind> {
+        let n = len as u32 as usize;
+        let to = self.range(dst, 0, n)?;
+        let from = self.range(src, 0, n)?;
+        // SAFETY: both ranges were checked as in `load`; `ptr::copy` allows overlap.
+        unsafe { ptr::copy(self.ptr.add(from), self.ptr.add(to), n) };
+        Ok(())
+    }
+
+    /// `memory.init`: copies bytes from outside memory (a data segment) in.
+    pub fn write(self, dst: u64, bytes: &[u8]) -> Result<(), TrapKind> {
+        let start = self.range(dst, 0, bytes.len())?;
+        // SAFETY: as in `load`; a data segment never aliases linear memory.
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
+        Ok(())
+    }
+}

@@ -1,0 +1,172 @@
+//! Instantiation: allocate a module's functions, globals, tables and memories in the
+//! store, apply element and data segments, run the start function.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use wasmparser::ExternalKind;
+
+use super::error::{Error, TrapKind};
+use super::module::{ConstExpr, ElementMode, Module};
+use super::store::{
+    Extern, Func, FuncEntity, Global, GlobalEntity, Instance, InstanceEntity, Memory, Store, Table,
+};
+use super::value::Value;
+
+/// Instantiates `module` with `imports` already resolved and type-checked, in order.
+pub(crate) fn instantiate<T>(
+    store: &mut Store<T>,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance, Error> {
+    let m = &module.inner;
+    let instance_index = store.instances.len() as u32;
+
+    let mut funcs = Vec::with_capacity(m.func_types.len());
+    let mut tables = Vec::with_capacity(m.tables.len());
+    let mut memories = Vec::with_capacity(m.memories.len());
+    let mut globals = Vec::with_capacity(m.globals.len());
+    for import in imports {
+        match *import {
+            Extern::Func(f) => funcs.push(f.0),
+            Extern::Table(t) => tables.push(t.0),
+            Extern::Memory(mem) => memories.push(mem.0),
+            Extern::Global(g) => globals.push(g.0),
+        }
+    }
+
+    let type_ids: Box<[u32]> = m.types.iter().map(|ty| store.intern_type(ty)).collect();
+    for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
+        .iter()
+        .enumerate()
+    {
+        store.funcs.push(FuncEntity::Wasm {
+            instance: instance_index,
+            def: def as u32,
+            type_id: type_ids[ty as usize],
+        });
+        funcs.push(store.funcs.len() as u32 - 1);
+    }
+
+    // Resources first, so a module over the limits fails before anything runs.
+    for ty in &m.memories[m.num_imported_memories as usize..] {
+        memories.push(Memory::new(store, *ty)?.0);
+    }
+    for ty in &m.tables[m.num_imported_tables as usize..] {
+        let null = Value::from_bits(ty.element, 0);
+        tables.push(Table::new(store, *ty, null)?.0);
+    }
+
+    let eval = |store: &Store<T>, globals: &[u32], expr: &ConstExpr| -> u64 {
+        match *expr {
+            ConstExpr::Bits(bits) => bits,
+            ConstExpr::Global(g) => store.globals[globals[g as usize] as usize].bits,
+            ConstExpr::FuncRef(f) => funcs[f as usize] as u64 + 1,
+        }
+    };
+    for (ty, init) in m.globals[m.num_imported_globals as usize..]
+        .iter()
+        .zip(&m.global_inits)
+    {
+        let bits = eval(store, &globals, init);
+        store.globals.push(GlobalEntity { ty: *ty, bits });
+        globals.push(store.globals.len() as u32 - 1);
+    }
+
+    let elements: Vec<Rc<[u64]>> = m
+        .elements
+        .iter()
+        .map(|segment| {
+            segment
+                .items
+                .iter()
+                .map(|item| eval(store, &globals, item))
+                .collect()
+        })
+        .collect();
+
+    let exports: HashMap<String, Extern> = m
+        .exports
+        .iter()
+        .map(|export| {
+            let i = export.index as usize;
+            let ext = match export.kind {
+                ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(Func(funcs[i])),
+                ExternalKind::Table => Extern::Table(Table(tables[i])),
+                ExternalKind::Memory => Extern::Memory(Memory(memories[i])),
+                ExternalKind::Global => Extern::Global(Global(globals[i])),
+                ExternalKind::Tag => unreachable!("exception handling is not enabled"),
+            };
+            (export.name.clone(), ext)
+        })
+        .collect();
+
+    let active_elements: Vec<(usize, u32, u64)> = m
+        .elements
+        .iter()
+        .enumerate()
+        .filter_map(|(i, segment)| match &segment.mode {
+            ElementMode::Active { table, offset } => {
+                Some((i, *table, eval(store, &globals, offset)))
+            }
+            _ => None,
+        })
+        .collect();
+    let active_datas: Vec<(usize, u64)> = m
+        .datas
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            d.active
+                .as_ref()
+                .map(|offset| (i, eval(store, &globals, offset)))
+        })
+        .collect();
+
+    let start = m.start.map(|s| Func(funcs[s as usize]));
+    store.instances.push(InstanceEntity {
+        module: module.clone(),
+        funcs: funcs.into(),
+        tables: tables.into(),
+        memories: memories.into(),
+        globals: globals.into(),
+        type_ids,
+        elements,
+        datas: m.datas.iter().map(|d| d.bytes.clone()).collect(),
+        exports,
+    });
+    // The instance exists from here on even if a segment traps: its functions may
+    // already sit in an imported table (the spec keeps earlier segments applied).
+    let instance = &mut store.instances[instance_index as usize];
+    for &(i, table, offset) in &active_elements {
+        let items = &instance.elements[i];
+        let table = &mut store.tables[instance.tables[table as usize] as usize].elements;
+        copy_in_bounds(table, offset, items).ok_or(TrapKind::TableOutOfBounds)?;
+        instance.elements[i] = Rc::new([]);
+    }
+    for (i, segment) in m.elements.iter().enumerate() {
+        if matches!(segment.mode, ElementMode::Declared) {
+            instance.elements[i] = Rc::new([]);
+        }
+    }
+    for &(i, offset) in &active_datas {
+        let bytes = &instance.datas[i];
+        let memory = &mut store.memories[instance.memories[0] as usize].data;
+        copy_in_bounds(memory, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
+        instance.datas[i] = Arc::new([]);
+    }
+    if let Some(start) = start {
+        start.call(store, &[])?;
+    }
+    Ok(Instance(instance_index))
+}
+
+/// Copies `items` into `dst` at `offset` (an i32 as the const expression produced it),
+/// or `None` if any of it falls outside.
+pub(crate) fn copy_in_bounds<E: Copy>(dst: &mut [E], offset: u64, items: &[E]) -> Option<()> {
+    let start = offset as u32 as usize;
+    let end = start.checked_add(items.len())?;
+    dst.get_mut(start..end)?.copy_from_slice(items);
+    Some(())
+}

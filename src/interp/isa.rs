@@ -1,0 +1,438 @@
+//! Our internal instruction set: the register-style code every wasm function body is
+//! translated into once, at load.
+//!
+//! Every value lives in a 64-bit *slot* of the current frame: slots `0..num_locals` are
+//! the wasm locals (parameters first), and the wasm operand stack at height `h` lives in
+//! slot `num_locals + h`. Operands name their slots directly, so `local.get a; local.get b;
+//! i32.add; local.set c` becomes the single `i32.add s[c] = s[a], s[b]`.
+//! Branch targets are relative op offsets resolved at translation; a call names the slot
+//! where its arguments start, which becomes the callee's frame base (no copying).
+//!
+//! The numeric opcodes are listed once, in the `for_each_*` tables below; those tables
+//! generate the enum variants here, their disassembly names, the translator's mapping
+//! from wasmparser operators, and the executor's dispatch (semantics in `exec::num`).
+
+use std::fmt::{self, Write as _};
+
+/// Index of a value slot, relative to the frame base.
+pub type Slot = u16;
+
+/// Binary operators `(lhs, rhs) -> result` that cannot trap.
+/// Columns: operator, immediate-operand variant, wasm name, semantics in `exec::num`.
+/// The immediate variant takes the right operand as a sign-extended 32-bit constant.
+macro_rules! for_each_binary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32Eq I32EqImm "i32.eq" i32_eq, I32Ne I32NeImm "i32.ne" i32_ne,
+            I32LtS I32LtSImm "i32.lt_s" i32_lt_s, I32LtU I32LtUImm "i32.lt_u" i32_lt_u,
+            I32GtS I32GtSImm "i32.gt_s" i32_gt_s, I32GtU I32GtUImm "i32.gt_u" i32_gt_u,
+            I32LeS I32LeSImm "i32.le_s" i32_le_s, I32LeU I32LeUImm "i32.le_u" i32_le_u,
+            I32GeS I32GeSImm "i32.ge_s" i32_ge_s, I32GeU I32GeUImm "i32.ge_u" i32_ge_u,
+            I64Eq I64EqImm "i64.eq" i64_eq, I64Ne I64NeImm "i64.ne" i64_ne,
+            I64LtS I64LtSImm "i64.lt_s" i64_lt_s, I64LtU I64LtUImm "i64.lt_u" i64_lt_u,
+            I64GtS I64GtSImm "i64.gt_s" i64_gt_s, I64GtU I64GtUImm "i64.gt_u" i64_gt_u,
+            I64LeS I64LeSImm "i64.le_s" i64_le_s, I64LeU I64LeUImm "i64.le_u" i64_le_u,
+            I64GeS I64GeSImm "i64.ge_s" i64_ge_s, I64GeU I64GeUImm "i64.ge_u" i64_ge_u,
+            I32Add I32AddImm "i32.add" i32_add, I32Sub I32SubImm "i32.sub" i32_sub,
+            I32Mul I32MulImm "i32.mul" i32_mul, I32And I32AndImm "i32.and" i32_and,
+            I32Or I32OrImm "i32.or" i32_or, I32Xor I32XorImm "i32.xor" i32_xor,
+            I32Shl I32ShlImm "i32.shl" i32_shl, I32ShrS I32ShrSImm "i32.shr_s" i32_shr_s,
+            I32ShrU I32ShrUImm "i32.shr_u" i32_shr_u, I32Rotl I32RotlImm "i32.rotl" i32_rotl,
+            I32Rotr I32RotrImm "i32.rotr" i32_rotr,
+            I64Add I64AddImm "i64.add" i64_add, I64Sub I64SubImm "i64.sub" i64_sub,
+            I64Mul I64MulImm "i64.mul" i64_mul, I64And I64AndImm "i64.and" i64_and,
+            I64Or I64OrImm "i64.or" i64_or, I64Xor I64XorImm "i64.xor" i64_xor,
+            I64Shl I64ShlImm "i64.shl" i64_shl, I64ShrS I64ShrSImm "i64.shr_s" i64_shr_s,
+            I64ShrU I64ShrUImm "i64.shr_u" i64_shr_u, I64Rotl I64RotlImm "i64.rotl" i64_rotl,
+            I64Rotr I64RotrImm "i64.rotr" i64_rotr,
+        }
+    };
+}
+
+/// Binary float operators (no immediate form). Columns: operator, wasm name, semantics.
+macro_rules! for_each_float_binary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            F32Eq "f32.eq" f32_eq, F32Ne "f32.ne" f32_ne, F32Lt "f32.lt" f32_lt,
+            F32Gt "f32.gt" f32_gt, F32Le "f32.le" f32_le, F32Ge "f32.ge" f32_ge,
+            F64Eq "f64.eq" f64_eq, F64Ne "f64.ne" f64_ne, F64Lt "f64.lt" f64_lt,
+            F64Gt "f64.gt" f64_gt, F64Le "f64.le" f64_le, F64Ge "f64.ge" f64_ge,
+            F32Add "f32.add" f32_add, F32Sub "f32.sub" f32_sub, F32Mul "f32.mul" f32_mul,
+            F32Div "f32.div" f32_div, F32Min "f32.min" f32_min, F32Max "f32.max" f32_max,
+            F32Copysign "f32.copysign" f32_copysign,
+            F64Add "f64.add" f64_add, F64Sub "f64.sub" f64_sub, F64Mul "f64.mul" f64_mul,
+            F64Div "f64.div" f64_div, F64Min "f64.min" f64_min, F64Max "f64.max" f64_max,
+            F64Copysign "f64.copysign" f64_copysign,
+        }
+    };
+}
+
+/// Binary operators that can trap (division and remainder).
+macro_rules! for_each_fallible_binary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32DivS "i32.div_s" i32_div_s, I32DivU "i32.div_u" i32_div_u,
+            I32RemS "i32.rem_s" i32_rem_s, I32RemU "i32.rem_u" i32_rem_u,
+            I64DivS "i64.div_s" i64_div_s, I64DivU "i64.div_u" i64_div_u,
+            I64RemS "i64.rem_s" i64_rem_s, I64RemU "i64.rem_u" i64_rem_u,
+        }
+    };
+}
+
+/// Unary operators that cannot trap (reinterpretations are plain copies and not here).
+macro_rules! for_each_unary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32Eqz "i32.eqz" i32_eqz, I64Eqz "i64.eqz" i64_eqz,
+            I32Clz "i32.clz" i32_clz, I32Ctz "i32.ctz" i32_ctz, I32Popcnt "i32.popcnt" i32_popcnt,
+            I64Clz "i64.clz" i64_clz, I64Ctz "i64.ctz" i64_ctz, I64Popcnt "i64.popcnt" i64_popcnt,
+            F32Abs "f32.abs" f32_abs, F32Neg "f32.neg" f32_neg, F32Ceil "f32.ceil" f32_ceil,
+            F32Floor "f32.floor" f32_floor, F32Trunc "f32.trunc" f32_trunc,
+            F32Nearest "f32.nearest" f32_nearest, F32Sqrt "f32.sqrt" f32_sqrt,
+            F64Abs "f64.abs" f64_abs, F64Neg "f64.neg" f64_neg, F64Ceil "f64.ceil" f64_ceil,
+            F64Floor "f64.floor" f64_floor, F64Trunc "f64.trunc" f64_trunc,
+            F64Nearest "f64.nearest" f64_nearest, F64Sqrt "f64.sqrt" f64_sqrt,
+            I32WrapI64 "i32.wrap_i64" i32_wrap_i64,
+            I64ExtendI32S "i64.extend_i32_s" i64_extend_i32_s,
+            I64ExtendI32U "i64.extend_i32_u" i64_extend_i32_u,
+            F32ConvertI32S "f32.convert_i32_s" f32_convert_i32_s,
+            F32ConvertI32U "f32.convert_i32_u" f32_convert_i32_u,
+            F32ConvertI64S "f32.convert_i64_s" f32_convert_i64_s,
+            F32ConvertI64U "f32.convert_i64_u" f32_convert_i64_u,
+            F64ConvertI32S "f64.convert_i32_s" f64_convert_i32_s,
+            F64ConvertI32U "f64.convert_i32_u" f64_convert_i32_u,
+            F64ConvertI64S "f64.convert_i64_s" f64_convert_i64_s,
+            F64ConvertI64U "f64.convert_i64_u" f64_convert_i64_u,
+            F32DemoteF64 "f32.demote_f64" f32_demote_f64,
+            F64PromoteF32 "f64.promote_f32" f64_promote_f32,
+            I32Extend8S "i32.extend8_s" i32_extend8_s, I32Extend16S "i32.extend16_s" i32_extend16_s,
+            I64Extend8S "i64.extend8_s" i64_extend8_s, I64Extend16S "i64.extend16_s" i64_extend16_s,
+            I64Extend32S "i64.extend32_s" i64_extend32_s,
+            I32TruncSatF32S "i32.trunc_sat_f32_s" i32_trunc_sat_f32_s,
+            I32TruncSatF32U "i32.trunc_sat_f32_u" i32_trunc_sat_f32_u,
+            I32TruncSatF64S "i32.trunc_sat_f64_s" i32_trunc_sat_f64_s,
+            I32TruncSatF64U "i32.trunc_sat_f64_u" i32_trunc_sat_f64_u,
+            I64TruncSatF32S "i64.trunc_sat_f32_s" i64_trunc_sat_f32_s,
+            I64TruncSatF32U "i64.trunc_sat_f32_u" i64_trunc_sat_f32_u,
+            I64TruncSatF64S "i64.trunc_sat_f64_s" i64_trunc_sat_f64_s,
+            I64TruncSatF64U "i64.trunc_sat_f64_u" i64_trunc_sat_f64_u,
+        }
+    };
+}
+
+/// Unary operators that can trap (float-to-int truncations).
+macro_rules! for_each_fallible_unary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32TruncF32S "i32.trunc_f32_s" i32_trunc_f32_s, I32TruncF32U "i32.trunc_f32_u" i32_trunc_f32_u,
+            I32TruncF64S "i32.trunc_f64_s" i32_trunc_f64_s, I32TruncF64U "i32.trunc_f64_u" i32_trunc_f64_u,
+            I64TruncF32S "i64.trunc_f32_s" i64_trunc_f32_s, I64TruncF32U "i64.trunc_f32_u" i64_trunc_f32_u,
+            I64TruncF64S "i64.trunc_f64_s" i64_trunc_f64_s, I64TruncF64U "i64.trunc_f64_u" i64_trunc_f64_u,
+        }
+    };
+}
+
+/// Loads: operator, wasm name (of the widest wasm op it serves), bytes, semantics.
+/// Slots are untyped, so `f32.load` is `Load32` and `i64.load8_u` is `Load8U`.
+macro_rules! for_each_load {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            Load32 "load32" 4 load32, Load64 "load64" 8 load64,
+            Load8S32 "i32.load8_s" 1 load8_s32, Load8U "load8_u" 1 load8_u,
+            Load16S32 "i32.load16_s" 2 load16_s32, Load16U "load16_u" 2 load16_u,
+            Load8S64 "i64.load8_s" 1 load8_s64, Load16S64 "i64.load16_s" 2 load16_s64,
+            Load32S64 "i64.load32_s" 4 load32_s64,
+        }
+    };
+}
+
+/// Stores: operator, wasm name, bytes.
+macro_rules! for_each_store {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            Store8 "store8" 1, Store16 "store16" 2, Store32 "store32" 4, Store64 "store64" 8,
+        }
+    };
+}
+
+macro_rules! define_op {
+    (
+        binary: [$($bin:ident $bin_imm:ident $bin_name:literal $bin_fn:ident,)*]
+        float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
+        fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
+        unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
+        fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
+        load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+    ) => {
+        /// One internal instruction. 16 bytes; see the module docs for the slot model.
+        #[derive(Debug, Clone, Copy, PartialEq)]
+        pub enum Op {
+            /// Traps with "unreachable".
+            Unreachable,
+            /// Jumps by `offset` ops (relative to this op).
+            Br { offset: i32 },
+            /// Jumps if `s[cond] != 0` (as i32).
+            BrIfNez { cond: Slot, offset: i32 },
+            /// Jumps if `s[cond] == 0` (as i32).
+            BrIfEqz { cond: Slot, offset: i32 },
+            /// Executes the `min(s[index], len)`-th of the `len + 1` `Br` ops that follow.
+            BrTable { index: Slot, len: u32 },
+            /// Returns with no results.
+            Return,
+            /// Copies `s[src]` to `s[0]` and returns.
+            Return1 { src: Slot },
+            /// Copies `s[src..src + count]` to `s[0..count]` (ascending; `src >= 0`) and returns.
+            ReturnMany { src: Slot, count: u16 },
+            /// Calls a function defined in this module (`def` indexes its code);
+            /// arguments start at `s[base]`, which becomes the callee's slot 0.
+            CallInternal { def: u32, base: Slot },
+            /// Calls an imported function (by function index) with arguments at `s[base]`.
+            CallImport { func: u32, base: Slot },
+            /// `call_indirect` through table `table`, expecting module type `type_index`.
+            CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            Copy { dst: Slot, src: Slot },
+            Const32 { dst: Slot, value: u32 },
+            Const64 { dst: Slot, value: u64 },
+            /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
+            Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+            /// Stores the function's reference (`store index + 1`) in `s[dst]`.
+            RefFunc { dst: Slot, func: u32 },
+            GlobalGet { dst: Slot, global: u32 },
+            GlobalSet { src: Slot, global: u32 },
+            MemorySize { dst: Slot },
+            MemoryGrow { dst: Slot, delta: Slot },
+            MemoryFill { dst: Slot, value: Slot, len: Slot },
+            MemoryCopy { dst: Slot, src: Slot, len: Slot },
+            MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot },
+            DataDrop { segment: u32 },
+            TableGet { dst: Slot, index: Slot, table: u32 },
+            TableSet { index: Slot, value: Slot, table: u32 },
+            TableSize { dst: Slot, table: u32 },
+            TableGrow { dst: Slot, init: Slot, delta: Slot, table: u32 },
+            TableFill { start: Slot, value: Slot, len: Slot, table: u32 },
+            TableCopy { dst_table: u32, src_table: u32, dst: Slot, src: Slot, len: Slot },
+            TableInit { table: u32, segment: u32, dst: Slot, src: Slot, len: Slot },
+            ElemDrop { segment: u32 },
+            $( $bin { dst: Slot, a: Slot, b: Slot }, )*
+            $( $bin_imm { dst: Slot, a: Slot, imm: i32 }, )*
+            $( $fbin { dst: Slot, a: Slot, b: Slot }, )*
+            $( $xbin { dst: Slot, a: Slot, b: Slot }, )*
+            $( $un { dst: Slot, src: Slot }, )*
+            $( $xun { dst: Slot, src: Slot }, )*
+            /// `s[dst] = mem[s[addr] + offset]`.
+            $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
+            /// `mem[s[addr] + offset] = s[value]`.
+            $( $store { addr: Slot, value: Slot, offset: u32 }, )*
+        }
+
+        impl Op {
+            /// The instruction's name, wasm-style (`i32.add`, `br_if`, `load32`).
+            pub fn name(&self) -> &'static str {
+                match self {
+                    Op::Unreachable => "unreachable",
+                    Op::Br { .. } => "br",
+                    Op::BrIfNez { .. } => "br_if",
+                    Op::BrIfEqz { .. } => "br_unless",
+                    Op::BrTable { .. } => "br_table",
+                    Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
+                    Op::CallInternal { .. } | Op::CallImport { .. } => "call",
+                    Op::CallIndirect { .. } => "call_indirect",
+                    Op::Copy { .. } => "copy",
+                    Op::Const32 { .. } | Op::Const64 { .. } => "const",
+                    Op::Select { .. } => "select",
+                    Op::RefFunc { .. } => "ref.func",
+                    Op::GlobalGet { .. } => "global.get",
+                    Op::GlobalSet { .. } => "global.set",
+                    Op::MemorySize { .. } => "memory.size",
+                    Op::MemoryGrow { .. } => "memory.grow",
+                    Op::MemoryFill { .. } => "memory.fill",
+                    Op::MemoryCopy { .. } => "memory.copy",
+                    Op::MemoryInit { .. } => "memory.init",
+                    Op::DataDrop { .. } => "data.drop",
+                    Op::TableGet { .. } => "table.get",
+                    Op::TableSet { .. } => "table.set",
+                    Op::TableSize { .. } => "table.size",
+                    Op::TableGrow { .. } => "table.grow",
+                    Op::TableFill { .. } => "table.fill",
+                    Op::TableCopy { .. } => "table.copy",
+                    Op::TableInit { .. } => "table.init",
+                    Op::ElemDrop { .. } => "elem.drop",
+                    $( Op::$bin { .. } | Op::$bin_imm { .. } => $bin_name, )*
+                    $( Op::$fbin { .. } => $fbin_name, )*
+                    $( Op::$xbin { .. } => $xbin_name, )*
+                    $( Op::$un { .. } => $un_name, )*
+                    $( Op::$xun { .. } => $xun_name, )*
+                    $( Op::$load { .. } => $load_name, )*
+                    $( Op::$store { .. } => $store_name, )*
+                }
+            }
+
+            /// The slot this instruction writes its single result to, if it has one
+            /// (the translator retargets it to a local for `local.set`).
+            pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    Op::Copy { dst, .. }
+                    | Op::Const32 { dst, .. }
+                    | Op::Const64 { dst, .. }
+                    | Op::Select { dst, .. }
+                    | Op::RefFunc { dst, .. }
+                    | Op::GlobalGet { dst, .. }
+                    | Op::MemorySize { dst }
+                    | Op::MemoryGrow { dst, .. }
+                    | Op::TableGet { dst, .. }
+                    | Op::TableSize { dst, .. }
+                    | Op::TableGrow { dst, .. } => Some(dst),
+                    $( Op::$bin { dst, .. } | Op::$bin_imm { dst, .. } => Some(dst), )*
+                    $( Op::$fbin { dst, .. } => Some(dst), )*
+                    $( Op::$xbin { dst, .. } => Some(dst), )*
+                    $( Op::$un { dst, .. } => Some(dst), )*
+                    $( Op::$xun { dst, .. } => Some(dst), )*
+                    $( Op::$load { dst, .. } => Some(dst), )*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+/// Calls `$callback! { binary: [..] float_binary: [..] fallible_binary: [..] unary: [..]
+/// fallible_unary: [..] load: [..] store: [..] }` with every table above, so one macro
+/// (the enum here, the executor's single `match`) can see all opcodes at once.
+macro_rules! with_op_tables {
+    ($cb:ident) => { for_each_binary!(collect_binary $cb); };
+}
+macro_rules! collect_binary {
+    ($cb:ident $($b:tt)*) => { for_each_float_binary!(collect_float_binary $cb [$($b)*]); };
+}
+macro_rules! collect_float_binary {
+    ($cb:ident [$($b:tt)*] $($f:tt)*) => {
+        for_each_fallible_binary!(collect_fallible_binary $cb [$($b)*] [$($f)*]);
+    };
+}
+macro_rules! collect_fallible_binary {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] $($x:tt)*) => {
+        for_each_unary!(collect_unary $cb [$($b)*] [$($f)*] [$($x)*]);
+    };
+}
+macro_rules! collect_unary {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] $($u:tt)*) => {
+        for_each_fallible_unary!(collect_fallible_unary $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*]);
+    };
+}
+macro_rules! collect_fallible_unary {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] $($xu:tt)*) => {
+        for_each_load!(collect_load $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*]);
+    };
+}
+macro_rules! collect_load {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] $($l:tt)*) => {
+        for_each_store!(collect_store $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*]);
+    };
+}
+macro_rules! collect_store {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] $($s:tt)*) => {
+        $cb! {
+            binary: [$($b)*]
+            float_binary: [$($f)*]
+            fallible_binary: [$($x)*]
+            unary: [$($u)*]
+            fallible_unary: [$($xu)*]
+            load: [$($l)*]
+            store: [$($s)*]
+        }
+    };
+}
+with_op_tables!(define_op);
+
+impl fmt::Display for Op {
+    /// WAT-like text with slot operands: `i32.add s5 = s2, s3`, `br_if s4 -> +7`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = format!("{self:?}");
+        // `Variant { a: 1, b: 2 }` -> `name a=1 b=2`: generic and always in sync with the enum.
+        let fields = text
+            .split_once('{')
+            .map(|(_, rest)| rest.trim_end_matches('}').trim())
+            .unwrap_or("");
+        let mut out = String::from(self.name());
+        for field in fields.split(", ").filter(|s| !s.is_empty()) {
+            let (key, value) = field.split_once(": ").unwrap_or((field, ""));
+            let _ = match key {
+                "offset"
+                    if matches!(
+                        self,
+                        Op::Br { .. } | Op::BrIfNez { .. } | Op::BrIfEqz { .. }
+                    ) =>
+                {
+                    write!(
+                        out,
+                        " ->{}{value}",
+                        if value.starts_with('-') { "" } else { "+" }
+                    )
+                }
+                "dst" | "src" | "a" | "b" | "cond" | "addr" | "value" | "index" | "base"
+                | "delta" | "len" | "start" | "init" => write!(out, " {key}=s{value}"),
+                _ => write!(out, " {key}={value}"),
+            };
+        }
+        f.write_str(&out)
+    }
+}
+
+/// A function body translated to our code.
+#[derive(Debug, Clone)]
+pub struct CompiledFunc {
+    pub ops: Box<[Op]>,
+    /// For each op, the byte offset in the module of the wasm instruction it came from.
+    pub offsets: Box<[u32]>,
+    /// The wasm function index.
+    pub func_index: u32,
+    pub num_params: u16,
+    pub num_results: u16,
+    /// Locals including parameters: slots `0..num_locals`.
+    pub num_locals: u16,
+    /// Slots the frame needs: locals plus the maximum operand stack height.
+    pub frame_size: u32,
+}
+
+impl CompiledFunc {
+    pub fn disassemble(&self) -> String {
+        let mut out = String::new();
+        for (index, (op, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
+            let _ = writeln!(out, "{index:>5} @{offset:#07x}  {op}");
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ops_stay_sixteen_bytes() {
+        assert_eq!(std::mem::size_of::<Op>(), 16);
+    }
+
+    #[test]
+    fn display_is_wat_like() {
+        assert_eq!(
+            Op::I32Add { dst: 5, a: 2, b: 3 }.to_string(),
+            "i32.add dst=s5 a=s2 b=s3"
+        );
+        assert_eq!(
+            Op::BrIfNez { cond: 4, offset: 7 }.to_string(),
+            "br_if cond=s4 ->+7"
+        );
+        assert_eq!(Op::Br { offset: -3 }.to_string(), "br ->-3");
+        assert_eq!(
+            Op::I64AddImm {
+                dst: 1,
+                a: 1,
+                imm: -1
+            }
+            .to_string(),
+            "i64.add dst=s1 a=s1 imm=-1"
+        );
+    }
+}

@@ -1,0 +1,44 @@
+//! Limits the host sets on a store: fuel, call depth, value stack size, memory size.
+
+/// Bytes in one WebAssembly page.
+pub const PAGE_SIZE: usize = 65_536;
+
+/// Resource limits for everything running in one [`Store`](super::Store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Instruction budget for each call from the host into wasm; `None` is unmetered
+    /// (and costs nothing). Exceeding it traps with "out of fuel".
+    pub fuel: Option<u64>,
+    /// Maximum depth of nested wasm calls before "call stack exhausted".
+    pub max_call_depth: usize,
+    /// Maximum number of 64-bit value slots (locals and operands of all active frames).
+    pub max_stack_slots: usize,
+    /// Maximum pages (64 KiB) of any linear memory: `memory.grow` past it returns -1,
+    /// and a module whose initial memory is larger fails to instantiate.
+    pub max_memory_pages: u32,
+    /// Maximum number of elements of any table (same rules as memory).
+    pub max_table_elements: u32,
+}
+
+impl Limits {
+    /// Default call depth: deep enough for any sane recursion, far from the native stack
+    /// (frames live on our own heap-allocated frame stack).
+    pub const DEFAULT_MAX_CALL_DEPTH: usize = 20_000;
+    /// 2 Mi slots = 16 MiB of values.
+    pub const DEFAULT_MAX_STACK_SLOTS: usize = 2 << 20;
+    /// 16,384 pages = 1 GiB.
+    pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 16_384;
+    pub const DEFAULT_MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            fuel: None,
+            max_call_depth: Self::DEFAULT_MAX_CALL_DEPTH,
+            max_stack_slots: Self::DEFAULT_MAX_STACK_SLOTS,
+            max_memory_pages: Self::DEFAULT_MAX_MEMORY_PAGES,
+            max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! The linker: host definitions by (module name, field name), and instantiation that
+//! checks every import against them, reporting all problems at once.
+
+use std::collections::HashMap;
+
+use super::error::{Error, LinkError, Trap};
+use super::instance::instantiate;
+use super::module::Module;
+use super::store::{Caller, Extern, Func, Instance, Store};
+use super::types::ExternType;
+use super::value::{FuncType, Value};
+
+/// Names host (or other instances') definitions so modules can import them.
+pub struct Linker {
+    definitions: HashMap<(String, String), Extern>,
+}
+
+impl Default for Linker {
+    fn default() -> Self {
+        Linker::new()
+    }
+}
+
+impl Linker {
+    pub fn new() -> Self {
+        Linker {
+            definitions: HashMap::new(),
+        }
+    }
+
+    pub fn define(&mut self, module: &str, name: &str, item: impl Into<Extern>) -> &mut Self {
+        self.definitions
+            .insert((module.to_string(), name.to_string()), item.into());
+        self
+    }
+
+    /// Defines a host function.
+    pub fn func<T>(
+        &mut self,
+        store: &mut Store<T>,
+        module: &str,
+        name: &str,
+        ty: FuncType,
+        call: impl Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
+    ) -> &mut Self {
+        let func = Func::new(store, ty, call);
+        self.define(module, name, func)
+    }
+
+    /// Makes every export of `instance` importable under `module`.
+    pub fn instance<T>(&mut self, store: &Store<T>, module: &str, instance: Instance) -> &mut Self {
+        let exports: Vec<(String, Extern)> = store.instances[instance.0 as usize]
+            .exports
+            .iter()
+            .map(|(name, ext)| (name.clone(), *ext))
+            .collect();
+        for (name, ext) in exports {
+            self.define(module, &name, ext);
+        }
+        self
+    }
+
+    pub fn get(&self, module: &str, name: &str) -> Option<Extern> {
+        self.definitions
+            .get(&(module.to_string(), name.to_string()))
+            .copied()
+    }
+
+    /// Resolves the module's imports (all problems reported together), then instantiates:
+    /// globals, tables, memories, element and data segments, and the start function.
+    pub fn instantiate<T>(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
+        let mut resolved = Vec::with_capacity(module.imports().len());
+        let mut problems = Vec::new();
+        for import in module.imports() {
+            let wanted = format!("{} {}", import.ty.kind(), import.ty);
+            match self.get(&import.module, &import.name) {
+                None => problems.push(format!(
+                    "unknown import {}.{}: the module expects {wanted}, the host provides nothing by that name",
+                    import.module, import.name
+                )),
+                Some(ext) => {
+                    let provided = store.extern_type(ext);
+                    if extern_fits(&provided, &import.ty) {
+                        resolved.push(ext);
+                    } else {
+                        problems.push(format!(
+                            "incompatible import type for {}.{}: the module expects {wanted}, the host provides {} {provided}",
+                            import.module,
+                            import.name,
+                            provided.kind()
+                        ));
+                    }
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Link(LinkError { problems }));
+        }
+        instantiate(store, module, &resolved)
+    }
+}
+
+/// Import matching as the spec defines it (external type subtyping).
+fn extern_fits(provided: &ExternType, required: &ExternType) -> bool {
+    match (provided, required) {
+        (ExternType::Func(a), ExternType::Func(b)) => a == b,
+        (ExternType::Table(a), ExternType::Table(b)) => {
+            a.element == b.element && a.limits.fits(&b.limits)
+        }
+        (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.fits(&b.limits),
+        (ExternType::Global(a), ExternType::Global(b)) => a == b,
+        _ => false,
+    }
+}

@@ -1,0 +1,31 @@
+//! wasmcade's WebAssembly interpreter core.
+//!
+//! Pipeline: [`Module::new`] decodes and validates with wasmparser and translates each
+//! function body, in the same pass, into our slot-based internal code (`isa`,
+//! `translate`); [`Linker::instantiate`] links imports and builds an [`Instance`] in a
+//! [`Store`]; [`Func::call`] runs code on an explicit value stack and frame stack
+//! (`exec`). Nothing here knows about games or windows.
+
+// First, so its opcode-table macros are in scope in the modules below.
+#[macro_use]
+pub mod isa;
+mod error;
+mod exec;
+mod instance;
+mod limits;
+mod linker;
+mod module;
+mod observer;
+mod store;
+mod translate;
+mod types;
+mod value;
+
+pub use error::{Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use limits::{Limits, PAGE_SIZE};
+pub use linker::Linker;
+pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
+pub use observer::{Observer, Step};
+pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table};
+pub use types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
+pub use value::{FuncType, ValType, Value};

@@ -1,0 +1,522 @@
+//! Loading a module: decode and validate with wasmparser, translate every function body
+//! to our internal code in the same pass, and keep what instantiation needs.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use wasmparser::{
+    ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, Name, NameSectionReader,
+    Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
+};
+
+use super::error::LoadError;
+use super::isa::CompiledFunc;
+use super::translate::translate_function;
+use super::types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
+use super::value::{FuncType, ValType};
+
+/// A validated, translated module, ready to instantiate any number of times.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+/// An import of the module, in declaration order.
+#[derive(Debug, Clone)]
+pub struct ImportInfo {
+    pub module: String,
+    pub name: String,
+    pub ty: ExternType,
+}
+
+/// An export of the module.
+#[derive(Debug, Clone)]
+pub struct ExportInfo {
+    pub name: String,
+    pub ty: ExternType,
+    pub(crate) kind: ExternalKind,
+    pub(crate) index: u32,
+}
+
+/// A constant expression (WebAssembly 2.0: a single constant, `ref.null`, `ref.func`
+/// or `global.get` of an imported global).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ConstExpr {
+    Bits(u64),
+    Global(u32),
+    FuncRef(u32),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum ElementMode {
+    Passive,
+    Declared,
+    Active { table: u32, offset: ConstExpr },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElementSegment {
+    pub mode: ElementMode,
+    pub items: Vec<ConstExpr>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct DataSegment {
+    /// `None` for passive segments.
+    pub active: Option<ConstExpr>,
+    pub bytes: Arc<[u8]>,
+}
+
+/// Byte size of one section, for `inspect`.
+#[derive(Debug, Clone)]
+pub struct SectionInfo {
+    pub name: String,
+    pub size: usize,
+}
+
+pub(crate) struct ModuleInner {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<ImportInfo>,
+    /// Type index of every function (imported first).
+    pub func_types: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub tables: Vec<TableType>,
+    pub num_imported_tables: u32,
+    pub memories: Vec<MemoryType>,
+    pub num_imported_memories: u32,
+    pub globals: Vec<GlobalType>,
+    pub num_imported_globals: u32,
+    pub global_inits: Vec<ConstExpr>,
+    pub exports: Vec<ExportInfo>,
+    pub start: Option<u32>,
+    pub elements: Vec<ElementSegment>,
+    pub datas: Vec<DataSegment>,
+    /// Translated bodies of the defined (non-imported) functions.
+    pub code: Vec<CompiledFunc>,
+    pub func_names: HashMap<u32, String>,
+    pub sections: Vec<SectionInfo>,
+    pub code_size: usize,
+}
+
+/// The WebAssembly 2.0 feature set, minus fixed-width SIMD.
+fn features() -> WasmFeatures {
+    let mut features = WasmFeatures::WASM2;
+    features.remove(WasmFeatures::SIMD);
+    features
+}
+
+impl Module {
+    /// Decodes, validates and translates `bytes`.
+    pub fn new(bytes: &[u8]) -> Result<Module, LoadError> {
+        let mut validator = Validator::new_with_features(features());
+        let mut m = ModuleInner {
+            types: Vec::new(),
+            imports: Vec::new(),
+            func_types: Vec::new(),
+            num_imported_funcs: 0,
+            tables: Vec::new(),
+            num_imported_tables: 0,
+            memories: Vec::new(),
+            num_imported_memories: 0,
+            globals: Vec::new(),
+            num_imported_globals: 0,
+            global_inits: Vec::new(),
+            exports: Vec::new(),
+            start: None,
+            elements: Vec::new(),
+            datas: Vec::new(),
+            code: Vec::new(),
+            func_names: HashMap::new(),
+            sections: Vec::new(),
+            code_size: 0,
+        };
+        let mut allocs = FuncValidatorAllocations::default();
+        let mut export_kinds: Vec<(String, ExternalKind, u32)> = Vec::new();
+        for payload in Parser::new(0).parse_all(bytes) {
+            let payload = payload?;
+            if let Some((name, range)) = section_name_and_range(&payload) {
+                m.sections.push(SectionInfo {
+                    name,
+                    size: (range.end - range.start) as usize,
+                });
+            }
+            match validator.payload(&payload)? {
+                wasmparser::ValidPayload::Func(to_validate, body) => {
+                    let mut func_validator = to_validate.into_validator(allocs);
+                    let func_index = func_validator.index();
+                    let ty = m.types[m.func_types[func_index as usize] as usize].clone();
+                    m.code_size += (body.range().end - body.range().start) as usize;
+                    let compiled =
+                        translate_function(&m, func_index, &ty, &body, &mut func_validator)?;
+                    m.code.push(compiled);
+                    allocs = func_validator.into_allocations();
+                    continue;
+                }
+                wasmparser::ValidPayload::End(_) => break,
+                _ => {}
+            }
+            match payload {
+                Payload::TypeSection(reader) => {
+                    for group in reader {
+                        for sub in group?.into_types() {
+                            let func = sub.unwrap_func();
+                            m.types.push(func_type(func));
+                        }
+                    }
+                }
+                Payload::ImportSection(reader) => {
+                    for import in reader.into_imports() {
+                        let import = import?;
+                        let ty = match import.ty {
+                            TypeRef::Func(t) => {
+                                m.func_types.push(t);
+                                m.num_imported_funcs += 1;
+                                ExternType::Func(m.types[t as usize].clone())
+                            }
+                            TypeRef::Table(t) => {
+                                let t = table_type(&t);
+                                m.tables.push(t);
+                                m.num_imported_tables += 1;
+                                ExternType::Table(t)
+                            }
+                            TypeRef::Memory(t) => {
+                                let t = memory_type(&t);
+                                m.memories.push(t);
+                                m.num_imported_memories += 1;
+                                ExternType::Memory(t)
+                            }
+                            TypeRef::Global(t) => {
+                                let t = global_type(&t);
+                                m.globals.push(t);
+                                m.num_imported_globals += 1;
+                                ExternType::Global(t)
+                            }
+                            _ => return Err(unsupported("import kind", import.name)),
+                        };
+                        m.imports.push(ImportInfo {
+                            module: import.module.to_string(),
+                            name: import.name.to_string(),
+                            ty,
+                        });
+                    }
+                }
+                Payload::FunctionSection(reader) => {
+                    for ty in reader {
+                        m.func_types.push(ty?);
+                    }
+                }
+                Payload::TableSection(reader) => {
+                    for table in reader {
+                        let table = table?;
+                        if !matches!(table.init, wasmparser::TableInit::RefNull) {
+                            return Err(unsupported("table initializer expression", ""));
+                        }
+                        m.tables.push(table_type(&table.ty));
+                    }
+                }
+                Payload::MemorySection(reader) => {
+                    for memory in reader {
+                        m.memories.push(memory_type(&memory?));
+                    }
+                }
+                Payload::GlobalSection(reader) => {
+                    for global in reader {
+                        let global = global?;
+                        m.globals.push(global_type(&global.ty));
+                        m.global_inits.push(const_expr(&global.init_expr)?);
+                    }
+                }
+                Payload::ExportSection(reader) => {
+                    for export in reader {
+                        let export = export?;
+                        export_kinds.push((export.name.to_string(), export.kind, export.index));
+                    }
+                }
+                Payload::StartSection { func, .. } => m.start = Some(func),
+                Payload::ElementSection(reader) => {
+                    for element in reader {
+                        m.elements.push(element_segment(element?)?);
+                    }
+                }
+                Payload::DataSection(reader) => {
+                    for data in reader {
+                        let data = data?;
+                        let active = match data.kind {
+                            wasmparser::DataKind::Passive => None,
+                            wasmparser::DataKind::Active {
+                                offset_expr,
+                                memory_index: _,
+                            } => Some(const_expr(&offset_expr)?),
+                        };
+                        m.datas.push(DataSegment {
+                            active,
+                            bytes: data.data.into(),
+                        });
+                    }
+                }
+                Payload::CustomSection(reader) if reader.name() == "name" => {
+                    // A broken name section is not an error (the spec says so): keep what parsed.
+                    if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                        read_function_names(names, &mut m.func_names);
+                    }
+                }
+                _ => {}
+            }
+        }
+        m.exports = export_kinds
+            .into_iter()
+            .map(|(name, kind, index)| {
+                let ty = m.extern_type(kind, index);
+                ExportInfo {
+                    name,
+                    ty,
+                    kind,
+                    index,
+                }
+            })
+            .collect();
+        // Exported names stand in for functions the name section does not name.
+        for export in &m.exports {
+            if export.kind == ExternalKind::Func {
+                m.func_names
+                    .entry(export.index)
+                    .or_insert_with(|| export.name.clone());
+            }
+        }
+        Ok(Module { inner: Arc::new(m) })
+    }
+
+    pub fn imports(&self) -> &[ImportInfo] {
+        &self.inner.imports
+    }
+
+    pub fn exports(&self) -> &[ExportInfo] {
+        &self.inner.exports
+    }
+
+    /// The type of an export, if the module has one with that name.
+    pub fn export_type(&self, name: &str) -> Option<&ExternType> {
+        self.exports()
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| &e.ty)
+    }
+
+    /// Every function type of the type section.
+    pub fn types(&self) -> &[FuncType] {
+        &self.inner.types
+    }
+
+    /// Number of functions (imported and defined).
+    pub fn func_count(&self) -> usize {
+        self.inner.func_types.len()
+    }
+
+    pub fn imported_func_count(&self) -> usize {
+        self.inner.num_imported_funcs as usize
+    }
+
+    /// Total size in bytes of the function bodies in the code section.
+    pub fn code_size(&self) -> usize {
+        self.inner.code_size
+    }
+
+    pub fn func_type(&self, func_index: u32) -> Option<&FuncType> {
+        let ty = *self.inner.func_types.get(func_index as usize)?;
+        self.inner.types.get(ty as usize)
+    }
+
+    /// The function's name from the name section (or its export name).
+    pub fn func_name(&self, func_index: u32) -> Option<&str> {
+        self.inner.func_names.get(&func_index).map(String::as_str)
+    }
+
+    /// Finds a function by name-section name, export name, or plain index.
+    pub fn find_func(&self, name_or_index: &str) -> Option<u32> {
+        let by_name = self
+            .inner
+            .func_names
+            .iter()
+            .filter(|(_, name)| name.as_str() == name_or_index)
+            .map(|(index, _)| *index)
+            .min();
+        by_name.or_else(|| {
+            name_or_index
+                .parse::<u32>()
+                .ok()
+                .filter(|&i| (i as usize) < self.func_count())
+        })
+    }
+
+    /// Sections in file order with their sizes.
+    pub fn sections(&self) -> &[SectionInfo] {
+        &self.inner.sections
+    }
+
+    pub fn memories(&self) -> &[MemoryType] {
+        &self.inner.memories
+    }
+
+    pub fn tables(&self) -> &[TableType] {
+        &self.inner.tables
+    }
+
+    pub fn globals(&self) -> &[GlobalType] {
+        &self.inner.globals
+    }
+
+    /// The translated code of a defined function, `None` for imports.
+    pub(crate) fn compiled(&self, func_index: u32) -> Option<&CompiledFunc> {
+        let defined = func_index.checked_sub(self.inner.num_imported_funcs)?;
+        self.inner.code.get(defined as usize)
+    }
+
+    /// Our internal instructions of one defined function, one per line, with the wasm
+    /// byte offset each came from.
+    pub fn disassemble(&self, func_index: u32) -> Option<String> {
+        let code = self.compiled(func_index)?;
+        Some(code.disassemble())
+    }
+}
+
+impl ModuleInner {
+    pub(crate) fn func_type_of(&self, func_index: u32) -> &FuncType {
+        &self.types[self.func_types[func_index as usize] as usize]
+    }
+
+    fn extern_type(&self, kind: ExternalKind, index: u32) -> ExternType {
+        let i = index as usize;
+        match kind {
+            ExternalKind::Func | ExternalKind::FuncExact => {
+                ExternType::Func(self.func_type_of(index).clone())
+            }
+            ExternalKind::Table => ExternType::Table(self.tables[i]),
+            ExternalKind::Memory => ExternType::Memory(self.memories[i]),
+            ExternalKind::Global => ExternType::Global(self.globals[i]),
+            ExternalKind::Tag => unreachable!("exception handling is not enabled in the validator"),
+        }
+    }
+}
+
+fn unsupported(what: &str, detail: &str) -> LoadError {
+    LoadError::new(format!("unsupported {what} {detail}"), None)
+}
+
+fn val_type(ty: wasmparser::ValType) -> ValType {
+    ValType::from_wasmparser(ty).expect("validated with the WebAssembly 2.0 feature set")
+}
+
+fn func_type(func: &wasmparser::FuncType) -> FuncType {
+    FuncType::new(
+        func.params().iter().copied().map(val_type),
+        func.results().iter().copied().map(val_type),
+    )
+}
+
+fn limits(min: u64, max: Option<u64>) -> Limits32 {
+    // Validation (without memory64/table64) proved both fit in 32 bits.
+    Limits32 {
+        min: min as u32,
+        max: max.map(|m| m as u32),
+    }
+}
+
+fn table_type(t: &wasmparser::TableType) -> TableType {
+    TableType {
+        element: val_type(wasmparser::ValType::Ref(t.element_type)),
+        limits: limits(t.initial, t.maximum),
+    }
+}
+
+fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
+    MemoryType {
+        limits: limits(t.initial, t.maximum),
+    }
+}
+
+fn global_type(t: &wasmparser::GlobalType) -> GlobalType {
+    GlobalType {
+        content: val_type(t.content_type),
+        mutable: t.mutable,
+    }
+}
+
+fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, LoadError> {
+    let mut reader = expr.get_operators_reader();
+    let (op, offset) = reader.read_with_offset()?;
+    let value = match op {
+        Operator::I32Const { value } => ConstExpr::Bits(value as u32 as u64),
+        Operator::I64Const { value } => ConstExpr::Bits(value as u64),
+        Operator::F32Const { value } => ConstExpr::Bits(value.bits() as u64),
+        Operator::F64Const { value } => ConstExpr::Bits(value.bits()),
+        Operator::RefNull { .. } => ConstExpr::Bits(0),
+        Operator::RefFunc { function_index } => ConstExpr::FuncRef(function_index),
+        Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
+        other => {
+            return Err(LoadError::new(
+                format!("unsupported constant expression {other:?}"),
+                Some(offset as usize),
+            ))
+        }
+    };
+    Ok(value)
+}
+
+fn element_segment(element: wasmparser::Element<'_>) -> Result<ElementSegment, LoadError> {
+    let mode = match element.kind {
+        ElementKind::Passive => ElementMode::Passive,
+        ElementKind::Declared => ElementMode::Declared,
+        ElementKind::Active {
+            table_index,
+            offset_expr,
+        } => ElementMode::Active {
+            table: table_index.unwrap_or(0),
+            offset: const_expr(&offset_expr)?,
+        },
+    };
+    let items = match element.items {
+        ElementItems::Functions(funcs) => funcs
+            .into_iter()
+            .map(|f| f.map(ConstExpr::FuncRef))
+            .collect::<Result<Vec<_>, _>>()?,
+        ElementItems::Expressions(_, exprs) => exprs
+            .into_iter()
+            .map(|e| const_expr(&e?))
+            .collect::<Result<Vec<_>, _>>()?,
+    };
+    Ok(ElementSegment { mode, items })
+}
+
+fn read_function_names(names: NameSectionReader<'_>, out: &mut HashMap<u32, String>) {
+    for name in names.into_iter().flatten() {
+        if let Name::Function(map) = name {
+            for naming in map.into_iter().flatten() {
+                out.insert(naming.index, naming.name.to_string());
+            }
+        }
+    }
+}
+
+/// The section a payload starts, with its byte range (for `inspect`).
+fn section_name_and_range(payload: &Payload<'_>) -> Option<(String, std::ops::Range<u64>)> {
+    let (name, range) = match payload {
+        Payload::TypeSection(r) => ("type", r.range()),
+        Payload::ImportSection(r) => ("import", r.range()),
+        Payload::FunctionSection(r) => ("function", r.range()),
+        Payload::TableSection(r) => ("table", r.range()),
+        Payload::MemorySection(r) => ("memory", r.range()),
+        Payload::GlobalSection(r) => ("global", r.range()),
+        Payload::ExportSection(r) => ("export", r.range()),
+        Payload::StartSection { range, .. } => ("start", range.clone()),
+        Payload::ElementSection(r) => ("element", r.range()),
+        Payload::DataCountSection { range, .. } => ("datacount", range.clone()),
+        Payload::DataSection(r) => ("data", r.range()),
+        Payload::CodeSectionStart {
+            unchecked_range, ..
+        } => ("code", unchecked_range.clone()),
+        Payload::CustomSection(r) => return Some((format!("custom \"{}\"", r.name()), r.range())),
+        _ => return None,
+    };
+    Some((name.to_string(), range))
+}

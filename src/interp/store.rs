@@ -1,0 +1,499 @@
+//! The store: owns every runtime object (functions, memories, tables, globals,
+//! instances) plus the host's data `T`; handles (`Func`, `Memory`, ...) index into it.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::error::{Error, Trap};
+use super::limits::{Limits, PAGE_SIZE};
+use super::module::Module;
+use super::observer::Observer;
+use super::types::{ExternType, GlobalType, MemoryType, TableType};
+use super::value::{FuncType, ValType, Value};
+
+/// A host function: reads its arguments, writes its results, or fails with a trap.
+pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
+
+macro_rules! handle {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub struct $name(pub(crate) u32);
+    )*};
+}
+
+handle! {
+    /// A function (wasm or host) in a store.
+    Func;
+    /// A linear memory in a store.
+    Memory;
+    /// A table in a store.
+    Table;
+    /// A global in a store.
+    Global;
+    /// An instantiated module in a store.
+    Instance;
+}
+
+/// Anything that can be imported or exported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Extern {
+    Func(Func),
+    Table(Table),
+    Memory(Memory),
+    Global(Global),
+}
+
+impl From<Func> for Extern {
+    fn from(f: Func) -> Self {
+        Extern::Func(f)
+    }
+}
+impl From<Memory> for Extern {
+    fn from(m: Memory) -> Self {
+        Extern::Memory(m)
+    }
+}
+impl From<Table> for Extern {
+    fn from(t: Table) -> Self {
+        Extern::Table(t)
+    }
+}
+impl From<Global> for Extern {
+    fn from(g: Global) -> Self {
+        Extern::Global(g)
+    }
+}
+
+pub(crate) enum FuncEntity<T> {
+    Wasm {
+        instance: u32,
+        /// Index into the module's translated code (defined functions only).
+        def: u32,
+        type_id: u32,
+    },
+    Host {
+        ty: FuncType,
+        type_id: u32,
+        call: Rc<HostFn<T>>,
+    },
+}
+
+impl<T> FuncEntity<T> {
+    pub(crate) fn type_id(&self) -> u32 {
+        match self {
+            FuncEntity::Wasm { type_id, .. } | FuncEntity::Host { type_id, .. } => *type_id,
+        }
+    }
+}
+
+pub(crate) struct MemoryEntity {
+    pub ty: MemoryType,
+    pub data: Vec<u8>,
+}
+
+impl MemoryEntity {
+    pub fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    /// `memory.grow`: the old size in pages, or `None` (wasm -1) past either maximum.
+    pub fn grow(&mut self, delta: u32, limit_pages: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let max = self.ty.limits.max.unwrap_or(65_536).min(limit_pages);
+        if new > max {
+            return None;
+        }
+        self.data.resize(new as usize * PAGE_SIZE, 0);
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub ty: TableType,
+    /// Reference bits: 0 is null, otherwise index + 1.
+    pub elements: Vec<u64>,
+}
+
+impl TableEntity {
+    /// `table.grow`: the old size, or `None` (wasm -1) past either maximum.
+    pub fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
+        let old = self.elements.len() as u32;
+        let new = old.checked_add(delta)?;
+        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(limit) {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub bits: u64,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Module,
+    /// Store addresses of the module's functions, tables, memories, globals.
+    pub funcs: Box<[u32]>,
+    pub tables: Box<[u32]>,
+    pub memories: Box<[u32]>,
+    pub globals: Box<[u32]>,
+    /// Store-wide type id of each of the module's types (for `call_indirect`).
+    pub type_ids: Box<[u32]>,
+    /// Element segments as reference bits; dropped segments are empty.
+    pub elements: Vec<Rc<[u64]>>,
+    /// Data segments; dropped segments are empty.
+    pub datas: Vec<Arc<[u8]>>,
+    pub exports: HashMap<String, Extern>,
+}
+
+/// All runtime state of a set of instances, plus the host's data `T`.
+pub struct Store<T> {
+    data: T,
+    pub(crate) limits: Limits,
+    pub(crate) funcs: Vec<FuncEntity<T>>,
+    pub(crate) memories: Vec<MemoryEntity>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    type_registry: HashMap<FuncType, u32>,
+    pub(crate) observer: Option<Box<dyn Observer>>,
+    /// A value stack kept between calls, so a call does not allocate one.
+    pub(crate) spare_stack: Option<Vec<u64>>,
+    pub(crate) fuel_consumed: u64,
+}
+
+impl<T> Store<T> {
+    pub fn new(data: T) -> Self {
+        Store::with_limits(data, Limits::default())
+    }
+
+    pub fn with_limits(data: T, limits: Limits) -> Self {
+        Store {
+            data,
+            limits,
+            funcs: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            type_registry: HashMap::new(),
+            observer: None,
+            spare_stack: None,
+            fuel_consumed: 0,
+        }
+    }
+
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        &mut self.limits
+    }
+
+    /// Instructions executed by the most recent call from the host (counted only while
+    /// fuel metering or an observer is on).
+    pub fn fuel_consumed(&self) -> u64 {
+        self.fuel_consumed
+    }
+
+    /// Installs (or removes) the instruction observer. With none installed, execution
+    /// takes a path compiled without any observer hook.
+    pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) {
+        self.observer = observer;
+    }
+
+    pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.observer.take()
+    }
+
+    /// The store-wide id of a function type: equal types get equal ids.
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        let next = self.type_registry.len() as u32;
+        *self.type_registry.entry(ty.clone()).or_insert(next)
+    }
+
+    pub(crate) fn func_type(&self, func: Func) -> FuncType {
+        match &self.funcs[func.0 as usize] {
+            FuncEntity::Host { ty, .. } => ty.clone(),
+            FuncEntity::Wasm { instance, def, .. } => {
+                let module = &self.instances[*instance as usize].module;
+                let index = module.inner.num_imported_funcs + def;
+                module.inner.func_type_of(index).clone()
+            }
+        }
+    }
+
+    pub(crate) fn extern_type(&self, ext: Extern) -> ExternType {
+        match ext {
+            Extern::Func(f) => ExternType::Func(self.func_type(f)),
+            Extern::Table(t) => {
+                let table = &self.tables[t.0 as usize];
+                let mut ty = table.ty;
+                ty.limits.min = table.elements.len() as u32;
+                ExternType::Table(ty)
+            }
+            Extern::Memory(m) => {
+                let memory = &self.memories[m.0 as usize];
+                let mut ty = memory.ty;
+                ty.limits.min = memory.pages();
+                ExternType::Memory(ty)
+            }
+            Extern::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
+        }
+    }
+
+    pub(crate) fn check_memory_size(&self, pages: u32) -> Result<(), Error> {
+        let limit = self.limits.max_memory_pages;
+        if pages > limit {
+            return Err(Error::Limit(format!(
+                "memory of {pages} pages ({} MiB) exceeds the limit of {limit} pages ({} MiB)",
+                pages as u64 * 64 / 1024,
+                limit as u64 * 64 / 1024
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl Func {
+    /// A host function with the given signature.
+    pub fn new<T>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        call: impl Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        let type_id = store.intern_type(&ty);
+        store.funcs.push(FuncEntity::Host {
+            ty,
+            type_id,
+            call: Rc::new(call),
+        });
+        Func(store.funcs.len() as u32 - 1)
+    }
+
+    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+        store.func_type(*self)
+    }
+
+    /// Calls the function with typed arguments; traps come back as `Error::Trap`.
+    pub fn call<T>(&self, store: &mut Store<T>, args: &[Value]) -> Result<Vec<Value>, Error> {
+        let ty = self.ty(store);
+        let arg_types: Vec<ValType> = args.iter().map(Value::ty).collect();
+        if arg_types != ty.params() {
+            return Err(Error::Usage(format!(
+                "function {ty} called with arguments of types ({})",
+                arg_types
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )));
+        }
+        super::exec::invoke(store, *self, args).map_err(Error::Trap)
+    }
+}
+
+impl Memory {
+    pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
+        store.check_memory_size(ty.limits.min)?;
+        store.memories.push(MemoryEntity {
+            ty,
+            data: vec![0; ty.limits.min as usize * PAGE_SIZE],
+        });
+        Ok(Memory(store.memories.len() as u32 - 1))
+    }
+
+    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
+        &store.memories[self.0 as usize].data
+    }
+
+    pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
+        &mut store.memories[self.0 as usize].data
+    }
+
+    /// Current size in 64 KiB pages.
+    pub fn pages<T>(&self, store: &Store<T>) -> u32 {
+        store.memories[self.0 as usize].pages()
+    }
+
+    /// Grows by `delta` pages; the old size, or `None` past the maximum or the store's limit.
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Option<u32> {
+        let limit = store.limits.max_memory_pages;
+        store.memories[self.0 as usize].grow(delta, limit)
+    }
+}
+
+impl Table {
+    pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
+        if ty.limits.min > store.limits.max_table_elements {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {}",
+                ty.limits.min, store.limits.max_table_elements
+            )));
+        }
+        store.tables.push(TableEntity {
+            ty,
+            elements: vec![init.to_bits(); ty.limits.min as usize],
+        });
+        Ok(Table(store.tables.len() as u32 - 1))
+    }
+
+    pub fn size<T>(&self, store: &Store<T>) -> u32 {
+        store.tables[self.0 as usize].elements.len() as u32
+    }
+
+    pub fn get<T>(&self, store: &Store<T>, index: u32) -> Option<Value> {
+        let table = &store.tables[self.0 as usize];
+        let bits = *table.elements.get(index as usize)?;
+        Some(Value::from_bits(table.ty.element, bits))
+    }
+}
+
+impl Global {
+    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Global {
+        store.globals.push(GlobalEntity {
+            ty,
+            bits: value.to_bits(),
+        });
+        Global(store.globals.len() as u32 - 1)
+    }
+
+    pub fn get<T>(&self, store: &Store<T>) -> Value {
+        let global = &store.globals[self.0 as usize];
+        Value::from_bits(global.ty.content, global.bits)
+    }
+
+    pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
+        let global = &mut store.globals[self.0 as usize];
+        if !global.ty.mutable || value.ty() != global.ty.content {
+            return Err(Error::Usage(format!(
+                "cannot set a {} global to a {} value",
+                global.ty.content,
+                value.ty()
+            )));
+        }
+        global.bits = value.to_bits();
+        Ok(())
+    }
+}
+
+impl Instance {
+    pub fn export(&self, store: &Store<impl Sized>, name: &str) -> Option<Extern> {
+        store.instances[self.0 as usize].exports.get(name).copied()
+    }
+
+    pub fn get_func<T>(&self, store: &Store<T>, name: &str) -> Option<Func> {
+        match self.export(store, name)? {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn get_memory<T>(&self, store: &Store<T>, name: &str) -> Option<Memory> {
+        match self.export(store, name)? {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn get_global<T>(&self, store: &Store<T>, name: &str) -> Option<Global> {
+        match self.export(store, name)? {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
+        match self.export(store, name)? {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The instance's first memory (exported or not), if it has one.
+    pub fn default_memory<T>(&self, store: &Store<T>) -> Option<Memory> {
+        store.instances[self.0 as usize]
+            .memories
+            .first()
+            .map(|&m| Memory(m))
+    }
+
+    /// Calls the exported function `name`.
+    pub fn call<T>(
+        &self,
+        store: &mut Store<T>,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Error> {
+        let func = self.get_func(store, name).ok_or_else(|| {
+            Error::Usage(format!("the module exports no function named `{name}`"))
+        })?;
+        func.call(store, args)
+    }
+
+    pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {
+        &store.instances[self.0 as usize].module
+    }
+}
+
+/// What a host function sees of the store while it runs.
+pub struct Caller<'a, T> {
+    pub(crate) store: &'a mut Store<T>,
+    pub(crate) instance: Option<Instance>,
+}
+
+impl<'a, T> Caller<'a, T> {
+    pub fn data(&self) -> &T {
+        self.store.data()
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        self.store.data_mut()
+    }
+
+    /// The calling instance's memory 0, if it has one.
+    pub fn memory(&self) -> Option<Memory> {
+        self.instance?.default_memory(self.store)
+    }
+
+    /// The caller's memory bytes (empty if it has no memory).
+    pub fn memory_data(&self) -> &[u8] {
+        match self.memory() {
+            Some(m) => m.data(self.store),
+            None => &[],
+        }
+    }
+
+    /// The host data and the caller's memory at once (e.g. to draw into a framebuffer).
+    pub fn data_and_memory_mut(&mut self) -> (&mut T, &mut [u8]) {
+        let memory = self.memory();
+        let store = &mut *self.store;
+        let bytes: &mut [u8] = match memory {
+            Some(m) => &mut store.memories[m.0 as usize].data,
+            None => &mut [],
+        };
+        (&mut store.data, bytes)
+    }
+
+    pub fn store(&mut self) -> &mut Store<T> {
+        self.store
+    }
+}

@@ -1,0 +1,997 @@
+//! Translation of one function body (validated in the same pass by wasmparser's
+//! `FuncValidator`) into our slot-based code (see `isa` for the model).
+//!
+//! The translator keeps a compile-time operand stack whose entries say where each value
+//! is: already in its own stack slot (`Temp`), still in a local, or a constant not yet
+//! written anywhere. Operators read locals and constants in place, so most `local.get`
+//! and `i32.const` instructions cost nothing at run time, and a `local.set` right after
+//! the instruction that computed the value retargets that instruction to the local.
+
+use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+
+use super::error::LoadError;
+use super::isa::{CompiledFunc, Op, Slot};
+use super::module::ModuleInner;
+use super::value::FuncType;
+
+/// Slots are 16-bit: a frame holds at most this many locals plus operands.
+const MAX_FRAME_SLOTS: u32 = u16::MAX as u32;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Operand {
+    /// In its own slot: `num_locals + position`.
+    Temp,
+    /// Still in a local.
+    Local(Slot),
+    /// A constant (raw bits) not yet written to any slot.
+    Const(u64),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum FrameKind {
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+struct ControlFrame {
+    kind: FrameKind,
+    /// Operand stack height below the frame's parameters.
+    height: u32,
+    num_params: u32,
+    num_results: u32,
+    /// For loops: where a branch to the label jumps.
+    loop_start: usize,
+    /// Forward branches to the end of the frame, patched when it is reached.
+    fixups: Vec<usize>,
+    /// For `if`: the conditional branch to patch at `else` (or at `end`).
+    else_fixup: Option<usize>,
+    /// The rest of this frame is dead code (after `br`, `return`, `unreachable`).
+    unreachable: bool,
+}
+
+impl ControlFrame {
+    /// How many values a branch to this frame's label carries.
+    fn label_arity(&self) -> u32 {
+        if self.kind == FrameKind::Loop {
+            self.num_params
+        } else {
+            self.num_results
+        }
+    }
+}
+
+struct Translator<'m> {
+    module: &'m ModuleInner,
+    ops: Vec<Op>,
+    offsets: Vec<u32>,
+    num_locals: u32,
+    stack: Vec<Operand>,
+    max_height: u32,
+    control: Vec<ControlFrame>,
+    /// Ops at or after this index may be retargeted; a label bound here forbids it before.
+    barrier: usize,
+    /// Nesting depth of blocks opened inside dead code.
+    dead_depth: u32,
+    offset: u32,
+}
+
+/// Validates and translates one function body.
+pub(crate) fn translate_function(
+    module: &ModuleInner,
+    func_index: u32,
+    ty: &FuncType,
+    body: &FunctionBody<'_>,
+    validator: &mut FuncValidator<ValidatorResources>,
+) -> Result<CompiledFunc, LoadError> {
+    let mut locals_reader = body.get_locals_reader()?;
+    let mut num_locals = ty.params().len() as u32;
+    for _ in 0..locals_reader.get_count() {
+        let offset = locals_reader.original_position();
+        let (count, ty) = locals_reader.read()?;
+        validator.define_locals(offset as u64, count, ty)?;
+        num_locals += count;
+    }
+    if num_locals > MAX_FRAME_SLOTS {
+        return Err(too_large(
+            func_index,
+            num_locals,
+            body.range().start as usize,
+        ));
+    }
+    let mut t = Translator {
+        module,
+        ops: Vec::new(),
+        offsets: Vec::new(),
+        num_locals,
+        stack: Vec::new(),
+        max_height: 0,
+        control: vec![ControlFrame {
+            kind: FrameKind::Block,
+            height: 0,
+            num_params: 0,
+            num_results: ty.results().len() as u32,
+            loop_start: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+            unreachable: false,
+        }],
+        barrier: 0,
+        dead_depth: 0,
+        offset: 0,
+    };
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() {
+        let (op, offset) = reader.read_with_offset()?;
+        validator.op(offset as u64, &op)?;
+        t.offset = offset as u32;
+        t.translate(op)
+            .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
+    }
+    reader.finish()?;
+    Ok(CompiledFunc {
+        ops: t.ops.into(),
+        offsets: t.offsets.into(),
+        func_index,
+        num_params: ty.params().len() as u16,
+        num_results: ty.results().len() as u16,
+        num_locals: num_locals as u16,
+        frame_size: num_locals + t.max_height,
+    })
+}
+
+fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
+    LoadError::new(
+        format!(
+            "function {func_index} needs {slots} value slots (locals plus operand stack); \
+             wasmcade supports at most {MAX_FRAME_SLOTS}"
+        ),
+        Some(offset),
+    )
+}
+
+/// `Err(())` means the frame outgrew 16-bit slots (reported with the function's index).
+type Emit = Result<(), ()>;
+
+macro_rules! translate_binary {
+    ($($op:ident $imm:ident $name:literal $f:ident,)*) => {
+        fn translate_binary(&mut self, op: &Operator) -> Option<Emit> {
+            Some(match op {
+                $( Operator::$op => self.binary(
+                    |dst, a, b| Op::$op { dst, a, b },
+                    Some(|dst, a, imm| Op::$imm { dst, a, imm }),
+                    $name.starts_with("i64"),
+                ), )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+macro_rules! translate_plain_binary {
+    ($fname:ident: $($op:ident $name:literal $f:ident,)*) => {
+        fn $fname(&mut self, op: &Operator) -> Option<Emit> {
+            Some(match op {
+                $( Operator::$op => self.binary(|dst, a, b| Op::$op { dst, a, b }, None, false), )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+macro_rules! translate_unary {
+    ($fname:ident: $($op:ident $name:literal $f:ident,)*) => {
+        fn $fname(&mut self, op: &Operator) -> Option<Emit> {
+            Some(match op {
+                $( Operator::$op => self.unary(|dst, src| Op::$op { dst, src }), )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+macro_rules! translate_float_binary {
+    ($($t:tt)*) => { translate_plain_binary!(translate_float_binary: $($t)*); };
+}
+macro_rules! translate_fallible_binary {
+    ($($t:tt)*) => { translate_plain_binary!(translate_fallible_binary: $($t)*); };
+}
+macro_rules! translate_unary_total {
+    ($($t:tt)*) => { translate_unary!(translate_unary_total: $($t)*); };
+}
+macro_rules! translate_fallible_unary {
+    ($($t:tt)*) => { translate_unary!(translate_fallible_unary: $($t)*); };
+}
+
+impl Translator<'_> {
+    for_each_binary!(translate_binary);
+    for_each_float_binary!(translate_float_binary);
+    for_each_fallible_binary!(translate_fallible_binary);
+    for_each_unary!(translate_unary_total);
+    for_each_fallible_unary!(translate_fallible_unary);
+
+    fn translate(&mut self, op: Operator) -> Emit {
+        if self.frame().unreachable {
+            return self.skip_dead(op);
+        }
+        if let Some(done) = self
+            .translate_binary(&op)
+            .or_else(|| self.translate_float_binary(&op))
+            .or_else(|| self.translate_fallible_binary(&op))
+            .or_else(|| self.translate_unary_total(&op))
+            .or_else(|| self.translate_fallible_unary(&op))
+            .or_else(|| self.translate_memory_access(&op))
+        {
+            return done;
+        }
+        match op {
+            Operator::Nop => Ok(()),
+            Operator::Unreachable => {
+                self.emit(Op::Unreachable);
+                self.mark_unreachable();
+                Ok(())
+            }
+            Operator::Block { blockty } => self.open(FrameKind::Block, blockty),
+            Operator::Loop { blockty } => self.open(FrameKind::Loop, blockty),
+            Operator::If { blockty } => {
+                let cond = self.pop_slot()?;
+                self.open(FrameKind::If, blockty)?;
+                // The else path must still see the parameters, which the then path may
+                // overwrite: save them just above, where only the then path writes.
+                let (height, params) = (self.frame().height, self.frame().num_params);
+                for i in 0..params {
+                    let (dst, src) = (self.slot(height + params + i)?, self.slot(height + i)?);
+                    self.emit(Op::Copy { dst, src });
+                }
+                self.reserve(height + 2 * params)?;
+                let fixup = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                self.frame_mut().else_fixup = Some(fixup);
+                Ok(())
+            }
+            Operator::Else => self.translate_else(),
+            Operator::End => self.translate_end(),
+            Operator::Br { relative_depth } => {
+                self.branch(relative_depth)?;
+                self.mark_unreachable();
+                Ok(())
+            }
+            Operator::BrIf { relative_depth } => self.translate_br_if(relative_depth),
+            Operator::BrTable { targets } => {
+                let index = self.pop_slot()?;
+                let depths: Vec<u32> = targets
+                    .targets()
+                    .chain(std::iter::once(Ok(targets.default())))
+                    .collect::<Result<_, _>>()
+                    .expect("validated br_table");
+                self.translate_br_table(index, &depths)
+            }
+            Operator::Return => {
+                self.translate_return()?;
+                self.mark_unreachable();
+                Ok(())
+            }
+            Operator::Call { function_index } => self.translate_call(function_index),
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot()?;
+                let ty = &self.module.types[type_index as usize];
+                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+                let base = self.prepare_args(params)?;
+                self.emit(Op::CallIndirect {
+                    type_index,
+                    table: table_index,
+                    index,
+                    base,
+                });
+                self.finish_call(params, results)
+            }
+            Operator::Drop => {
+                self.stack.pop();
+                Ok(())
+            }
+            Operator::Select | Operator::TypedSelect { .. } => {
+                let cond = self.pop_slot()?;
+                let b = self.pop_slot()?;
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                self.stack.pop();
+                self.emit(Op::Select { dst, cond, a, b });
+                self.push_temp()
+            }
+            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index as Slot)),
+            Operator::LocalSet { local_index } => self.local_set(local_index as Slot, false),
+            Operator::LocalTee { local_index } => self.local_set(local_index as Slot, true),
+            Operator::GlobalGet { global_index } => self.produce(|dst| Op::GlobalGet {
+                dst,
+                global: global_index,
+            }),
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop_slot()?;
+                self.emit(Op::GlobalSet {
+                    src,
+                    global: global_index,
+                });
+                Ok(())
+            }
+            Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),
+            Operator::I64Const { value } => self.push(Operand::Const(value as u64)),
+            Operator::F32Const { value } => self.push(Operand::Const(value.bits() as u64)),
+            Operator::F64Const { value } => self.push(Operand::Const(value.bits())),
+            Operator::RefNull { .. } => self.push(Operand::Const(0)),
+            Operator::RefIsNull => self.unary(|dst, src| Op::I64Eqz { dst, src }),
+            Operator::RefFunc { function_index } => self.produce(|dst| Op::RefFunc {
+                dst,
+                func: function_index,
+            }),
+            // Slots are untyped: reinterpretations change nothing.
+            Operator::I32ReinterpretF32
+            | Operator::F32ReinterpretI32
+            | Operator::I64ReinterpretF64
+            | Operator::F64ReinterpretI64 => Ok(()),
+            Operator::MemorySize { .. } => self.produce(|dst| Op::MemorySize { dst }),
+            Operator::MemoryGrow { .. } => self.unary(|dst, delta| Op::MemoryGrow { dst, delta }),
+            Operator::MemoryFill { .. } => {
+                let [dst, value, len] = self.pop3()?;
+                self.emit(Op::MemoryFill { dst, value, len });
+                Ok(())
+            }
+            Operator::MemoryCopy { .. } => {
+                let [dst, src, len] = self.pop3()?;
+                self.emit(Op::MemoryCopy { dst, src, len });
+                Ok(())
+            }
+            Operator::MemoryInit { data_index, .. } => {
+                let [dst, src, len] = self.pop3()?;
+                self.emit(Op::MemoryInit {
+                    segment: data_index,
+                    dst,
+                    src,
+                    len,
+                });
+                Ok(())
+            }
+            Operator::DataDrop { data_index } => {
+                self.emit(Op::DataDrop {
+                    segment: data_index,
+                });
+                Ok(())
+            }
+            Operator::TableGet { table } => {
+                self.unary(|dst, index| Op::TableGet { dst, index, table })
+            }
+            Operator::TableSet { table } => {
+                let value = self.pop_slot()?;
+                let index = self.pop_slot()?;
+                self.emit(Op::TableSet {
+                    index,
+                    value,
+                    table,
+                });
+                Ok(())
+            }
+            Operator::TableSize { table } => self.produce(|dst| Op::TableSize { dst, table }),
+            Operator::TableGrow { table } => {
+                let delta = self.pop_slot()?;
+                let init = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                self.stack.pop();
+                self.emit(Op::TableGrow {
+                    dst,
+                    init,
+                    delta,
+                    table,
+                });
+                self.push_temp()
+            }
+            Operator::TableFill { table } => {
+                let [start, value, len] = self.pop3()?;
+                self.emit(Op::TableFill {
+                    start,
+                    value,
+                    len,
+                    table,
+                });
+                Ok(())
+            }
+            Operator::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let [dst, src, len] = self.pop3()?;
+                self.emit(Op::TableCopy {
+                    dst_table,
+                    src_table,
+                    dst,
+                    src,
+                    len,
+                });
+                Ok(())
+            }
+            Operator::TableInit { elem_index, table } => {
+                let [dst, src, len] = self.pop3()?;
+                self.emit(Op::TableInit {
+                    table,
+                    segment: elem_index,
+                    dst,
+                    src,
+                    len,
+                });
+                Ok(())
+            }
+            Operator::ElemDrop { elem_index } => {
+                self.emit(Op::ElemDrop {
+                    segment: elem_index,
+                });
+                Ok(())
+            }
+            other => unreachable!("the validator rejects {other:?} with our feature set"),
+        }
+    }
+
+    fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
+        macro_rules! loads {
+            ($($load:ident $name:literal $bytes:literal $f:ident,)*) => {
+                fn load_op(kind: &str, dst: Slot, addr: Slot, offset: u32) -> Op {
+                    match kind {
+                        $( stringify!($load) => Op::$load { dst, addr, offset }, )*
+                        _ => unreachable!(),
+                    }
+                }
+            };
+        }
+        for_each_load!(loads);
+        macro_rules! stores {
+            ($($store:ident $name:literal $bytes:literal,)*) => {
+                fn store_op(kind: &str, addr: Slot, value: Slot, offset: u32) -> Op {
+                    match kind {
+                        $( stringify!($store) => Op::$store { addr, value, offset }, )*
+                        _ => unreachable!(),
+                    }
+                }
+            };
+        }
+        for_each_store!(stores);
+        let (kind, memarg, is_load) = match op {
+            Operator::I32Load { memarg } | Operator::F32Load { memarg } => ("Load32", memarg, true),
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => ("Load64", memarg, true),
+            Operator::I32Load8S { memarg } => ("Load8S32", memarg, true),
+            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => {
+                ("Load8U", memarg, true)
+            }
+            Operator::I32Load16S { memarg } => ("Load16S32", memarg, true),
+            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => {
+                ("Load16U", memarg, true)
+            }
+            Operator::I64Load8S { memarg } => ("Load8S64", memarg, true),
+            Operator::I64Load16S { memarg } => ("Load16S64", memarg, true),
+            Operator::I64Load32S { memarg } => ("Load32S64", memarg, true),
+            Operator::I64Load32U { memarg } => ("Load32", memarg, true),
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                ("Store8", memarg, false)
+            }
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                ("Store16", memarg, false)
+            }
+            Operator::I32Store { memarg }
+            | Operator::F32Store { memarg }
+            | Operator::I64Store32 { memarg } => ("Store32", memarg, false),
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                ("Store64", memarg, false)
+            }
+            _ => return None,
+        };
+        // Without memory64 the validator proved the offset fits in 32 bits.
+        let offset = memarg.offset as u32;
+        Some(if is_load {
+            self.unary(|dst, addr| load_op(kind, dst, addr, offset))
+        } else {
+            (|| {
+                let value = self.pop_slot()?;
+                let addr = self.pop_slot()?;
+                self.emit(store_op(kind, addr, value, offset));
+                Ok(())
+            })()
+        })
+    }
+
+    // ---- the operand stack ----
+
+    fn height(&self) -> u32 {
+        self.stack.len() as u32
+    }
+
+    /// The slot of operand stack position `position`.
+    fn slot(&self, position: u32) -> Result<Slot, ()> {
+        Slot::try_from(self.num_locals + position).map_err(|_| ())
+    }
+
+    fn reserve(&mut self, height: u32) -> Emit {
+        if self.num_locals + height > MAX_FRAME_SLOTS {
+            return Err(());
+        }
+        self.max_height = self.max_height.max(height);
+        Ok(())
+    }
+
+    fn push(&mut self, operand: Operand) -> Emit {
+        self.stack.push(operand);
+        self.reserve(self.height())
+    }
+
+    fn push_temp(&mut self) -> Emit {
+        self.push(Operand::Temp)
+    }
+
+    /// The slot holding the operand at `position`, writing a constant to its own slot first.
+    fn slot_at(&mut self, position: u32) -> Result<Slot, ()> {
+        match self.stack[position as usize] {
+            Operand::Temp => self.slot(position),
+            Operand::Local(local) => Ok(local),
+            Operand::Const(bits) => {
+                let dst = self.slot(position)?;
+                self.emit_const(dst, bits);
+                self.stack[position as usize] = Operand::Temp;
+                Ok(dst)
+            }
+        }
+    }
+
+    fn slot_of_top(&mut self) -> Result<Slot, ()> {
+        self.slot_at(self.height() - 1)
+    }
+
+    fn pop_slot(&mut self) -> Result<Slot, ()> {
+        let slot = self.slot_of_top()?;
+        self.stack.pop();
+        Ok(slot)
+    }
+
+    fn pop3(&mut self) -> Result<[Slot; 3], ()> {
+        let c = self.pop_slot()?;
+        let b = self.pop_slot()?;
+        let a = self.pop_slot()?;
+        Ok([a, b, c])
+    }
+
+    fn emit_const(&mut self, dst: Slot, bits: u64) {
+        match u32::try_from(bits) {
+            Ok(value) => self.emit(Op::Const32 { dst, value }),
+            Err(_) => self.emit(Op::Const64 { dst, value: bits }),
+        };
+    }
+
+    /// Writes the operand at `position` into slot `dst` (unless it is already there).
+    fn move_operand(&mut self, position: u32, dst: Slot) -> Emit {
+        match self.stack[position as usize] {
+            Operand::Temp => {
+                let src = self.slot(position)?;
+                if src != dst {
+                    self.emit(Op::Copy { dst, src });
+                }
+            }
+            Operand::Local(src) => {
+                self.emit(Op::Copy { dst, src });
+            }
+            Operand::Const(bits) => self.emit_const(dst, bits),
+        }
+        Ok(())
+    }
+
+    /// Makes the operand at `position` a `Temp` in its own slot.
+    fn materialize(&mut self, position: u32) -> Emit {
+        let dst = self.slot(position)?;
+        self.move_operand(position, dst)?;
+        self.stack[position as usize] = Operand::Temp;
+        Ok(())
+    }
+
+    fn materialize_all(&mut self) -> Emit {
+        for position in 0..self.height() {
+            self.materialize(position)?;
+        }
+        Ok(())
+    }
+
+    /// An instruction with no operands and one result.
+    fn produce(&mut self, op: impl FnOnce(Slot) -> Op) -> Emit {
+        let dst = self.slot(self.height())?;
+        self.emit(op(dst));
+        self.push_temp()
+    }
+
+    fn unary(&mut self, op: impl FnOnce(Slot, Slot) -> Op) -> Emit {
+        let src = self.slot_of_top()?;
+        let dst = self.slot(self.height() - 1)?;
+        self.stack.pop();
+        self.emit(op(dst, src));
+        self.push_temp()
+    }
+
+    fn binary(
+        &mut self,
+        op: impl FnOnce(Slot, Slot, Slot) -> Op,
+        imm_op: Option<fn(Slot, Slot, i32) -> Op>,
+        is_i64: bool,
+    ) -> Emit {
+        let rhs = *self.stack.last().expect("validated");
+        let imm = match (rhs, imm_op) {
+            (Operand::Const(bits), Some(imm_op)) if !is_i64 => Some((imm_op, bits as u32 as i32)),
+            (Operand::Const(bits), Some(imm_op)) => {
+                i32::try_from(bits as i64).ok().map(|imm| (imm_op, imm))
+            }
+            _ => None,
+        };
+        let emitted = match imm {
+            Some((imm_op, imm)) => {
+                self.stack.pop();
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                imm_op(dst, a, imm)
+            }
+            None => {
+                let b = self.pop_slot()?;
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                op(dst, a, b)
+            }
+        };
+        self.stack.pop();
+        self.emit(emitted);
+        self.push_temp()
+    }
+
+    fn local_set(&mut self, local: Slot, tee: bool) -> Emit {
+        let value = self.stack.pop().expect("validated");
+        let top = self.height();
+        // Operands still reading the local's old value must get their own copy first.
+        let mut preserved = false;
+        for position in 0..top {
+            if self.stack[position as usize] == Operand::Local(local) {
+                self.materialize(position)?;
+                preserved = true;
+            }
+        }
+        let value_slot = self.slot(top)?;
+        let retargeted = value == Operand::Temp
+            && !preserved
+            && self.ops.len() > self.barrier
+            && self
+                .ops
+                .last_mut()
+                .and_then(Op::result_slot_mut)
+                .filter(|dst| **dst == value_slot)
+                .map(|dst| *dst = local)
+                .is_some();
+        if !retargeted {
+            self.stack.push(value);
+            self.move_operand(top, local)?;
+            self.stack.pop();
+        }
+        if tee {
+            self.push(Operand::Local(local))?;
+        }
+        Ok(())
+    }
+
+    // ---- control flow ----
+
+    fn frame(&self) -> &ControlFrame {
+        self.control.last().expect("inside a function")
+    }
+
+    fn frame_mut(&mut self) -> &mut ControlFrame {
+        self.control.last_mut().expect("inside a function")
+    }
+
+    fn emit(&mut self, op: Op) -> usize {
+        self.ops.push(op);
+        self.offsets.push(self.offset);
+        self.ops.len() - 1
+    }
+
+    /// Binds a label at the current position: no retargeting across it.
+    fn bind_label(&mut self) -> usize {
+        self.barrier = self.ops.len();
+        self.ops.len()
+    }
+
+    fn mark_unreachable(&mut self) {
+        let height = self.frame().height;
+        self.stack.truncate(height as usize);
+        self.frame_mut().unreachable = true;
+    }
+
+    fn block_arity(&self, blockty: BlockType) -> (u32, u32) {
+        match blockty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.module.types[index as usize];
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        }
+    }
+
+    fn open(&mut self, kind: FrameKind, blockty: BlockType) -> Emit {
+        // Control can join inside the block: values below must not depend on locals.
+        self.materialize_all()?;
+        let (num_params, num_results) = self.block_arity(blockty);
+        let loop_start = self.bind_label();
+        let height = self.height() - num_params;
+        self.reserve(height + num_results)?;
+        self.control.push(ControlFrame {
+            kind,
+            height,
+            num_params,
+            num_results,
+            loop_start,
+            fixups: Vec::new(),
+            else_fixup: None,
+            unreachable: false,
+        });
+        Ok(())
+    }
+
+    /// Moves the top `arity` operands into the label's slots at `height`.
+    fn move_results(&mut self, height: u32, arity: u32) -> Emit {
+        let first = self.height() - arity;
+        for i in 0..arity {
+            let dst = self.slot(height + i)?;
+            self.move_operand(first + i, dst)?;
+        }
+        Ok(())
+    }
+
+    /// Whether branching with the top `arity` operands to slots at `height` needs moves.
+    fn results_in_place(&self, height: u32, arity: u32) -> bool {
+        let first = self.height() - arity;
+        first == height
+            && self.stack[first as usize..]
+                .iter()
+                .all(|operand| *operand == Operand::Temp)
+    }
+
+    fn target(&self, depth: u32) -> &ControlFrame {
+        &self.control[self.control.len() - 1 - depth as usize]
+    }
+
+    /// Emits the jump of a branch to `depth` whose values are already in place.
+    fn jump(&mut self, depth: u32, op: Op) {
+        let at = self.emit(op);
+        self.link(at, depth);
+    }
+
+    /// Points the branch op at `at` to the label at `depth` (now for loops, at the
+    /// frame's end otherwise).
+    fn link(&mut self, at: usize, depth: u32) {
+        let frame_index = self.control.len() - 1 - depth as usize;
+        let frame = &mut self.control[frame_index];
+        if frame.kind == FrameKind::Loop {
+            let offset = frame.loop_start as i32 - at as i32;
+            set_offset(&mut self.ops[at], offset);
+        } else {
+            frame.fixups.push(at);
+        }
+    }
+
+    /// An unconditional branch: move the values, then jump.
+    fn branch(&mut self, depth: u32) -> Emit {
+        if depth as usize == self.control.len() - 1 {
+            return self.translate_return();
+        }
+        let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+        self.move_results(height, arity)?;
+        self.jump(depth, Op::Br { offset: 0 });
+        Ok(())
+    }
+
+    fn translate_br_if(&mut self, depth: u32) -> Emit {
+        let cond = self.pop_slot()?;
+        let is_return = depth as usize == self.control.len() - 1;
+        let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+        if !is_return && self.results_in_place(height, arity) {
+            self.jump(depth, Op::BrIfNez { cond, offset: 0 });
+            return Ok(());
+        }
+        // Moves are only for the taken path: skip them when the condition is false.
+        let skip = self.emit(Op::BrIfEqz { cond, offset: 0 });
+        self.branch(depth)?;
+        self.patch_here(skip);
+        Ok(())
+    }
+
+    fn translate_br_table(&mut self, index: Slot, depths: &[u32]) -> Emit {
+        self.emit(Op::BrTable {
+            index,
+            len: depths.len() as u32 - 1,
+        });
+        let entries: Vec<usize> = depths
+            .iter()
+            .map(|_| self.emit(Op::Br { offset: 0 }))
+            .collect();
+        for (&entry, &depth) in entries.iter().zip(depths) {
+            let is_return = depth as usize == self.control.len() - 1;
+            let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+            if !is_return && self.results_in_place(height, arity) {
+                self.link(entry, depth);
+            } else {
+                // A trampoline after the table moves the values, then jumps.
+                self.patch_here(entry);
+                self.branch(depth)?;
+            }
+        }
+        self.mark_unreachable();
+        Ok(())
+    }
+
+    /// Moves the results to slots `0..arity` and returns. Leaves the compile-time stack
+    /// as it was: `br_if` and `br_table` reach this on one path only.
+    fn translate_return(&mut self) -> Emit {
+        let arity = self.control[0].num_results;
+        let first = self.height() - arity;
+        match (arity, self.stack.last()) {
+            (0, _) => {
+                self.emit(Op::Return);
+            }
+            (1, Some(&Operand::Const(bits))) => {
+                self.emit_const(0, bits);
+                self.emit(Op::Return);
+            }
+            (1, Some(&Operand::Local(src))) => {
+                self.emit(Op::Return1 { src });
+            }
+            (1, _) => {
+                let src = self.slot(first)?;
+                self.emit(Op::Return1 { src });
+            }
+            _ => {
+                // Stage in the operands' own slots first: a local among the results may
+                // be one of the slots being overwritten.
+                for position in first..self.height() {
+                    let dst = self.slot(position)?;
+                    self.move_operand(position, dst)?;
+                }
+                let src = self.slot(first)?;
+                self.emit(Op::ReturnMany {
+                    src,
+                    count: arity as u16,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn translate_else(&mut self) -> Emit {
+        let (height, arity) = (self.frame().height, self.frame().num_results);
+        if !self.frame().unreachable {
+            self.move_results(height, arity)?;
+            let jump = self.emit(Op::Br { offset: 0 });
+            self.frame_mut().fixups.push(jump);
+        }
+        let else_fixup = self.frame_mut().else_fixup.take().expect("else follows if");
+        self.bind_label();
+        self.patch_here(else_fixup);
+        let params = self.frame().num_params;
+        for i in 0..params {
+            let (dst, src) = (self.slot(height + i)?, self.slot(height + params + i)?);
+            self.emit(Op::Copy { dst, src });
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..params {
+            self.push_temp()?;
+        }
+        let frame = self.frame_mut();
+        frame.kind = FrameKind::Else;
+        frame.unreachable = false;
+        Ok(())
+    }
+
+    fn translate_end(&mut self) -> Emit {
+        if self.control.len() == 1 {
+            // The function's end: return whatever the body left.
+            if !self.frame().unreachable {
+                self.translate_return()?;
+            }
+            let fixups = std::mem::take(&mut self.frame_mut().fixups);
+            if !fixups.is_empty() {
+                self.bind_label();
+                for fixup in fixups {
+                    self.patch_here(fixup);
+                }
+                // Branches to the function label carry the results in the label slots.
+                let arity = self.frame().num_results;
+                self.stack.truncate(0);
+                for _ in 0..arity {
+                    self.push_temp()?;
+                }
+                self.translate_return()?;
+            }
+            self.control.pop();
+            return Ok(());
+        }
+        let (height, arity) = (self.frame().height, self.frame().num_results);
+        if !self.frame().unreachable {
+            self.move_results(height, arity)?;
+        }
+        let frame = self.control.pop().expect("inside a block");
+        self.bind_label();
+        for fixup in frame.fixups.into_iter().chain(frame.else_fixup) {
+            self.patch_here(fixup);
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..arity {
+            self.push_temp()?;
+        }
+        Ok(())
+    }
+
+    /// Dead code after an unconditional branch: track nesting, wait for `else`/`end`.
+    fn skip_dead(&mut self, op: Operator) -> Emit {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead_depth += 1;
+                Ok(())
+            }
+            Operator::End if self.dead_depth > 0 => {
+                self.dead_depth -= 1;
+                Ok(())
+            }
+            Operator::Else if self.dead_depth == 0 => self.translate_else(),
+            Operator::End => self.translate_end(),
+            _ => Ok(()),
+        }
+    }
+
+    // ---- calls ----
+
+    /// Puts the top `params` operands into consecutive slots; returns the first.
+    fn prepare_args(&mut self, params: u32) -> Result<Slot, ()> {
+        let first = self.height() - params;
+        for position in first..self.height() {
+            self.materialize(position)?;
+        }
+        self.slot(first)
+    }
+
+    fn finish_call(&mut self, params: u32, results: u32) -> Emit {
+        let first = self.height() - params;
+        self.stack.truncate(first as usize);
+        for _ in 0..results {
+            self.push_temp()?;
+        }
+        Ok(())
+    }
+
+    fn translate_call(&mut self, func_index: u32) -> Emit {
+        let ty = self.module.func_type_of(func_index);
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let base = self.prepare_args(params)?;
+        let imported = self.module.num_imported_funcs;
+        self.emit(match func_index.checked_sub(imported) {
+            Some(def) => Op::CallInternal { def, base },
+            None => Op::CallImport {
+                func: func_index,
+                base,
+            },
+        });
+        self.finish_call(params, results)
+    }
+
+    /// Points the branch at `at` to the current end of the code.
+    fn patch_here(&mut self, at: usize) {
+        let offset = self.ops.len() as i32 - at as i32;
+        set_offset(&mut self.ops[at], offset);
+    }
+}
+
+fn set_offset(op: &mut Op, new: i32) {
+    match op {
+        Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
+            *offset = new
+        }
+        other => unreachable!("not a branch: {other:?}"),
+    }
+}

@@ -1,0 +1,101 @@
+//! Types of the things a module imports and exports: tables, memories, globals.
+
+use std::fmt;
+
+use super::value::{FuncType, ValType};
+
+/// Size limits of a table or memory (in elements or pages).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits32 {
+    pub min: u32,
+    pub max: Option<u32>,
+}
+
+impl Limits32 {
+    /// Import matching (spec "limits subtyping"): `self` (provided) fits `required`.
+    pub fn fits(&self, required: &Limits32) -> bool {
+        self.min >= required.min
+            && match (self.max, required.max) {
+                (_, None) => true,
+                (Some(have), Some(want)) => have <= want,
+                (None, Some(_)) => false,
+            }
+    }
+}
+
+impl fmt::Display for Limits32 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.min)?;
+        if let Some(max) = self.max {
+            write!(f, " {max}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableType {
+    pub element: ValType,
+    pub limits: Limits32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemoryType {
+    /// In 64 KiB pages.
+    pub limits: Limits32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GlobalType {
+    pub content: ValType,
+    pub mutable: bool,
+}
+
+/// The type of an import or export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExternType {
+    Func(FuncType),
+    Table(TableType),
+    Memory(MemoryType),
+    Global(GlobalType),
+}
+
+impl ExternType {
+    /// `func`, `table`, `memory` or `global`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ExternType::Func(_) => "func",
+            ExternType::Table(_) => "table",
+            ExternType::Memory(_) => "memory",
+            ExternType::Global(_) => "global",
+        }
+    }
+}
+
+/// WAT-like: `(func (param f64))`, `(memory 17)`, `(table 59 59 funcref)`, `(global (mut i32))`.
+impl fmt::Display for ExternType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ExternType::Func(ty) => write!(f, "{ty}"),
+            ExternType::Table(t) => write!(f, "(table {} {})", t.limits, t.element),
+            ExternType::Memory(m) => write!(f, "(memory {})", m.limits),
+            ExternType::Global(g) if g.mutable => write!(f, "(global (mut {}))", g.content),
+            ExternType::Global(g) => write!(f, "(global {})", g.content),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_subtyping() {
+        let l = |min, max| Limits32 { min, max };
+        assert!(l(2, Some(3)).fits(&l(1, None)));
+        assert!(l(2, Some(3)).fits(&l(2, Some(4))));
+        assert!(!l(2, None).fits(&l(2, Some(4))));
+        assert!(!l(1, Some(3)).fits(&l(2, None)));
+        assert!(!l(2, Some(5)).fits(&l(2, Some(4))));
+    }
+}

@@ -1,0 +1,5 @@
+//! The `wasmcade` binary: everything lives in the library's `cli` module.
+
+fn main() -> std::process::ExitCode {
+    wasmcade::cli::main()
+}
