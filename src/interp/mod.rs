@@ -9,6 +9,7 @@
 // First, so its opcode-table macros are in scope in the modules below.
 #[macro_use]
 pub mod isa;
+mod binary_checks;
 mod error;
 mod exec;
 mod instance;

@@ -9,6 +9,7 @@ use wasmparser::{
     Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
 };
 
+use super::binary_checks;
 use super::error::LoadError;
 use super::isa::CompiledFunc;
 use super::translate::translate_function;
@@ -148,7 +149,7 @@ impl Module {
                     let ty = m.types[m.func_types[func_index as usize] as usize].clone();
                     m.code_size += (body.range().end - body.range().start) as usize;
                     let compiled =
-                        translate_function(&m, func_index, &ty, &body, &mut func_validator)?;
+                        translate_function(&m, bytes, func_index, &ty, &body, &mut func_validator)?;
                     m.code.push(compiled);
                     allocs = func_validator.into_allocations();
                     continue;
@@ -216,6 +217,7 @@ impl Module {
                     }
                 }
                 Payload::MemorySection(reader) => {
+                    binary_checks::check_memory_section(bytes, reader.range().start as usize)?;
                     for memory in reader {
                         m.memories.push(memory_type(&memory?));
                     }

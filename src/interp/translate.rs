@@ -9,6 +9,7 @@
 
 use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
 
+use super::binary_checks;
 use super::error::LoadError;
 use super::isa::{CompiledFunc, Op, Slot};
 use super::module::ModuleInner;
@@ -80,6 +81,7 @@ struct Translator<'m> {
 /// Validates and translates one function body.
 pub(crate) fn translate_function(
     module: &ModuleInner,
+    bytes: &[u8],
     func_index: u32,
     ty: &FuncType,
     body: &FunctionBody<'_>,
@@ -90,7 +92,7 @@ pub(crate) fn translate_function(
     for _ in 0..locals_reader.get_count() {
         let offset = locals_reader.original_position();
         let (count, ty) = locals_reader.read()?;
-        validator.define_locals(offset as u64, count, ty)?;
+        validator.define_locals(offset, count, ty)?;
         num_locals += count;
     }
     if num_locals > MAX_FRAME_SLOTS {
@@ -124,7 +126,8 @@ pub(crate) fn translate_function(
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;
-        validator.op(offset as u64, &op)?;
+        validator.op(offset, &op)?;
+        check_encoding(bytes, &op, offset as usize)?;
         t.offset = offset as u32;
         t.translate(op)
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
@@ -139,6 +142,47 @@ pub(crate) fn translate_function(
         num_locals: num_locals as u16,
         frame_size: num_locals + t.max_height,
     })
+}
+
+/// The 2.0 binary rules wasmparser leaves to us (see `binary_checks`).
+fn check_encoding(bytes: &[u8], op: &Operator, offset: usize) -> Result<(), LoadError> {
+    match op {
+        Operator::MemorySize { .. } | Operator::MemoryGrow { .. } => {
+            binary_checks::check_zero_byte(bytes, offset)
+        }
+        op if memarg(op).is_some() => binary_checks::check_memarg(bytes, offset),
+        _ => Ok(()),
+    }
+}
+
+fn memarg(op: &Operator) -> Option<wasmparser::MemArg> {
+    use Operator::*;
+    match *op {
+        I32Load { memarg }
+        | I64Load { memarg }
+        | F32Load { memarg }
+        | F64Load { memarg }
+        | I32Load8S { memarg }
+        | I32Load8U { memarg }
+        | I32Load16S { memarg }
+        | I32Load16U { memarg }
+        | I64Load8S { memarg }
+        | I64Load8U { memarg }
+        | I64Load16S { memarg }
+        | I64Load16U { memarg }
+        | I64Load32S { memarg }
+        | I64Load32U { memarg }
+        | I32Store { memarg }
+        | I64Store { memarg }
+        | F32Store { memarg }
+        | F64Store { memarg }
+        | I32Store8 { memarg }
+        | I32Store16 { memarg }
+        | I64Store8 { memarg }
+        | I64Store16 { memarg }
+        | I64Store32 { memarg } => Some(memarg),
+        _ => None,
+    }
 }
 
 fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
@@ -238,13 +282,15 @@ impl Translator<'_> {
                 let cond = self.pop_slot()?;
                 self.open(FrameKind::If, blockty)?;
                 // The else path must still see the parameters, which the then path may
-                // overwrite: save them just above, where only the then path writes.
+                // overwrite: save them above the condition's slot, where only the then
+                // path writes.
                 let (height, params) = (self.frame().height, self.frame().num_params);
                 for i in 0..params {
-                    let (dst, src) = (self.slot(height + params + i)?, self.slot(height + i)?);
+                    let dst = self.slot(if_save_position(height, params) + i)?;
+                    let src = self.slot(height + i)?;
                     self.emit(Op::Copy { dst, src });
                 }
-                self.reserve(height + 2 * params)?;
+                self.reserve(if_save_position(height, params) + params)?;
                 let fixup = self.emit(Op::BrIfEqz { cond, offset: 0 });
                 self.frame_mut().else_fixup = Some(fixup);
                 Ok(())
@@ -876,7 +922,10 @@ impl Translator<'_> {
         self.patch_here(else_fixup);
         let params = self.frame().num_params;
         for i in 0..params {
-            let (dst, src) = (self.slot(height + i)?, self.slot(height + params + i)?);
+            let (dst, src) = (
+                self.slot(height + i)?,
+                self.slot(if_save_position(height, params) + i)?,
+            );
             self.emit(Op::Copy { dst, src });
         }
         self.stack.truncate(height as usize);
@@ -985,6 +1034,11 @@ impl Translator<'_> {
         let offset = self.ops.len() as i32 - at as i32;
         set_offset(&mut self.ops[at], offset);
     }
+}
+
+/// Where `if` saves its parameters for the else path: above them and the condition.
+fn if_save_position(height: u32, params: u32) -> u32 {
+    height + params + 1
 }
 
 fn set_offset(op: &mut Op, new: i32) {

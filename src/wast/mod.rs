@@ -12,7 +12,7 @@ use wast::core::WastArgCore;
 use wast::parser::{self, ParseBuffer};
 use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
 
-use crate::interp::{Error, Instance, Linker, Module, Store, TrapKind, Value};
+use crate::interp::{Error, Instance, Limits, Linker, Module, Store, TrapKind, Value};
 
 /// The outcome of one script.
 #[derive(Debug, Default)]
@@ -54,13 +54,22 @@ impl Totals {
     }
 }
 
-/// Runs one script; never panics (a panic inside counts as a failed directive).
+/// Runs one script with default limits; never panics (a panic inside counts as a
+/// failed directive).
 pub fn run_script(name: &str, text: &str) -> Report {
+    run_script_with_limits(name, text, Limits::default())
+}
+
+/// Runs one script with the given store limits (e.g. to exercise fuel metering).
+pub fn run_script_with_limits(name: &str, text: &str, limits: Limits) -> Report {
     let mut report = Report {
         name: name.to_string(),
         ..Report::default()
     };
-    let buffer = match ParseBuffer::new(text) {
+    // The suite's `names.wast` uses bidirectional-override characters on purpose.
+    let mut lexer = wast::lexer::Lexer::new(text);
+    lexer.allow_confusing_unicode(true);
+    let buffer = match ParseBuffer::new_with_lexer(lexer) {
         Ok(buffer) => buffer,
         Err(err) => return report.with_failure(format!("cannot lex script: {err}")),
     };
@@ -68,7 +77,7 @@ pub fn run_script(name: &str, text: &str) -> Report {
         Ok(script) => script,
         Err(err) => return report.with_failure(format!("cannot parse script: {err}")),
     };
-    let mut runner = Runner::new();
+    let mut runner = Runner::new(limits);
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(text);
         let outcome =
@@ -114,8 +123,8 @@ struct Runner {
 }
 
 impl Runner {
-    fn new() -> Runner {
-        let mut store = Store::new(());
+    fn new(limits: Limits) -> Runner {
+        let mut store = Store::with_limits((), limits);
         let mut linker = Linker::new();
         spectest::define(&mut store, &mut linker);
         Runner {

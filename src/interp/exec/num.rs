@@ -42,6 +42,26 @@ fn from_f32(v: f32) -> u64 {
 fn from_f64(v: f64) -> u64 {
     v.to_bits()
 }
+/// Rounding a signalling NaN must give an arithmetic (quiet) NaN; the host's rounding
+/// functions pass the payload through unchanged.
+#[inline(always)]
+fn quiet_f32(v: f32) -> u64 {
+    let bits = from_f32(v);
+    if v.is_nan() {
+        bits | 0x0040_0000
+    } else {
+        bits
+    }
+}
+#[inline(always)]
+fn quiet_f64(v: f64) -> u64 {
+    let bits = from_f64(v);
+    if v.is_nan() {
+        bits | 0x0008_0000_0000_0000
+    } else {
+        bits
+    }
+}
 
 /// Defines `fn name(a: u64, b: u64) -> u64` from typed operands.
 macro_rules! binary {
@@ -202,17 +222,17 @@ unary! {
     i64_popcnt(v: id) -> id v.count_ones() as u64;
     f32_abs(v: f32_of) -> from_f32 v.abs();
     f32_neg(v: f32_of) -> from_f32 -v;
-    f32_ceil(v: f32_of) -> from_f32 v.ceil();
-    f32_floor(v: f32_of) -> from_f32 v.floor();
-    f32_trunc(v: f32_of) -> from_f32 v.trunc();
-    f32_nearest(v: f32_of) -> from_f32 v.round_ties_even();
+    f32_ceil(v: f32_of) -> quiet_f32 v.ceil();
+    f32_floor(v: f32_of) -> quiet_f32 v.floor();
+    f32_trunc(v: f32_of) -> quiet_f32 v.trunc();
+    f32_nearest(v: f32_of) -> quiet_f32 v.round_ties_even();
     f32_sqrt(v: f32_of) -> from_f32 v.sqrt();
     f64_abs(v: f64_of) -> from_f64 v.abs();
     f64_neg(v: f64_of) -> from_f64 -v;
-    f64_ceil(v: f64_of) -> from_f64 v.ceil();
-    f64_floor(v: f64_of) -> from_f64 v.floor();
-    f64_trunc(v: f64_of) -> from_f64 v.trunc();
-    f64_nearest(v: f64_of) -> from_f64 v.round_ties_even();
+    f64_ceil(v: f64_of) -> quiet_f64 v.ceil();
+    f64_floor(v: f64_of) -> quiet_f64 v.floor();
+    f64_trunc(v: f64_of) -> quiet_f64 v.trunc();
+    f64_nearest(v: f64_of) -> quiet_f64 v.round_ties_even();
     f64_sqrt(v: f64_of) -> from_f64 v.sqrt();
     i32_wrap_i64(v: id) -> from_u32 v as u32;
     i64_extend_i32_s(v: i32_of) -> from_i64 v as i64;

@@ -1,0 +1,73 @@
+//! Binary-format rules of WebAssembly 2.0 that wasmparser relaxes because it also
+//! decodes later proposals: with memory64 and multi-memory in its grammar it reads
+//! memory limits and memarg offsets as 64-bit LEB128 (so an overlong 32-bit encoding
+//! slips through) and the `memory.size`/`memory.grow` byte as a memory index. We check
+//! the raw bytes for those few spots.
+
+use super::error::LoadError;
+
+/// Reads one unsigned LEB128 at `pos`, returning (value, encoded length).
+fn read_leb(bytes: &[u8], pos: usize) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    for (i, &byte) in bytes.get(pos..)?.iter().enumerate().take(10) {
+        value |= ((byte & 0x7f) as u64) << (7 * i);
+        if byte & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+fn too_long(pos: usize) -> LoadError {
+    LoadError::new("integer representation too long", Some(pos))
+}
+
+/// A u32 field must take at most 5 bytes.
+fn check_u32_at(bytes: &[u8], pos: usize) -> Result<usize, LoadError> {
+    match read_leb(bytes, pos) {
+        Some((_, len)) if len <= 5 => Ok(len),
+        _ => Err(too_long(pos)),
+    }
+}
+
+/// The memory section's limits: `count (flags min [max])*`.
+pub fn check_memory_section(bytes: &[u8], start: usize) -> Result<(), LoadError> {
+    let (count, len) = read_leb(bytes, start).ok_or_else(|| too_long(start))?;
+    let mut pos = start + len;
+    for _ in 0..count {
+        let flags = *bytes.get(pos).ok_or_else(|| too_long(pos))?;
+        pos += 1;
+        pos += check_u32_at(bytes, pos)?;
+        if flags & 1 != 0 {
+            pos += check_u32_at(bytes, pos)?;
+        }
+    }
+    Ok(())
+}
+
+/// A load or store at `op_offset` (one opcode byte, then `align offset`).
+pub fn check_memarg(bytes: &[u8], op_offset: usize) -> Result<(), LoadError> {
+    let align_len = check_u32_at(bytes, op_offset + 1)?;
+    check_u32_at(bytes, op_offset + 1 + align_len).map(drop)
+}
+
+/// `memory.size` / `memory.grow` at `op_offset`: the next byte is a literal zero.
+pub fn check_zero_byte(bytes: &[u8], op_offset: usize) -> Result<(), LoadError> {
+    match bytes.get(op_offset + 1) {
+        Some(0) => Ok(()),
+        _ => Err(LoadError::new("zero byte expected", Some(op_offset + 1))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlong_u32_is_rejected() {
+        assert!(check_u32_at(&[0x82, 0x80, 0x80, 0x80, 0x00], 0).is_ok());
+        assert!(check_u32_at(&[0x82, 0x80, 0x80, 0x80, 0x80, 0x00], 0).is_err());
+        assert!(check_zero_byte(&[0x40, 0x80, 0x00], 0).is_err());
+        assert!(check_zero_byte(&[0x40, 0x00], 0).is_ok());
+    }
+}
