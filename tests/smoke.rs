@@ -71,3 +71,138 @@ fn fuel_stops_infinite_loops() {
     let err = inst.call(&mut store, "spin", &[]).unwrap_err();
     assert_eq!(err.as_trap().unwrap().kind, TrapKind::OutOfFuel(10_000));
 }
+
+#[test]
+fn observer_sees_every_instruction_with_offsets() {
+    use std::cell::RefCell;
+    use std::rc::Rc;
+    use wasmcade::interp::{Observer, Step};
+
+    struct Recorder(Rc<RefCell<Vec<(u32, u32, String)>>>);
+    impl Observer for Recorder {
+        fn before(&mut self, step: &Step<'_>) {
+            self.0
+                .borrow_mut()
+                .push((step.func_index, step.offset, step.op.name().to_string()));
+        }
+    }
+    let (mut store, inst) = instance(
+        r#"(module (func (export "f") (param i32) (result i32)
+              (i32.add (local.get 0) (i32.const 5))))"#,
+    );
+    let seen = Rc::new(RefCell::new(Vec::new()));
+    store.set_observer(Some(Box::new(Recorder(seen.clone()))));
+    let out = inst.call(&mut store, "f", &[Value::I32(1)]).unwrap();
+    assert_eq!(out, vec![Value::I32(6)]);
+    let seen = seen.borrow();
+    let names: Vec<&str> = seen.iter().map(|(_, _, name)| name.as_str()).collect();
+    assert_eq!(names, ["i32.add", "return"]);
+    assert!(seen
+        .iter()
+        .all(|(func, offset, _)| *func == 0 && *offset > 0));
+    assert_eq!(store.fuel_consumed(), 2);
+}
+
+#[test]
+fn memory_cap_fails_instantiation_and_grow_returns_minus_one() {
+    let module = Module::new(&wat::parse_str(r#"(module (memory 65536))"#).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let err = Linker::new().instantiate(&mut store, &module).unwrap_err();
+    assert!(matches!(err, Error::Limit(_)), "{err}");
+    assert!(err.to_string().contains("65536 pages"), "{err}");
+
+    let (mut store, inst) = instance(
+        r#"(module (memory 1) (func (export "grow") (param i32) (result i32)
+              (memory.grow (local.get 0))))"#,
+    );
+    store.limits_mut().max_memory_pages = 4;
+    assert_eq!(
+        inst.call(&mut store, "grow", &[Value::I32(3)]).unwrap(),
+        vec![Value::I32(1)]
+    );
+    assert_eq!(
+        inst.call(&mut store, "grow", &[Value::I32(1)]).unwrap(),
+        vec![Value::I32(-1)]
+    );
+}
+
+#[test]
+fn link_errors_list_every_problem_with_both_signatures() {
+    use wasmcade::interp::{FuncType, ValType};
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (import "env" "missing" (func (param i32)))
+                       (import "env" "sin" (func (param f64) (result f64))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(());
+    let mut linker = Linker::new();
+    linker.func(
+        &mut store,
+        "env",
+        "sin",
+        FuncType::new([ValType::I32], []),
+        |_, _, _| Ok(()),
+    );
+    let Error::Link(err) = linker.instantiate(&mut store, &module).unwrap_err() else {
+        panic!("expected a link error")
+    };
+    assert_eq!(err.problems.len(), 2);
+    assert!(
+        err.problems[0].contains("env.missing") && err.problems[0].contains("(func (param i32))")
+    );
+    assert!(err.problems[1].contains("(func (param f64) (result f64))"));
+    assert!(err.problems[1].contains("provides func (func (param i32))"));
+}
+
+#[test]
+fn host_functions_read_memory_and_traps_propagate() {
+    use wasmcade::interp::{FuncType, Trap, ValType};
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (import "env" "log" (func $log (param i32 i32)))
+                 (import "env" "fail" (func $fail))
+                 (memory (export "memory") 1) (data (i32.const 8) "hello")
+                 (func (export "greet") (call $log (i32.const 8) (i32.const 5)))
+                 (func (export "boom") (call $fail)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(String::new());
+    let mut linker = Linker::new();
+    linker.func(
+        &mut store,
+        "env",
+        "log",
+        FuncType::new([ValType::I32, ValType::I32], []),
+        |caller, args, _| {
+            let (Value::I32(ptr), Value::I32(len)) = (args[0], args[1]) else {
+                unreachable!()
+            };
+            let text = caller.memory_data()[ptr as usize..(ptr + len) as usize].to_vec();
+            caller
+                .data_mut()
+                .push_str(&String::from_utf8(text).unwrap());
+            Ok(())
+        },
+    );
+    linker.func(
+        &mut store,
+        "env",
+        "fail",
+        FuncType::new([], []),
+        |_, _, _| Err(Trap::host("nope")),
+    );
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    inst.call(&mut store, "greet", &[]).unwrap();
+    assert_eq!(store.data(), "hello");
+    let err = inst.call(&mut store, "boom", &[]).unwrap_err();
+    assert_eq!(err.as_trap().unwrap().kind, TrapKind::Host("nope".into()));
+    assert_eq!(
+        err.as_trap().unwrap().backtrace[0].func_name.as_deref(),
+        Some("boom")
+    );
+}

@@ -157,6 +157,9 @@ impl Run<'_> {
                     break 'exec Err(TrapKind::OutOfFuel(0));
                 }
                 self.fuel -= 1;
+            } else if OBSERVE {
+                // Counted for the observer's statistics, never exhausted.
+                self.fuel -= 1;
             }
             if OBSERVE {
                 if let Some(observer) = observer.as_deref_mut() {
