@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::source::read_module_bytes;
 use crate::interp::Module;
 
 #[derive(Args)]
@@ -19,8 +20,7 @@ pub struct InspectArgs {
 }
 
 pub fn run(args: InspectArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = read_module_bytes(&args.file)?;
     let module = Module::new(&bytes)
         .with_context(|| format!("{} is not a valid module", args.file.display()))?;
     if let Some(name) = args.disasm {

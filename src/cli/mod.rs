@@ -2,6 +2,7 @@
 
 mod inspect;
 mod run;
+mod source;
 mod wast;
 
 use std::process::ExitCode;

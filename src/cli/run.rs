@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
+use super::source::read_module_bytes;
 use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
 
 #[derive(Args)]
@@ -27,8 +28,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes = read_module_bytes(&args.file)?;
     let module = Module::new(&bytes)
         .with_context(|| format!("{} is not a valid module", args.file.display()))?;
     let ty = match module.export_type(&args.invoke) {

@@ -110,6 +110,7 @@ fn features() -> WasmFeatures {
 impl Module {
     /// Decodes, validates and translates `bytes`.
     pub fn new(bytes: &[u8]) -> Result<Module, LoadError> {
+        check_header(bytes)?;
         let mut validator = Validator::new_with_features(features());
         let mut m = ModuleInner {
             types: Vec::new(),
@@ -399,6 +400,21 @@ impl ModuleInner {
             ExternalKind::Tag => unreachable!("exception handling is not enabled in the validator"),
         }
     }
+}
+
+/// A clearer first word than the decoder's for files that are not wasm at all.
+fn check_header(bytes: &[u8]) -> Result<(), LoadError> {
+    const MAGIC: &[u8] = b"\0asm";
+    if bytes.is_empty() {
+        return Err(LoadError::new("the file is empty", Some(0)));
+    }
+    if !bytes.starts_with(MAGIC) && !MAGIC.starts_with(bytes) {
+        return Err(LoadError::new(
+            "not a WebAssembly binary: it does not start with the magic bytes \\0asm",
+            Some(0),
+        ));
+    }
+    Ok(())
 }
 
 fn unsupported(what: &str, detail: &str) -> LoadError {
