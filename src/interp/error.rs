@@ -148,14 +148,46 @@ impl Trap {
         self.backtrace.first()
     }
 
-    /// The backtrace as indented lines, innermost first (empty if there is none).
+    /// The backtrace as indented lines, innermost first (empty if there is none); see
+    /// [`backtrace_lines`].
     pub fn backtrace_lines(&self) -> Vec<String> {
-        self.backtrace
-            .iter()
-            .enumerate()
-            .map(|(depth, frame)| format!("  {depth}: {frame}"))
-            .collect()
+        backtrace_lines(&self.backtrace)
     }
+}
+
+/// Most lines a printed backtrace has: deep recursion makes thousands of frames.
+const MAX_BACKTRACE_LINES: usize = 16;
+
+/// A backtrace as indented lines, innermost first: runs of identical frames (recursion)
+/// folded into one line, and at most [`MAX_BACKTRACE_LINES`] lines, keeping the
+/// innermost and the outermost frames.
+pub fn backtrace_lines(frames: &[FrameInfo]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut depth = 0;
+    while depth < frames.len() {
+        let run = frames[depth..]
+            .iter()
+            .take_while(|frame| **frame == frames[depth])
+            .count();
+        lines.push(match run {
+            1 => format!("  {depth}: {}", frames[depth]),
+            _ => format!(
+                "  {depth}-{}: {} ({run} times)",
+                depth + run - 1,
+                frames[depth]
+            ),
+        });
+        depth += run;
+    }
+    if lines.len() > MAX_BACKTRACE_LINES {
+        let keep_outer = 4;
+        let hidden = lines.len() - MAX_BACKTRACE_LINES + 1;
+        let outer = lines.split_off(lines.len() - keep_outer);
+        lines.truncate(MAX_BACKTRACE_LINES - keep_outer - 1);
+        lines.push(format!("  ... {hidden} more lines ..."));
+        lines.extend(outer);
+    }
+    lines
 }
 
 impl From<TrapKind> for Trap {
@@ -176,6 +208,42 @@ impl fmt::Display for Trap {
 }
 
 impl std::error::Error for Trap {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(func_index: u32) -> FrameInfo {
+        FrameInfo {
+            func_index,
+            func_name: None,
+            offset: Some(0x10),
+        }
+    }
+
+    #[test]
+    fn recursion_folds_into_one_line() {
+        let mut frames = vec![frame(1); 20_000];
+        frames.push(frame(2));
+        assert_eq!(
+            backtrace_lines(&frames),
+            [
+                "  0-19999: func 1 at offset 0x10 (20000 times)",
+                "  20000: func 2 at offset 0x10"
+            ]
+        );
+    }
+
+    #[test]
+    fn long_backtraces_keep_both_ends() {
+        let frames: Vec<FrameInfo> = (0..100).map(frame).collect();
+        let lines = backtrace_lines(&frames);
+        assert_eq!(lines.len(), MAX_BACKTRACE_LINES);
+        assert_eq!(lines[0], "  0: func 0 at offset 0x10");
+        assert_eq!(lines[11], "  ... 85 more lines ...");
+        assert_eq!(lines[15], "  99: func 99 at offset 0x10");
+    }
+}
 
 /// Everything the embedding API can fail with.
 #[derive(Debug, Clone, PartialEq, Eq)]

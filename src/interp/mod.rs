@@ -22,7 +22,7 @@ mod translate;
 mod types;
 mod value;
 
-pub use error::{Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
 pub use limits::{Limits, PAGE_SIZE};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
