@@ -1,28 +1,8 @@
 //! The interpreter's command-line surface, run as a user would: `run`, `inspect`, `wast`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+mod common;
 
-fn wasmcade(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_wasmcade"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-/// Writes `wat` compiled to a temporary `.wasm` and returns its path.
-fn module_file(name: &str, wat: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "wasmcade-cli-core-{}-{name}.wasm",
-        std::process::id()
-    ));
-    std::fs::write(&path, wat::parse_str(wat).unwrap()).unwrap();
-    path
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{module_file, text, wasmcade};
 
 const MATH: &str = r#"(module
   (func (export "add") (param i32 i64) (result i64) (i64.add (i64.extend_i32_s (local.get 0)) (local.get 1)))

@@ -55,11 +55,20 @@ pub fn summary(module: &Module, file_size: usize) -> String {
     for export in module.exports() {
         let _ = writeln!(out, "  {}: {}", export.name, export.ty);
     }
+    let max = |max: Option<u32>| max.map_or("no maximum".to_string(), |m| format!("at most {m}"));
     for (i, memory) in module.memories().iter().enumerate() {
-        let _ = writeln!(out, "memory {i}: {} pages (min max)", memory.limits);
+        let limits = memory.limits;
+        let _ = writeln!(out, "memory {i}: {} pages, {}", limits.min, max(limits.max));
     }
     for (i, table) in module.tables().iter().enumerate() {
-        let _ = writeln!(out, "table {i}: {} {}", table.limits, table.element);
+        let limits = table.limits;
+        let _ = writeln!(
+            out,
+            "table {i}: {} {} elements, {}",
+            limits.min,
+            table.element,
+            max(limits.max)
+        );
     }
     let _ = writeln!(out, "types ({}):", module.types().len());
     for (i, ty) in module.types().iter().enumerate() {

@@ -1,8 +1,10 @@
 //! The `wasmcade` command line: one module per subcommand.
 
 mod inspect;
+mod play;
 mod run;
 mod source;
+mod trace;
 mod wast;
 
 use std::process::ExitCode;
@@ -11,7 +13,13 @@ use clap::{Parser, Subcommand};
 
 /// A native desktop host for WebAssembly games, with its own WebAssembly interpreter.
 #[derive(Parser)]
-#[command(name = "wasmcade", version, about)]
+#[command(
+    name = "wasmcade",
+    version,
+    about,
+    after_help = "With no command, plays the bundled rocket game in a window.\n\n\
+        Keys: Space shoot · Up/W boost · Left/A, Right/D turn · R restart · Esc quit"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -19,6 +27,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Play a game in a window (or --headless); with no game, the bundled rocket.
+    Play(Box<play::PlayArgs>),
     /// Call an exported function of a module and print its results.
     Run(run::RunArgs),
     /// Run WebAssembly spec scripts (.wast) and report passed/failed assertions.
@@ -30,22 +40,55 @@ enum Command {
 /// Parses the command line, runs the command, and turns any error into `error: ...`
 /// on stderr with exit code 1.
 pub fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    init_logging();
     let cli = Cli::parse();
     let result = match cli.command {
+        Some(Command::Play(args)) => play::run(*args),
+        None => play::run(play::PlayArgs::default()),
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Wast(args)) => wast::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
-        None => {
-            eprintln!("error: no command given; see `wasmcade --help`");
-            return ExitCode::FAILURE;
-        }
     };
     match result {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
+            print_backtrace(&err);
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `RUST_LOG` picks what is logged (default: warnings and errors), as `warning: ...`.
+fn init_logging() {
+    use std::io::Write;
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .format(|buf, record| {
+            let level = match record.level() {
+                log::Level::Error => "error",
+                log::Level::Warn => "warning",
+                log::Level::Info => "info",
+                log::Level::Debug => "debug",
+                log::Level::Trace => "trace",
+            };
+            writeln!(buf, "{level}: {}", record.args())
+        })
+        .init();
+}
+
+/// Prints the wasm backtrace of a trap, if the error carries one.
+fn print_backtrace(err: &anyhow::Error) {
+    let backtrace = err.chain().find_map(|e| {
+        if let Some(game_error) = e.downcast_ref::<crate::host::GameError>() {
+            return Some(game_error.backtrace());
+        }
+        let trap = e.downcast_ref::<crate::interp::Error>()?.as_trap()?;
+        Some(trap.backtrace.as_slice())
+    });
+    if let Some(frames) = backtrace.filter(|frames| !frames.is_empty()) {
+        eprintln!("wasm backtrace:");
+        for line in crate::interp::backtrace_lines(frames) {
+            eprintln!("{line}");
         }
     }
 }

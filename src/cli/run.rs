@@ -7,6 +7,7 @@ use anyhow::{bail, Context, Result};
 use clap::Args;
 
 use super::source::read_module_bytes;
+use super::trace::TraceArgs;
 use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
 
 #[derive(Args)]
@@ -17,7 +18,7 @@ pub struct RunArgs {
     #[arg(long)]
     invoke: String,
     /// Arguments, parsed by the export's parameter types (i32, i64, f32, f64).
-    #[arg(allow_hyphen_values = true)]
+    #[arg(allow_negative_numbers = true)]
     args: Vec<String>,
     /// Instruction budget for the call (default: unlimited).
     #[arg(long)]
@@ -25,6 +26,8 @@ pub struct RunArgs {
     /// Maximum linear memory in 64 KiB pages.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
     max_memory_pages: u32,
+    #[command(flatten)]
+    trace: TraceArgs,
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
@@ -64,6 +67,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         ..Limits::default()
     };
     let mut store = Store::with_limits((), limits);
+    store.set_observer(args.trace.observer()?);
     let instance = Linker::new().instantiate(&mut store, &module)?;
     for value in instance.call(&mut store, &args.invoke, &values)? {
         println!("{value}");

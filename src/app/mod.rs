@@ -1,0 +1,24 @@
+//! The app: runs a game frame by frame, in a macroquad window or headless.
+//!
+//! - [`session`]: one game instance and its frame step (keys → toggles, `update`, `draw`).
+//! - [`keys`], [`script`]: the game's key table; scripted keys and recordings.
+//! - [`headless`]: the frame loop without a window (tests, CI, no display).
+//! - [`window`]: the macroquad frame loop, with [`controls`] (the host's keys),
+//!   [`render`] and [`theme`] (drawing the display list), [`overlay`] and [`hud`]
+//!   (panels over the game), [`watch`] (hot reload).
+//! - [`screenshot`], [`save`]: frames to PNG files; files written without ever leaving a
+//!   truncated one.
+
+pub mod controls;
+pub mod headless;
+pub mod hud;
+pub mod keys;
+pub mod overlay;
+pub mod render;
+pub mod save;
+pub mod screenshot;
+pub mod script;
+pub mod session;
+pub mod theme;
+pub mod watch;
+pub mod window;

@@ -1,0 +1,175 @@
+//! Text panels over the game: the error overlay (the trap, its wasm backtrace, the keys
+//! that recover), the help overlay (every key), and the module panel (imports and
+//! exports of the running game).
+
+use macroquad::prelude::{
+    draw_rectangle, draw_text, measure_text, screen_height, screen_width, Color, WHITE,
+};
+
+use super::controls::CONTROLS;
+use super::keys::KEYS;
+use crate::host::{Action, GameError};
+use crate::interp::{backtrace_lines, Module};
+
+const PANEL: Color = Color::new(0.0, 0.0, 0.0, 0.8);
+pub const TITLE: Color = Color::new(1.0, 0.35, 0.3, 1.0);
+const HINT: Color = Color::new(0.7, 0.7, 0.7, 1.0);
+const FONT_SIZE: f32 = 20.0;
+const LINE_HEIGHT: f32 = 24.0;
+const MARGIN: f32 = 24.0;
+
+/// Where a panel sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// Full width, centred vertically.
+    Centre,
+    /// Sized to its text, in the top right corner.
+    TopRight,
+}
+
+/// Draws `lines` in a translucent box: the first line as a title, the last as a hint.
+pub fn draw_panel(lines: &[String], place: Place) {
+    let width = match place {
+        Place::Centre => screen_width(),
+        Place::TopRight => {
+            let widest = lines
+                .iter()
+                .map(|line| measure_text(line, None, FONT_SIZE as u16, 1.0).width)
+                .fold(0.0, f32::max);
+            (widest + 2.0 * MARGIN).min(screen_width())
+        }
+    };
+    let height = (lines.len() as f32 * LINE_HEIGHT + MARGIN).min(screen_height());
+    let (left, top) = match place {
+        Place::Centre => (0.0, ((screen_height() - height) / 2.0).max(0.0)),
+        Place::TopRight => (screen_width() - width, 0.0),
+    };
+    draw_rectangle(left, top, width, height, PANEL);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.iter().enumerate() {
+        let color = match i {
+            0 => TITLE,
+            i if i == last => HINT,
+            _ => WHITE,
+        };
+        let baseline = top + MARGIN + i as f32 * LINE_HEIGHT;
+        draw_text(line, left + MARGIN, baseline, FONT_SIZE, color);
+    }
+}
+
+/// Characters that fit a full-width panel.
+pub fn panel_columns() -> usize {
+    ((screen_width() - 2.0 * MARGIN) / (FONT_SIZE * 0.5)) as usize
+}
+
+/// The error overlay's text: message (wrapped to `columns`), backtrace, keys.
+pub fn error_lines(error: &GameError, columns: usize) -> Vec<String> {
+    let mut lines = vec!["The game stopped".to_string()];
+    for line in error.to_string().lines() {
+        lines.extend(wrap(line, columns.max(20)));
+    }
+    let backtrace = error.backtrace();
+    if !backtrace.is_empty() {
+        lines.push("wasm backtrace:".to_string());
+        lines.extend(backtrace_lines(backtrace));
+    }
+    lines.push(String::new());
+    lines.push("R: restart from a fresh instance    Esc: quit".to_string());
+    lines
+}
+
+/// The help overlay's text: the game's keys, then the host's.
+pub fn help_lines() -> Vec<String> {
+    let mut lines = vec!["Keys".to_string()];
+    for action in Action::ALL {
+        let keys: Vec<&str> = KEYS
+            .iter()
+            .filter(|key| key.action == action)
+            .map(|key| key.name)
+            .collect();
+        lines.push(format!("{:<16}{}", keys.join(" or "), action_help(action)));
+    }
+    for control in &CONTROLS {
+        lines.push(format!("{:<16}{}", control.label, control.help));
+    }
+    lines.push("H or ?: close".to_string());
+    lines
+}
+
+fn action_help(action: Action) -> &'static str {
+    match action {
+        Action::Shoot => "shoot",
+        Action::Boost => "boost",
+        Action::TurnLeft => "turn left",
+        Action::TurnRight => "turn right",
+    }
+}
+
+/// The module panel's text: what the running game imports and exports.
+pub fn module_lines(name: &str, module: &Module) -> Vec<String> {
+    let mut lines = vec![format!("Module: {name}")];
+    lines.push(format!(
+        "{} functions ({} imported), {} bytes of code",
+        module.func_count(),
+        module.imported_func_count(),
+        module.code_size()
+    ));
+    lines.push("imports:".to_string());
+    for import in module.imports() {
+        lines.push(format!("  {}.{} {}", import.module, import.name, import.ty));
+    }
+    lines.push("exports:".to_string());
+    for export in module.exports() {
+        lines.push(format!("  {} {}", export.name, export.ty));
+    }
+    lines.push("F2: close".to_string());
+    lines
+}
+
+/// Splits a line into pieces of at most `columns` characters, at spaces where possible.
+fn wrap(line: &str, columns: usize) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut current = String::new();
+    for word in line.split(' ') {
+        if !current.is_empty() && current.chars().count() + 1 + word.chars().count() > columns {
+            pieces.push(std::mem::take(&mut current));
+        }
+        if !current.is_empty() {
+            current.push(' ');
+        }
+        current.push_str(word);
+        while current.chars().count() > columns {
+            let split = current
+                .char_indices()
+                .nth(columns)
+                .map_or(current.len(), |(i, _)| i);
+            pieces.push(current[..split].to_string());
+            current = current[split..].to_string();
+        }
+    }
+    pieces.push(current);
+    pieces
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_lines_wrap_at_spaces_and_long_words_are_cut() {
+        assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
+        assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
+        assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn help_lists_every_game_key_and_every_control() {
+        let help = help_lines().join("\n");
+        for key in &KEYS {
+            assert!(help.contains(key.name), "{} missing", key.name);
+        }
+        for control in &CONTROLS {
+            assert!(help.contains(control.label), "{} missing", control.label);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Draws a display list with macroquad: maps game units to the window (scaled and
+//! letterboxed) and skips or clamps what no renderer should be handed (NaN, infinities,
+//! absurd sizes).
+
+use macroquad::prelude::{
+    draw_circle, draw_circle_lines, draw_rectangle, draw_text, draw_triangle, measure_text,
+    screen_height, screen_width, vec2, Color, Vec2,
+};
+
+use super::theme::{PlayerLook, Round, Theme};
+use crate::host::display_list::format_score;
+use crate::host::DrawCall;
+
+/// The rocket's triangle in game units, pointing along +x before rotation.
+const ROCKET: [(f64, f64); 3] = [(0.0, -8.0), (20.0, 0.0), (0.0, 8.0)];
+/// Coordinates further than this outside the field are not drawn.
+const MAX_COORDINATE: f64 = 1.0e6;
+
+/// Where the play field sits in the window.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Viewport {
+    pub field: (f64, f64),
+    /// Window pixels per game unit.
+    pub scale: f32,
+    /// Window position of the field's top left corner.
+    pub origin: Vec2,
+}
+
+impl Viewport {
+    /// The largest scale at which the whole field fits the screen, centred.
+    pub fn fit(field: (f64, f64), screen: (f32, f32)) -> Viewport {
+        let (width, height) = (field.0 as f32, field.1 as f32);
+        let scale = (screen.0 / width)
+            .min(screen.1 / height)
+            .max(f32::MIN_POSITIVE);
+        let origin = vec2(screen.0 - width * scale, screen.1 - height * scale) / 2.0;
+        Viewport {
+            field,
+            scale,
+            origin,
+        }
+    }
+
+    /// Window position of a game point, or `None` if it is not a drawable number.
+    pub fn point(&self, x: f64, y: f64) -> Option<Vec2> {
+        let limit = MAX_COORDINATE + self.field.0.max(self.field.1);
+        let usable = |v: f64| v.is_finite() && v.abs() <= limit;
+        (usable(x) && usable(y)).then(|| self.origin + vec2(x as f32, y as f32) * self.scale)
+    }
+
+    /// Window length of a game radius; `None` for NaN, infinite or non-positive ones.
+    /// Huge radii are clamped to the field's diagonal.
+    pub fn radius(&self, r: f64) -> Option<f32> {
+        let diagonal = self.field.0.hypot(self.field.1);
+        (r.is_finite() && r > 0.0).then(|| r.min(diagonal) as f32 * self.scale)
+    }
+}
+
+/// Draws one frame's display list, then covers whatever spilled outside the field.
+pub fn draw_frame(calls: &[DrawCall], theme: &Theme, field: (f64, f64)) {
+    let viewport = Viewport::fit(field, (screen_width(), screen_height()));
+    draw_rectangle(0.0, 0.0, screen_width(), screen_height(), theme.letterbox);
+    // A game that never calls `clear_screen` still gets a field, as on a fresh canvas.
+    draw_call(&DrawCall::Clear, theme, &viewport);
+    for call in calls {
+        draw_call(call, theme, &viewport);
+    }
+    draw_letterbox(theme, &viewport);
+}
+
+fn draw_call(call: &DrawCall, theme: &Theme, viewport: &Viewport) {
+    match *call {
+        DrawCall::Clear => {
+            let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
+            draw_rectangle(
+                viewport.origin.x,
+                viewport.origin.y,
+                size.x,
+                size.y,
+                theme.background,
+            );
+        }
+        DrawCall::Player { x, y, angle } => match theme.player {
+            PlayerLook::Rocket(color) => draw_rocket(x, y, angle, color, viewport),
+            PlayerLook::Round(round) => draw_round(x, y, &round, viewport),
+        },
+        DrawCall::Enemy { x, y } => draw_round(x, y, &theme.enemy, viewport),
+        DrawCall::Bullet { x, y } => draw_round(x, y, &theme.bullet, viewport),
+        DrawCall::Particle { x, y, radius } => {
+            if let (Some(centre), Some(radius)) = (viewport.point(x, y), viewport.radius(radius)) {
+                draw_circle(centre.x, centre.y, radius, theme.particle);
+            }
+        }
+        DrawCall::Score(score) => {
+            let text = format!("Score: {}", format_score(score));
+            let size = (theme.score_size * viewport.scale).round().max(1.0) as u16;
+            let ascent = measure_text(&text, None, size, 1.0).offset_y;
+            let corner = viewport.origin + vec2(10.0, 10.0) * viewport.scale;
+            draw_text(&text, corner.x, corner.y + ascent, size as f32, theme.score);
+        }
+    }
+}
+
+fn draw_rocket(x: f64, y: f64, angle: f64, color: Color, viewport: &Viewport) {
+    if !angle.is_finite() {
+        return;
+    }
+    let (sin, cos) = angle.sin_cos();
+    let corner =
+        |(px, py): (f64, f64)| viewport.point(x + px * cos - py * sin, y + px * sin + py * cos);
+    if let [Some(a), Some(b), Some(c)] = ROCKET.map(corner) {
+        draw_triangle(a, b, c, color);
+    }
+}
+
+fn draw_round(x: f64, y: f64, round: &Round, viewport: &Viewport) {
+    let Some(centre) = viewport.point(x, y) else {
+        return;
+    };
+    let radius = round.radius * viewport.scale;
+    match round.ring {
+        None => draw_circle(centre.x, centre.y, radius, round.color),
+        Some(width) => draw_circle_lines(
+            centre.x,
+            centre.y,
+            radius,
+            width * viewport.scale,
+            round.color,
+        ),
+    }
+}
+
+/// Paints the bars around the field, hiding shapes that reach past its edges.
+fn draw_letterbox(theme: &Theme, viewport: &Viewport) {
+    let (sw, sh) = (screen_width(), screen_height());
+    let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
+    let (left, top) = (viewport.origin.x, viewport.origin.y);
+    let (right, bottom) = (left + size.x, top + size.y);
+    draw_rectangle(0.0, 0.0, sw, top, theme.letterbox);
+    draw_rectangle(0.0, bottom, sw, sh - bottom, theme.letterbox);
+    draw_rectangle(0.0, top, left, size.y, theme.letterbox);
+    draw_rectangle(right, top, sw - right, size.y, theme.letterbox);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_field_is_scaled_to_fit_and_centred() {
+        let v = Viewport::fit((1000.0, 500.0), (500.0, 500.0));
+        assert_eq!(v.scale, 0.5);
+        assert_eq!(v.origin, vec2(0.0, 125.0));
+        assert_eq!(v.point(1000.0, 500.0), Some(vec2(500.0, 375.0)));
+    }
+
+    #[test]
+    fn unusable_numbers_are_skipped_and_huge_radii_clamped() {
+        let v = Viewport::fit((100.0, 100.0), (100.0, 100.0));
+        assert_eq!(v.point(f64::NAN, 0.0), None);
+        assert_eq!(v.point(0.0, f64::INFINITY), None);
+        assert_eq!(v.point(1e300, 0.0), None);
+        assert_eq!(v.radius(f64::NAN), None);
+        assert_eq!(v.radius(0.0), None);
+        assert_eq!(v.radius(-1.0), None);
+        assert_eq!(v.radius(1e300), Some(100.0f64.hypot(100.0) as f32));
+        assert_eq!(v.radius(2.5), Some(2.5));
+    }
+
+    #[test]
+    fn a_zero_sized_window_does_not_divide_by_zero() {
+        let v = Viewport::fit((100.0, 100.0), (0.0, 0.0));
+        assert!(v.scale > 0.0 && v.scale.is_finite());
+    }
+}

@@ -1,0 +1,170 @@
+//! One game session: the module, its running instance, the play-field size and the frame
+//! counter. [`Session::step`] is the frame that the window and the headless loop share.
+
+use std::fmt;
+use std::time::{Duration, Instant};
+
+use crate::host::display_list::format_score;
+use crate::host::{Action, DrawCall, GameError, RocketGame};
+use crate::interp::{Limits, Module, Observer};
+
+use super::keys::HeldKeys;
+
+/// How a session runs its game.
+#[derive(Debug, Clone)]
+pub struct SessionConfig {
+    /// The logical play field passed to `resize(width, height)`.
+    pub field: (f64, f64),
+    /// Fuel per call, memory cap, call depth.
+    pub limits: Limits,
+}
+
+/// What a session has done so far; `Display` is the line `wasmcade play --headless` ends
+/// with: `frames=N draw_calls=N score=S`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    pub frames: u64,
+    pub draw_calls: u64,
+    /// The last value passed to `draw_score`.
+    pub score: Option<f64>,
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let score = self.score.map_or_else(|| "-".to_string(), format_score);
+        write!(
+            f,
+            "frames={} draw_calls={} score={score}",
+            self.frames, self.draw_calls
+        )
+    }
+}
+
+/// What the last frame cost.
+#[derive(Debug, Clone, Default)]
+pub struct FrameStats {
+    pub update: Duration,
+    pub draw: Duration,
+    /// Wasm instructions run by `update` and `draw`.
+    pub instructions: u64,
+    /// Calls of each import during the frame (toggles included), by name.
+    pub import_calls: Vec<(&'static str, u32)>,
+}
+
+pub struct Session {
+    module: Module,
+    config: SessionConfig,
+    game: RocketGame,
+    summary: Summary,
+    last_frame: FrameStats,
+    /// The state each action was last toggled to.
+    actions_on: [bool; Action::ALL.len()],
+}
+
+impl Session {
+    /// Instantiates the module and calls `resize` with the play field.
+    pub fn start(module: Module, config: SessionConfig) -> Result<Session, GameError> {
+        let game = start_game(&module, &config)?;
+        Ok(Session {
+            module,
+            config,
+            game,
+            summary: Summary::default(),
+            last_frame: FrameStats::default(),
+            actions_on: [false; Action::ALL.len()],
+        })
+    }
+
+    /// Throws the instance away and starts again from a fresh one (frame 0, no keys on).
+    /// An installed observer moves to the new instance.
+    pub fn restart(&mut self) -> Result<(), GameError> {
+        self.replace_module(self.module.clone())
+    }
+
+    /// Starts `module` in place of the running game, on the same field with the same
+    /// limits (hot reload). If it cannot start, the old game keeps running.
+    pub fn replace_module(&mut self, module: Module) -> Result<(), GameError> {
+        let mut game = start_game(&module, &self.config)?;
+        game.set_observer(self.game.take_observer());
+        self.module = module;
+        self.game = game;
+        self.summary = Summary::default();
+        self.actions_on = [false; Action::ALL.len()];
+        Ok(())
+    }
+
+    /// Frames completed, draw calls and score since the (re)start.
+    pub fn summary(&self) -> &Summary {
+        &self.summary
+    }
+
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    pub fn game(&self) -> &RocketGame {
+        &self.game
+    }
+
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
+    pub fn last_frame(&self) -> &FrameStats {
+        &self.last_frame
+    }
+
+    /// Installs (or removes) an instruction observer; it survives restarts.
+    pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) {
+        self.game.set_observer(observer);
+    }
+
+    /// Calls the toggles of the actions whose held state changed: on edges only.
+    pub fn apply_keys(&mut self, held: &HeldKeys) -> Result<(), GameError> {
+        for action in Action::ALL {
+            let on = held.action_held(action);
+            if on != self.actions_on[action as usize] {
+                self.actions_on[action as usize] = on;
+                log::debug!("{}({})", action.export_name(), on as i32);
+                self.game.toggle(action, on)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// One frame: `update(dt)`, then `draw()`; returns what the game drew.
+    pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
+        let started = Instant::now();
+        self.game.update(dt)?;
+        let update_instructions = self.game.last_call_instructions();
+        let updated = Instant::now();
+        self.game.draw()?;
+        self.last_frame = FrameStats {
+            update: updated - started,
+            draw: updated.elapsed(),
+            instructions: update_instructions + self.game.last_call_instructions(),
+            import_calls: self.game.take_import_calls(),
+        };
+        let calls = self.game.last_draw();
+        let summary = &mut self.summary;
+        let frame = summary.frames;
+        summary.frames += 1;
+        summary.draw_calls += calls.len() as u64;
+        let score = calls.iter().rev().find_map(|call| match call {
+            DrawCall::Score(score) => Some(*score),
+            _ => None,
+        });
+        if let Some(new) = score.filter(|&new| summary.score != Some(new)) {
+            log::debug!("frame {frame}: score {}", format_score(new));
+            summary.score = score;
+        }
+        Ok(calls)
+    }
+}
+
+fn start_game(module: &Module, config: &SessionConfig) -> Result<RocketGame, GameError> {
+    let mut game = RocketGame::instantiate(module, config.limits.clone())?;
+    let (width, height) = config.field;
+    game.resize(width, height)?;
+    Ok(game)
+}

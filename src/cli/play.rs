@@ -1,0 +1,190 @@
+//! `wasmcade play [GAME]`: play a game in a window, or headless (`--headless`) for tests,
+//! CI and machines without a display. With no GAME, plays the bundled rocket game.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+
+use super::source::read_module_bytes;
+use super::trace::TraceArgs;
+use crate::app::headless::{self, HeadlessOptions};
+use crate::app::script::{parse_size, Script};
+use crate::app::session::{Session, SessionConfig};
+use crate::app::theme::{self, Theme};
+use crate::app::window::{self, WindowOptions};
+use crate::bundled;
+use crate::interp::{Limits, Module};
+
+/// Instructions one call of `update` or `draw` may run before it is stopped: about a
+/// third of a second of interpretation, far more than any sane frame needs.
+pub const DEFAULT_FUEL: u64 = 100_000_000;
+/// Frames a headless run plays unless told otherwise (10 s at 60 Hz).
+const DEFAULT_HEADLESS_FRAMES: u64 = 600;
+
+#[derive(Args)]
+pub struct PlayArgs {
+    /// The game (.wasm, or .wat text); default: the bundled rocket game.
+    game: Option<PathBuf>,
+    /// Run without a window: print `frames=N draw_calls=N score=S` at the end.
+    #[arg(long)]
+    headless: bool,
+    /// Frames to run (headless default: 600, or as many as the script has dt lines); in
+    /// a window, quit after them.
+    #[arg(long)]
+    frames: Option<u64>,
+    /// A fixed timestep in seconds (headless default: 1/60; window default: the frame
+    /// clock, clamped to 0.1 s).
+    #[arg(long, value_parser = parse_dt)]
+    dt: Option<f64>,
+    /// Scripted keys, one `FRAME KEY down|up` per line (keys: space, up, left, right, w,
+    /// a, d); `#` starts a comment.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "headless",
+        conflicts_with = "replay"
+    )]
+    input: Option<PathBuf>,
+    /// Write every draw call as a JSON line to this file.
+    #[arg(long, value_name = "FILE", requires = "headless")]
+    dump_draws: Option<PathBuf>,
+    /// Save the window's last frame (see --frames) as a PNG, then quit.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "frames",
+        conflicts_with = "headless"
+    )]
+    screenshot: Option<PathBuf>,
+    /// Save the session (every frame's dt and every key change) to FILE.
+    #[arg(long, value_name = "FILE")]
+    record: Option<PathBuf>,
+    /// Play a recording made with --record: its field size, dts and keys, bit for bit.
+    #[arg(long, value_name = "FILE")]
+    replay: Option<PathBuf>,
+    /// Reload the game whenever its file changes (a failing new version leaves the old
+    /// one running).
+    #[arg(long, requires = "game", conflicts_with = "headless")]
+    watch: bool,
+    /// How draw calls look: classic (the original browser host) or pygame (the talk's).
+    #[arg(long, default_value = "classic", value_parser = parse_theme)]
+    theme: Theme,
+    /// Start with the HUD (F1) shown.
+    #[arg(long, conflicts_with = "headless")]
+    hud: bool,
+    /// The logical play field passed to the game's `resize`, in game units.
+    #[arg(long, default_value = "1024x600", value_parser = parse_size)]
+    size: (f64, f64),
+    /// Instruction budget for each call into the game.
+    #[arg(long, default_value_t = DEFAULT_FUEL)]
+    fuel: u64,
+    /// Largest linear memory the game may have, in 64 KiB pages.
+    #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
+    max_memory_pages: u32,
+    #[command(flatten)]
+    trace: TraceArgs,
+}
+
+impl Default for PlayArgs {
+    /// `wasmcade` with no arguments: the bundled game in a window.
+    fn default() -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Defaults {
+            #[command(flatten)]
+            play: PlayArgs,
+        }
+        Defaults::parse_from(["wasmcade"]).play
+    }
+}
+
+pub fn run(args: PlayArgs) -> Result<ExitCode> {
+    let game_name = args
+        .game
+        .as_ref()
+        .map_or("the bundled rocket game".to_string(), |p| {
+            p.display().to_string()
+        });
+    let module = match &args.game {
+        Some(path) => load_module(path)?,
+        None => Module::new(bundled::ROCKET).context("the bundled rocket game does not load")?,
+    };
+    let replay = args.replay.as_deref().map(read_script).transpose()?;
+    let script = match &args.input {
+        Some(path) => read_script(path)?,
+        None => replay.clone().unwrap_or_default(),
+    };
+    let config = SessionConfig {
+        field: script.size.unwrap_or(args.size),
+        limits: Limits {
+            fuel: Some(args.fuel),
+            max_memory_pages: args.max_memory_pages,
+            ..Limits::default()
+        },
+    };
+    let mut session =
+        Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
+    session.set_observer(args.trace.observer()?);
+    if args.headless {
+        let frames = args.frames.unwrap_or(match script.recorded_frames() {
+            0 => DEFAULT_HEADLESS_FRAMES,
+            recorded => recorded,
+        });
+        let options = HeadlessOptions {
+            frames,
+            dt: args.dt.unwrap_or(1.0 / 60.0),
+            script,
+            dump_draws: args.dump_draws,
+            record: args.record,
+        };
+        let summary = headless::run(&mut session, &options)?;
+        println!("{summary}");
+    } else {
+        let title = match &args.game {
+            Some(path) => format!("wasmcade: {}", path.display()),
+            None => "wasmcade: rocket".to_string(),
+        };
+        let watch = match (&args.game, args.watch) {
+            (Some(path), true) => Some((path.clone(), Box::new(load_module) as window::Loader)),
+            _ => None,
+        };
+        let options = WindowOptions {
+            title,
+            game_name,
+            dt: args.dt,
+            frames: args.frames,
+            screenshot: args.screenshot,
+            theme: args.theme,
+            record: args.record,
+            replay,
+            watch,
+            hud: args.hud,
+        };
+        window::run(session, options)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load_module(path: &Path) -> Result<Module> {
+    let bytes = read_module_bytes(path)?;
+    Module::new(&bytes).with_context(|| format!("{} is not a valid module", path.display()))
+}
+
+fn read_script(path: &Path) -> Result<Script> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Script::parse(&text).with_context(|| format!("in {}", path.display()))
+}
+
+fn parse_dt(text: &str) -> Result<f64> {
+    match text.parse::<f64>() {
+        Ok(dt) if (0.0..=1.0).contains(&dt) => Ok(dt),
+        _ => bail!("expected seconds between 0 and 1, e.g. 0.016"),
+    }
+}
+
+fn parse_theme(name: &str) -> Result<Theme> {
+    theme::by_name(name).with_context(|| format!("no theme `{name}` (themes: {})", theme::names()))
+}

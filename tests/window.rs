@@ -1,0 +1,325 @@
+//! The real window, under a display (`.ci/run` runs these with `xvfb-run`): screenshots
+//! checked pixel by pixel, the error overlay, and real key events from `xdotool`.
+//!
+//! Ignored by a plain `cargo test` (they need a display and xdotool); run them with
+//! `xvfb-run -a cargo test --release --test window -- --ignored`.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Mutex, MutexGuard};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use common::{module_in, temp_dir, text, wasmcade};
+use image::{Rgba, RgbaImage};
+
+/// One window at a time: with several on one display, key events reach whichever is
+/// under the pointer.
+fn one_window_at_a_time() -> MutexGuard<'static, ()> {
+    static DISPLAY: Mutex<()> = Mutex::new(());
+    DISPLAY
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Plays `args` in a window for `frames` frames and returns the screenshot of the last.
+fn screenshot(test: &str, args: &[&str], frames: u32) -> RgbaImage {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir(test);
+    let shot = dir.join("shot.png");
+    let frames = frames.to_string();
+    let mut all = vec!["play"];
+    all.extend(args);
+    all.extend([
+        "--frames",
+        &frames,
+        "--dt",
+        "0.016",
+        "--screenshot",
+        shot.to_str().unwrap(),
+    ]);
+    let out = wasmcade(&all);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    image::open(&shot).unwrap().to_rgba8()
+}
+
+/// Pixels close to `color` (each channel within 40).
+fn count_near(image: &RgbaImage, color: [u8; 3]) -> usize {
+    image
+        .pixels()
+        .filter(|Rgba(p)| (0..3).all(|i| p[i].abs_diff(color[i]) <= 40))
+        .count()
+}
+
+#[test]
+#[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
+fn the_bundled_game_looks_like_the_original() {
+    let image = screenshot("look", &[], 300);
+    assert_eq!(image.dimensions(), (1024, 600));
+    let total = (image.width() * image.height()) as usize;
+    assert!(
+        count_near(&image, [0, 0, 0]) > total * 9 / 10,
+        "mostly black background"
+    );
+    assert!(count_near(&image, [255, 0, 0]) > 30, "red rocket");
+    assert!(
+        count_near(&image, [255, 255, 0]) > 100,
+        "yellow enemies after 4.8 s"
+    );
+    // The score text sits in the top left corner.
+    let orange = (0..40)
+        .flat_map(|y| (0..200).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let Rgba(p) = image.get_pixel(x, y);
+            p[0] > 200 && (120..=200).contains(&p[1]) && p[2] < 60
+        })
+        .count();
+    assert!(orange > 20, "orange score text, found {orange} pixels");
+}
+
+#[test]
+#[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
+fn a_trapping_game_shows_the_overlay_and_keeps_running() {
+    let dir = temp_dir("overlay-game");
+    let game = module_in(
+        &dir,
+        "trap",
+        r#"(module (func (export "update") (param f64) unreachable) (func (export "draw")))"#,
+    );
+    // The window keeps drawing frames after the trap, until --frames ends it cleanly.
+    let image = screenshot("overlay", &[game.to_str().unwrap()], 20);
+    let panel_text = count_near(&image, [255, 255, 255]);
+    let title = count_near(&image, [255, 89, 77]);
+    assert!(
+        panel_text > 200,
+        "white overlay text, found {panel_text} pixels"
+    );
+    assert!(title > 50, "red overlay title, found {title} pixels");
+}
+
+/// A running `wasmcade` window, killed if the test ends early.
+struct Window(Child);
+
+impl Drop for Window {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn xdotool(args: &[&str]) {
+    let status = Command::new("xdotool")
+        .args(args)
+        .status()
+        .expect("xdotool is installed");
+    assert!(status.success(), "xdotool {args:?} failed");
+}
+
+/// Starts `wasmcade play ARGS` in `dir` with the log at `level` and waits for its window.
+fn open_window(dir: &Path, level: &str, args: &[&str]) -> Window {
+    let child = Command::new(env!("CARGO_BIN_EXE_wasmcade"))
+        .arg("play")
+        .args(args)
+        .current_dir(dir)
+        .env("RUST_LOG", format!("wasmcade={level}"))
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let window = Window(child);
+    xdotool(&["search", "--sync", "--name", "wasmcade", "windowfocus"]);
+    sleep(Duration::from_millis(500));
+    window
+}
+
+/// Presses Esc, waits for the window to close cleanly, and returns its log.
+fn close_window(mut window: Window) -> String {
+    xdotool(&["key", "Escape"]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while window.0.try_wait().unwrap().is_none() {
+        assert!(Instant::now() < deadline, "Esc did not close the window");
+        sleep(Duration::from_millis(100));
+    }
+    let mut log = String::new();
+    window
+        .0
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    assert!(window.0.wait().unwrap().success(), "{log}");
+    log
+}
+
+/// Presses F12 and returns the screenshot it saved in `dir`.
+fn f12_screenshot(dir: &Path) -> RgbaImage {
+    let before: Vec<PathBuf> = pngs(dir);
+    // Screenshots are named by the second: never two in one second.
+    sleep(Duration::from_millis(1100));
+    xdotool(&["key", "F12"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(new) = pngs(dir).into_iter().find(|p| !before.contains(p)) {
+            sleep(Duration::from_millis(200));
+            return image::open(&new).unwrap().to_rgba8();
+        }
+        assert!(Instant::now() < deadline, "F12 saved no screenshot");
+        sleep(Duration::from_millis(100));
+    }
+}
+
+fn pngs(dir: &Path) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "png"))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Pixels near `color` inside the rectangle `x0..x1`, `y0..y1`.
+fn count_in(image: &RgbaImage, (x0, y0, x1, y1): (u32, u32, u32, u32), color: [u8; 3]) -> usize {
+    (y0..y1)
+        .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let Rgba(p) = image.get_pixel(x, y);
+            (0..3).all(|i| p[i].abs_diff(color[i]) <= 40)
+        })
+        .count()
+}
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn the_talk_keys_show_panels_save_screenshots_and_step_frames() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("talk-keys");
+    let window = open_window(&dir, "info", &[]);
+
+    // F1 (HUD, bottom left, yellow first line) and F2 (module panel, top right, red
+    // title).
+    xdotool(&["key", "F1", "F2"]);
+    let shot = f12_screenshot(&dir);
+    let hud = count_in(&shot, (0, 350, 300, 400), [255, 255, 0]);
+    assert!(hud > 30, "HUD title line: {hud} yellow pixels");
+    assert!(
+        count_in(&shot, (600, 0, 1024, 40), [255, 89, 77]) > 30,
+        "module panel title"
+    );
+
+    // H: the help overlay across the middle, listing the keys in white.
+    xdotool(&["key", "F1", "F2", "h"]);
+    let shot = f12_screenshot(&dir);
+    assert!(
+        count_in(&shot, (0, 150, 1024, 450), [255, 255, 255]) > 500,
+        "help text"
+    );
+    xdotool(&["key", "h"]);
+
+    // P pauses; N steps exactly one frame each.
+    xdotool(&["key", "p"]);
+    sleep(Duration::from_millis(300));
+    xdotool(&["key", "n", "n", "n"]);
+    sleep(Duration::from_millis(300));
+    xdotool(&["key", "minus"]);
+    let log = close_window(window);
+    let paused_at: u64 = log
+        .lines()
+        .find_map(|l| l.strip_prefix("info: paused at frame "))
+        .expect("a pause line")
+        .parse()
+        .unwrap();
+    let summary = format!("info: frames={} ", paused_at + 3);
+    assert!(log.contains(&summary), "expected `{summary}` in:\n{log}");
+    assert!(log.contains("info: speed 0.5x"), "{log}");
+    assert!(log.contains("info: saved wasmcade-"), "{log}");
+}
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn real_key_events_reach_the_game() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("keys");
+    let window = open_window(&dir, "debug", &[]);
+    // Spin and shoot: bullets spray in every direction and meet the enemies.
+    xdotool(&["keydown", "space"]);
+    xdotool(&["keydown", "Left"]);
+    sleep(Duration::from_secs(8));
+    xdotool(&["keyup", "Left"]);
+    xdotool(&["keyup", "space"]);
+    let log = close_window(window);
+    let best = log
+        .lines()
+        .filter_map(|line| line.split(": score ").nth(1)?.trim().parse::<i64>().ok())
+        .max();
+    assert!(
+        best.is_some_and(|score| score > 0),
+        "the score never rose:\n{log}"
+    );
+}
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn watch_reloads_a_rebuilt_game_and_keeps_the_old_one_when_the_new_one_is_broken() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("watch");
+    let game = dir.join("game.wat");
+    let orbit = std::fs::read_to_string(common::repo_path("tests/games/orbit.wat")).unwrap();
+    std::fs::write(&game, &orbit).unwrap();
+    let window = open_window(&dir, "info", &[game.to_str().unwrap(), "--watch"]);
+
+    let wait_for_log_line = || sleep(Duration::from_millis(1500));
+    std::fs::write(&game, orbit.replace("(f64.const 100)", "(f64.const 150)")).unwrap();
+    wait_for_log_line();
+    std::fs::write(&game, "(module (func (export \"update\") (param i32)))").unwrap();
+    wait_for_log_line();
+    std::fs::write(&game, "(module").unwrap();
+    wait_for_log_line();
+    let log = close_window(window);
+    let reloads = log.matches("info: reloaded ").count();
+    assert_eq!(reloads, 1, "{log}");
+    assert!(log.contains("reload failed, the old version keeps running: the module does not fit the rocket contract"), "{log}");
+    assert!(log.contains("is not valid WebAssembly text"), "{log}");
+}
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn a_recording_made_in_the_window_replays_headless_to_the_same_summary() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("record");
+    let window = open_window(&dir, "info", &["--record", "session.txt"]);
+    xdotool(&["keydown", "space"]);
+    xdotool(&["keydown", "Right"]);
+    sleep(Duration::from_secs(3));
+    xdotool(&["keyup", "Right"]);
+    sleep(Duration::from_millis(500));
+    xdotool(&["keyup", "space"]);
+    let log = close_window(window);
+    let live = log
+        .lines()
+        .find_map(|l| l.strip_prefix("info: frames="))
+        .expect("the window's summary line");
+    let replay = common::wasmcade(&[
+        "play",
+        "--headless",
+        "--replay",
+        dir.join("session.txt").to_str().unwrap(),
+    ]);
+    assert!(replay.status.success(), "{}", text(&replay.stderr));
+    assert_eq!(text(&replay.stdout).trim(), format!("frames={live}"));
+}
+
+#[test]
+#[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
+fn the_pygame_theme_draws_the_talks_shapes() {
+    let image = screenshot("pygame", &["--theme", "pygame"], 300);
+    assert!(
+        count_near(&image, [255, 0, 255]) > 50,
+        "magenta enemy rings"
+    );
+    assert!(count_near(&image, [0, 255, 255]) > 20, "cyan player ring");
+    assert_eq!(count_near(&image, [255, 0, 0]), 0, "no red rocket triangle");
+}
