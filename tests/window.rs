@@ -323,3 +323,40 @@ fn the_pygame_theme_draws_the_talks_shapes() {
     assert!(count_near(&image, [0, 255, 255]) > 20, "cyan player ring");
     assert_eq!(count_near(&image, [255, 0, 0]), 0, "no red rocket triangle");
 }
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn a_resized_window_letterboxes_the_field_without_restarting_the_game() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("resize");
+    let window = open_window(&dir, "debug", &["--dt", "0.016"]);
+    xdotool(&[
+        "search",
+        "--name",
+        "wasmcade",
+        "windowsize",
+        "--sync",
+        "600",
+        "600",
+    ]);
+    sleep(Duration::from_millis(500));
+    let shot = f12_screenshot(&dir);
+    assert_eq!(shot.dimensions(), (600, 600));
+    // 1024x600 scaled to 600 wide is 352 high: bars of 124 above and below.
+    let bar = [24, 24, 28];
+    assert!(
+        count_in(&shot, (0, 0, 600, 120), bar) > 600 * 110,
+        "top bar"
+    );
+    assert!(
+        count_in(&shot, (0, 480, 600, 600), bar) > 600 * 110,
+        "bottom bar"
+    );
+    assert!(
+        count_in(&shot, (0, 130, 600, 470), [0, 0, 0]) > 600 * 300,
+        "black field"
+    );
+    let log = close_window(window);
+    // One `resize` call at start: the game never restarted (its score never reset by it).
+    assert_eq!(log.matches("frame 0: score").count(), 1, "{log}");
+}

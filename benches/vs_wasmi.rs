@@ -1,0 +1,247 @@
+//! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
+//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying) and
+//! the whole rocket game, each run in both engines; prints time per kernel and the ratio
+//! wasmcade/wasmi (below 1 is faster than wasmi), then the geometric mean.
+//!
+//! `cargo bench --bench vs_wasmi [FILTER]`: FILTER keeps the kernels whose name contains
+//! it. Both engines run without fuel metering. Each result is checked: both engines must
+//! return the same value (and the known one, where there is a closed form).
+
+use std::time::{Duration, Instant};
+
+use wasmcade::host::{Action, RocketGame};
+use wasmcade::interp::{Limits, Linker, Module, Store, Value};
+
+/// A kernel: `run(arg) -> i64` exported by a module written in WebAssembly text.
+struct Kernel {
+    name: &'static str,
+    wat: &'static str,
+    arg: i32,
+    expected: Option<i64>,
+}
+
+#[rustfmt::skip]
+const KERNELS: &[Kernel] = &[
+    Kernel { name: "fib (recursive calls)", wat: include_str!("kernels/fib.wat"), arg: 30, expected: Some(832_040) },
+    Kernel { name: "sieve (memory loops)", wat: include_str!("kernels/sieve.wat"), arg: 2_000_000, expected: Some(148_933) },
+    Kernel { name: "matmul (f64)", wat: include_str!("kernels/matmul.wat"), arg: 100, expected: None },
+    Kernel { name: "hash (i32 bits)", wat: include_str!("kernels/hash.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "bits64 (i64 bits)", wat: include_str!("kernels/bits64.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "brtable (dispatch)", wat: include_str!("kernels/brtable.wat"), arg: 5_000_000, expected: None },
+    Kernel { name: "indirect (call_indirect)", wat: include_str!("kernels/indirect.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "copy (memory.copy, loads)", wat: include_str!("kernels/copy.wat"), arg: 1_000, expected: None },
+];
+
+/// Frames of the rocket game per run.
+const ROCKET_FRAMES: u32 = 10_000;
+const ROCKET_WASM: &[u8] = include_bytes!("../games/rocket/program.wasm");
+
+fn main() {
+    let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
+    let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
+    println!(
+        "{:<28} {:>12} {:>12} {:>8}",
+        "kernel", "wasmcade ms", "wasmi ms", "ratio"
+    );
+    let mut ratios = Vec::new();
+    for kernel in KERNELS.iter().filter(|k| wanted(k.name)) {
+        let bytes = wat::parse_str(kernel.wat).expect("kernel parses");
+        let mut ours = wasmcade_kernel(&bytes);
+        let mut theirs = wasmi_kernel(&bytes);
+        let (ours, ours_result) = median_time(5, || ours(kernel.arg));
+        let (theirs, theirs_result) = median_time(5, || theirs(kernel.arg));
+        assert_eq!(
+            ours_result, theirs_result,
+            "{}: the engines disagree",
+            kernel.name
+        );
+        if let Some(expected) = kernel.expected {
+            assert_eq!(ours_result, expected, "{}: wrong result", kernel.name);
+        }
+        ratios.push(report(kernel.name, ours, theirs));
+    }
+    if wanted("rocket") {
+        let name = "rocket (10,000 frames)";
+        let (ours, ours_calls) = median_time(3, rocket_in_wasmcade);
+        let (theirs, theirs_calls) = median_time(3, rocket_in_wasmi);
+        assert_eq!(
+            ours_calls, theirs_calls,
+            "rocket: the engines drew differently"
+        );
+        ratios.push(report(name, ours, theirs));
+        println!(
+            "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
+            micros(ours) / ROCKET_FRAMES as f64,
+            micros(theirs) / ROCKET_FRAMES as f64
+        );
+        let (load, _) = median_time(21, || {
+            let module = Module::new(ROCKET_WASM).unwrap();
+            RocketGame::instantiate(&module, Limits::default())
+                .map(|_| 0)
+                .unwrap()
+        });
+        println!(
+            "  rocket load + instantiate in wasmcade: {:.3} ms",
+            micros(load) / 1000.0
+        );
+    }
+    if !ratios.is_empty() {
+        let mean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
+        println!(
+            "{:<28} {:>12} {:>12} {:>8.2}",
+            "geometric mean", "", "", mean
+        );
+    }
+}
+
+/// Prints one row; returns the ratio wasmcade/wasmi.
+fn report(name: &str, ours: Duration, theirs: Duration) -> f64 {
+    let ratio = ours.as_secs_f64() / theirs.as_secs_f64();
+    println!(
+        "{name:<28} {:>12.2} {:>12.2} {ratio:>8.2}",
+        micros(ours) / 1000.0,
+        micros(theirs) / 1000.0
+    );
+    ratio
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+/// One warm-up run, then the median of `runs` timed runs; also returns the result.
+fn median_time(runs: usize, mut run: impl FnMut() -> i64) -> (Duration, i64) {
+    let result = run();
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            assert_eq!(
+                run(),
+                result,
+                "a kernel gave different results on different runs"
+            );
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    (times[runs / 2], result)
+}
+
+fn wasmcade_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {
+    let module = Module::new(bytes).expect("wasmcade loads the kernel");
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let run = instance.get_func(&store, "run").unwrap();
+    move |arg| match run.call(&mut store, &[Value::I32(arg)]).unwrap()[..] {
+        [Value::I64(result)] => result,
+        ref other => panic!("unexpected result {other:?}"),
+    }
+}
+
+fn wasmi_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {
+    let engine = wasmi::Engine::default();
+    let module = wasmi::Module::new(&engine, bytes).expect("wasmi loads the kernel");
+    let mut store = wasmi::Store::new(&engine, ());
+    let instance = wasmi::Linker::new(&engine)
+        .instantiate_and_start(&mut store, &module)
+        .unwrap();
+    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    move |arg| run.call(&mut store, arg).unwrap()
+}
+
+/// The keys of the benchmark session: shooting all the time, turning now and then.
+fn rocket_toggles(frame: u32) -> Option<(Action, bool)> {
+    match frame % 300 {
+        0 => Some((Action::TurnLeft, frame % 600 == 0)),
+        _ => None,
+    }
+}
+
+/// Runs the session; returns how many draw calls the game made.
+fn rocket_in_wasmcade() -> i64 {
+    let module = Module::new(ROCKET_WASM).unwrap();
+    let mut game = RocketGame::instantiate(&module, Limits::default()).unwrap();
+    game.resize(1024.0, 600.0).unwrap();
+    game.toggle(Action::Shoot, true).unwrap();
+    let mut calls = 0;
+    for frame in 0..ROCKET_FRAMES {
+        if let Some((action, on)) = rocket_toggles(frame) {
+            game.toggle(action, on).unwrap();
+        }
+        game.update(1.0 / 60.0).unwrap();
+        calls += game.draw().unwrap().len() as i64;
+    }
+    calls
+}
+
+/// The same session in wasmi, with host functions that also record every draw call.
+fn rocket_in_wasmi() -> i64 {
+    use wasmi::Caller;
+    type Calls = Vec<(u8, [f64; 3])>;
+    let engine = wasmi::Engine::default();
+    let module = wasmi::Module::new(&engine, ROCKET_WASM).unwrap();
+    let mut store = wasmi::Store::new(&engine, Calls::new());
+    let mut linker = wasmi::Linker::<Calls>::new(&engine);
+    linker
+        .func_wrap("env", "clear_screen", |mut c: Caller<'_, Calls>| {
+            c.data_mut().push((0, [0.0; 3]))
+        })
+        .unwrap()
+        .func_wrap(
+            "env",
+            "draw_player",
+            |mut c: Caller<'_, Calls>, x: f64, y: f64, a: f64| c.data_mut().push((1, [x, y, a])),
+        )
+        .unwrap()
+        .func_wrap(
+            "env",
+            "draw_enemy",
+            |mut c: Caller<'_, Calls>, x: f64, y: f64| c.data_mut().push((2, [x, y, 0.0])),
+        )
+        .unwrap()
+        .func_wrap(
+            "env",
+            "draw_bullet",
+            |mut c: Caller<'_, Calls>, x: f64, y: f64| c.data_mut().push((3, [x, y, 0.0])),
+        )
+        .unwrap()
+        .func_wrap(
+            "env",
+            "draw_particle",
+            |mut c: Caller<'_, Calls>, x: f64, y: f64, r: f64| c.data_mut().push((4, [x, y, r])),
+        )
+        .unwrap()
+        .func_wrap("env", "draw_score", |mut c: Caller<'_, Calls>, s: f64| {
+            c.data_mut().push((5, [s, 0.0, 0.0]))
+        })
+        .unwrap()
+        .func_wrap("env", "sin", f64::sin)
+        .unwrap()
+        .func_wrap("env", "cos", f64::cos)
+        .unwrap()
+        .func_wrap("env", "Math_atan", f64::atan)
+        .unwrap();
+    let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+    let func = |name| instance.get_func(&store, name).unwrap();
+    let (resize, update, draw) = (func("resize"), func("update"), func("draw"));
+    let toggles = Action::ALL.map(|action| func(action.export_name()));
+    let resize = resize.typed::<(f64, f64), ()>(&store).unwrap();
+    let update = update.typed::<f64, ()>(&store).unwrap();
+    let draw = draw.typed::<(), ()>(&store).unwrap();
+    let toggles = toggles.map(|f| f.typed::<i32, ()>(&store).unwrap());
+    resize.call(&mut store, (1024.0, 600.0)).unwrap();
+    toggles[Action::Shoot as usize].call(&mut store, 1).unwrap();
+    let mut calls = 0;
+    for frame in 0..ROCKET_FRAMES {
+        if let Some((action, on)) = rocket_toggles(frame) {
+            toggles[action as usize]
+                .call(&mut store, on as i32)
+                .unwrap();
+        }
+        update.call(&mut store, 1.0 / 60.0).unwrap();
+        store.data_mut().clear();
+        draw.call(&mut store, ()).unwrap();
+        calls += store.data().len() as i64;
+    }
+    calls
+}
