@@ -146,6 +146,28 @@ macro_rules! for_each_load {
     };
 }
 
+/// Compare-and-branch superinstructions: an i32 comparison whose only use is a
+/// `br_if` (or `if`) becomes one op. Columns: the comparison and its immediate form,
+/// the fused op and its immediate form, the fused op of the negated comparison and its
+/// immediate form (for `if`, which branches when the condition is false), the wasm
+/// name, the semantics in `exec::num`.
+macro_rules! for_each_compare_branch {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32Eq I32EqImm BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm "i32.eq" i32_eq,
+            I32Ne I32NeImm BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm "i32.ne" i32_ne,
+            I32LtS I32LtSImm BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm "i32.lt_s" i32_lt_s,
+            I32LtU I32LtUImm BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm "i32.lt_u" i32_lt_u,
+            I32GtS I32GtSImm BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm "i32.gt_s" i32_gt_s,
+            I32GtU I32GtUImm BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm "i32.gt_u" i32_gt_u,
+            I32LeS I32LeSImm BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm "i32.le_s" i32_le_s,
+            I32LeU I32LeUImm BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm "i32.le_u" i32_le_u,
+            I32GeS I32GeSImm BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm "i32.ge_s" i32_ge_s,
+            I32GeU I32GeUImm BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm "i32.ge_u" i32_ge_u,
+        }
+    };
+}
+
 /// Stores: operator, wasm name, bytes.
 macro_rules! for_each_store {
     ($m:ident $($extra:tt)*) => {
@@ -164,6 +186,7 @@ macro_rules! define_op {
         fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
         #[derive(Debug, Clone, Copy, PartialEq)]
@@ -224,6 +247,10 @@ macro_rules! define_op {
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
+            /// Jumps by `offset` if the comparison of `s[a]` and `s[b]` holds.
+            $( $br { a: Slot, b: Slot, offset: i32 }, )*
+            /// Jumps by `offset` if the comparison of `s[a]` and `imm` holds.
+            $( $br_imm { a: Slot, imm: i32, offset: i32 }, )*
         }
 
         impl Op {
@@ -265,6 +292,31 @@ macro_rules! define_op {
                     $( Op::$xun { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
                     $( Op::$store { .. } => $store_name, )*
+                    $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
+                }
+            }
+
+            /// The compare-and-branch op equivalent to `self` (a comparison writing its
+            /// result) followed by a branch taken when the result is `when` (true for
+            /// `br_if`, false for `if`), or `None` if `self` is no i32 comparison.
+            pub(crate) fn fused_branch(&self, when: bool) -> Option<Op> {
+                Some(match (*self, when) {
+                    $(
+                        (Op::$cmp { a, b, .. }, true) => Op::$br { a, b, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, true) => Op::$br_imm { a, imm, offset: 0 },
+                        (Op::$cmp { a, b, .. }, false) => Op::$neg { a, b, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, false) => Op::$neg_imm { a, imm, offset: 0 },
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// The branch offset of a branching op.
+            pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
+                match self {
+                    Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
+                    $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
+                    _ => None,
                 }
             }
 
@@ -297,7 +349,7 @@ macro_rules! define_op {
 }
 
 /// Calls `$callback! { binary: [..] float_binary: [..] fallible_binary: [..] unary: [..]
-/// fallible_unary: [..] load: [..] store: [..] }` with every table above, so one macro
+/// fallible_unary: [..] load: [..] store: [..] compare_branch: [..] }` with every table above, so one macro
 /// (the enum here, the executor's single `match`) can see all opcodes at once.
 macro_rules! with_op_tables {
     ($cb:ident) => { for_each_binary!(collect_binary $cb); };
@@ -332,6 +384,11 @@ macro_rules! collect_load {
 }
 macro_rules! collect_store {
     ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] $($s:tt)*) => {
+        for_each_compare_branch!(collect_compare_branch $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*] [$($s)*]);
+    };
+}
+macro_rules! collect_compare_branch {
+    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] $($c:tt)*) => {
         $cb! {
             binary: [$($b)*]
             float_binary: [$($f)*]
@@ -340,6 +397,7 @@ macro_rules! collect_store {
             fallible_unary: [$($xu)*]
             load: [$($l)*]
             store: [$($s)*]
+            compare_branch: [$($c)*]
         }
     };
 }
@@ -358,17 +416,15 @@ impl fmt::Display for Op {
         for field in fields.split(", ").filter(|s| !s.is_empty()) {
             let (key, value) = field.split_once(": ").unwrap_or((field, ""));
             let _ = match key {
-                "offset"
-                    if matches!(
-                        self,
-                        Op::Br { .. } | Op::BrIfNez { .. } | Op::BrIfEqz { .. }
-                    ) =>
-                {
+                "offset" if self.clone().branch_offset_mut().is_some() => {
                     write!(
                         out,
                         " ->{}{value}",
                         if value.starts_with('-') { "" } else { "+" }
                     )
+                }
+                "value" if matches!(self, Op::Const32 { .. } | Op::Const64 { .. }) => {
+                    write!(out, " {key}={value}")
                 }
                 "dst" | "src" | "a" | "b" | "cond" | "addr" | "value" | "index" | "base"
                 | "delta" | "len" | "start" | "init" => write!(out, " {key}=s{value}"),
@@ -425,6 +481,19 @@ mod tests {
             "br_if cond=s4 ->+7"
         );
         assert_eq!(Op::Br { offset: -3 }.to_string(), "br ->-3");
+        assert_eq!(
+            Op::BrI32LtUImm {
+                a: 2,
+                imm: 10,
+                offset: -4
+            }
+            .to_string(),
+            "br_if i32.lt_u a=s2 imm=10 ->-4"
+        );
+        assert_eq!(
+            Op::Const32 { dst: 1, value: 7 }.to_string(),
+            "const dst=s1 value=7"
+        );
         assert_eq!(
             Op::I64AddImm {
                 dst: 1,

@@ -28,6 +28,35 @@ enum Operand {
     Const(u64),
 }
 
+/// The condition of a conditional branch.
+enum Condition {
+    /// An i32 in a slot: nonzero is true.
+    Slot(Slot),
+    /// A comparison (or `i32.eqz`) taken back from the code, to be fused into the branch.
+    Fused(Op),
+}
+
+impl Condition {
+    /// The branch op (offset still to be linked) taken when the condition is `when`.
+    fn branch_when(self, when: bool) -> Op {
+        match (self, when) {
+            (Condition::Slot(cond), true) => Op::BrIfNez { cond, offset: 0 },
+            (Condition::Slot(cond), false) => Op::BrIfEqz { cond, offset: 0 },
+            (Condition::Fused(Op::I32Eqz { src, .. }), true) => Op::BrIfEqz {
+                cond: src,
+                offset: 0,
+            },
+            (Condition::Fused(Op::I32Eqz { src, .. }), false) => Op::BrIfNez {
+                cond: src,
+                offset: 0,
+            },
+            (Condition::Fused(comparison), when) => comparison
+                .fused_branch(when)
+                .expect("pop_condition fuses only comparisons"),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum FrameKind {
     Block,
@@ -279,7 +308,12 @@ impl Translator<'_> {
             Operator::Block { blockty } => self.open(FrameKind::Block, blockty),
             Operator::Loop { blockty } => self.open(FrameKind::Loop, blockty),
             Operator::If { blockty } => {
-                let cond = self.pop_slot()?;
+                // With parameters, the saves below may overwrite the comparison's
+                // operands: only a parameterless `if` fuses its comparison.
+                let condition = match self.block_arity(blockty).0 {
+                    0 => self.pop_condition()?,
+                    _ => Condition::Slot(self.pop_slot()?),
+                };
                 self.open(FrameKind::If, blockty)?;
                 // The else path must still see the parameters, which the then path may
                 // overwrite: save them above the condition's slot, where only the then
@@ -291,7 +325,7 @@ impl Translator<'_> {
                     self.emit(Op::Copy { dst, src });
                 }
                 self.reserve(if_save_position(height, params) + params)?;
-                let fixup = self.emit(Op::BrIfEqz { cond, offset: 0 });
+                let fixup = self.emit(condition.branch_when(false));
                 self.frame_mut().else_fixup = Some(fixup);
                 Ok(())
             }
@@ -595,6 +629,26 @@ impl Translator<'_> {
         Ok(slot)
     }
 
+    /// Pops a branch condition. If it is the result of the op just emitted, an i32
+    /// comparison or `i32.eqz` (and no label lies between them), that op is taken back
+    /// to be fused into the branch.
+    fn pop_condition(&mut self) -> Result<Condition, ()> {
+        let was_temp = self.stack.last() == Some(&Operand::Temp);
+        let cond = self.pop_slot()?;
+        let fusable = was_temp
+            && self.ops.len() > self.barrier
+            && self.ops.last().is_some_and(|last| {
+                let mut last = *last;
+                last.result_slot_mut().is_some_and(|dst| *dst == cond)
+                    && (last.fused_branch(true).is_some() || matches!(last, Op::I32Eqz { .. }))
+            });
+        if fusable {
+            self.offsets.pop();
+            return Ok(Condition::Fused(self.ops.pop().expect("checked")));
+        }
+        Ok(Condition::Slot(cond))
+    }
+
     fn pop3(&mut self) -> Result<[Slot; 3], ()> {
         let c = self.pop_slot()?;
         let b = self.pop_slot()?;
@@ -835,15 +889,15 @@ impl Translator<'_> {
     }
 
     fn translate_br_if(&mut self, depth: u32) -> Emit {
-        let cond = self.pop_slot()?;
+        let condition = self.pop_condition()?;
         let is_return = depth as usize == self.control.len() - 1;
         let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
         if !is_return && self.results_in_place(height, arity) {
-            self.jump(depth, Op::BrIfNez { cond, offset: 0 });
+            self.jump(depth, condition.branch_when(true));
             return Ok(());
         }
         // Moves are only for the taken path: skip them when the condition is false.
-        let skip = self.emit(Op::BrIfEqz { cond, offset: 0 });
+        let skip = self.emit(condition.branch_when(false));
         self.branch(depth)?;
         self.patch_here(skip);
         Ok(())
@@ -1042,10 +1096,8 @@ fn if_save_position(height: u32, params: u32) -> u32 {
 }
 
 fn set_offset(op: &mut Op, new: i32) {
-    match op {
-        Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => {
-            *offset = new
-        }
-        other => unreachable!("not a branch: {other:?}"),
+    match op.branch_offset_mut() {
+        Some(offset) => *offset = new,
+        None => unreachable!("not a branch: {op:?}"),
     }
 }

@@ -10,7 +10,7 @@ mod raw;
 
 use std::rc::Rc;
 
-use raw::{CodeRef, MemView, ModuleCode, Slots};
+use raw::{CodeRef, Ip, MemView, ModuleCode, Slots};
 
 use super::error::{FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot};
@@ -97,7 +97,7 @@ pub(crate) fn invoke<T>(
 /// A suspended caller: where to continue when the callee returns.
 struct CallFrame {
     code: CodeRef,
-    ip: usize,
+    ip: Ip,
     base: usize,
     instance: u32,
 }
@@ -112,7 +112,8 @@ struct Run<'a> {
 /// Where the executor is: the running function, its frame and its instance.
 struct Position {
     code: CodeRef,
-    ip: usize,
+    /// The next op to run.
+    ip: Ip,
     base: usize,
     instance: u32,
     slots: Slots,
@@ -151,7 +152,7 @@ impl Run<'_> {
                     }
                 };
             }
-            let op = at.code.op(at.ip);
+            let op = at.ip.fetch();
             if METER {
                 if self.fuel == 0 {
                     break 'exec Err(TrapKind::OutOfFuel(0));
@@ -165,11 +166,12 @@ impl Run<'_> {
                 if let Some(observer) = observer.as_deref_mut() {
                     let func = at.code.func();
                     let module = &store.instances[at.instance as usize].module;
+                    let pc = at.code.index_of(at.ip) - 1;
                     observer.before(&Step {
                         func_index: func.func_index,
                         func_name: module.func_name(func.func_index),
-                        offset: func.offsets[at.ip],
-                        pc: at.ip,
+                        offset: func.offsets[pc],
+                        pc,
                         op: &op,
                         depth: self.frames.len(),
                         slots: &self.stack[at.base..at.base + func.frame_size as usize],
@@ -177,10 +179,10 @@ impl Run<'_> {
                     });
                 }
             }
-            at.ip += 1;
 
-            // One `match` over every op: the table-generated numeric and memory arms,
-            // then the hand-written control, call, variable, memory and table arms.
+            // One flat `match` over every op (one jump table): the table-generated
+            // numeric and memory arms, then the hand-written control, call, variable,
+            // memory and table arms.
             macro_rules! dispatch {
                 (
                     binary: [$($bin:ident $imm:ident $bin_name:literal $bin_fn:ident,)*]
@@ -190,8 +192,19 @@ impl Run<'_> {
                     fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
                     load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
                     store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+                    compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
                 ) => {
                     match op {
+                        $( Op::$br { a, b, offset } => {
+                            if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
+                                at.ip.jump(offset);
+                            }
+                        } )*
+                        $( Op::$br_imm { a, imm, offset } => {
+                            if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
+                                at.ip.jump(offset);
+                            }
+                        } )*
                         $( Op::$bin { dst, a, b } => set!(dst, num::$bin_fn(slot!(a), slot!(b))), )*
                         $( Op::$imm { dst, a, imm } => set!(dst, num::$bin_fn(slot!(a), imm as i64 as u64)), )*
                         $( Op::$fbin { dst, a, b } => set!(dst, num::$fbin_fn(slot!(a), slot!(b))), )*
@@ -207,30 +220,19 @@ impl Run<'_> {
                             let narrow: [u8; $store_bytes] = bytes[..$store_bytes].try_into().expect("width");
                             tri!(at.mem.store(slot!(addr), offset, narrow));
                         } )*
-                        other => control!(other),
-                    }
-                };
-            }
-            macro_rules! control {
-                ($other:expr) => {
-                    match $other {
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
-                        Op::Br { offset } => {
-                            at.ip = (at.ip as isize - 1 + offset as isize) as usize
-                        }
+                        Op::Br { offset } => at.ip.jump(offset),
                         Op::BrIfNez { cond, offset } => {
                             if slot!(cond) as u32 != 0 {
-                                at.ip = (at.ip as isize - 1 + offset as isize) as usize;
+                                at.ip.jump(offset);
                             }
                         }
                         Op::BrIfEqz { cond, offset } => {
                             if slot!(cond) as u32 == 0 {
-                                at.ip = (at.ip as isize - 1 + offset as isize) as usize;
+                                at.ip.jump(offset);
                             }
                         }
-                        Op::BrTable { index, len } => {
-                            at.ip += (slot!(index) as u32).min(len) as usize;
-                        }
+                        Op::BrTable { index, len } => at.ip.skip((slot!(index) as u32).min(len)),
                         Op::Return => {
                             if !self.leave(store, &mut at) {
                                 break 'exec Ok(());
@@ -427,9 +429,6 @@ impl Run<'_> {
                             store.instances[at.instance as usize].elements[segment as usize] =
                                 Rc::new([]);
                         }
-                        other => {
-                            unreachable!("{other:?} is dispatched by the generated arms above")
-                        }
                     }
                 };
             }
@@ -437,7 +436,7 @@ impl Run<'_> {
         };
         outcome.map_err(|kind| Trap {
             kind,
-            backtrace: self.backtrace(store, &at),
+            backtrace: self.backtrace(store, at.code, at.ip, at.instance),
         })
     }
 
@@ -453,7 +452,7 @@ impl Run<'_> {
         let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
         Position {
             code,
-            ip: 0,
+            ip: code.entry(),
             base,
             instance,
             slots: Slots::new(self.stack, base, frame_size),
@@ -487,7 +486,7 @@ impl Run<'_> {
         });
         if callee_instance == at.instance {
             at.code = callee;
-            at.ip = 0;
+            at.ip = callee.entry();
             at.base = base;
             at.slots = Slots::new(self.stack, base, func.frame_size as usize);
         } else {
@@ -497,6 +496,7 @@ impl Run<'_> {
     }
 
     /// Calls the function at store address `addr` (wasm or host).
+    #[inline(always)]
     fn call_addr<T>(
         &mut self,
         store: &mut Store<T>,
@@ -512,34 +512,49 @@ impl Run<'_> {
                     CodeRef::nth(&store.instances[instance as usize].module.inner.code, *def);
                 self.call_wasm(at, callee, instance, arg_base, max_depth, store)
             }
-            FuncEntity::Host { ty, call, .. } => {
-                let call = Rc::clone(call);
-                let ty = ty.clone();
-                let base = at.base + arg_base as usize;
-                let args: Vec<Value> = ty
-                    .params()
-                    .iter()
-                    .zip(&self.stack[base..])
-                    .map(|(ty, bits)| Value::from_bits(*ty, *bits))
-                    .collect();
-                let mut results: Vec<Value> =
-                    ty.results().iter().map(|t| t.default_value()).collect();
-                let mut caller = Caller {
-                    store,
-                    instance: Some(Instance(at.instance)),
-                };
-                call(&mut caller, &args, &mut results).map_err(|trap| trap.kind)?;
-                if base + results.len() > self.stack.len() {
-                    return Err(TrapKind::CallStackExhausted);
-                }
-                for (slot, value) in self.stack[base..].iter_mut().zip(&results) {
-                    *slot = value.to_bits();
-                }
+            FuncEntity::Host { .. } => {
+                self.call_host(store, addr, at.base + arg_base as usize, at.instance)?;
                 // The host may have grown (and so moved) the memory.
                 at.mem = memory_view(store, at.instance);
                 Ok(())
             }
         }
+    }
+
+    /// Calls host function `addr` with the arguments at `stack[base..]`; its results
+    /// replace them. Out of line: it keeps the interpreter loop's state in registers.
+    #[inline(never)]
+    fn call_host<T>(
+        &mut self,
+        store: &mut Store<T>,
+        addr: u32,
+        base: usize,
+        instance: u32,
+    ) -> Result<(), TrapKind> {
+        let FuncEntity::Host { ty, call, .. } = &store.funcs[addr as usize] else {
+            unreachable!("call_addr checked that `addr` is a host function");
+        };
+        let call = Rc::clone(call);
+        let ty = ty.clone();
+        let args: Vec<Value> = ty
+            .params()
+            .iter()
+            .zip(&self.stack[base..])
+            .map(|(ty, bits)| Value::from_bits(*ty, *bits))
+            .collect();
+        let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
+        let mut caller = Caller {
+            store,
+            instance: Some(Instance(instance)),
+        };
+        call(&mut caller, &args, &mut results).map_err(|trap| trap.kind)?;
+        if base + results.len() > self.stack.len() {
+            return Err(TrapKind::CallStackExhausted);
+        }
+        for (slot, value) in self.stack[base..].iter_mut().zip(&results) {
+            *slot = value.to_bits();
+        }
+        Ok(())
     }
 
     /// Returns to the caller; `false` when the outermost function returned.
@@ -564,13 +579,21 @@ impl Run<'_> {
         true
     }
 
-    fn backtrace<T>(&self, store: &Store<T>, at: &Position) -> Vec<FrameInfo> {
-        let innermost = (at.code, at.ip.saturating_sub(1), at.instance);
+    /// The trapping op is the one before `ip`; each caller's is its call, before its
+    /// saved return address.
+    fn backtrace<T>(
+        &self,
+        store: &Store<T>,
+        code: CodeRef,
+        ip: Ip,
+        instance: u32,
+    ) -> Vec<FrameInfo> {
+        let innermost = (code, code.index_of(ip).saturating_sub(1), instance);
         let callers = self
             .frames
             .iter()
             .rev()
-            .map(|f| (f.code, f.ip.saturating_sub(1), f.instance));
+            .map(|f| (f.code, f.code.index_of(f.ip).saturating_sub(1), f.instance));
         std::iter::once(innermost)
             .chain(callers)
             .map(|(code, ip, instance)| {

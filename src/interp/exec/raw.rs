@@ -78,14 +78,54 @@ impl CodeRef {
         unsafe { &*self.0 }
     }
 
+    /// The instruction pointer at the function's first op.
     #[inline(always)]
-    pub fn op(self, ip: usize) -> Op {
-        let ops = &self.func().ops;
-        debug_assert!(ip < ops.len(), "fell off the end of the code");
-        // SAFETY: translation ends every path of a function with a return or an
-        // unconditional branch, and every branch offset points inside the function,
-        // so `ip` never leaves `ops`.
-        unsafe { *ops.get_unchecked(ip) }
+    pub fn entry(self) -> Ip {
+        Ip(self.func().ops.as_ptr())
+    }
+
+    /// The index of the op `ip` points at.
+    #[inline(always)]
+    pub fn index_of(self, ip: Ip) -> usize {
+        (ip.0 as usize - self.func().ops.as_ptr() as usize) / std::mem::size_of::<Op>()
+    }
+}
+
+/// The instruction pointer: the next op of the running function. A raw pointer, so
+/// fetching an op is one load and a branch one addition.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) struct Ip(*const Op);
+
+impl Ip {
+    /// Reads the op and moves past it.
+    #[inline(always)]
+    pub fn fetch(&mut self) -> Op {
+        // SAFETY: an `Ip` starts at a function's first op (`CodeRef::entry`) or at a
+        // saved return address inside it, and only moves by `fetch` and `jump`.
+        // Translation ends every path with a return or an unconditional branch, and
+        // every branch offset (and `br_table` entry) points inside the function, so
+        // the op read here is inside `ops`.
+        unsafe {
+            let op = *self.0;
+            self.0 = self.0.add(1);
+            op
+        }
+    }
+
+    /// Jumps `offset` ops from the op just fetched (a translated branch offset).
+    #[inline(always)]
+    pub fn jump(&mut self, offset: i32) {
+        // SAFETY: branch offsets are resolved by translation to targets inside the
+        // function (see `fetch`).
+        self.0 = unsafe { self.0.offset(offset as isize - 1) };
+    }
+
+    /// Skips `n` ops: `br_table` selects the `n`-th of the `Br` ops that follow it.
+    #[inline(always)]
+    pub fn skip(&mut self, n: u32) {
+        // SAFETY: `n <= len`, and translation emits `len + 1` `Br` ops after a
+        // `BrTable`, so the target is one of them.
+        self.0 = unsafe { self.0.add(n as usize) };
     }
 }
 
