@@ -131,19 +131,33 @@ impl Run<'_> {
         mut observer: Option<&mut dyn Observer>,
     ) -> Result<(), Trap> {
         let mut at = self.enter_instance(store, instance, code, 0);
+        // The two values every op uses live in locals (registers), not in `at`: they
+        // are written back to `at` before a call or return and read again after it.
+        let mut ip = at.ip;
+        let mut slots = at.slots;
         let max_depth = store.limits.max_call_depth;
 
         macro_rules! slot {
             ($s:expr) => {
-                at.slots.get($s)
+                slots.get($s)
             };
         }
         macro_rules! set {
             ($s:expr, $v:expr) => {
-                at.slots.set($s, $v)
+                slots.set($s, $v)
             };
         }
         let outcome: Result<(), TrapKind> = 'exec: loop {
+            // Runs a call or return on `at` with the locals written back, then reloads them.
+            macro_rules! with_frame_change {
+                ($e:expr) => {{
+                    at.ip = ip;
+                    let result = $e;
+                    ip = at.ip;
+                    slots = at.slots;
+                    result
+                }};
+            }
             macro_rules! tri {
                 ($e:expr) => {
                     match $e {
@@ -152,7 +166,7 @@ impl Run<'_> {
                     }
                 };
             }
-            let op = at.ip.fetch();
+            let op = ip.fetch();
             if METER {
                 if self.fuel == 0 {
                     break 'exec Err(TrapKind::OutOfFuel(0));
@@ -166,7 +180,7 @@ impl Run<'_> {
                 if let Some(observer) = observer.as_deref_mut() {
                     let func = at.code.func();
                     let module = &store.instances[at.instance as usize].module;
-                    let pc = at.code.index_of(at.ip) - 1;
+                    let pc = at.code.index_of(ip) - 1;
                     observer.before(&Step {
                         func_index: func.func_index,
                         func_name: module.func_name(func.func_index),
@@ -197,12 +211,12 @@ impl Run<'_> {
                     match op {
                         $( Op::$br { a, b, offset } => {
                             if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
-                                at.ip.jump(offset);
+                                ip.jump(offset);
                             }
                         } )*
                         $( Op::$br_imm { a, imm, offset } => {
                             if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
-                                at.ip.jump(offset);
+                                ip.jump(offset);
                             }
                         } )*
                         $( Op::$bin { dst, a, b } => set!(dst, num::$bin_fn(slot!(a), slot!(b))), )*
@@ -221,26 +235,26 @@ impl Run<'_> {
                             tri!(at.mem.store(slot!(addr), offset, narrow));
                         } )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
-                        Op::Br { offset } => at.ip.jump(offset),
+                        Op::Br { offset } => ip.jump(offset),
                         Op::BrIfNez { cond, offset } => {
                             if slot!(cond) as u32 != 0 {
-                                at.ip.jump(offset);
+                                ip.jump(offset);
                             }
                         }
                         Op::BrIfEqz { cond, offset } => {
                             if slot!(cond) as u32 == 0 {
-                                at.ip.jump(offset);
+                                ip.jump(offset);
                             }
                         }
-                        Op::BrTable { index, len } => at.ip.skip((slot!(index) as u32).min(len)),
+                        Op::BrTable { index, len } => ip.skip((slot!(index) as u32).min(len)),
                         Op::Return => {
-                            if !self.leave(store, &mut at) {
+                            if !with_frame_change!(self.leave(store, &mut at)) {
                                 break 'exec Ok(());
                             }
                         }
                         Op::Return1 { src } => {
                             set!(0, slot!(src));
-                            if !self.leave(store, &mut at) {
+                            if !with_frame_change!(self.leave(store, &mut at)) {
                                 break 'exec Ok(());
                             }
                         }
@@ -248,18 +262,22 @@ impl Run<'_> {
                             for i in 0..count {
                                 set!(i, slot!(src + i));
                             }
-                            if !self.leave(store, &mut at) {
+                            if !with_frame_change!(self.leave(store, &mut at)) {
                                 break 'exec Ok(());
                             }
                         }
                         Op::CallInternal { def, base } => {
                             let callee = at.module_code.nth(def);
                             let instance = at.instance;
-                            tri!(self.call_wasm(&mut at, callee, instance, base, max_depth, store));
+                            tri!(with_frame_change!(self.call_wasm(
+                                &mut at, callee, instance, base, max_depth, store
+                            )));
                         }
                         Op::CallImport { func, base } => {
                             let addr = store.instances[at.instance as usize].funcs[func as usize];
-                            tri!(self.call_addr(store, &mut at, addr, base, max_depth));
+                            tri!(with_frame_change!(self.call_addr(
+                                store, &mut at, addr, base, max_depth
+                            )));
                         }
                         Op::CallIndirect {
                             type_index,
@@ -281,7 +299,9 @@ impl Run<'_> {
                             {
                                 break 'exec Err(TrapKind::IndirectCallTypeMismatch);
                             }
-                            tri!(self.call_addr(store, &mut at, addr, base, max_depth));
+                            tri!(with_frame_change!(self.call_addr(
+                                store, &mut at, addr, base, max_depth
+                            )));
                         }
                         Op::Copy { dst, src } => set!(dst, slot!(src)),
                         Op::Const32 { dst, value } => set!(dst, value as u64),
@@ -436,7 +456,7 @@ impl Run<'_> {
         };
         outcome.map_err(|kind| Trap {
             kind,
-            backtrace: self.backtrace(store, at.code, at.ip, at.instance),
+            backtrace: self.backtrace(store, at.code, ip, at.instance),
         })
     }
 
