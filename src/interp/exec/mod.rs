@@ -186,7 +186,7 @@ impl Run<'_> {
                         func_name: module.func_name(func.func_index),
                         offset: func.offsets[pc],
                         pc,
-                        op: &op,
+                        op,
                         depth: self.frames.len(),
                         slots: &self.stack[at.base..at.base + func.frame_size as usize],
                         num_locals: func.num_locals as usize,
@@ -208,7 +208,7 @@ impl Run<'_> {
                     store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
                     compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
                 ) => {
-                    match op {
+                    match *op {
                         $( Op::$br { a, b, offset } => {
                             if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
                                 ip.jump(offset);

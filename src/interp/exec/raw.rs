@@ -97,16 +97,18 @@ impl CodeRef {
 pub(super) struct Ip(*const Op);
 
 impl Ip {
-    /// Reads the op and moves past it.
+    /// The op, and moves past it. A reference, not a copy: each arm of the dispatch
+    /// reads only its own fields, after the jump.
     #[inline(always)]
-    pub fn fetch(&mut self) -> Op {
+    pub fn fetch<'a>(&mut self) -> &'a Op {
         // SAFETY: an `Ip` starts at a function's first op (`CodeRef::entry`) or at a
         // saved return address inside it, and only moves by `fetch` and `jump`.
         // Translation ends every path with a return or an unconditional branch, and
         // every branch offset (and `br_table` entry) points inside the function, so
         // the op read here is inside `ops`.
+        // The code outlives the call (see `CodeRef::func`).
         unsafe {
-            let op = *self.0;
+            let op = &*self.0;
             self.0 = self.0.add(1);
             op
         }
