@@ -19,7 +19,8 @@ pub type Slot = u16;
 
 /// Binary operators `(lhs, rhs) -> result` that cannot trap.
 /// Columns: operator, immediate-operand variant, wasm name, semantics in `exec::num`.
-/// The immediate variant takes the right operand as a sign-extended 32-bit constant.
+/// The immediate variant takes the right operand as a constant (any 64-bit one; i32
+/// operators use its low 32 bits).
 macro_rules! for_each_binary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
@@ -238,7 +239,7 @@ macro_rules! define_op {
             TableInit { table: u32, segment: u32, dst: Slot, src: Slot, len: Slot },
             ElemDrop { segment: u32 },
             $( $bin { dst: Slot, a: Slot, b: Slot }, )*
-            $( $bin_imm { dst: Slot, a: Slot, imm: i32 }, )*
+            $( $bin_imm { dst: Slot, a: Slot, imm: i64 }, )*
             $( $fbin { dst: Slot, a: Slot, b: Slot }, )*
             $( $xbin { dst: Slot, a: Slot, b: Slot }, )*
             $( $un { dst: Slot, src: Slot }, )*
@@ -303,9 +304,9 @@ macro_rules! define_op {
                 Some(match (*self, when) {
                     $(
                         (Op::$cmp { a, b, .. }, true) => Op::$br { a, b, offset: 0 },
-                        (Op::$cmp_imm { a, imm, .. }, true) => Op::$br_imm { a, imm, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, true) => Op::$br_imm { a, imm: imm as i32, offset: 0 },
                         (Op::$cmp { a, b, .. }, false) => Op::$neg { a, b, offset: 0 },
-                        (Op::$cmp_imm { a, imm, .. }, false) => Op::$neg_imm { a, imm, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, false) => Op::$neg_imm { a, imm: imm as i32, offset: 0 },
                     )*
                     _ => return None,
                 })

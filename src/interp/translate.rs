@@ -234,7 +234,6 @@ macro_rules! translate_binary {
                 $( Operator::$op => self.binary(
                     |dst, a, b| Op::$op { dst, a, b },
                     Some(|dst, a, imm| Op::$imm { dst, a, imm }),
-                    $name.starts_with("i64"),
                 ), )*
                 _ => return None,
             })
@@ -246,7 +245,7 @@ macro_rules! translate_plain_binary {
     ($fname:ident: $($op:ident $name:literal $f:ident,)*) => {
         fn $fname(&mut self, op: &Operator) -> Option<Emit> {
             Some(match op {
-                $( Operator::$op => self.binary(|dst, a, b| Op::$op { dst, a, b }, None, false), )*
+                $( Operator::$op => self.binary(|dst, a, b| Op::$op { dst, a, b }, None), )*
                 _ => return None,
             })
         }
@@ -713,15 +712,11 @@ impl Translator<'_> {
     fn binary(
         &mut self,
         op: impl FnOnce(Slot, Slot, Slot) -> Op,
-        imm_op: Option<fn(Slot, Slot, i32) -> Op>,
-        is_i64: bool,
+        imm_op: Option<fn(Slot, Slot, i64) -> Op>,
     ) -> Emit {
         let rhs = *self.stack.last().expect("validated");
         let imm = match (rhs, imm_op) {
-            (Operand::Const(bits), Some(imm_op)) if !is_i64 => Some((imm_op, bits as u32 as i32)),
-            (Operand::Const(bits), Some(imm_op)) => {
-                i32::try_from(bits as i64).ok().map(|imm| (imm_op, imm))
-            }
+            (Operand::Const(bits), Some(imm_op)) => Some((imm_op, bits as i64)),
             _ => None,
         };
         let emitted = match imm {

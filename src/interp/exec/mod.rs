@@ -220,7 +220,7 @@ impl Run<'_> {
                             }
                         } )*
                         $( Op::$bin { dst, a, b } => set!(dst, num::$bin_fn(slot!(a), slot!(b))), )*
-                        $( Op::$imm { dst, a, imm } => set!(dst, num::$bin_fn(slot!(a), imm as i64 as u64)), )*
+                        $( Op::$imm { dst, a, imm } => set!(dst, num::$bin_fn(slot!(a), imm as u64)), )*
                         $( Op::$fbin { dst, a, b } => set!(dst, num::$fbin_fn(slot!(a), slot!(b))), )*
                         $( Op::$xbin { dst, a, b } => set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))), )*
                         $( Op::$un { dst, src } => set!(dst, num::$un_fn(slot!(src))), )*
