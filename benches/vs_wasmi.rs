@@ -48,37 +48,25 @@ fn main() {
         let bytes = wat::parse_str(kernel.wat).expect("kernel parses");
         let mut ours = wasmcade_kernel(&bytes);
         let mut theirs = wasmi_kernel(&bytes);
-        let (ours, ours_result) = median_time(5, || ours(kernel.arg));
-        let (theirs, theirs_result) = median_time(5, || theirs(kernel.arg));
-        assert_eq!(
-            ours_result, theirs_result,
-            "{}: the engines disagree",
-            kernel.name
-        );
+        let (ours, theirs, result) = side_by_side(7, || ours(kernel.arg), || theirs(kernel.arg));
         if let Some(expected) = kernel.expected {
-            assert_eq!(ours_result, expected, "{}: wrong result", kernel.name);
+            assert_eq!(result, expected, "{}: wrong result", kernel.name);
         }
         ratios.push(report(kernel.name, ours, theirs));
     }
     if wanted("rocket") {
         let name = "rocket (10,000 frames)";
-        let (ours, ours_calls) = median_time(3, rocket_in_wasmcade);
-        let (theirs, theirs_calls) = median_time(3, rocket_in_wasmi);
-        assert_eq!(
-            ours_calls, theirs_calls,
-            "rocket: the engines drew differently"
-        );
+        // Both must make the same number of draw calls.
+        let (ours, theirs, _) = side_by_side(5, rocket_in_wasmcade, rocket_in_wasmi);
         ratios.push(report(name, ours, theirs));
         println!(
             "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
             micros(ours) / ROCKET_FRAMES as f64,
             micros(theirs) / ROCKET_FRAMES as f64
         );
-        let (load, _) = median_time(21, || {
+        let load = median_time(21, || {
             let module = Module::new(ROCKET_WASM).unwrap();
-            RocketGame::instantiate(&module, Limits::default())
-                .map(|_| 0)
-                .unwrap()
+            RocketGame::instantiate(&module, Limits::default()).unwrap();
         });
         println!(
             "  rocket load + instantiate in wasmcade: {:.3} ms",
@@ -109,22 +97,45 @@ fn micros(d: Duration) -> f64 {
     d.as_secs_f64() * 1e6
 }
 
-/// One warm-up run, then the median of `runs` timed runs; also returns the result.
-fn median_time(runs: usize, mut run: impl FnMut() -> i64) -> (Duration, i64) {
-    let result = run();
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            assert_eq!(
-                run(),
-                result,
-                "a kernel gave different results on different runs"
-            );
-            start.elapsed()
-        })
-        .collect();
+/// Times both engines, alternating run by run so that the machine's load falls on both
+/// alike: one warm-up each, then the median of `runs` timed runs each. Both must return
+/// the same result every time; returns (ours, theirs, result).
+fn side_by_side(
+    runs: usize,
+    mut ours: impl FnMut() -> i64,
+    mut theirs: impl FnMut() -> i64,
+) -> (Duration, Duration, i64) {
+    let result = ours();
+    assert_eq!(theirs(), result, "the engines disagree");
+    let mut times = (Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let start = Instant::now();
+        assert_eq!(ours(), result, "wasmcade gave a different result");
+        times.0.push(start.elapsed());
+        let start = Instant::now();
+        assert_eq!(theirs(), result, "wasmi gave a different result");
+        times.1.push(start.elapsed());
+    }
+    (median(times.0), median(times.1), result)
+}
+
+/// The median time of `runs` runs after one warm-up.
+fn median_time(runs: usize, mut run: impl FnMut()) -> Duration {
+    run();
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                run();
+                start.elapsed()
+            })
+            .collect(),
+    )
+}
+
+fn median(mut times: Vec<Duration>) -> Duration {
     times.sort();
-    (times[runs / 2], result)
+    times[times.len() / 2]
 }
 
 fn wasmcade_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {

@@ -57,7 +57,11 @@ fn count_near(image: &RgbaImage, color: [u8; 3]) -> usize {
 #[test]
 #[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
 fn the_bundled_game_looks_like_the_original() {
-    let image = screenshot("look", &[], 300);
+    // Scripted keys: shoot from the start, so bullets are in the picture too.
+    let dir = temp_dir("look-input");
+    let keys = dir.join("keys.txt");
+    std::fs::write(&keys, "0 space down\n").unwrap();
+    let image = screenshot("look", &["--input", keys.to_str().unwrap()], 300);
     assert_eq!(image.dimensions(), (1024, 600));
     let total = (image.width() * image.height()) as usize;
     assert!(

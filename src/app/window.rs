@@ -52,8 +52,9 @@ pub struct WindowOptions {
     pub theme: Theme,
     /// Save the session's `dt`s and keys here when the window closes.
     pub record: Option<PathBuf>,
-    /// Play a recording's `dt`s and keys instead of the clock and keyboard.
-    pub replay: Option<Script>,
+    /// Scripted keys instead of the keyboard; a recording's `dt`s too, and at its end
+    /// the window pauses.
+    pub script: Option<Script>,
     /// Reload the game when this file changes.
     pub watch: Option<(PathBuf, Loader)>,
     /// Start with the HUD shown.
@@ -242,24 +243,27 @@ impl Window {
     /// Keys (or the replay), `dt`, then one frame of the game.
     fn step_game(&mut self) {
         let frame = self.session.summary().frames;
-        let dt = match &self.options.replay {
+        let clock = (get_frame_time() as f64).min(MAX_DT);
+        let live_dt = self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed];
+        let dt = match &self.options.script {
             Some(script) => {
-                if frame >= script.recorded_frames() {
+                let recorded = script.recorded_frames();
+                if recorded > 0 && frame >= recorded {
                     self.paused = true;
+                    self.options.script = None;
                     self.notice("replay finished: P plays on live".to_string());
                     return;
                 }
                 for event in script.events_at(frame) {
                     self.held.set(event.key, event.down);
                 }
-                script.dt_at(frame).unwrap_or(1.0 / 60.0)
+                script.dt_at(frame).unwrap_or(live_dt)
             }
             None => {
                 for (index, key) in KEYS.iter().enumerate() {
                     self.held.set(index, is_key_down(key.code));
                 }
-                let clock = (get_frame_time() as f64).min(MAX_DT);
-                self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed]
+                live_dt
             }
         };
         if let Some(recorder) = &mut self.recorder {

@@ -111,13 +111,12 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         Some(path) => load_module(path)?,
         None => Module::new(bundled::ROCKET).context("the bundled rocket game does not load")?,
     };
-    let replay = args.replay.as_deref().map(read_script).transpose()?;
-    let script = match &args.input {
-        Some(path) => read_script(path)?,
-        None => replay.clone().unwrap_or_default(),
+    let script = match (&args.input, &args.replay) {
+        (Some(path), _) | (None, Some(path)) => Some(read_script(path)?),
+        (None, None) => None,
     };
     let config = SessionConfig {
-        field: script.size.unwrap_or(args.size),
+        field: script.as_ref().and_then(|s| s.size).unwrap_or(args.size),
         limits: Limits {
             fuel: Some(args.fuel),
             max_memory_pages: args.max_memory_pages,
@@ -128,6 +127,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
     session.set_observer(args.trace.observer()?);
     if args.headless {
+        let script = script.unwrap_or_default();
         let frames = args.frames.unwrap_or(match script.recorded_frames() {
             0 => DEFAULT_HEADLESS_FRAMES,
             recorded => recorded,
@@ -158,7 +158,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
             screenshot: args.screenshot,
             theme: args.theme,
             record: args.record,
-            replay,
+            script,
             watch,
             hud: args.hud,
         };

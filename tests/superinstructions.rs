@@ -1,0 +1,189 @@
+//! The translator's fused and specialised instructions, each checked against Rust's own
+//! semantics on edge values, and checked to be really emitted (by disassembly): i32
+//! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
+//! `i32.eqz` folded into branches, and 64-bit immediates.
+
+use wasmcade::interp::{Linker, Module, Store, Value};
+
+/// (wasm name, Rust semantics on the i32 bit patterns).
+const COMPARISONS: [(&str, fn(i32, i32) -> bool); 10] = [
+    ("eq", |a, b| a == b),
+    ("ne", |a, b| a != b),
+    ("lt_s", |a, b| a < b),
+    ("lt_u", |a, b| (a as u32) < (b as u32)),
+    ("gt_s", |a, b| a > b),
+    ("gt_u", |a, b| (a as u32) > (b as u32)),
+    ("le_s", |a, b| a <= b),
+    ("le_u", |a, b| (a as u32) <= (b as u32)),
+    ("ge_s", |a, b| a >= b),
+    ("ge_u", |a, b| (a as u32) >= (b as u32)),
+];
+const EDGES: [i32; 7] = [i32::MIN, -2, -1, 0, 1, 7, i32::MAX];
+
+fn module_for(cmp: &str, imm: i32) -> String {
+    format!(
+        r#"(module
+          (func (export "br_if") (param i32 i32) (result i32)
+            (block (br_if 0 (i32.{cmp} (local.get 0) (local.get 1))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "if") (param i32 i32) (result i32)
+            (if (result i32) (i32.{cmp} (local.get 0) (local.get 1))
+              (then (i32.const 1)) (else (i32.const 0))))
+          (func (export "br_if_imm") (param i32) (result i32)
+            (block (br_if 0 (i32.{cmp} (local.get 0) (i32.const {imm}))) (return (i32.const 0)))
+            (i32.const 1))
+          (func (export "if_imm") (param i32) (result i32)
+            (if (result i32) (i32.{cmp} (local.get 0) (i32.const {imm}))
+              (then (i32.const 1)) (else (i32.const 0)))))"#
+    )
+}
+
+fn call(
+    store: &mut Store<()>,
+    instance: &wasmcade::interp::Instance,
+    name: &str,
+    args: &[i32],
+) -> i32 {
+    let args: Vec<Value> = args.iter().map(|&a| Value::I32(a)).collect();
+    match instance.call(store, name, &args).unwrap()[..] {
+        [Value::I32(result)] => result,
+        ref other => panic!("{name}: {other:?}"),
+    }
+}
+
+#[test]
+fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
+    for (cmp, holds) in COMPARISONS {
+        for imm in EDGES {
+            let module = Module::new(&wat::parse_str(module_for(cmp, imm)).unwrap()).unwrap();
+            for func in 0..4 {
+                let code = module.disassemble(func).unwrap();
+                // `if` branches on the negated comparison: any fused form will do.
+                assert!(code.contains("br_if i32."), "not fused:\n{code}");
+                assert!(!code.contains("  i32."), "comparison left over:\n{code}");
+            }
+            let mut store = Store::new(());
+            let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+            for a in EDGES {
+                let want = holds(a, imm) as i32;
+                assert_eq!(
+                    call(&mut store, &instance, "br_if", &[a, imm]),
+                    want,
+                    "br_if {cmp} {a} {imm}"
+                );
+                assert_eq!(
+                    call(&mut store, &instance, "if", &[a, imm]),
+                    want,
+                    "if {cmp} {a} {imm}"
+                );
+                assert_eq!(
+                    call(&mut store, &instance, "br_if_imm", &[a]),
+                    want,
+                    "br_if {cmp} {a} imm {imm}"
+                );
+                assert_eq!(
+                    call(&mut store, &instance, "if_imm", &[a]),
+                    want,
+                    "if {cmp} {a} imm {imm}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn eqz_folds_into_the_branch() {
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module
+              (func (export "br_if") (param i32) (result i32)
+                (block (br_if 0 (i32.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1))
+              (func (export "if") (param i32) (result i32)
+                (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0)))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for func in 0..2 {
+        assert!(
+            !module.disassemble(func).unwrap().contains("i32.eqz"),
+            "eqz not folded"
+        );
+    }
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    for a in EDGES {
+        let want = (a == 0) as i32;
+        assert_eq!(call(&mut store, &instance, "br_if", &[a]), want);
+        assert_eq!(call(&mut store, &instance, "if", &[a]), want);
+    }
+}
+
+#[test]
+fn a_comparison_that_is_also_branched_to_is_not_fused() {
+    // The block's result reaches the `br_if` both from the comparison and from the `br`
+    // that skips it: fusing would lose the `br` path's value.
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (func (export "f") (param i32) (result i32)
+              (block $out
+                (br_if $out
+                  (block (result i32)
+                    (drop (br_if 0 (i32.const 1) (local.get 0)))
+                    (i32.lt_s (local.get 0) (i32.const 100))))
+                (return (i32.const 0)))
+              (i32.const 1)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    assert_eq!(
+        call(&mut store, &instance, "f", &[5]),
+        1,
+        "taken via the inner br_if's value"
+    );
+    assert_eq!(call(&mut store, &instance, "f", &[0]), 1, "0 < 100");
+    assert_eq!(call(&mut store, &instance, "f", &[-1]), 1);
+    assert_eq!(
+        call(&mut store, &instance, "f", &[0x7fff_ffff]),
+        1,
+        "the br path carries 1"
+    );
+}
+
+#[test]
+fn sixty_four_bit_immediates_keep_every_bit() {
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module
+              (func (export "mul") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0x9e3779b97f4a7c15)))
+              (func (export "add") (param i64) (result i64) (i64.add (local.get 0) (i64.const -0x8000000000000000)))
+              (func (export "sub32") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 0xffffffff))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        !module.disassemble(0).unwrap().contains("const"),
+        "the constant is not inline"
+    );
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    for x in [0i64, 1, -1, i64::MAX, i64::MIN, 0x1234_5678_9abc_def0] {
+        let mul = instance.call(&mut store, "mul", &[Value::I64(x)]).unwrap();
+        assert_eq!(
+            mul,
+            [Value::I64(x.wrapping_mul(0x9e37_79b9_7f4a_7c15u64 as i64))]
+        );
+        let add = instance.call(&mut store, "add", &[Value::I64(x)]).unwrap();
+        assert_eq!(add, [Value::I64(x.wrapping_add(i64::MIN))]);
+    }
+    for x in EDGES {
+        assert_eq!(
+            call(&mut store, &instance, "sub32", &[x]),
+            x.wrapping_add(1)
+        );
+    }
+}
