@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use wasmcade::host::{Action, RocketGame};
+use wasmcade::host::{Action, Game, RocketGame};
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
 /// A kernel: `run(arg) -> i64` exported by a module written in WebAssembly text.
@@ -163,7 +163,7 @@ fn wasmi_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {
 /// The keys of the benchmark session: shooting all the time, turning now and then.
 fn rocket_toggles(frame: u32) -> Option<(Action, bool)> {
     match frame % 300 {
-        0 => Some((Action::TurnLeft, frame % 600 == 0)),
+        0 => Some((Action::TurnLeft, frame.is_multiple_of(600))),
         _ => None,
     }
 }

@@ -5,7 +5,7 @@
 //! argument for argument, bit for bit.
 
 use rocket::Host;
-use wasmcade::host::{Action, DrawCall, RocketGame};
+use wasmcade::host::{Action, DrawCall, Game, RocketGame};
 use wasmcade::interp::{Limits, Module};
 
 const FRAMES: u64 = 4000;

@@ -5,8 +5,11 @@
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
-/// (wasm name, Rust semantics on the i32 bit patterns).
-const COMPARISONS: [(&str, fn(i32, i32) -> bool); 10] = [
+/// Rust's semantics of a comparison, on the i32 bit patterns.
+type Semantics = fn(i32, i32) -> bool;
+
+/// (wasm name, semantics).
+const COMPARISONS: [(&str, Semantics); 10] = [
     ("eq", |a, b| a == b),
     ("ne", |a, b| a != b),
     ("lt_s", |a, b| a < b),

@@ -364,3 +364,27 @@ fn a_resized_window_letterboxes_the_field_without_restarting_the_game() {
     // One `resize` call at start: the game never restarted (its score never reset by it).
     assert_eq!(log.matches("frame 0: score").count(), 1, "{log}");
 }
+
+#[test]
+#[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
+fn canvas_games_draw_their_shapes_in_their_colours() {
+    let image = screenshot("canvas", &[&common::repo_path("tests/games/shapes.wat")], 5);
+    // fill_rect (10, 10, 100, 50) in red; fill_circle (400, 300, r 40) in blue; the
+    // text in white near (10, 500); the rest of the field in the clear colour.
+    assert!(
+        count_in(&image, (12, 12, 108, 58), [255, 0, 0]) > 90 * 40,
+        "red rectangle"
+    );
+    assert!(
+        count_in(&image, (380, 280, 420, 320), [0, 0, 255]) > 1200,
+        "blue disc"
+    );
+    assert!(
+        count_in(&image, (10, 500, 200, 530), [255, 255, 255]) > 50,
+        "white text"
+    );
+    assert!(
+        count_in(&image, (600, 400, 1000, 590), [16, 16, 32]) > 50_000,
+        "clear colour"
+    );
+}

@@ -1,27 +1,34 @@
-//! The game's keys: the one table that maps keyboard keys to game actions, and the
-//! held-key state that turns key changes into action toggles.
+//! The game's keys: the one table of keyboard keys passed to games (with their names in
+//! scripts and their browser key codes), and the held-key state the frame loop diffs
+//! into key events. Each ABI decides what a key means (the rocket maps Space, arrows
+//! and W/A/D to its toggles; canvas games get the codes).
 
 use macroquad::input::KeyCode;
 
-use crate::host::Action;
-
-/// A key the game listens to: its name in input scripts, its keyboard key, its action.
+/// A key passed to games.
 pub struct Key {
+    /// Its name in input scripts and recordings.
     pub name: &'static str,
     pub code: KeyCode,
-    pub action: Action,
+    /// The browser key code the game sees (`docs/canvas-abi.md`).
+    pub key_code: i32,
 }
 
-/// Every game key. Several keys may drive one action.
-#[rustfmt::skip]
-pub const KEYS: [Key; 7] = [
-    Key { name: "space", code: KeyCode::Space, action: Action::Shoot },
-    Key { name: "up", code: KeyCode::Up, action: Action::Boost },
-    Key { name: "w", code: KeyCode::W, action: Action::Boost },
-    Key { name: "left", code: KeyCode::Left, action: Action::TurnLeft },
-    Key { name: "a", code: KeyCode::A, action: Action::TurnLeft },
-    Key { name: "right", code: KeyCode::Right, action: Action::TurnRight },
-    Key { name: "d", code: KeyCode::D, action: Action::TurnRight },
+macro_rules! keys {
+    ($($name:literal $code:ident $key_code:literal),* $(,)?) => {
+        [$(Key { name: $name, code: KeyCode::$code, key_code: $key_code }),*]
+    };
+}
+
+/// Every game key. H, N, P and R are the host's (help, step, pause, restart).
+pub const KEYS: [Key; 38] = keys![
+    "space" Space 32, "enter" Enter 13,
+    "left" Left 37, "up" Up 38, "right" Right 39, "down" Down 40,
+    "a" A 65, "b" B 66, "c" C 67, "d" D 68, "e" E 69, "f" F 70, "g" G 71,
+    "i" I 73, "j" J 74, "k" K 75, "l" L 76, "m" M 77, "o" O 79, "q" Q 81,
+    "s" S 83, "t" T 84, "u" U 85, "v" V 86, "w" W 87, "x" X 88, "y" Y 89, "z" Z 90,
+    "0" Key0 48, "1" Key1 49, "2" Key2 50, "3" Key3 51, "4" Key4 52,
+    "5" Key5 53, "6" Key6 54, "7" Key7 55, "8" Key8 56, "9" Key9 57,
 ];
 
 /// The index in [`KEYS`] of the key with this script name (any case).
@@ -30,8 +37,14 @@ pub fn key_by_name(name: &str) -> Option<usize> {
 }
 
 /// Which game keys are held (indexed like [`KEYS`]).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HeldKeys([bool; KEYS.len()]);
+
+impl Default for HeldKeys {
+    fn default() -> Self {
+        HeldKeys([false; KEYS.len()])
+    }
+}
 
 impl HeldKeys {
     pub fn set(&mut self, key: usize, down: bool) {
@@ -42,11 +55,14 @@ impl HeldKeys {
         self.0[key]
     }
 
-    /// An action is on while any of its keys is held.
-    pub fn action_held(&self, action: Action) -> bool {
-        KEYS.iter()
-            .zip(self.0)
-            .any(|(key, down)| down && key.action == action)
+    /// The keys whose state differs from `before`: (index, now down).
+    pub fn changes_since<'a>(
+        &'a self,
+        before: &'a HeldKeys,
+    ) -> impl Iterator<Item = (usize, bool)> + 'a {
+        (0..KEYS.len())
+            .filter(move |&i| self.0[i] != before.0[i])
+            .map(move |i| (i, self.0[i]))
     }
 }
 
@@ -55,16 +71,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_action_stays_held_while_any_of_its_keys_is() {
-        let mut held = HeldKeys::default();
-        let left = key_by_name("left").unwrap();
-        let a = key_by_name("A").unwrap();
-        held.set(left, true);
-        held.set(a, true);
-        held.set(left, false);
-        assert!(held.action_held(Action::TurnLeft));
-        held.set(a, false);
-        assert!(!held.action_held(Action::TurnLeft));
-        assert!(!held.action_held(Action::Shoot));
+    fn names_codes_and_changes() {
+        assert_eq!(KEYS[key_by_name("Space").unwrap()].key_code, 32);
+        assert_eq!(KEYS[key_by_name("w").unwrap()].key_code, 87);
+        assert_eq!(key_by_name("r"), None, "R belongs to the host");
+        let before = HeldKeys::default();
+        let mut now = before;
+        now.set(3, true);
+        assert_eq!(now.changes_since(&before).collect::<Vec<_>>(), [(3, true)]);
+        assert_eq!(before.changes_since(&now).collect::<Vec<_>>(), [(3, false)]);
+    }
+
+    #[test]
+    fn names_and_codes_are_unique() {
+        for (i, a) in KEYS.iter().enumerate() {
+            for b in &KEYS[i + 1..] {
+                assert_ne!(a.name, b.name);
+                assert_ne!(a.key_code, b.key_code);
+            }
+        }
     }
 }

@@ -8,6 +8,7 @@ use macroquad::prelude::{
 
 use super::controls::CONTROLS;
 use super::keys::KEYS;
+use crate::host::rocket::ACTION_KEYS;
 use crate::host::{Action, GameError};
 use crate::interp::{backtrace_lines, Module};
 
@@ -82,27 +83,27 @@ pub fn error_lines(error: &GameError, columns: usize) -> Vec<String> {
 pub fn help_lines() -> Vec<String> {
     let mut lines = vec!["Keys".to_string()];
     for action in Action::ALL {
-        let keys: Vec<&str> = KEYS
+        let keys: Vec<&str> = ACTION_KEYS
             .iter()
-            .filter(|key| key.action == action)
+            .filter(|(_, a)| *a == action)
+            .filter_map(|(code, _)| KEYS.iter().find(|key| key.key_code == *code))
             .map(|key| key.name)
             .collect();
-        lines.push(format!("{:<16}{}", keys.join(" or "), action_help(action)));
+        lines.push(format!(
+            "{:<16}{} (rocket)",
+            keys.join(" or "),
+            action.help()
+        ));
     }
+    lines.push(format!(
+        "{:<16}canvas games get every game key",
+        "letters, digits"
+    ));
     for control in &CONTROLS {
         lines.push(format!("{:<16}{}", control.label, control.help));
     }
     lines.push("H or ?: close".to_string());
     lines
-}
-
-fn action_help(action: Action) -> &'static str {
-    match action {
-        Action::Shoot => "shoot",
-        Action::Boost => "boost",
-        Action::TurnLeft => "turn left",
-        Action::TurnRight => "turn right",
-    }
 }
 
 /// The module panel's text: what the running game imports and exports.
@@ -165,8 +166,8 @@ mod tests {
     #[test]
     fn help_lists_every_game_key_and_every_control() {
         let help = help_lines().join("\n");
-        for key in &KEYS {
-            assert!(help.contains(key.name), "{} missing", key.name);
+        for name in ["space", "up or w", "left or a", "right or d"] {
+            assert!(help.contains(name), "{name} missing");
         }
         for control in &CONTROLS {
             assert!(help.contains(control.label), "{} missing", control.label);

@@ -3,8 +3,8 @@
 //! absurd sizes).
 
 use macroquad::prelude::{
-    draw_circle, draw_circle_lines, draw_rectangle, draw_text, draw_triangle, measure_text,
-    screen_height, screen_width, vec2, Color, Vec2,
+    draw_circle, draw_circle_lines, draw_line, draw_rectangle, draw_rectangle_lines, draw_text,
+    draw_triangle, measure_text, screen_height, screen_width, vec2, Color, Vec2,
 };
 
 use super::theme::{PlayerLook, Round, Theme};
@@ -70,6 +70,12 @@ pub fn draw_frame(calls: &[DrawCall], theme: &Theme, field: (f64, f64)) {
 
 fn draw_call(call: &DrawCall, theme: &Theme, viewport: &Viewport) {
     match *call {
+        DrawCall::Fill { .. }
+        | DrawCall::Rect { .. }
+        | DrawCall::Circle { .. }
+        | DrawCall::Line { .. }
+        | DrawCall::Polygon { .. }
+        | DrawCall::Text { .. } => draw_shape(call, viewport),
         DrawCall::Clear => {
             let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
             draw_rectangle(
@@ -130,6 +136,98 @@ fn draw_round(x: f64, y: f64, round: &Round, viewport: &Viewport) {
     }
 }
 
+/// A canvas-contract shape, in its own colour.
+fn draw_shape(call: &DrawCall, viewport: &Viewport) {
+    let color = rgba(call.color().unwrap_or(0));
+    let at = |x: f32, y: f32| viewport.point(x as f64, y as f64);
+    let length = |v: f32| viewport.radius(v as f64);
+    match call {
+        DrawCall::Fill { .. } => {
+            let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
+            draw_rectangle(viewport.origin.x, viewport.origin.y, size.x, size.y, color);
+        }
+        DrawCall::Rect {
+            x, y, w, h, line, ..
+        } => {
+            // Negative sizes extend to the left or up.
+            let (x, w) = if *w < 0.0 { (x + w, -w) } else { (*x, *w) };
+            let (y, h) = if *h < 0.0 { (y + h, -h) } else { (*y, *h) };
+            if let (Some(corner), Some(w), Some(h)) = (at(x, y), length(w), length(h)) {
+                match line.map(length) {
+                    None => draw_rectangle(corner.x, corner.y, w, h, color),
+                    Some(Some(width)) => {
+                        draw_rectangle_lines(corner.x, corner.y, w, h, width, color)
+                    }
+                    Some(None) => {}
+                }
+            }
+        }
+        DrawCall::Circle {
+            x, y, radius, line, ..
+        } => {
+            if let (Some(centre), Some(r)) = (at(*x, *y), length(*radius)) {
+                match line.map(length) {
+                    None => draw_circle(centre.x, centre.y, r, color),
+                    Some(Some(width)) => draw_circle_lines(centre.x, centre.y, r, width, color),
+                    Some(None) => {}
+                }
+            }
+        }
+        DrawCall::Line {
+            x1,
+            y1,
+            x2,
+            y2,
+            width,
+            ..
+        } => {
+            if let (Some(a), Some(b), Some(width)) = (at(*x1, *y1), at(*x2, *y2), length(*width)) {
+                draw_line(a.x, a.y, b.x, b.y, width, color);
+            }
+        }
+        DrawCall::Polygon { points, line, .. } => {
+            let Some(points) = points
+                .iter()
+                .map(|p| at(p[0], p[1]))
+                .collect::<Option<Vec<Vec2>>>()
+            else {
+                return;
+            };
+            match line.map(length) {
+                // A fan of triangles: right for convex polygons, as documented.
+                None => {
+                    for pair in points.windows(2).skip(1) {
+                        draw_triangle(points[0], pair[0], pair[1], color);
+                    }
+                }
+                Some(Some(width)) => {
+                    for (i, a) in points.iter().enumerate() {
+                        let b = points[(i + 1) % points.len()];
+                        draw_line(a.x, a.y, b.x, b.y, width, color);
+                    }
+                }
+                Some(None) => {}
+            }
+        }
+        DrawCall::Text {
+            text, x, y, size, ..
+        } => {
+            if let (Some(corner), Some(size)) = (at(*x, *y), length(*size)) {
+                let size = size.clamp(1.0, 512.0).round() as u16;
+                let ascent = measure_text(text, None, size, 1.0).offset_y;
+                draw_text(text, corner.x, corner.y + ascent, size as f32, color);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `0xRRGGBBAA` as a macroquad colour.
+fn rgba(color: u32) -> Color {
+    let [r, g, b, a] = color.to_be_bytes();
+    Color::from_rgba(r, g, b, a)
+}
+
 /// Paints the bars around the field, hiding shapes that reach past its edges.
 fn draw_letterbox(theme: &Theme, viewport: &Viewport) {
     let (sw, sh) = (screen_width(), screen_height());
@@ -165,6 +263,11 @@ mod tests {
         assert_eq!(v.radius(-1.0), None);
         assert_eq!(v.radius(1e300), Some(100.0f64.hypot(100.0) as f32));
         assert_eq!(v.radius(2.5), Some(2.5));
+    }
+
+    #[test]
+    fn colours_are_rgba() {
+        assert_eq!(rgba(0xff80_00ff), Color::from_rgba(255, 128, 0, 255));
     }
 
     #[test]

@@ -133,11 +133,9 @@ impl Recorder {
 
     /// Records the keys held before `frame` (as changes) and the frame's `dt`.
     pub fn frame(&mut self, frame: u64, held: &HeldKeys, dt: f64) {
-        for (index, key) in KEYS.iter().enumerate() {
-            if held.is_down(index) != self.held.is_down(index) {
-                let state = if held.is_down(index) { "down" } else { "up" };
-                let _ = writeln!(self.text, "{frame} {} {state}", key.name);
-            }
+        for (key, down) in held.changes_since(&self.held) {
+            let state = if down { "down" } else { "up" };
+            let _ = writeln!(self.text, "{frame} {} {state}", KEYS[key].name);
         }
         self.held = *held;
         // `{:?}` prints the shortest text that reads back as the same f64.
@@ -156,11 +154,18 @@ mod tests {
     #[test]
     fn scripts_parse_with_comments_and_report_bad_lines() {
         let script = Script::parse("# shoot\n12 space down\n\n30 Left up  # done\n").unwrap();
-        assert_eq!(script.events_at(12), &[KeyEvent { key: 0, down: true }]);
+        let key = |name| key_by_name(name).unwrap();
+        assert_eq!(
+            script.events_at(12),
+            &[KeyEvent {
+                key: key("space"),
+                down: true
+            }]
+        );
         assert_eq!(
             script.events_at(30),
             &[KeyEvent {
-                key: 3,
+                key: key("left"),
                 down: false
             }]
         );

@@ -5,10 +5,10 @@ use std::fmt;
 use std::time::{Duration, Instant};
 
 use crate::host::display_list::format_score;
-use crate::host::{Action, DrawCall, GameError, RocketGame};
+use crate::host::{Abi, DrawCall, Game, GameError};
 use crate::interp::{Limits, Module, Observer};
 
-use super::keys::HeldKeys;
+use super::keys::{HeldKeys, KEYS};
 
 /// How a session runs its game.
 #[derive(Debug, Clone)]
@@ -17,6 +17,10 @@ pub struct SessionConfig {
     pub field: (f64, f64),
     /// Fuel per call, memory cap, call depth.
     pub limits: Limits,
+    /// The contract to run the game with; `None` picks it from the module's imports.
+    pub abi: Option<Abi>,
+    /// Seeds the canvas contract's `random`.
+    pub seed: u64,
 }
 
 /// What a session has done so far; `Display` is the line `wasmcade play --headless` ends
@@ -54,11 +58,11 @@ pub struct FrameStats {
 pub struct Session {
     module: Module,
     config: SessionConfig,
-    game: RocketGame,
+    game: Box<dyn Game>,
     summary: Summary,
     last_frame: FrameStats,
-    /// The state each action was last toggled to.
-    actions_on: [bool; Action::ALL.len()],
+    /// The keys as the game last heard of them.
+    keys: HeldKeys,
 }
 
 impl Session {
@@ -71,7 +75,7 @@ impl Session {
             game,
             summary: Summary::default(),
             last_frame: FrameStats::default(),
-            actions_on: [false; Action::ALL.len()],
+            keys: HeldKeys::default(),
         })
     }
 
@@ -89,7 +93,7 @@ impl Session {
         self.module = module;
         self.game = game;
         self.summary = Summary::default();
-        self.actions_on = [false; Action::ALL.len()];
+        self.keys = HeldKeys::default();
         Ok(())
     }
 
@@ -102,8 +106,8 @@ impl Session {
         &self.config
     }
 
-    pub fn game(&self) -> &RocketGame {
-        &self.game
+    pub fn game(&self) -> &dyn Game {
+        self.game.as_ref()
     }
 
     pub fn module(&self) -> &Module {
@@ -119,15 +123,17 @@ impl Session {
         self.game.set_observer(observer);
     }
 
-    /// Calls the toggles of the actions whose held state changed: on edges only.
+    /// Tells the game about the keys that went down or up since the last call: on
+    /// edges only.
     pub fn apply_keys(&mut self, held: &HeldKeys) -> Result<(), GameError> {
-        for action in Action::ALL {
-            let on = held.action_held(action);
-            if on != self.actions_on[action as usize] {
-                self.actions_on[action as usize] = on;
-                log::debug!("{}({})", action.export_name(), on as i32);
-                self.game.toggle(action, on)?;
-            }
+        let before = std::mem::replace(&mut self.keys, *held);
+        for (key, down) in held.changes_since(&before) {
+            log::debug!(
+                "key {} {}",
+                KEYS[key].name,
+                if down { "down" } else { "up" }
+            );
+            self.game.key(KEYS[key].key_code, down)?;
         }
         Ok(())
     }
@@ -162,9 +168,11 @@ impl Session {
     }
 }
 
-fn start_game(module: &Module, config: &SessionConfig) -> Result<RocketGame, GameError> {
-    let mut game = RocketGame::instantiate(module, config.limits.clone())?;
+fn start_game(module: &Module, config: &SessionConfig) -> Result<Box<dyn Game>, GameError> {
+    let abi = config.abi.unwrap_or_else(|| Abi::detect(module));
+    log::info!("running the module with the {} contract", abi.name());
+    let mut game = abi.instantiate(module, config.limits.clone(), config.seed)?;
     let (width, height) = config.field;
-    game.resize(width, height)?;
+    game.start(width, height)?;
     Ok(game)
 }

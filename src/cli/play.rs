@@ -15,6 +15,7 @@ use crate::app::session::{Session, SessionConfig};
 use crate::app::theme::{self, Theme};
 use crate::app::window::{self, WindowOptions};
 use crate::bundled;
+use crate::host::{canvas, Abi};
 use crate::interp::{Limits, Module};
 
 /// Instructions one call of `update` or `draw` may run before it is stopped: about a
@@ -74,7 +75,13 @@ pub struct PlayArgs {
     /// Start with the HUD (F1) shown.
     #[arg(long, conflicts_with = "headless")]
     hud: bool,
-    /// The logical play field passed to the game's `resize`, in game units.
+    /// The game's contract: rocket or canvas (default: chosen from its imports).
+    #[arg(long, value_parser = Abi::by_name)]
+    abi: Option<Abi>,
+    /// Seeds the canvas contract's `random` (the same seed plays the same game).
+    #[arg(long, default_value_t = canvas::DEFAULT_SEED)]
+    seed: u64,
+    /// The logical play field passed to the game's `resize` or `init`, in game units.
     #[arg(long, default_value = "1024x600", value_parser = parse_size)]
     size: (f64, f64),
     /// Instruction budget for each call into the game.
@@ -122,6 +129,8 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
             max_memory_pages: args.max_memory_pages,
             ..Limits::default()
         },
+        abi: args.abi,
+        seed: args.seed,
     };
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;

@@ -2,36 +2,83 @@
 //! game's own arguments (unclamped: the renderer sanitises what it draws).
 
 use std::fmt::Write as _;
-use std::ops::Deref;
 
-/// One draw call of the rocket contract.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A colour `0xRRGGBBAA`.
+pub type Rgba = u32;
+
+/// One draw call: the rocket contract's calls as made, and the canvas contract's shapes
+/// with the colour in force when they were drawn.
+#[derive(Debug, Clone, PartialEq)]
 pub enum DrawCall {
     Clear,
-    Player { x: f64, y: f64, angle: f64 },
-    Enemy { x: f64, y: f64 },
-    Bullet { x: f64, y: f64 },
-    Particle { x: f64, y: f64, radius: f64 },
+    Player {
+        x: f64,
+        y: f64,
+        angle: f64,
+    },
+    Enemy {
+        x: f64,
+        y: f64,
+    },
+    Bullet {
+        x: f64,
+        y: f64,
+    },
+    Particle {
+        x: f64,
+        y: f64,
+        radius: f64,
+    },
     Score(f64),
-}
-
-/// A draw call's arguments, in import order.
-pub struct Args {
-    values: [f64; 3],
-    len: usize,
-}
-
-impl Deref for Args {
-    type Target = [f64];
-
-    fn deref(&self) -> &[f64] {
-        &self.values[..self.len]
-    }
+    /// Canvas `clear(color)`.
+    Fill {
+        color: Rgba,
+    },
+    /// Canvas `fill_rect` (no `line`) and `stroke_rect`.
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        color: Rgba,
+        line: Option<f32>,
+    },
+    /// Canvas `fill_circle` and `stroke_circle`.
+    Circle {
+        x: f32,
+        y: f32,
+        radius: f32,
+        color: Rgba,
+        line: Option<f32>,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        width: f32,
+        color: Rgba,
+    },
+    /// Canvas `fill_polygon` and `stroke_polygon`.
+    Polygon {
+        points: Vec<[f32; 2]>,
+        color: Rgba,
+        line: Option<f32>,
+    },
+    Text {
+        text: String,
+        x: f32,
+        y: f32,
+        size: f32,
+        color: Rgba,
+    },
 }
 
 impl DrawCall {
     /// The import the game called.
     pub fn import_name(&self) -> &'static str {
+        let stroke =
+            |line: &Option<f32>, filled, stroked| if line.is_some() { stroked } else { filled };
         match self {
             DrawCall::Clear => "clear_screen",
             DrawCall::Player { .. } => "draw_player",
@@ -39,46 +86,107 @@ impl DrawCall {
             DrawCall::Bullet { .. } => "draw_bullet",
             DrawCall::Particle { .. } => "draw_particle",
             DrawCall::Score(_) => "draw_score",
+            DrawCall::Fill { .. } => "clear",
+            DrawCall::Rect { line, .. } => stroke(line, "fill_rect", "stroke_rect"),
+            DrawCall::Circle { line, .. } => stroke(line, "fill_circle", "stroke_circle"),
+            DrawCall::Line { .. } => "line",
+            DrawCall::Polygon { line, .. } => stroke(line, "fill_polygon", "stroke_polygon"),
+            DrawCall::Text { .. } => "text",
         }
     }
 
-    pub fn args(&self) -> Args {
-        let (values, len) = match *self {
-            DrawCall::Clear => ([0.0; 3], 0),
-            DrawCall::Player { x, y, angle } => ([x, y, angle], 3),
-            DrawCall::Enemy { x, y } | DrawCall::Bullet { x, y } => ([x, y, 0.0], 2),
-            DrawCall::Particle { x, y, radius } => ([x, y, radius], 3),
-            DrawCall::Score(score) => ([score, 0.0, 0.0], 1),
+    /// The numbers of the call, in import order (a polygon's points flattened; line
+    /// widths after the geometry, colours last).
+    pub fn numbers(&self) -> Vec<f64> {
+        let f = |values: &[f32]| values.iter().map(|&v| v as f64).collect::<Vec<f64>>();
+        let mut numbers = match self {
+            DrawCall::Clear => vec![],
+            DrawCall::Player { x, y, angle } => vec![*x, *y, *angle],
+            DrawCall::Enemy { x, y } | DrawCall::Bullet { x, y } => vec![*x, *y],
+            DrawCall::Particle { x, y, radius } => vec![*x, *y, *radius],
+            DrawCall::Score(score) => vec![*score],
+            DrawCall::Fill { .. } => vec![],
+            DrawCall::Rect {
+                x, y, w, h, line, ..
+            } => [
+                f(&[*x, *y, *w, *h]),
+                f(&line.iter().copied().collect::<Vec<_>>()),
+            ]
+            .concat(),
+            DrawCall::Circle {
+                x, y, radius, line, ..
+            } => [
+                f(&[*x, *y, *radius]),
+                f(&line.iter().copied().collect::<Vec<_>>()),
+            ]
+            .concat(),
+            DrawCall::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width,
+                ..
+            } => f(&[*x1, *y1, *x2, *y2, *width]),
+            DrawCall::Polygon { points, line, .. } => {
+                let flat: Vec<f32> = points.iter().flatten().copied().chain(*line).collect();
+                f(&flat)
+            }
+            DrawCall::Text { x, y, size, .. } => f(&[*x, *y, *size]),
         };
-        Args { values, len }
+        numbers.extend(self.color().map(|color| color as f64));
+        numbers
     }
 
-    /// Equal import and bit-identical arguments (unlike `==`, tells 0.0 from -0.0 and
-    /// matches NaN payloads).
+    /// The colour of a canvas shape.
+    pub fn color(&self) -> Option<Rgba> {
+        match self {
+            DrawCall::Fill { color }
+            | DrawCall::Rect { color, .. }
+            | DrawCall::Circle { color, .. }
+            | DrawCall::Line { color, .. }
+            | DrawCall::Polygon { color, .. }
+            | DrawCall::Text { color, .. } => Some(*color),
+            _ => None,
+        }
+    }
+
+    /// Equal import, text and bit-identical numbers (unlike `==`, tells 0.0 from -0.0
+    /// and matches NaN payloads).
     pub fn bit_eq(&self, other: &DrawCall) -> bool {
+        let text = |call: &DrawCall| match call {
+            DrawCall::Text { text, .. } => Some(text.clone()),
+            _ => None,
+        };
+        let (a, b) = (self.numbers(), other.numbers());
         self.import_name() == other.import_name()
-            && self
-                .args()
-                .iter()
-                .zip(other.args().iter())
-                .all(|(a, b)| a.to_bits() == b.to_bits())
+            && text(self) == text(other)
+            && a.len() == b.len()
+            && a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits())
     }
 
-    /// One JSON object: `{"frame":12,"call":"draw_enemy","args":[10.5,20]}`. JSON has no
-    /// NaN or infinities: those are written as the strings `"NaN"`, `"inf"`, `"-inf"`.
+    /// One JSON object: `{"frame":12,"call":"draw_enemy","args":[10.5,20.0]}`; a text
+    /// call's string comes first in `args`. JSON has no NaN or infinities: those are
+    /// written as the strings `"NaN"`, `"inf"`, `"-inf"`.
     pub fn to_json(&self, frame: u64) -> String {
         let mut line = format!(
             r#"{{"frame":{frame},"call":"{}","args":["#,
             self.import_name()
         );
-        for (i, value) in self.args().iter().enumerate() {
-            if i > 0 {
+        let mut first = true;
+        if let DrawCall::Text { text, .. } = self {
+            push_json_string(&mut line, text);
+            first = false;
+        }
+        for value in self.numbers() {
+            if !first {
                 line.push(',');
             }
+            first = false;
             match value {
                 v if v.is_nan() => line.push_str(r#""NaN""#),
                 v if v.is_infinite() => {
-                    line.push_str(if *v > 0.0 { r#""inf""# } else { r#""-inf""# })
+                    line.push_str(if v > 0.0 { r#""inf""# } else { r#""-inf""# })
                 }
                 v => {
                     let _ = write!(line, "{v:?}");
@@ -88,6 +196,22 @@ impl DrawCall {
         line.push_str("]}");
         line
     }
+}
+
+/// Appends `text` as a JSON string.
+fn push_json_string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// Formats a score the way the `Score: N` text shows it: an integer (truncated), or
@@ -119,6 +243,40 @@ mod tests {
             DrawCall::Clear.to_json(0),
             r#"{"frame":0,"call":"clear_screen","args":[]}"#
         );
+    }
+
+    #[test]
+    fn canvas_calls_name_their_import_and_quote_text() {
+        let rect = DrawCall::Rect {
+            x: 1.0,
+            y: 2.0,
+            w: 3.0,
+            h: 4.0,
+            color: 0xff00_00ff,
+            line: Some(2.0),
+        };
+        assert_eq!(
+            rect.to_json(3),
+            r#"{"frame":3,"call":"stroke_rect","args":[1.0,2.0,3.0,4.0,2.0,4278190335.0]}"#
+        );
+        let text = DrawCall::Text {
+            text: "a\"b\n".into(),
+            x: 0.0,
+            y: 0.0,
+            size: 8.0,
+            color: 0,
+        };
+        assert_eq!(
+            text.to_json(0),
+            r#"{"frame":0,"call":"text","args":["a\"b\u000a",0.0,0.0,8.0,0.0]}"#
+        );
+        let fill = DrawCall::Polygon {
+            points: vec![[0.0, 1.0], [2.0, 3.0]],
+            color: 7,
+            line: None,
+        };
+        assert_eq!(fill.import_name(), "fill_polygon");
+        assert_eq!(fill.numbers(), [0.0, 1.0, 2.0, 3.0, 7.0]);
     }
 
     #[test]

@@ -1,0 +1,51 @@
+//! A running game, whatever its ABI: what the app's frame loop calls.
+
+use super::display_list::DrawCall;
+use super::instance::GameError;
+use crate::interp::Observer;
+
+/// One running game instance behind one of the ABIs.
+pub trait Game {
+    /// The ABI's name (`rocket`, `canvas`).
+    fn abi(&self) -> &'static str;
+    /// Starts the game on a field of this size (the rocket's `resize`, the canvas's
+    /// `init`); called once on a fresh instance.
+    fn start(&mut self, width: f64, height: f64) -> Result<(), GameError>;
+    fn update(&mut self, dt: f64) -> Result<(), GameError>;
+    /// Calls the game's draw export and returns the frame's display list.
+    fn draw(&mut self) -> Result<&[DrawCall], GameError>;
+    /// The display list of the last `draw`.
+    fn last_draw(&self) -> &[DrawCall];
+    /// A key (browser key code, see `docs/canvas-abi.md`) went down or up.
+    fn key(&mut self, code: i32, down: bool) -> Result<(), GameError>;
+    fn last_call_instructions(&self) -> u64;
+    fn take_import_calls(&mut self) -> Vec<(&'static str, u32)>;
+    fn memory_pages(&self) -> u32;
+    fn set_observer(&mut self, observer: Option<Box<dyn Observer>>);
+    fn take_observer(&mut self) -> Option<Box<dyn Observer>>;
+}
+
+/// Implements the [`Game`] methods that only forward to the `inner` [`GameInstance`](super::instance::GameInstance).
+macro_rules! forward_to_instance {
+    () => {
+        fn last_draw(&self) -> &[DrawCall] {
+            self.inner.last_draw()
+        }
+        fn last_call_instructions(&self) -> u64 {
+            self.inner.last_call_instructions()
+        }
+        fn take_import_calls(&mut self) -> Vec<(&'static str, u32)> {
+            self.inner.take_import_calls()
+        }
+        fn memory_pages(&self) -> u32 {
+            self.inner.memory_pages()
+        }
+        fn set_observer(&mut self, observer: Option<Box<dyn crate::interp::Observer>>) {
+            self.inner.set_observer(observer)
+        }
+        fn take_observer(&mut self) -> Option<Box<dyn crate::interp::Observer>> {
+            self.inner.take_observer()
+        }
+    };
+}
+pub(crate) use forward_to_instance;

@@ -1,0 +1,228 @@
+//! What every game ABI shares: the state its bindings fill (the display list and import
+//! call counts), import definitions as plain functions, the running instance with its
+//! export calls, and the error a game stops with.
+
+use std::fmt;
+use std::rc::Rc;
+
+use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
+use super::display_list::DrawCall;
+use crate::interp::{
+    Caller, Error, FrameInfo, Func, FuncType, Instance, Limits, Linker, Module, Observer, Store,
+    Trap, TrapKind, Value,
+};
+
+/// The bindings' state: this frame's display list, import call counts, and the ABI's
+/// own state `S`.
+pub struct HostState<S> {
+    pub calls: Vec<DrawCall>,
+    /// Calls of each import since the last [`GameInstance::take_import_calls`], in the
+    /// order of the ABI's import table.
+    pub import_calls: Vec<u32>,
+    pub abi: S,
+}
+
+/// An import's implementation.
+pub type Binding<S> =
+    Rc<dyn Fn(&mut Caller<'_, HostState<S>>, &[Value], &mut [Value]) -> Result<(), Trap>>;
+
+/// One import an ABI provides from module `env`.
+pub struct ImportDef<S> {
+    pub name: &'static str,
+    pub ty: FuncType,
+    pub bind: Binding<S>,
+}
+
+/// The module the contracts' imports come from.
+pub const IMPORT_MODULE: &str = "env";
+
+/// Why a game could not start or stopped.
+#[derive(Debug, Clone)]
+pub enum GameError {
+    Contract(ContractError),
+    /// Linking, a resource limit, or a trap in the start function.
+    Instantiate(Error),
+    /// A call of one of the game's exports failed (usually a trap).
+    Call {
+        export: &'static str,
+        error: Error,
+    },
+}
+
+impl GameError {
+    /// The wasm backtrace of a trap, innermost first (empty for other errors).
+    pub fn backtrace(&self) -> &[FrameInfo] {
+        let error = match self {
+            GameError::Instantiate(error) | GameError::Call { error, .. } => error,
+            GameError::Contract(_) => return &[],
+        };
+        error
+            .as_trap()
+            .map_or(&[], |trap| trap.backtrace.as_slice())
+    }
+}
+
+impl fmt::Display for GameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GameError::Contract(error) => write!(f, "{error}"),
+            GameError::Instantiate(Error::Trap(trap)) => {
+                write!(f, "trap while instantiating (in the start function): {trap}")
+            }
+            GameError::Instantiate(error) => write!(f, "{error}"),
+            GameError::Call { export, error: Error::Trap(trap) } => match trap.kind {
+                TrapKind::OutOfFuel(budget) => write!(
+                    f,
+                    "out of fuel in {export} (budget {budget} instructions): the game ran too long in one call"
+                ),
+                _ => write!(f, "trap in {export}: {trap}"),
+            },
+            GameError::Call { export, error } => write!(f, "calling {export} failed: {error}"),
+        }
+    }
+}
+
+impl std::error::Error for GameError {}
+
+/// A game module instantiated with an ABI's bindings.
+pub struct GameInstance<S> {
+    store: Store<HostState<S>>,
+    instance: Instance,
+    import_names: Vec<&'static str>,
+}
+
+impl<S: 'static> GameInstance<S> {
+    /// Checks the module against the ABI (warning about missing optional exports),
+    /// links the imports and instantiates (running any start function) under `limits`.
+    pub fn instantiate(
+        module: &Module,
+        abi: &'static str,
+        imports: &[ImportDef<S>],
+        exports: &[ExpectedExport],
+        limits: Limits,
+        state: S,
+    ) -> Result<GameInstance<S>, GameError> {
+        let provided: Vec<ProvidedImport> = imports
+            .iter()
+            .map(|import| ProvidedImport {
+                module: IMPORT_MODULE,
+                name: import.name,
+                ty: import.ty.clone(),
+            })
+            .collect();
+        let warnings =
+            contract::check(module, abi, &provided, exports).map_err(GameError::Contract)?;
+        for warning in warnings {
+            log::warn!("{warning}");
+        }
+        let host_state = HostState {
+            calls: Vec::new(),
+            import_calls: vec![0; imports.len()],
+            abi: state,
+        };
+        let mut store = Store::with_limits(host_state, limits);
+        let mut linker = Linker::new();
+        for (index, import) in imports.iter().enumerate() {
+            let bind = Rc::clone(&import.bind);
+            linker.func(
+                &mut store,
+                IMPORT_MODULE,
+                import.name,
+                import.ty.clone(),
+                move |caller, args, results| {
+                    caller.data_mut().import_calls[index] += 1;
+                    bind(caller, args, results)
+                },
+            );
+        }
+        let instance = linker
+            .instantiate(&mut store, module)
+            .map_err(GameError::Instantiate)?;
+        Ok(GameInstance {
+            store,
+            instance,
+            import_names: imports.iter().map(|import| import.name).collect(),
+        })
+    }
+
+    /// The exported function `name`, if the module has one.
+    pub fn func(&self, name: &str) -> Option<Func> {
+        self.instance.get_func(&self.store, name)
+    }
+
+    /// Calls `func` (the export `export`).
+    pub fn call(
+        &mut self,
+        export: &'static str,
+        func: Func,
+        args: &[Value],
+    ) -> Result<(), GameError> {
+        func.call(&mut self.store, args)
+            .map(drop)
+            .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// Calls the draw export with an empty display list and returns what it drew.
+    pub fn draw(&mut self, export: &'static str, func: Func) -> Result<&[DrawCall], GameError> {
+        self.store.data_mut().calls.clear();
+        self.call(export, func, &[])?;
+        Ok(&self.store.data().calls)
+    }
+
+    /// The display list of the last draw.
+    pub fn last_draw(&self) -> &[DrawCall] {
+        &self.store.data().calls
+    }
+
+    /// Instructions the last export call ran.
+    pub fn last_call_instructions(&self) -> u64 {
+        self.store.fuel_consumed()
+    }
+
+    /// How often each import was called since the last time this was asked, by name;
+    /// the counters restart at zero.
+    pub fn take_import_calls(&mut self) -> Vec<(&'static str, u32)> {
+        let counts = &mut self.store.data_mut().import_calls;
+        let taken = std::mem::replace(counts, vec![0; counts.len()]);
+        self.import_names.iter().copied().zip(taken).collect()
+    }
+
+    /// The game's linear memory size in 64 KiB pages (0 if it has none).
+    pub fn memory_pages(&self) -> u32 {
+        self.instance
+            .default_memory(&self.store)
+            .map_or(0, |memory| memory.pages(&self.store))
+    }
+
+    pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) {
+        self.store.set_observer(observer);
+    }
+
+    pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.store.take_observer()
+    }
+}
+
+/// The f64 argument `index` (the linker proved the import's signature).
+pub fn f64_arg(args: &[Value], index: usize) -> f64 {
+    match args.get(index) {
+        Some(Value::F64(v)) => *v,
+        _ => f64::NAN,
+    }
+}
+
+/// The f32 argument `index`.
+pub fn f32_arg(args: &[Value], index: usize) -> f32 {
+    match args.get(index) {
+        Some(Value::F32(v)) => *v,
+        _ => f32::NAN,
+    }
+}
+
+/// The i32 argument `index`.
+pub fn i32_arg(args: &[Value], index: usize) -> i32 {
+    match args.get(index) {
+        Some(Value::I32(v)) => *v,
+        _ => 0,
+    }
+}
