@@ -135,6 +135,41 @@ fn math2(name: &'static str, function: fn(f64, f64) -> f64) -> ImportDef<CanvasS
 
 use ValType::{F32, F64, I32};
 
+/// `fill_rect(x, y, w, h)`, or `stroke_rect` with a fifth argument, the line width.
+fn rect(name: &'static str, stroked: bool) -> ImportDef<CanvasState> {
+    let params = if stroked { 5 } else { 4 };
+    import(name, &[F32; 5][..params], &[], move |c, a, _| {
+        let f = f32_arg;
+        let line = stroked.then(|| f(a, 4));
+        shape(c, |color| DrawCall::Rect {
+            x: f(a, 0),
+            y: f(a, 1),
+            w: f(a, 2),
+            h: f(a, 3),
+            color,
+            line,
+        });
+        Ok(())
+    })
+}
+
+/// `fill_circle(x, y, radius)`, or `stroke_circle` with a fourth argument, the line width.
+fn circle(name: &'static str, stroked: bool) -> ImportDef<CanvasState> {
+    let params = if stroked { 4 } else { 3 };
+    import(name, &[F32; 4][..params], &[], move |c, a, _| {
+        let f = f32_arg;
+        let line = stroked.then(|| f(a, 3));
+        shape(c, |color| DrawCall::Circle {
+            x: f(a, 0),
+            y: f(a, 1),
+            radius: f(a, 2),
+            color,
+            line,
+        });
+        Ok(())
+    })
+}
+
 /// Every import the host provides.
 fn imports() -> Vec<ImportDef<CanvasState>> {
     let f = f32_arg;
@@ -148,48 +183,10 @@ fn imports() -> Vec<ImportDef<CanvasState>> {
             c.data_mut().abi.color = i32_arg(a, 0) as u32;
             Ok(())
         }),
-        import("fill_rect", &[F32; 4], &[], move |c, a, _| {
-            shape(c, |color| DrawCall::Rect {
-                x: f(a, 0),
-                y: f(a, 1),
-                w: f(a, 2),
-                h: f(a, 3),
-                color,
-                line: None,
-            });
-            Ok(())
-        }),
-        import("stroke_rect", &[F32; 5], &[], move |c, a, _| {
-            shape(c, |color| DrawCall::Rect {
-                x: f(a, 0),
-                y: f(a, 1),
-                w: f(a, 2),
-                h: f(a, 3),
-                color,
-                line: Some(f(a, 4)),
-            });
-            Ok(())
-        }),
-        import("fill_circle", &[F32; 3], &[], move |c, a, _| {
-            shape(c, |color| DrawCall::Circle {
-                x: f(a, 0),
-                y: f(a, 1),
-                radius: f(a, 2),
-                color,
-                line: None,
-            });
-            Ok(())
-        }),
-        import("stroke_circle", &[F32; 4], &[], move |c, a, _| {
-            shape(c, |color| DrawCall::Circle {
-                x: f(a, 0),
-                y: f(a, 1),
-                radius: f(a, 2),
-                color,
-                line: Some(f(a, 3)),
-            });
-            Ok(())
-        }),
+        rect("fill_rect", false),
+        rect("stroke_rect", true),
+        circle("fill_circle", false),
+        circle("stroke_circle", true),
         import("line", &[F32; 5], &[], move |c, a, _| {
             shape(c, |color| DrawCall::Line {
                 x1: f(a, 0),
@@ -327,16 +324,12 @@ impl CanvasGame {
             limits,
             state,
         )?;
-        let func = |name| inner.func(name);
-        let (Some(update), Some(draw)) = (func("update"), func("draw")) else {
-            unreachable!("checked by the contract");
-        };
         let exports = Exports {
-            init: func("init"),
-            update,
-            draw,
-            key_down: func("key_down"),
-            key_up: func("key_up"),
+            init: inner.func("init"),
+            update: inner.required_func("update"),
+            draw: inner.required_func("draw"),
+            key_down: inner.func("key_down"),
+            key_up: inner.func("key_up"),
         };
         Ok(CanvasGame { inner, exports })
     }

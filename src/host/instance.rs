@@ -150,6 +150,12 @@ impl<S: 'static> GameInstance<S> {
         self.instance.get_func(&self.store, name)
     }
 
+    /// A required export: the contract check at instantiation proved it is there.
+    pub fn required_func(&self, name: &str) -> Func {
+        self.func(name)
+            .unwrap_or_else(|| unreachable!("the contract check requires export `{name}`"))
+    }
+
     /// Calls `func` (the export `export`).
     pub fn call(
         &mut self,

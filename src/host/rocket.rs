@@ -177,16 +177,11 @@ impl RocketGame {
             limits,
             (),
         )?;
-        let func = |name| inner.func(name);
-        // The contract check proved `update` and `draw` exist with the right types.
-        let (Some(update), Some(draw)) = (func("update"), func("draw")) else {
-            unreachable!("checked by the contract");
-        };
         let exports = Exports {
-            resize: func("resize"),
-            update,
-            draw,
-            toggles: Action::ALL.map(|action| func(action.export_name())),
+            resize: inner.func("resize"),
+            update: inner.required_func("update"),
+            draw: inner.required_func("draw"),
+            toggles: Action::ALL.map(|action| inner.func(action.export_name())),
         };
         Ok(RocketGame {
             inner,
