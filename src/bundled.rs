@@ -1,4 +1,26 @@
-//! The games built into the binary, so `wasmcade` plays from any directory.
+//! The games built into the binary, so `wasmcade` plays them from any directory:
+//! `wasmcade play NAME` (when no file of that name exists), `wasmcade list`.
 
-/// Our rocket game (`games/rocket`), compiled to wasm and committed.
-pub const ROCKET: &[u8] = include_bytes!("../games/rocket/program.wasm");
+/// A game compiled to wasm and committed under `games/NAME/program.wasm`.
+pub struct BundledGame {
+    pub name: &'static str,
+    pub about: &'static str,
+    pub wasm: &'static [u8],
+}
+
+/// Every bundled game; the first is the default.
+pub const GAMES: [BundledGame; 1] = [BundledGame {
+    name: "rocket",
+    about: "fly, turn and shoot the enemies that chase you (the rocket contract)",
+    wasm: include_bytes!("../games/rocket/program.wasm"),
+}];
+
+/// The bundled game called `name`.
+pub fn by_name(name: &str) -> Option<&'static BundledGame> {
+    GAMES.iter().find(|game| game.name == name)
+}
+
+/// The game `wasmcade` plays with no argument.
+pub fn default_game() -> &'static BundledGame {
+    &GAMES[0]
+}

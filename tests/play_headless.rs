@@ -355,3 +355,24 @@ fn themes_are_checked_by_name() {
     let (code, _, stderr) = play(&[&orbit(), "--theme", "pygame", "--frames", "1"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn bundled_games_are_listed_and_played_by_name() {
+    let out = wasmcade(&["list"]);
+    assert!(out.status.success());
+    assert!(
+        text(&out.stdout).starts_with("rocket "),
+        "{}",
+        text(&out.stdout)
+    );
+    let (code, stdout, stderr) = play(&["rocket", "--frames", "10"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("frames=10 "), "{stdout}");
+    let (code, _, stderr) = play(&["no-such-game"]);
+    assert_eq!(code, 1);
+    assert!(
+        error_line(&stderr)
+            .contains("no-such-game is neither a file nor a bundled game (bundled: rocket"),
+        "{stderr}"
+    );
+}

@@ -29,6 +29,8 @@ struct Cli {
 enum Command {
     /// Play a game in a window (or --headless); with no game, the bundled rocket.
     Play(Box<play::PlayArgs>),
+    /// List the games built into wasmcade.
+    List,
     /// Call an exported function of a module and print its results.
     Run(run::RunArgs),
     /// Run WebAssembly spec scripts (.wast) and report passed/failed assertions.
@@ -45,6 +47,12 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Play(args)) => play::run(*args),
         None => play::run(play::PlayArgs::default()),
+        Some(Command::List) => {
+            for game in &crate::bundled::GAMES {
+                println!("{:<10} {}", game.name, game.about);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Some(Command::Run(args)) => run::run(args),
         Some(Command::Wast(args)) => wast::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),

@@ -26,7 +26,8 @@ const DEFAULT_HEADLESS_FRAMES: u64 = 600;
 
 #[derive(Args)]
 pub struct PlayArgs {
-    /// The game (.wasm, or .wat text); default: the bundled rocket game.
+    /// The game: a .wasm (or .wat text) file, or the name of a bundled game (see
+    /// `wasmcade list`); default: the bundled rocket game.
     game: Option<PathBuf>,
     /// Run without a window: print `frames=N draw_calls=N score=S` at the end.
     #[arg(long)]
@@ -108,16 +109,7 @@ impl Default for PlayArgs {
 }
 
 pub fn run(args: PlayArgs) -> Result<ExitCode> {
-    let game_name = args
-        .game
-        .as_ref()
-        .map_or("the bundled rocket game".to_string(), |p| {
-            p.display().to_string()
-        });
-    let module = match &args.game {
-        Some(path) => load_module(path)?,
-        None => Module::new(bundled::ROCKET).context("the bundled rocket game does not load")?,
-    };
+    let (module, game_name) = load_game(args.game.as_deref())?;
     let script = match (&args.input, &args.replay) {
         (Some(path), _) | (None, Some(path)) => Some(read_script(path)?),
         (None, None) => None,
@@ -151,10 +143,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         let summary = headless::run(&mut session, &options)?;
         println!("{summary}");
     } else {
-        let title = match &args.game {
-            Some(path) => format!("wasmcade: {}", path.display()),
-            None => "wasmcade: rocket".to_string(),
-        };
+        let title = format!("wasmcade: {game_name}");
         let watch = match (&args.game, args.watch) {
             (Some(path), true) => Some((path.clone(), Box::new(load_module) as window::Loader)),
             _ => None,
@@ -174,6 +163,25 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         window::run(session, options)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The game to play and its name: a file, else a bundled game of that name.
+fn load_game(game: Option<&Path>) -> Result<(Module, String)> {
+    let bundled = match game {
+        None => bundled::default_game(),
+        Some(path) if path.exists() => return Ok((load_module(path)?, path.display().to_string())),
+        Some(path) => match path.to_str().and_then(bundled::by_name) {
+            Some(game) => game,
+            None => bail!(
+                "{} is neither a file nor a bundled game (bundled: {})",
+                path.display(),
+                bundled::GAMES.map(|game| game.name).join(", ")
+            ),
+        },
+    };
+    let module = Module::new(bundled.wasm)
+        .with_context(|| format!("the bundled {} game does not load", bundled.name))?;
+    Ok((module, bundled.name.to_string()))
 }
 
 fn load_module(path: &Path) -> Result<Module> {
