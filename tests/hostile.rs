@@ -257,7 +257,10 @@ fn cases() -> Vec<Case> {
             "wrong version",
             Source::Bytes(b"\0asm\x02\0\0\0".to_vec()),
             Invocation::run("f"),
-            error(&["unknown binary version", "offset 0x4"]),
+            error(&[
+                "unknown binary version 0x2 (only version 1",
+                "(at byte offset 0x4)",
+            ]),
         ),
         case(
             "section length past the end of the file",

@@ -425,6 +425,15 @@ fn check_header(bytes: &[u8]) -> Result<(), LoadError> {
             Some(0),
         ));
     }
+    if let Some(version) = bytes.get(4..8).filter(|v| *v != [1, 0, 0, 0]) {
+        let version = u32::from_le_bytes(version.try_into().expect("4 bytes"));
+        return Err(LoadError::new(
+            format!(
+                "unknown binary version {version:#x} (only version 1, core modules, is supported)"
+            ),
+            Some(4),
+        ));
+    }
     Ok(())
 }
 
