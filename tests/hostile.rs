@@ -23,7 +23,7 @@ enum Source {
 
 /// How the CLI is asked to run the module.
 enum Invocation {
-    /// `wasmcade run FILE --invoke NAME ARGS... [FLAGS...]`.
+    /// `wasmcade run FILE --invoke NAME [FLAGS...] -- [ARGS...]`.
     Run {
         invoke: &'static str,
         args: Vec<&'static str>,
@@ -50,7 +50,7 @@ impl Invocation {
                 let mut argv = vec!["run".into(), file.display().to_string()];
                 argv.extend(["--invoke".into(), invoke.to_string()]);
                 argv.extend(flags.iter().map(|f| f.to_string()));
-                argv.extend(["--".into()]);
+                argv.push("--".into());
                 argv.extend(args.iter().map(|a| a.to_string()));
                 argv
             }
