@@ -13,7 +13,7 @@ use super::keys::{HeldKeys, KEYS};
 /// How a session runs its game.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
-    /// The logical play field passed to `resize(width, height)`.
+    /// The logical play field passed to the game at start (`resize`, `init`).
     pub field: (f64, f64),
     /// Fuel per call, memory cap, call depth.
     pub limits: Limits,
@@ -66,7 +66,7 @@ pub struct Session {
 }
 
 impl Session {
-    /// Instantiates the module and calls `resize` with the play field.
+    /// Instantiates the module and starts the game on the play field.
     pub fn start(module: Module, config: SessionConfig) -> Result<Session, GameError> {
         let game = start_game(&module, &config)?;
         Ok(Session {

@@ -15,6 +15,7 @@ mod exec;
 mod instance;
 mod limits;
 mod linker;
+mod locate;
 mod module;
 mod observer;
 mod store;

@@ -12,6 +12,7 @@ use wasmparser::{
 use super::binary_checks;
 use super::error::LoadError;
 use super::isa::CompiledFunc;
+use super::locate;
 use super::translate::translate_function;
 use super::types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 use super::value::{FuncType, ValType};
@@ -108,9 +109,19 @@ fn features() -> WasmFeatures {
 }
 
 impl Module {
-    /// Decodes, validates and translates `bytes`.
+    /// Decodes, validates and translates `bytes`; errors name the section (and
+    /// function body) where they happened.
     pub fn new(bytes: &[u8]) -> Result<Module, LoadError> {
         check_header(bytes)?;
+        Module::load(bytes).map_err(|mut err| {
+            if let Some(place) = err.offset.and_then(|at| locate::describe(bytes, at)) {
+                err.message = format!("{} {place}", err.message);
+            }
+            err
+        })
+    }
+
+    fn load(bytes: &[u8]) -> Result<Module, LoadError> {
         let mut validator = Validator::new_with_features(features());
         let mut m = ModuleInner {
             types: Vec::new(),
@@ -412,6 +423,15 @@ fn check_header(bytes: &[u8]) -> Result<(), LoadError> {
         return Err(LoadError::new(
             "not a WebAssembly binary: it does not start with the magic bytes \\0asm",
             Some(0),
+        ));
+    }
+    if let Some(version) = bytes.get(4..8).filter(|v| *v != [1, 0, 0, 0]) {
+        let version = u32::from_le_bytes(version.try_into().expect("4 bytes"));
+        return Err(LoadError::new(
+            format!(
+                "unknown binary version {version:#x} (only version 1, core modules, is supported)"
+            ),
+            Some(4),
         ));
     }
     Ok(())

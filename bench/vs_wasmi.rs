@@ -3,7 +3,7 @@
 //! the whole rocket game, each run in both engines; prints time per kernel and the ratio
 //! wasmcade/wasmi (below 1 is faster than wasmi), then the geometric mean.
 //!
-//! `cargo bench --bench vs_wasmi [FILTER]`: FILTER keeps the kernels whose name contains
+//! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
 //! it. Both engines run without fuel metering. Each result is checked: both engines must
 //! return the same value (and the known one, where there is a closed form).
 

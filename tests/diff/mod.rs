@@ -1,0 +1,118 @@
+//! Differential testing of wasmcade against wasmi, shared by `tests/differential.rs` and
+//! the `differential` fuzz target (`fuzz/`), so both compare exactly the same way.
+//!
+//! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0 without
+//! SIMD, no imports, everything exported, and wasm-smith's own fuel counter so every run
+//! terminates identically in any engine); [`check`] runs it in both engines (`ours`,
+//! `reference`) into engine-neutral [`Trace`]s and compares them (`compare`).
+
+mod compare;
+mod ours;
+mod plan;
+mod reference;
+mod trace;
+
+pub use compare::{compare, Comparison};
+pub use trace::TrapClass;
+
+use arbitrary::Unstructured;
+
+/// Memory cap of both engines, in pages: `memory.grow` may fail at any size by the spec,
+/// so both engines must refuse at the same one.
+pub const MEMORY_PAGES: u32 = 64;
+/// Table cap of both engines, in elements (same reason).
+pub const TABLE_ELEMENTS: u32 = 1_000;
+/// Each engine's own fuel per call: only a safety net, since wasm-smith's counter stops
+/// runaway code first. A case where either engine runs out of it is skipped.
+pub const ENGINE_FUEL: u64 = 2_000_000;
+/// wasm-smith's fuel counter: loop iterations and calls per instance before it traps
+/// with `unreachable`. Also bounds recursion depth, far below both engines' limits.
+const SMITH_FUEL: u32 = 1_000;
+
+/// The wasm-smith configuration for what our core supports.
+pub fn smith_config() -> wasm_smith::Config {
+    wasm_smith::Config {
+        max_imports: 0,
+        export_everything: true,
+        // Random bytes end wasm-smith's item loops on each coin flip, which gives mostly
+        // function-less modules; insist on a few.
+        min_types: 1,
+        min_funcs: 3,
+        max_funcs: 30,
+        // WebAssembly 2.0 minus SIMD.
+        simd_enabled: false,
+        relaxed_simd_enabled: false,
+        threads_enabled: false,
+        shared_everything_threads_enabled: false,
+        memory64_enabled: false,
+        tail_call_enabled: false,
+        exceptions_enabled: false,
+        gc_enabled: false,
+        custom_page_sizes_enabled: false,
+        wide_arithmetic_enabled: false,
+        extended_const_enabled: false,
+        compact_imports_enabled: false,
+        max_memories: 1,
+        max_tables: 4,
+        max_memory32_bytes: MEMORY_PAGES as u64 * 65_536,
+        max_table_elements: TABLE_ELEMENTS as u64,
+        // NaN payloads of arithmetic results are nondeterministic by the spec and can
+        // reach memory through stores and reinterpretations; canonicalizing them makes
+        // every bit comparable.
+        canonicalize_nans: true,
+        ..wasm_smith::Config::default()
+    }
+}
+
+/// A terminating module from wasm-smith's view of `u`.
+pub fn generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
+    let mut module = wasm_smith::Module::new(smith_config(), u)?;
+    module
+        .ensure_termination(SMITH_FUEL)
+        .map_err(|_| arbitrary::Error::IncorrectFormat)?;
+    Ok(module.to_bytes())
+}
+
+/// A module from a seed: the same seed gives the same module on every machine.
+pub fn generate_from_seed(seed: u64) -> arbitrary::Result<Vec<u8>> {
+    let mut rng = SplitMix(seed);
+    let len = 1_024 + (rng.next() % 32_768) as usize;
+    let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+    generate(&mut Unstructured::new(&bytes))
+}
+
+/// Runs `wasm` in both engines and compares everything observable, or describes the
+/// first divergence.
+///
+/// wasmi 2.0.0 itself panics on some valid modules (an `unreachable!()` in its
+/// translation of stores, `translator/func/mod.rs:2583`); such a case cannot be
+/// compared and comes back with `reference_panicked` set (our run must still succeed).
+pub fn check(wasm: &[u8]) -> Result<Comparison, String> {
+    let plan = plan::Plan::new(wasm);
+    let ours = ours::run(wasm, &plan);
+    // Silence the expected panic's report while wasmi runs (one thread runs cases).
+    let report_panics = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let theirs = std::panic::catch_unwind(|| reference::run(wasm, &plan));
+    std::panic::set_hook(report_panics);
+    match theirs {
+        Ok(theirs) => compare(&ours, &theirs),
+        Err(_) => Ok(Comparison {
+            reference_panicked: true,
+            ..Comparison::default()
+        }),
+    }
+}
+
+/// The SplitMix64 generator: tiny, deterministic, good enough for test inputs.
+pub(crate) struct SplitMix(pub u64);
+
+impl SplitMix {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+}

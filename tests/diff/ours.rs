@@ -1,0 +1,105 @@
+//! Runs a case in wasmcade and records its [`Trace`].
+
+use wasmcade::interp::{Error, Extern, Limits, Linker, Module, Store, TrapKind, Value};
+
+use super::plan::Plan;
+use super::trace::{Outcome, Trace, TrapClass, Val};
+use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
+
+pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
+    let mut trace = Trace {
+        instantiation: Outcome::Returned(Vec::new()),
+        calls: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+    };
+    let module = match Module::new(wasm) {
+        Ok(module) => module,
+        Err(err) => {
+            trace.instantiation = Outcome::Failed(format!("invalid module: {err}"));
+            return trace;
+        }
+    };
+    let limits = Limits {
+        fuel: Some(ENGINE_FUEL),
+        max_memory_pages: MEMORY_PAGES,
+        max_table_elements: TABLE_ELEMENTS,
+        ..Limits::default()
+    };
+    let mut store = Store::with_limits((), limits);
+    let instance = match Linker::new().instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(err) => {
+            trace.instantiation = outcome(err);
+            return trace;
+        }
+    };
+    for call in &plan.calls {
+        let args: Vec<Value> = call.args.iter().map(|&v| value(v)).collect();
+        let result = instance.call(&mut store, &call.name, &args);
+        let outcome = match result {
+            Ok(values) => Outcome::Returned(values.into_iter().map(val).collect()),
+            Err(err) => outcome(err),
+        };
+        let stop = matches!(outcome, Outcome::Exhausted(_));
+        trace.calls.push(outcome);
+        if stop {
+            return trace;
+        }
+    }
+    for name in &plan.memories {
+        if let Some(Extern::Memory(memory)) = instance.export(&store, name) {
+            trace
+                .memories
+                .push((name.clone(), memory.data(&store).to_vec()));
+        }
+    }
+    for name in &plan.globals {
+        if let Some(Extern::Global(global)) = instance.export(&store, name) {
+            trace.globals.push((name.clone(), val(global.get(&store))));
+        }
+    }
+    trace
+}
+
+fn outcome(err: Error) -> Outcome {
+    let Error::Trap(trap) = err else {
+        return Outcome::Failed(err.to_string());
+    };
+    Outcome::Trapped(match trap.kind {
+        TrapKind::Unreachable => TrapClass::Unreachable,
+        TrapKind::IntegerDivideByZero => TrapClass::IntegerDivideByZero,
+        TrapKind::IntegerOverflow => TrapClass::IntegerOverflow,
+        TrapKind::InvalidConversionToInteger => TrapClass::InvalidConversionToInteger,
+        TrapKind::MemoryOutOfBounds => TrapClass::MemoryOutOfBounds,
+        TrapKind::TableOutOfBounds | TrapKind::UndefinedElement => TrapClass::TableOutOfBounds,
+        TrapKind::UninitializedElement => TrapClass::IndirectCallToNull,
+        TrapKind::IndirectCallTypeMismatch => TrapClass::IndirectCallTypeMismatch,
+        TrapKind::CallStackExhausted | TrapKind::OutOfFuel(_) => {
+            return Outcome::Exhausted(trap.kind.to_string())
+        }
+        TrapKind::Host(message) => return Outcome::Failed(format!("host trap: {message}")),
+    })
+}
+
+fn value(v: Val) -> Value {
+    match v {
+        Val::I32(v) => Value::I32(v),
+        Val::I64(v) => Value::I64(v),
+        Val::F32(bits) => Value::F32(f32::from_bits(bits)),
+        Val::F64(bits) => Value::F64(f64::from_bits(bits)),
+        Val::FuncRef { .. } => Value::FuncRef(None),
+        Val::ExternRef { .. } => Value::ExternRef(None),
+    }
+}
+
+fn val(v: Value) -> Val {
+    match v {
+        Value::I32(v) => Val::I32(v),
+        Value::I64(v) => Val::I64(v),
+        Value::F32(v) => Val::F32(v.to_bits()),
+        Value::F64(v) => Val::F64(v.to_bits()),
+        Value::FuncRef(r) => Val::FuncRef { null: r.is_none() },
+        Value::ExternRef(r) => Val::ExternRef { null: r.is_none() },
+    }
+}

@@ -1,0 +1,107 @@
+//! Engine-neutral record of one module's run: what each engine did, in comparable terms.
+
+use std::fmt;
+
+/// A value as both engines can report it. Floats are kept as bits; references only
+/// by nullness (non-null references are engine-internal identities).
+#[derive(Debug, Clone, Copy)]
+pub enum Val {
+    I32(i32),
+    I64(i64),
+    F32(u32),
+    F64(u64),
+    FuncRef { null: bool },
+    ExternRef { null: bool },
+}
+
+/// Bit-exact, except that any NaN equals any NaN: the spec lets NaN payloads vary.
+impl PartialEq for Val {
+    fn eq(&self, other: &Self) -> bool {
+        use Val::*;
+        match (*self, *other) {
+            (F32(a), F32(b)) => {
+                a == b || (f32::from_bits(a).is_nan() && f32::from_bits(b).is_nan())
+            }
+            (F64(a), F64(b)) => {
+                a == b || (f64::from_bits(a).is_nan() && f64::from_bits(b).is_nan())
+            }
+            (I32(a), I32(b)) => a == b,
+            (I64(a), I64(b)) => a == b,
+            (FuncRef { null: a }, FuncRef { null: b }) => a == b,
+            (ExternRef { null: a }, ExternRef { null: b }) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for Val {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Val::I32(v) => write!(f, "i32:{v}"),
+            Val::I64(v) => write!(f, "i64:{v}"),
+            Val::F32(bits) => write!(f, "f32:{} ({bits:#010x})", f32::from_bits(bits)),
+            Val::F64(bits) => write!(f, "f64:{} ({bits:#018x})", f64::from_bits(bits)),
+            Val::FuncRef { null } => f.write_str(if null { "funcref:null" } else { "funcref" }),
+            Val::ExternRef { null } => {
+                f.write_str(if null { "externref:null" } else { "externref" })
+            }
+        }
+    }
+}
+
+/// Trap kinds as both engines distinguish them (wasmi's `TrapCode` granularity).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TrapClass {
+    Unreachable,
+    MemoryOutOfBounds,
+    /// Includes `call_indirect` past the table's end (our "undefined element"): wasmi
+    /// reports that as a table access out of bounds.
+    TableOutOfBounds,
+    IndirectCallToNull,
+    IndirectCallTypeMismatch,
+    IntegerDivideByZero,
+    IntegerOverflow,
+    InvalidConversionToInteger,
+}
+
+/// How one step (instantiation or one call) ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    Returned(Vec<Val>),
+    Trapped(TrapClass),
+    /// The engine's own resources ran out (fuel, call stack): engine-specific, so the
+    /// rest of the case is not comparable.
+    Exhausted(String),
+    /// Rejected for another reason (invalid module, limit at instantiation).
+    Failed(String),
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Outcome::Returned(values) => {
+                f.write_str("returned [")?;
+                for (i, v) in values.iter().enumerate() {
+                    write!(f, "{}{v}", if i == 0 { "" } else { ", " })?;
+                }
+                f.write_str("]")
+            }
+            Outcome::Trapped(class) => write!(f, "trapped: {class:?}"),
+            Outcome::Exhausted(why) => write!(f, "exhausted: {why}"),
+            Outcome::Failed(why) => write!(f, "failed: {why}"),
+        }
+    }
+}
+
+/// Everything one engine did with one module. Runs stop at the first `Exhausted` step.
+#[derive(Debug)]
+pub struct Trace {
+    /// Success is `Returned([])`; a module rejected before instantiation is `Failed`.
+    pub instantiation: Outcome,
+    /// One outcome per planned call, in order, until the first non-comparable one.
+    pub calls: Vec<Outcome>,
+    /// Final contents of each exported memory, by export name.
+    pub memories: Vec<(String, Vec<u8>)>,
+    /// Final value of each exported global, by export name.
+    pub globals: Vec<(String, Val)>,
+}
