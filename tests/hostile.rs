@@ -2,9 +2,9 @@
 //! must end with its expected result, or with exit code 1 and exactly one `error:` line
 //! naming the problem — never a panic, a signal or a hang.
 //!
-//! One table ([`cases`]), one runner ([`check`]). A case pairs a module with a
-//! [`Invocation`] (today `wasmcade run`; a `play --headless` variant slots in next to it
-//! with its own argument list) and an [`Expect`]ation.
+//! One table ([`cases`]), one runner ([`check`]). A case pairs a module with an
+//! [`Invocation`] (`wasmcade run`, or `wasmcade play --headless` for games) and an
+//! [`Expect`]ation.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -29,9 +29,21 @@ enum Invocation {
         args: Vec<&'static str>,
         flags: Vec<&'static str>,
     },
+    /// `wasmcade play FILE --headless --frames N [FLAGS...]`.
+    Play {
+        frames: u32,
+        flags: Vec<&'static str>,
+    },
 }
 
 impl Invocation {
+    fn play(frames: u32, flags: &[&'static str]) -> Invocation {
+        Invocation::Play {
+            frames,
+            flags: flags.to_vec(),
+        }
+    }
+
     fn run(invoke: &'static str) -> Invocation {
         Invocation::Run {
             invoke,
@@ -52,6 +64,16 @@ impl Invocation {
                 argv.extend(flags.iter().map(|f| f.to_string()));
                 argv.push("--".into());
                 argv.extend(args.iter().map(|a| a.to_string()));
+                argv
+            }
+            Invocation::Play { frames, flags } => {
+                let mut argv = vec![
+                    "play".into(),
+                    file.display().to_string(),
+                    "--headless".into(),
+                ];
+                argv.extend(["--frames".into(), frames.to_string()]);
+                argv.extend(flags.iter().map(|f| f.to_string()));
                 argv
             }
         }
@@ -239,8 +261,117 @@ const TABLES: &str = r#"(module
   (func (export "wrong_type") (call_indirect (type $v) (i32.const 0)))
   (func (export "past_end") (call_indirect (type $v) (i32.const 2))))"#;
 
+/// A game with the rocket contract whose `update` runs `body` (with a helper `$f` that
+/// runs `helper`), and whose `draw` draws the score `score`.
+fn game(body: &str, helper: &str, score: &str) -> Source {
+    wat(&format!(
+        r#"(module
+          (import "env" "draw_score" (func $score (param f64)))
+          (memory 1)
+          (func $f (param i32) (result i32) {helper})
+          (func (export "update") (param f64) {body})
+          (func (export "draw") (call $score {score})))"#
+    ))
+}
+
+/// The games of the corpus, played as a user would with `wasmcade play --headless`.
+fn game_cases() -> Vec<Case> {
+    let quiet = "(i32.const 0)";
+    let score0 = "(f64.const 0)";
+    vec![
+        case(
+            "play: unreachable in update",
+            game("unreachable", quiet, score0),
+            Invocation::play(5, &[]),
+            error(&["frame 0: trap in update: unreachable in update (func 2) at offset"]),
+        ),
+        case(
+            "play: update loops forever (the default fuel budget stops it)",
+            game("(loop $l (br $l))", quiet, score0),
+            Invocation::play(5, &[]),
+            error(&["out of fuel in update (budget 100000000 instructions)"]),
+        ),
+        case(
+            "play: update recurses forever",
+            game(
+                "(drop (call $f (i32.const 0)))",
+                "(call $f (local.get 0))",
+                score0,
+            ),
+            Invocation::play(5, &[]),
+            error(&["trap in update: call stack exhausted in f (func 1)"]),
+        ),
+        case(
+            "play: integer division by zero in a helper",
+            game(
+                "(drop (call $f (i32.const 0)))",
+                "(i32.div_u (i32.const 1) (local.get 0))",
+                score0,
+            ),
+            Invocation::play(5, &[]),
+            error(&["trap in update: integer divide by zero in f (func 1) at offset"]),
+        ),
+        case(
+            "play: out-of-bounds store in update",
+            game("(i32.store (i32.const 65535) (i32.const 1))", quiet, score0),
+            Invocation::play(5, &[]),
+            error(&["trap in update: out of bounds memory access"]),
+        ),
+        case(
+            "play: memory.grow in a loop ends at the cap",
+            game(
+                "(loop $grow (br_if $grow (i32.ne (memory.grow (i32.const 1)) (i32.const -1))))",
+                quiet,
+                "(f64.convert_i32_u (memory.size))",
+            ),
+            Invocation::play(1, &["--max-memory-pages", "64"]),
+            Expect::Output("frames=1 draw_calls=1 score=64\n"),
+        ),
+        case(
+            "play: a score of 1e300 prints",
+            game("", quiet, "(f64.const 1e300)"),
+            Invocation::play(1, &[]),
+            Expect::Output("frames=1 draw_calls=1 score=1e300\n"),
+        ),
+        case(
+            "play: an import with the wrong signature",
+            wat(r#"(module (import "env" "draw_enemy" (func (param i32)))
+                 (func (export "update") (param f64)) (func (export "draw")))"#),
+            Invocation::play(1, &[]),
+            error(&["does not fit the rocket contract"]),
+        ),
+        case(
+            "play: an unknown import",
+            wat(r#"(module (import "env" "play_sound" (func (param i32)))
+                 (func (export "update") (param f64)) (func (export "draw")))"#),
+            Invocation::play(1, &[]),
+            error(&["does not fit the rocket contract (1 problem)"]),
+        ),
+        case(
+            "play: a start function that traps",
+            wat(r#"(module (func $boom unreachable) (start $boom)
+                 (func (export "update") (param f64)) (func (export "draw")))"#),
+            Invocation::play(1, &[]),
+            error(&[
+                "trap while instantiating (in the start function): unreachable in boom (func 0)",
+            ]),
+        ),
+        case(
+            "play: initial memory of 65,536 pages",
+            wat(
+                r#"(module (memory 65536) (func (export "update") (param f64)) (func (export "draw")))"#,
+            ),
+            Invocation::play(1, &[]),
+            error(&[
+                "memory of 65536 pages (4096 MiB) exceeds the limit of 16384 pages (1024 MiB)",
+            ]),
+        ),
+    ]
+}
+
 fn cases() -> Vec<Case> {
-    let mut cases = vec![
+    let mut cases = game_cases();
+    cases.extend(vec![
         case(
             "empty file",
             Source::Bytes(Vec::new()),
@@ -427,7 +558,7 @@ fn cases() -> Vec<Case> {
             Invocation::run("deep"),
             Expect::Output("42\n"),
         ),
-    ];
+    ]);
     cases.extend(truncated_cases());
     cases
 }
