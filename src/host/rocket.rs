@@ -105,8 +105,8 @@ fn imports() -> Vec<ImportDef<()>> {
                 name,
                 ty: FuncType::new(vec![ValType::F64; params], []),
                 bind: Rc::new(move |caller, args, _| {
-                    let values: Vec<f64> = (0..params).map(|i| f64_arg(args, i)).collect();
-                    caller.data_mut().calls.push(call(&values));
+                    let values = [0, 1, 2].map(|i| f64_arg(args, i));
+                    caller.data_mut().calls.push(call(&values[..params]));
                     Ok(())
                 }),
             },
