@@ -62,6 +62,8 @@ pub(crate) fn invoke<T>(
         stack: &mut stack,
         frames: Vec::with_capacity(16),
         fuel: fuel.unwrap_or(u64::MAX),
+        host_args: Vec::new(),
+        host_results: Vec::new(),
     };
     let result = match (fuel.is_some(), observer.as_deref_mut()) {
         (false, None) => run.execute::<T, false, false>(store, instance, code, None),
@@ -107,6 +109,9 @@ struct Run<'a> {
     stack: &'a mut Vec<u64>,
     frames: Vec<CallFrame>,
     fuel: u64,
+    /// Host calls' arguments and results, reused so that a call does not allocate.
+    host_args: Vec<Value>,
+    host_results: Vec<Value>,
 }
 
 /// Where the executor is: the running function, its frame and its instance.
@@ -554,24 +559,27 @@ impl Run<'_> {
         let FuncEntity::Host { ty, call, .. } = &store.funcs[addr as usize] else {
             unreachable!("call_addr checked that `addr` is a host function");
         };
+        let stack = &self.stack[base..];
+        self.host_args.clear();
+        self.host_args.extend(
+            ty.params()
+                .iter()
+                .zip(stack)
+                .map(|(ty, bits)| Value::from_bits(*ty, *bits)),
+        );
+        self.host_results.clear();
+        self.host_results
+            .extend(ty.results().iter().map(|t| t.default_value()));
         let call = Rc::clone(call);
-        let ty = ty.clone();
-        let args: Vec<Value> = ty
-            .params()
-            .iter()
-            .zip(&self.stack[base..])
-            .map(|(ty, bits)| Value::from_bits(*ty, *bits))
-            .collect();
-        let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
         let mut caller = Caller {
             store,
             instance: Some(Instance(instance)),
         };
-        call(&mut caller, &args, &mut results).map_err(|trap| trap.kind)?;
-        if base + results.len() > self.stack.len() {
+        call(&mut caller, &self.host_args, &mut self.host_results).map_err(|trap| trap.kind)?;
+        if base + self.host_results.len() > self.stack.len() {
             return Err(TrapKind::CallStackExhausted);
         }
-        for (slot, value) in self.stack[base..].iter_mut().zip(&results) {
+        for (slot, value) in self.stack[base..].iter_mut().zip(&self.host_results) {
             *slot = value.to_bits();
         }
         Ok(())
