@@ -190,3 +190,57 @@ fn sixty_four_bit_immediates_keep_every_bit() {
         );
     }
 }
+
+#[test]
+fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
+    // Counts the iterations of `do { i += step } while (i <op> limit)`, both with the limit
+    // in a local and as a constant, from `start`.
+    let module = |op: &str, limit: &str| {
+        format!(
+            r#"(module (func (export "count") (param $i i32) (param $step i32) (param $limit i32) (result i32)
+              (local $n i32)
+              (loop $again
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const STEP)))
+                (br_if $again (i32.{op} (local.get $i) {limit}))
+                (br_if $again (i32.const 0)))
+              (local.get $n)))"#
+        )
+    };
+    for (op, holds) in [
+        ("lt_u", (|a: u32, b: u32| a < b) as fn(u32, u32) -> bool),
+        ("ne", |a, b| a != b),
+    ] {
+        for limit_form in ["(local.get $limit)", "(i32.const 1000)"] {
+            for step in [1i32, 8, -1, 0x4000_0000] {
+                let text = module(op, limit_form).replace("STEP", &step.to_string());
+                let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+                let code = module.disassemble(0).unwrap();
+                assert!(
+                    code.contains(&format!("i32.add+br_if i32.{op}")),
+                    "not fused:\n{code}"
+                );
+                let mut store = Store::new(());
+                let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+                for start in [0i32, 990, -3, i32::MAX] {
+                    let limit = 1000u32;
+                    // The same loop in Rust, stopped after 5000 rounds (both sides agree on
+                    // a `ne` loop that would wrap all the way round).
+                    let (mut i, mut n) = (start as u32, 0);
+                    loop {
+                        n += 1;
+                        i = i.wrapping_add(step as u32);
+                        if !holds(i, limit) || n == 5000 {
+                            break;
+                        }
+                    }
+                    if n == 5000 {
+                        continue;
+                    }
+                    let got = call(&mut store, &instance, "count", &[start, step, limit as i32]);
+                    assert_eq!(got, n, "{op} {limit_form} step {step} from {start}");
+                }
+            }
+        }
+    }
+}

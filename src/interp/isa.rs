@@ -248,6 +248,15 @@ macro_rules! define_op {
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
+            /// The loop counter idiom: `s[counter] += step` (i32, wrapping), then jumps by
+            /// `offset` if the new value is below `s[limit]` (unsigned).
+            I32AddBrLtU { counter: Slot, limit: Slot, step: i32, offset: i32 },
+            /// As `I32AddBrLtU`, with the limit an immediate.
+            I32AddBrLtUImm { counter: Slot, step: i32, limit: i32, offset: i32 },
+            /// `s[counter] += step`, then jumps if the new value differs from `s[limit]`.
+            I32AddBrNe { counter: Slot, limit: Slot, step: i32, offset: i32 },
+            /// As `I32AddBrNe`, with the limit an immediate.
+            I32AddBrNeImm { counter: Slot, step: i32, limit: i32, offset: i32 },
             /// Jumps by `offset` if the comparison of `s[a]` and `s[b]` holds.
             $( $br { a: Slot, b: Slot, offset: i32 }, )*
             /// Jumps by `offset` if the comparison of `s[a]` and `imm` holds.
@@ -294,7 +303,29 @@ macro_rules! define_op {
                     $( Op::$load { .. } => $load_name, )*
                     $( Op::$store { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
+                    Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } => "i32.add+br_if i32.lt_u",
+                    Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } => "i32.add+br_if i32.ne",
                 }
+            }
+
+            /// The loop counter idiom: `self` (a compare-and-branch on `counter`), just
+            /// after `counter += step` (`add`), as one op; `None` if they do not fit it.
+            pub(crate) fn fused_increment(&self, add: &Op) -> Option<Op> {
+                let &Op::I32AddImm { dst, a, imm } = add else {
+                    return None;
+                };
+                // An i32 add uses its immediate's low 32 bits.
+                let step = imm as i32;
+                if dst != a {
+                    return None;
+                }
+                Some(match *self {
+                    Op::BrI32LtU { a, b, offset } if a == dst => Op::I32AddBrLtU { counter: a, limit: b, step, offset },
+                    Op::BrI32LtUImm { a, imm, offset } if a == dst => Op::I32AddBrLtUImm { counter: a, step, limit: imm, offset },
+                    Op::BrI32Ne { a, b, offset } if a == dst => Op::I32AddBrNe { counter: a, limit: b, step, offset },
+                    Op::BrI32NeImm { a, imm, offset } if a == dst => Op::I32AddBrNeImm { counter: a, step, limit: imm, offset },
+                    _ => return None,
+                })
             }
 
             /// The compare-and-branch op equivalent to `self` (a comparison writing its
@@ -316,6 +347,8 @@ macro_rules! define_op {
             pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
                 match self {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
+                    Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
+                    | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. } => Some(offset),
                     $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
                     _ => None,
                 }
@@ -427,8 +460,11 @@ impl fmt::Display for Op {
                 "value" if matches!(self, Op::Const32 { .. } | Op::Const64 { .. }) => {
                     write!(out, " {key}={value}")
                 }
+                "limit" if matches!(self, Op::I32AddBrLtU { .. } | Op::I32AddBrNe { .. }) => {
+                    write!(out, " {key}=s{value}")
+                }
                 "dst" | "src" | "a" | "b" | "cond" | "addr" | "value" | "index" | "base"
-                | "delta" | "len" | "start" | "init" => write!(out, " {key}=s{value}"),
+                | "delta" | "len" | "start" | "init" | "counter" => write!(out, " {key}=s{value}"),
                 _ => write!(out, " {key}={value}"),
             };
         }

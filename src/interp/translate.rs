@@ -855,8 +855,24 @@ impl Translator<'_> {
 
     /// Emits the jump of a branch to `depth` whose values are already in place.
     fn jump(&mut self, depth: u32, op: Op) {
-        let at = self.emit(op);
+        let at = self.emit_branch(op);
         self.link(at, depth);
+    }
+
+    /// Emits a conditional branch, fused with the op just emitted when that op steps the
+    /// counter it tests (`i += k; br_if i < n`: the loop idiom) and no label lies between.
+    fn emit_branch(&mut self, op: Op) -> usize {
+        let fused = (self.ops.len() > self.barrier)
+            .then(|| self.ops.last().and_then(|add| op.fused_increment(add)))
+            .flatten();
+        match fused {
+            Some(fused) => {
+                self.ops.pop();
+                self.offsets.pop();
+                self.emit(fused)
+            }
+            None => self.emit(op),
+        }
     }
 
     /// Points the branch op at `at` to the label at `depth` (now for loops, at the

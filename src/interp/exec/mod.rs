@@ -241,6 +241,34 @@ impl Run<'_> {
                         } )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
                         Op::Br { offset } => ip.jump(offset),
+                        Op::I32AddBrLtU { counter, limit, step, offset } => {
+                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                            set!(counter, value as u64);
+                            if value < slot!(limit) as u32 {
+                                ip.jump(offset);
+                            }
+                        }
+                        Op::I32AddBrLtUImm { counter, step, limit, offset } => {
+                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                            set!(counter, value as u64);
+                            if value < limit as u32 {
+                                ip.jump(offset);
+                            }
+                        }
+                        Op::I32AddBrNe { counter, limit, step, offset } => {
+                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                            set!(counter, value as u64);
+                            if value != slot!(limit) as u32 {
+                                ip.jump(offset);
+                            }
+                        }
+                        Op::I32AddBrNeImm { counter, step, limit, offset } => {
+                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                            set!(counter, value as u64);
+                            if value != limit as u32 {
+                                ip.jump(offset);
+                            }
+                        }
                         Op::BrIfNez { cond, offset } => {
                             if slot!(cond) as u32 != 0 {
                                 ip.jump(offset);
