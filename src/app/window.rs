@@ -21,7 +21,7 @@ use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
 use super::keys::{HeldKeys, KEYS};
 use super::overlay::{self, Place};
-use super::save::write_file;
+use crate::save::write_file;
 use super::script::{Recorder, Script};
 use super::session::Session;
 use super::theme::Theme;
