@@ -21,7 +21,6 @@ use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
 use super::keys::{HeldKeys, KEYS};
 use super::overlay::{self, Place};
-use crate::save::write_file;
 use super::script::{Recorder, Script};
 use super::session::Session;
 use super::theme::Theme;
@@ -29,10 +28,14 @@ use super::watch::FileWatch;
 use super::{render, screenshot};
 use crate::host::{DrawCall, GameError};
 use crate::interp::Module;
+use crate::save::write_file;
 
 /// The longest `dt` a frame passes to `update`: a stall or a window drag does not
 /// teleport the game.
 pub const MAX_DT: f64 = 0.1;
+/// A window starts at least this many pixels on its shorter side: a small field (a
+/// WASM-4 cart's 160×160) is scaled up by a whole factor to reach it.
+const MIN_WINDOW_SIDE: f64 = 480.0;
 /// How long a notice (screenshot saved, reload failed) stays on screen.
 const NOTICE_SECONDS: u64 = 4;
 
@@ -65,6 +68,8 @@ pub struct WindowOptions {
 pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     ensure_display()?;
     let (width, height) = session.config().field;
+    let scale = (MIN_WINDOW_SIDE / width.min(height)).ceil().max(1.0);
+    let (width, height) = (width * scale, height * scale);
     let conf = Conf {
         window_title: options.title.clone(),
         window_width: width.round() as i32,
