@@ -441,6 +441,28 @@ fn keys_set_gamepad_one() {
 }
 
 #[test]
+fn the_mouse_is_in_screen_pixels_with_its_buttons() {
+    // The cart marks the pixel under the mouse while the left button is held.
+    let update = format!(
+        "{} (if (i32.eq (i32.load8_u (i32.const 0x1e)) (i32.const 1))
+           (then (call $hline (i32.load16_s (i32.const 0x1a)) (i32.load16_s (i32.const 0x1c)) (i32.const 1))))",
+        colors(0x2)
+    );
+    let mut game = cart("", &update);
+    game.mouse(12.7, 30.2, 1);
+    let screen = frame(&mut game);
+    assert_eq!((screen.at(12, 30), screen.count(1)), (1, 1));
+    game.mouse(12.7, 30.2, 2);
+    assert_eq!(frame(&mut game).count(1), 0);
+    game.mouse(-1e9, f64::NAN, 1);
+    assert_eq!(
+        frame(&mut game).count(1),
+        0,
+        "far off the screen, and no panic"
+    );
+}
+
+#[test]
 fn drawing_is_clipped_at_every_edge_whatever_the_numbers() {
     let update = format!(
         "{} (call $rect (i32.const -5) (i32.const -5) (i32.const 10) (i32.const 10))

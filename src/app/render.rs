@@ -49,6 +49,12 @@ impl Viewport {
         (usable(x) && usable(y)).then(|| self.origin + vec2(x as f32, y as f32) * self.scale)
     }
 
+    /// The game point under a window position (outside the field for the letterbox).
+    pub fn field_point(&self, window: Vec2) -> (f64, f64) {
+        let point = (window - self.origin) / self.scale;
+        (point.x as f64, point.y as f64)
+    }
+
     /// Window length of a game radius; `None` for NaN, infinite or non-positive ones.
     /// Huge radii are clamped to the field's diagonal.
     pub fn radius(&self, r: f64) -> Option<f32> {
@@ -290,6 +296,8 @@ mod tests {
         assert_eq!(v.scale, 0.5);
         assert_eq!(v.origin, vec2(0.0, 125.0));
         assert_eq!(v.point(1000.0, 500.0), Some(vec2(500.0, 375.0)));
+        assert_eq!(v.field_point(vec2(500.0, 375.0)), (1000.0, 500.0));
+        assert_eq!(v.field_point(vec2(0.0, 0.0)), (0.0, -250.0));
     }
 
     #[test]

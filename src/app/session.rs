@@ -146,6 +146,11 @@ impl Session {
         Ok(())
     }
 
+    /// Tells the game where the mouse is (field units) and which buttons are held.
+    pub fn set_mouse(&mut self, x: f64, y: f64, buttons: u8) {
+        self.game.mouse(x, y, buttons);
+    }
+
     /// One frame: `update(dt)`, then `draw()`; returns what the game drew.
     pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
         let started = Instant::now();

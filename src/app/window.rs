@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 use macroquad::prelude::{
-    draw_rectangle, draw_text, get_fps, get_frame_time, is_key_down, is_quit_requested, next_frame,
-    screen_height, screen_width, Color, WHITE,
+    draw_rectangle, draw_text, get_fps, get_frame_time, is_key_down, is_mouse_button_down,
+    is_quit_requested, mouse_position, next_frame, screen_height, screen_width, Color, MouseButton,
+    WHITE,
 };
 use macroquad::window::{set_fullscreen, Conf};
 
@@ -245,6 +246,22 @@ impl Window {
         }
     }
 
+    /// Tells the game where the mouse is over the field and which buttons are held
+    /// (not recorded: a replay has no mouse).
+    fn pass_mouse(&mut self) {
+        let viewport = render::Viewport::fit(
+            self.session.config().field,
+            (screen_width(), screen_height()),
+        );
+        let (x, y) = viewport.field_point(mouse_position().into());
+        let buttons = [MouseButton::Left, MouseButton::Right, MouseButton::Middle]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &button)| is_mouse_button_down(button))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        self.session.set_mouse(x, y, buttons);
+    }
+
     /// Keys (or the replay), `dt`, then one frame of the game.
     fn step_game(&mut self) {
         let frame = self.session.summary().frames;
@@ -268,6 +285,7 @@ impl Window {
                 for (index, key) in KEYS.iter().enumerate() {
                     self.held.set(index, is_key_down(key.code));
                 }
+                self.pass_mouse();
                 live_dt
             }
         };

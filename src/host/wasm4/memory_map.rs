@@ -11,6 +11,8 @@ pub const GAMEPAD1: usize = 0x16;
 /// i16 each.
 pub const MOUSE_X: usize = 0x1a;
 pub const MOUSE_Y: usize = 0x1c;
+/// 1 left, 2 right, 4 middle.
+pub const MOUSE_BUTTONS: usize = 0x1e;
 /// Bit 0: keep the framebuffer between frames; bit 1: hide the gamepad overlay.
 pub const SYSTEM_FLAGS: usize = 0x1f;
 pub const SYSTEM_PRESERVE_FRAMEBUFFER: u8 = 1;

@@ -28,7 +28,9 @@ use framebuffer::Screen;
 use imports::Wasm4State;
 use input::Gamepad;
 use io::Disk;
-use memory_map::{CART_MEMORY, GAMEPAD1, HEIGHT, SYSTEM_FLAGS, WIDTH};
+use memory_map::{
+    CART_MEMORY, GAMEPAD1, HEIGHT, MOUSE_BUTTONS, MOUSE_X, MOUSE_Y, SYSTEM_FLAGS, WIDTH,
+};
 
 /// The ABI's name in messages and `--abi`.
 pub const ABI_NAME: &str = "wasm4";
@@ -214,6 +216,17 @@ impl Game for Wasm4Game {
             pixels: memory_map::pixels(memory),
         };
         Ok(self.inner.show(vec![frame]))
+    }
+
+    /// MOUSE_X and MOUSE_Y get the pixel under the mouse (off the screen too, as far
+    /// as an i16 reaches), MOUSE_BUTTONS the buttons.
+    fn mouse(&mut self, x: f64, y: f64, buttons: u8) {
+        let memory = self.inner.memory_data_mut();
+        let pixel =
+            |v: f64| (v.floor().clamp(i16::MIN as f64, i16::MAX as f64) as i16).to_le_bytes();
+        memory[MOUSE_X..MOUSE_X + 2].copy_from_slice(&pixel(x));
+        memory[MOUSE_Y..MOUSE_Y + 2].copy_from_slice(&pixel(y));
+        memory[MOUSE_BUTTONS] = buttons;
     }
 
     fn key(&mut self, code: i32, down: bool) -> Result<(), GameError> {
