@@ -57,13 +57,16 @@ pub fn f64_at(memory: &[u8], ptr: u32) -> Result<f64, OutOfBounds> {
     Ok(f64::from_le_bytes(b.try_into().expect("eight bytes")))
 }
 
-/// UTF-16 text (little-endian units; an odd last byte is ignored), invalid units
-/// replaced.
-pub fn utf16(bytes: &[u8]) -> String {
-    let units = bytes
+/// The little-endian UTF-16 units in `bytes` (an odd last byte is ignored).
+pub fn utf16_units(bytes: &[u8]) -> impl Iterator<Item = u16> + '_ {
+    bytes
         .chunks_exact(2)
-        .map(|unit| u16::from_le_bytes([unit[0], unit[1]]));
-    char::decode_utf16(units)
+        .map(|unit| u16::from_le_bytes([unit[0], unit[1]]))
+}
+
+/// UTF-16 text, invalid units replaced.
+pub fn utf16(bytes: &[u8]) -> String {
+    char::decode_utf16(utf16_units(bytes))
         .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
         .collect()
 }

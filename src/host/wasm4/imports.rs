@@ -119,17 +119,14 @@ pub fn imports() -> Vec<ImportDef<Wasm4State>> {
                 .collect();
             text_at(m, chars, a[1], a[2])
         }),
+        // As in WASM-4, each byte (UTF-8) or unit (UTF-16) is one character: no decoding.
         import("textUtf8", 4, false, |_, m, a| {
             let bytes = guest::bytes(m, u(a[0]), u(a[1]))?;
-            let chars = String::from_utf8_lossy(bytes)
-                .chars()
-                .map(u32::from)
-                .collect();
-            text_at(m, chars, a[2], a[3])
+            text_at(m, bytes.iter().map(|&b| b as u32).collect(), a[2], a[3])
         }),
         import("textUtf16", 4, false, |_, m, a| {
-            let text = guest::utf16(guest::bytes(m, u(a[0]), u(a[1]))?);
-            text_at(m, text.chars().map(u32::from).collect(), a[2], a[3])
+            let units = guest::utf16_units(guest::bytes(m, u(a[0]), u(a[1]))?);
+            text_at(m, units.map(u32::from).collect(), a[2], a[3])
         }),
         import("tone", 4, false, |_, _, a| {
             log::debug!("tone({}, {}, {}, {}): no sound", a[0], a[1], a[2], a[3]);

@@ -11,8 +11,9 @@ use super::sprite;
 /// Pixels from one character to the next, and from one line to the next.
 const ADVANCE: i64 = 8;
 
-/// Draws the characters `chars` (code points) from (`x`, `y`). Control characters
-/// other than `\n` take a glyph's place and draw nothing, as in WASM-4.
+/// Draws the characters `chars` (codes 0–255 are Latin-1) from (`x`, `y`). As in
+/// WASM-4, control characters other than `\n` and codes past 255 take a glyph's
+/// place and draw nothing.
 pub fn draw(screen: &mut Screen, chars: impl IntoIterator<Item = u32>, x: i32, y: i32) {
     let colors = [screen.color(2), screen.color(1), None, None];
     let (mut pen_x, mut pen_y) = (x as i64, y as i64);
@@ -22,7 +23,7 @@ pub fn draw(screen: &mut Screen, chars: impl IntoIterator<Item = u32>, x: i32, y
             pen_y += ADVANCE;
             continue;
         }
-        if c >= ' ' as u32 {
+        if (32..=255).contains(&c) {
             // A glyph whose corner does not fit an i32 is far off the screen.
             if let (Ok(gx), Ok(gy)) = (i32::try_from(pen_x), i32::try_from(pen_y)) {
                 let rows = font::glyph(c);
@@ -86,6 +87,10 @@ mod tests {
         let long = "x".repeat(1000);
         let pixels = drawn(&long, 0x4, i32::MAX - 16, i32::MIN);
         assert!(pixels.iter().all(|&p| p == 0));
+        let pixels = drawn("\u{1}\u{100}!", 0x4, 0, 0);
+        assert_eq!(cell(&pixels, 0, 0, 3), [0; 8]);
+        assert_eq!(cell(&pixels, 8, 0, 3), [0; 8]);
+        assert_eq!(&cell(&pixels, 16, 0, 3), font::glyph('!' as u32));
         let pixels = drawn("ab", 0x4, -8, -4);
         assert_eq!(&cell(&pixels, 0, 0, 3)[..4], &font::glyph('b' as u32)[4..]);
     }
