@@ -20,7 +20,7 @@ pub fn trace(text: &str) {
 /// `tracef(fmt, args)`: the C string at `fmt` with `%c`, `%d`, `%x` (4-byte arguments),
 /// `%s` (a 4-byte pointer to a C string) and `%f` (an 8-byte f64) replaced by the
 /// arguments read one after another from `args`; `%%` is a percent sign, anything else
-/// after `%` is kept as written.
+/// after `%` is kept as written (the reference runtime's rules).
 pub fn format(memory: &[u8], fmt: u32, args: u32) -> Result<String, OutOfBounds> {
     let fmt = guest::c_string(memory, fmt)?;
     let mut out = String::new();
@@ -61,7 +61,8 @@ pub fn format(memory: &[u8], fmt: u32, args: u32) -> Result<String, OutOfBounds>
                 out.push('%');
                 literal.push(other);
             }
-            None => out.push('%'),
+            // A `%` at the very end ends the text, as in WASM-4.
+            None => {}
         }
     }
     out.push_str(&String::from_utf8_lossy(&literal));
@@ -121,7 +122,7 @@ mod tests {
     #[test]
     fn tracef_reads_each_argument_in_turn() {
         let mut memory = vec![0u8; 64];
-        let fmt = b"%c=%d %x %s %f 100%% %q\0";
+        let fmt = b"%c=%d %x %s %f 100%% %q%\0";
         memory[..fmt.len()].copy_from_slice(fmt);
         memory[32..34].copy_from_slice(b"ok");
         let mut args = Vec::new();
