@@ -539,6 +539,45 @@ fn a_cart_with_its_own_memory_gets_the_start_up_values() {
     assert!(error.contains("need one page"), "{error}");
 }
 
+/// `wasm` with an empty memory section (no memories) added where the format puts it.
+fn with_empty_memory_section(wasm: &[u8]) -> Vec<u8> {
+    const MEMORY_SECTION: u8 = 5;
+    let mut at = 8;
+    while at < wasm.len() && (wasm[at] == 0 || wasm[at] < MEMORY_SECTION) {
+        let (mut size, mut shift, mut next) = (0usize, 0, at + 1);
+        loop {
+            let byte = wasm[next];
+            size |= ((byte & 0x7f) as usize) << shift;
+            shift += 7;
+            next += 1;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        at = next + size;
+    }
+    [&wasm[..at], &[MEMORY_SECTION, 1, 0], &wasm[at..]].concat()
+}
+
+#[test]
+fn a_cart_with_an_empty_memory_section_of_its_own_is_accepted() {
+    let update = format!(
+        "{} (call $hline (i32.const 0) (i32.const 0) (i32.const 2))",
+        colors(0x2)
+    );
+    let wasm = with_empty_memory_section(&wat::parse_str(cart_wat("", &update)).unwrap());
+    let module = Module::new(&wasm).unwrap();
+    assert!(module
+        .sections()
+        .iter()
+        .any(|s| s.name == "memory" && s.size == 1));
+    let mut game = Abi::Wasm4
+        .instantiate(&module, Limits::default(), 0, None)
+        .unwrap();
+    game.start(160.0, 160.0).unwrap();
+    assert_eq!(frame(&mut game).count(1), 2);
+}
+
 #[test]
 fn play_headless_runs_a_cart_and_traces_go_to_the_log() {
     let dir = temp_dir("wasm4-cli");
