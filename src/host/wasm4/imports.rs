@@ -19,6 +19,9 @@ pub struct Wasm4State {
 
 type Caller_<'a> = Caller<'a, HostState<Wasm4State>>;
 
+/// The most arguments a WASM-4 import takes (`blitSub`'s).
+const MAX_PARAMS: usize = 9;
+
 /// An import taking `params` i32s (returning one if `returns`): `body` does its work
 /// with the host state, the cart's memory and the arguments, and gives its result.
 fn import(
@@ -32,10 +35,10 @@ fn import(
         name,
         ty: FuncType::new(vec![ValType::I32; params], results.iter().copied()),
         bind: Rc::new(move |caller: &mut Caller_<'_>, args, results| {
-            let args: Vec<i32> = (0..args.len()).map(|i| i32_arg(args, i)).collect();
+            let values: [i32; MAX_PARAMS] = std::array::from_fn(|i| i32_arg(args, i));
             let (state, memory) = caller.data_and_memory_mut();
             let memory_len = memory.len();
-            match body(&mut state.abi, memory, &args) {
+            match body(&mut state.abi, memory, &values[..params]) {
                 Ok(result) => {
                     if let (Some(result), Some(slot)) = (result, results.first_mut()) {
                         *slot = Value::I32(result);
@@ -73,7 +76,7 @@ fn blit(
         .map_err(|address| OutOfBounds { address, len: 1 })
 }
 
-/// Draws `text` (code points) at the arguments' (x, y).
+/// Draws the character codes `chars` at (x, y).
 fn text_at(memory: &mut [u8], chars: Vec<u32>, x: i32, y: i32) -> Result<Option<i32>, OutOfBounds> {
     text::draw(&mut Screen::new(memory), chars, x, y);
     Ok(None)

@@ -64,10 +64,18 @@ pub const DISTINCT_IMPORTS: [&str; 15] = [
 /// Whether `module` looks like a WASM-4 cart: it imports `env.memory` or one of
 /// WASM-4's own functions.
 pub fn is_cart(module: &Module) -> bool {
+    imports_memory(module)
+        || module.imports().iter().any(|import| {
+            import.module == IMPORT_MODULE && DISTINCT_IMPORTS.contains(&import.name.as_str())
+        })
+}
+
+/// Whether `module` imports `env.memory` (rather than having a memory of its own).
+fn imports_memory(module: &Module) -> bool {
     module.imports().iter().any(|import| {
         import.module == IMPORT_MODULE
-            && (DISTINCT_IMPORTS.contains(&import.name.as_str())
-                || matches!(import.ty, ExternType::Memory(_)) && import.name == MEMORY_IMPORT)
+            && import.name == MEMORY_IMPORT
+            && matches!(import.ty, ExternType::Memory(_))
     })
 }
 
@@ -143,7 +151,7 @@ impl Wasm4Game {
                 )],
             }));
         }
-        if !module.imports().iter().any(|i| i.name == MEMORY_IMPORT) {
+        if !imports_memory(module) {
             // A cart with a memory of its own gets the start-up values written into it.
             memory_map::reset(memory);
         }
