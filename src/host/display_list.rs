@@ -1,13 +1,14 @@
 //! The display list: every draw call a game made in one frame, as plain data, with the
-//! game's own arguments (unclamped: the renderer sanitises what it draws).
+//! game's own arguments (unclamped: the renderer sanitises what it draws); or, for a
+//! game that draws into its own framebuffer (WASM-4), that whole frame.
 
 use std::fmt::Write as _;
 
 /// A colour `0xRRGGBBAA`.
 pub type Rgba = u32;
 
-/// One draw call: the rocket contract's calls as made, and the canvas contract's shapes
-/// with the colour in force when they were drawn.
+/// One draw call: the rocket contract's calls as made, the canvas contract's shapes
+/// with the colour in force when they were drawn, and WASM-4's framebuffer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DrawCall {
     Clear,

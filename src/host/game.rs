@@ -6,10 +6,10 @@ use crate::interp::Observer;
 
 /// One running game instance behind one of the ABIs.
 pub trait Game {
-    /// The ABI's name (`rocket`, `canvas`).
+    /// The ABI's name (`rocket`, `canvas`, `wasm4`).
     fn abi(&self) -> &'static str;
     /// Starts the game on a field of this size (the rocket's `resize`, the canvas's
-    /// `init`); called once on a fresh instance.
+    /// `init`, a WASM-4 cart's `start`); called once on a fresh instance.
     fn start(&mut self, width: f64, height: f64) -> Result<(), GameError>;
     fn update(&mut self, dt: f64) -> Result<(), GameError>;
     /// Calls the game's draw export and returns the frame's display list.
