@@ -5,6 +5,7 @@
 //! - [`host`]: game ABIs: import bindings that fill a display list (no graphics here).
 //! - [`app`]: the frame loop, in a macroquad window or headless.
 //! - [`bundled`]: the games built into the binary.
+//! - [`save`]: files written atomically (screenshots, dumps, WASM-4 disks).
 //! - [`cli`]: the `wasmcade` command line.
 
 pub mod app;
@@ -12,4 +13,5 @@ pub mod bundled;
 pub mod cli;
 pub mod host;
 pub mod interp;
+pub mod save;
 pub mod wast;

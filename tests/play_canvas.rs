@@ -165,7 +165,7 @@ fn the_contract_can_be_forced_and_is_then_checked() {
     let (code, stderr, _) = play_dumped("canvas-unknown", &[&shapes(), "--abi", "nes"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("no contract named `nes` (contracts: rocket, canvas)"),
+        stderr.contains("no contract named `nes` (contracts: rocket, canvas, wasm4)"),
         "{stderr}"
     );
 }

@@ -13,7 +13,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use common::{module_in, temp_dir, text, wasmcade};
+use common::{module_in, repo_path, temp_dir, text, wasmcade};
 use image::{Rgba, RgbaImage};
 
 /// One window at a time: with several on one display, key events reach whichever is
@@ -82,6 +82,32 @@ fn the_bundled_game_looks_like_the_original() {
         })
         .count();
     assert!(orange > 20, "orange score text, found {orange} pixels");
+}
+
+#[test]
+#[ignore = "needs a display: run under xvfb-run (see .ci/run)"]
+fn a_wasm4_cart_fills_a_480_pixel_window_with_crisp_palette_pixels() {
+    let dir = temp_dir("wasm4-cart");
+    let wat = std::fs::read_to_string(repo_path("tests/games/wasm4/every_import.wat")).unwrap();
+    let cart = module_in(&dir, "every", &wat);
+    let image = screenshot("look-wasm4", &[cart.to_str().unwrap()], 10);
+    assert_eq!(image.dimensions(), (480, 480));
+    // Scaled 3× with nearest pixels: nothing but the four palette colours.
+    let palette = [
+        [0xe0, 0xf8, 0xcf],
+        [0x86, 0xc0, 0x6c],
+        [0x30, 0x68, 0x50],
+        [0x07, 0x18, 0x21],
+    ];
+    let exact = |color: [u8; 3]| image.pixels().filter(|Rgba(p)| p[..3] == color).count();
+    let counts = palette.map(exact);
+    assert_eq!(counts.iter().sum::<usize>(), 480 * 480, "{counts:?}");
+    assert!(
+        counts.iter().all(|&n| n > 0),
+        "every colour is used: {counts:?}"
+    );
+    // The cart's hline on row 20, in the darkest colour, covers window rows 60–62.
+    assert!((0..480).all(|x| image.get_pixel(x, 61).0[..3] == palette[3]));
 }
 
 #[test]

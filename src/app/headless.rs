@@ -7,9 +7,9 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::keys::HeldKeys;
-use super::save::{write_file, AtomicFile};
 use super::script::{Recorder, Script};
 use super::session::{Session, Summary};
+use crate::save::{write_file, AtomicFile};
 
 pub struct HeadlessOptions {
     pub frames: u64,

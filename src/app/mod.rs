@@ -6,8 +6,7 @@
 //! - [`window`]: the macroquad frame loop, with [`controls`] (the host's keys),
 //!   [`render`] and [`theme`] (drawing the display list), [`overlay`] and [`hud`]
 //!   (panels over the game), [`watch`] (hot reload).
-//! - [`screenshot`], [`save`]: frames to PNG files; files written without ever leaving a
-//!   truncated one.
+//! - [`screenshot`]: frames to PNG files (written with [`crate::save`]).
 
 pub mod controls;
 pub mod headless;
@@ -15,7 +14,6 @@ pub mod hud;
 pub mod keys;
 pub mod overlay;
 pub mod render;
-pub mod save;
 pub mod screenshot;
 pub mod script;
 pub mod session;

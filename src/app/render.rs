@@ -1,10 +1,11 @@
 //! Draws a display list with macroquad: maps game units to the window (scaled and
 //! letterboxed) and skips or clamps what no renderer should be handed (NaN, infinities,
-//! absurd sizes).
+//! absurd sizes). A framebuffer becomes a texture scaled with crisp (nearest) pixels.
 
 use macroquad::prelude::{
     draw_circle, draw_circle_lines, draw_line, draw_rectangle, draw_rectangle_lines, draw_text,
-    draw_triangle, measure_text, screen_height, screen_width, vec2, Color, Vec2,
+    draw_texture_ex, draw_triangle, measure_text, screen_height, screen_width, vec2, Color,
+    DrawTextureParams, FilterMode, Texture2D, Vec2, WHITE,
 };
 
 use super::theme::{PlayerLook, Round, Theme};
@@ -48,6 +49,12 @@ impl Viewport {
         (usable(x) && usable(y)).then(|| self.origin + vec2(x as f32, y as f32) * self.scale)
     }
 
+    /// The game point under a window position (outside the field for the letterbox).
+    pub fn field_point(&self, window: Vec2) -> (f64, f64) {
+        let point = (window - self.origin) / self.scale;
+        (point.x as f64, point.y as f64)
+    }
+
     /// Window length of a game radius; `None` for NaN, infinite or non-positive ones.
     /// Huge radii are clamped to the field's diagonal.
     pub fn radius(&self, r: f64) -> Option<f32> {
@@ -76,6 +83,12 @@ fn draw_call(call: &DrawCall, theme: &Theme, viewport: &Viewport) {
         | DrawCall::Line { .. }
         | DrawCall::Polygon { .. }
         | DrawCall::Text { .. } => draw_shape(call, viewport),
+        DrawCall::Framebuffer {
+            width,
+            height,
+            palette,
+            ref pixels,
+        } => draw_framebuffer((width, height), &palette, pixels, viewport),
         DrawCall::Clear => {
             let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
             draw_rectangle(
@@ -222,6 +235,39 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
     }
 }
 
+/// Indexed pixels through `palette` (`0x00RRGGBB`), as RGBA bytes.
+fn indexed_to_rgba(palette: &[u32; 4], pixels: &[u8]) -> Vec<u8> {
+    pixels
+        .iter()
+        .flat_map(|&index| {
+            let [_, r, g, b] = palette[index as usize & 3].to_be_bytes();
+            [r, g, b, 255]
+        })
+        .collect()
+}
+
+/// A frame of indexed pixels, stretched over the field (one texture per frame: a
+/// 160×160 one costs nothing worth caching).
+fn draw_framebuffer(size: (u16, u16), palette: &[u32; 4], pixels: &[u8], viewport: &Viewport) {
+    if pixels.len() != size.0 as usize * size.1 as usize {
+        return;
+    }
+    let texture = Texture2D::from_rgba8(size.0, size.1, &indexed_to_rgba(palette, pixels));
+    texture.set_filter(FilterMode::Nearest);
+    let dest = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
+    let params = DrawTextureParams {
+        dest_size: Some(dest),
+        ..DrawTextureParams::default()
+    };
+    draw_texture_ex(
+        &texture,
+        viewport.origin.x,
+        viewport.origin.y,
+        WHITE,
+        params,
+    );
+}
+
 /// `0xRRGGBBAA` as a macroquad colour.
 fn rgba(color: u32) -> Color {
     let [r, g, b, a] = color.to_be_bytes();
@@ -250,6 +296,8 @@ mod tests {
         assert_eq!(v.scale, 0.5);
         assert_eq!(v.origin, vec2(0.0, 125.0));
         assert_eq!(v.point(1000.0, 500.0), Some(vec2(500.0, 375.0)));
+        assert_eq!(v.field_point(vec2(500.0, 375.0)), (1000.0, 500.0));
+        assert_eq!(v.field_point(vec2(0.0, 0.0)), (0.0, -250.0));
     }
 
     #[test]
@@ -263,6 +311,15 @@ mod tests {
         assert_eq!(v.radius(-1.0), None);
         assert_eq!(v.radius(1e300), Some(100.0f64.hypot(100.0) as f32));
         assert_eq!(v.radius(2.5), Some(2.5));
+    }
+
+    #[test]
+    fn indexed_pixels_go_through_the_palette() {
+        let palette = [0x0011_2233, 0x00ff_0000, 0, 0x00ff_ffff];
+        assert_eq!(
+            indexed_to_rgba(&palette, &[0, 3, 1]),
+            [0x11, 0x22, 0x33, 255, 255, 255, 255, 255, 255, 0, 0, 255]
+        );
     }
 
     #[test]

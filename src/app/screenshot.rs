@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use image::{ImageBuffer, ImageOutputFormat, Rgba};
 use macroquad::texture::get_screen_data;
 
-use super::save::write_file;
+use crate::save::write_file;
 
 /// Saves what the window shows now (call after drawing, before `next_frame`).
 pub fn save_window(path: &Path) -> Result<()> {

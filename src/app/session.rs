@@ -2,6 +2,7 @@
 //! counter. [`Session::step`] is the frame that the window and the headless loop share.
 
 use std::fmt;
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::host::display_list::format_score;
@@ -13,7 +14,8 @@ use super::keys::{HeldKeys, KEYS};
 /// How a session runs its game.
 #[derive(Debug, Clone)]
 pub struct SessionConfig {
-    /// The logical play field passed to the game at start (`resize`, `init`).
+    /// The logical play field passed to the game at start (`resize`, `init`); a
+    /// contract that fixes its own, like WASM-4's 160×160, replaces it.
     pub field: (f64, f64),
     /// Fuel per call, memory cap, call depth.
     pub limits: Limits,
@@ -21,6 +23,8 @@ pub struct SessionConfig {
     pub abi: Option<Abi>,
     /// Seeds the canvas contract's `random`.
     pub seed: u64,
+    /// The file the game came from, if any (a WASM-4 cart keeps its disk beside it).
+    pub file: Option<PathBuf>,
 }
 
 /// What a session has done so far; `Display` is the line `wasmcade play --headless` ends
@@ -67,7 +71,11 @@ pub struct Session {
 
 impl Session {
     /// Instantiates the module and starts the game on the play field.
-    pub fn start(module: Module, config: SessionConfig) -> Result<Session, GameError> {
+    pub fn start(module: Module, mut config: SessionConfig) -> Result<Session, GameError> {
+        let abi = config.abi.unwrap_or_else(|| Abi::detect(&module));
+        if let Some(field) = abi.fixed_field() {
+            config.field = field;
+        }
         let game = start_game(&module, &config)?;
         Ok(Session {
             module,
@@ -138,6 +146,11 @@ impl Session {
         Ok(())
     }
 
+    /// Tells the game where the mouse is (field units) and which buttons are held.
+    pub fn set_mouse(&mut self, x: f64, y: f64, buttons: u8) {
+        self.game.mouse(x, y, buttons);
+    }
+
     /// One frame: `update(dt)`, then `draw()`; returns what the game drew.
     pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
         let started = Instant::now();
@@ -171,7 +184,12 @@ impl Session {
 fn start_game(module: &Module, config: &SessionConfig) -> Result<Box<dyn Game>, GameError> {
     let abi = config.abi.unwrap_or_else(|| Abi::detect(module));
     log::info!("running the module with the {} contract", abi.name());
-    let mut game = abi.instantiate(module, config.limits.clone(), config.seed)?;
+    let mut game = abi.instantiate(
+        module,
+        config.limits.clone(),
+        config.seed,
+        config.file.as_deref(),
+    )?;
     let (width, height) = config.field;
     game.start(width, height)?;
     Ok(game)

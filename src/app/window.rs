@@ -12,8 +12,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
 use macroquad::prelude::{
-    draw_rectangle, draw_text, get_fps, get_frame_time, is_key_down, is_quit_requested, next_frame,
-    screen_height, screen_width, Color, WHITE,
+    draw_rectangle, draw_text, get_fps, get_frame_time, is_key_down, is_mouse_button_down,
+    is_quit_requested, mouse_position, next_frame, screen_height, screen_width, Color, MouseButton,
+    WHITE,
 };
 use macroquad::window::{set_fullscreen, Conf};
 
@@ -21,7 +22,6 @@ use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
 use super::keys::{HeldKeys, KEYS};
 use super::overlay::{self, Place};
-use super::save::write_file;
 use super::script::{Recorder, Script};
 use super::session::Session;
 use super::theme::Theme;
@@ -29,10 +29,14 @@ use super::watch::FileWatch;
 use super::{render, screenshot};
 use crate::host::{DrawCall, GameError};
 use crate::interp::Module;
+use crate::save::write_file;
 
 /// The longest `dt` a frame passes to `update`: a stall or a window drag does not
 /// teleport the game.
 pub const MAX_DT: f64 = 0.1;
+/// A window starts at least this many pixels on its shorter side: a small field (a
+/// WASM-4 cart's 160×160) is scaled up by a whole factor to reach it.
+const MIN_WINDOW_SIDE: f64 = 480.0;
 /// How long a notice (screenshot saved, reload failed) stays on screen.
 const NOTICE_SECONDS: u64 = 4;
 
@@ -65,6 +69,8 @@ pub struct WindowOptions {
 pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     ensure_display()?;
     let (width, height) = session.config().field;
+    let scale = (MIN_WINDOW_SIDE / width.min(height)).ceil().max(1.0);
+    let (width, height) = (width * scale, height * scale);
     let conf = Conf {
         window_title: options.title.clone(),
         window_width: width.round() as i32,
@@ -240,6 +246,22 @@ impl Window {
         }
     }
 
+    /// Tells the game where the mouse is over the field and which buttons are held
+    /// (not recorded: a replay has no mouse).
+    fn pass_mouse(&mut self) {
+        let viewport = render::Viewport::fit(
+            self.session.config().field,
+            (screen_width(), screen_height()),
+        );
+        let (x, y) = viewport.field_point(mouse_position().into());
+        let buttons = [MouseButton::Left, MouseButton::Right, MouseButton::Middle]
+            .iter()
+            .enumerate()
+            .filter(|&(_, &button)| is_mouse_button_down(button))
+            .fold(0, |bits, (i, _)| bits | 1 << i);
+        self.session.set_mouse(x, y, buttons);
+    }
+
     /// Keys (or the replay), `dt`, then one frame of the game.
     fn step_game(&mut self) {
         let frame = self.session.summary().frames;
@@ -263,6 +285,7 @@ impl Window {
                 for (index, key) in KEYS.iter().enumerate() {
                     self.held.set(index, is_key_down(key.code));
                 }
+                self.pass_mouse();
                 live_dt
             }
         };

@@ -76,13 +76,14 @@ pub struct PlayArgs {
     /// Start with the HUD (F1) shown.
     #[arg(long, conflicts_with = "headless")]
     hud: bool,
-    /// The game's contract: rocket or canvas (default: chosen from its imports).
+    /// The game's contract: rocket, canvas or wasm4 (default: chosen from its imports).
     #[arg(long, value_parser = Abi::by_name)]
     abi: Option<Abi>,
     /// Seeds the canvas contract's `random` (the same seed plays the same game).
     #[arg(long, default_value_t = canvas::DEFAULT_SEED)]
     seed: u64,
-    /// The logical play field passed to the game's `resize` or `init`, in game units.
+    /// The logical play field passed to the game's `resize` or `init`, in game units
+    /// (WASM-4 carts always have 160x160).
     #[arg(long, default_value = "1024x600", value_parser = parse_size)]
     size: (f64, f64),
     /// Instruction budget for each call into the game.
@@ -123,6 +124,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         },
         abi: args.abi,
         seed: args.seed,
+        file: args.game.clone().filter(|path| path.exists()),
     };
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;

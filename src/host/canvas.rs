@@ -320,6 +320,7 @@ impl CanvasGame {
             module,
             ABI_NAME,
             &imports(),
+            None,
             &expected_exports(),
             limits,
             state,

@@ -7,11 +7,11 @@ use std::fmt;
 
 use crate::interp::{ExternType, FuncType, Module};
 
-/// A function the host offers to the game.
+/// A function (or memory) the host offers to the game.
 pub struct ProvidedImport {
     pub module: &'static str,
     pub name: &'static str,
-    pub ty: FuncType,
+    pub ty: ExternType,
 }
 
 /// A function the host calls in the game.
@@ -61,7 +61,7 @@ pub fn check(
             .iter()
             .find(|p| p.module == import.module && p.name == import.name);
         match (offered, &import.ty) {
-            (Some(provided), ExternType::Func(ty)) if *ty == provided.ty => {}
+            (Some(provided), wanted) if provided.ty.fits(wanted) => {}
             (Some(provided), wanted) => problems.push(format!(
                 "import {}.{} is declared as {} {wanted}, but the host provides {}",
                 import.module,

@@ -1,13 +1,14 @@
 //! The display list: every draw call a game made in one frame, as plain data, with the
-//! game's own arguments (unclamped: the renderer sanitises what it draws).
+//! game's own arguments (unclamped: the renderer sanitises what it draws); or, for a
+//! game that draws into its own framebuffer (WASM-4), that whole frame.
 
 use std::fmt::Write as _;
 
 /// A colour `0xRRGGBBAA`.
 pub type Rgba = u32;
 
-/// One draw call: the rocket contract's calls as made, and the canvas contract's shapes
-/// with the colour in force when they were drawn.
+/// One draw call: the rocket contract's calls as made, the canvas contract's shapes
+/// with the colour in force when they were drawn, and WASM-4's framebuffer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DrawCall {
     Clear,
@@ -72,6 +73,14 @@ pub enum DrawCall {
         size: f32,
         color: Rgba,
     },
+    /// A whole frame of indexed pixels (a WASM-4 cart's screen): `pixels` holds one
+    /// palette index per pixel, row by row; `palette` colours are `0x00RRGGBB`.
+    Framebuffer {
+        width: u16,
+        height: u16,
+        palette: [u32; 4],
+        pixels: Box<[u8]>,
+    },
 }
 
 impl DrawCall {
@@ -92,11 +101,13 @@ impl DrawCall {
             DrawCall::Line { .. } => "line",
             DrawCall::Polygon { line, .. } => stroke(line, "fill_polygon", "stroke_polygon"),
             DrawCall::Text { .. } => "text",
+            DrawCall::Framebuffer { .. } => "framebuffer",
         }
     }
 
     /// The numbers of the call, in import order (a polygon's points flattened; line
-    /// widths after the geometry, colours last).
+    /// widths after the geometry, colours last). A framebuffer is summed up in
+    /// width, height, the four palette colours and the FNV-1a hash of its pixels.
     pub fn numbers(&self) -> Vec<f64> {
         let f = |values: &[f32]| values.iter().map(|&v| v as f64).collect::<Vec<f64>>();
         let mut numbers = match self {
@@ -133,6 +144,17 @@ impl DrawCall {
                 f(&flat)
             }
             DrawCall::Text { x, y, size, .. } => f(&[*x, *y, *size]),
+            DrawCall::Framebuffer {
+                width,
+                height,
+                palette,
+                pixels,
+            } => [*width as u32, *height as u32]
+                .into_iter()
+                .chain(*palette)
+                .chain([fnv1a(pixels)])
+                .map(f64::from)
+                .collect(),
         };
         numbers.extend(self.color().map(|color| color as f64));
         numbers
@@ -196,6 +218,13 @@ impl DrawCall {
         line.push_str("]}");
         line
     }
+}
+
+/// The 32-bit FNV-1a hash of `bytes`.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |hash, &byte| {
+        (hash ^ byte as u32).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Appends `text` as a JSON string.
@@ -277,6 +306,22 @@ mod tests {
         };
         assert_eq!(fill.import_name(), "fill_polygon");
         assert_eq!(fill.numbers(), [0.0, 1.0, 2.0, 3.0, 7.0]);
+    }
+
+    #[test]
+    fn a_framebuffer_is_summed_up_by_its_palette_and_a_hash() {
+        let frame = DrawCall::Framebuffer {
+            width: 2,
+            height: 1,
+            palette: [1, 2, 3, 4],
+            pixels: Box::new([0, 3]),
+        };
+        assert_eq!(
+            frame.to_json(1),
+            r#"{"frame":1,"call":"framebuffer","args":[2.0,1.0,1.0,2.0,3.0,4.0,242651924.0]}"#
+        );
+        assert_eq!(fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
     }
 
     #[test]

@@ -6,10 +6,10 @@ use crate::interp::Observer;
 
 /// One running game instance behind one of the ABIs.
 pub trait Game {
-    /// The ABI's name (`rocket`, `canvas`).
+    /// The ABI's name (`rocket`, `canvas`, `wasm4`).
     fn abi(&self) -> &'static str;
     /// Starts the game on a field of this size (the rocket's `resize`, the canvas's
-    /// `init`); called once on a fresh instance.
+    /// `init`, a WASM-4 cart's `start`); called once on a fresh instance.
     fn start(&mut self, width: f64, height: f64) -> Result<(), GameError>;
     fn update(&mut self, dt: f64) -> Result<(), GameError>;
     /// Calls the game's draw export and returns the frame's display list.
@@ -18,6 +18,9 @@ pub trait Game {
     fn last_draw(&self) -> &[DrawCall];
     /// A key (browser key code, see `docs/canvas-abi.md`) went down or up.
     fn key(&mut self, code: i32, down: bool) -> Result<(), GameError>;
+    /// The mouse is at (`x`, `y`) in field units with `buttons` held (1 left, 2 right,
+    /// 4 middle). Only WASM-4 carts see the mouse; other ABIs ignore it.
+    fn mouse(&mut self, _x: f64, _y: f64, _buttons: u8) {}
     fn last_call_instructions(&self) -> u64;
     fn take_import_calls(&mut self) -> Vec<(&'static str, u32)>;
     fn memory_pages(&self) -> u32;

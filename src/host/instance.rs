@@ -8,8 +8,8 @@ use std::rc::Rc;
 use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::DrawCall;
 use crate::interp::{
-    Caller, Error, FrameInfo, Func, FuncType, Instance, Limits, Linker, Module, Observer, Store,
-    Trap, TrapKind, Value,
+    Caller, Error, ExternType, FrameInfo, Func, FuncType, Instance, Limits, Linker, Memory,
+    MemoryType, Module, Observer, Store, Trap, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list, import call counts, and the ABI's
@@ -35,6 +35,15 @@ pub struct ImportDef<S> {
 
 /// The module the contracts' imports come from.
 pub const IMPORT_MODULE: &str = "env";
+/// The name of the memory an ABI may provide (WASM-4's `env.memory`).
+pub const MEMORY_IMPORT: &str = "memory";
+
+/// A memory the host offers the game as `env.memory`: created with type `ty`, filled
+/// by `init` before the module's data segments are written.
+pub struct HostMemory {
+    pub ty: MemoryType,
+    pub init: fn(&mut [u8]),
+}
 
 /// Why a game could not start or stopped.
 #[derive(Debug, Clone)]
@@ -93,23 +102,30 @@ pub struct GameInstance<S> {
 
 impl<S: 'static> GameInstance<S> {
     /// Checks the module against the ABI (warning about missing optional exports),
-    /// links the imports and instantiates (running any start function) under `limits`.
+    /// links the imports (and `memory`, if the ABI provides one) and instantiates
+    /// (running any start function) under `limits`.
     pub fn instantiate(
         module: &Module,
         abi: &'static str,
         imports: &[ImportDef<S>],
+        memory: Option<HostMemory>,
         exports: &[ExpectedExport],
         limits: Limits,
         state: S,
     ) -> Result<GameInstance<S>, GameError> {
-        let provided: Vec<ProvidedImport> = imports
+        let mut provided: Vec<ProvidedImport> = imports
             .iter()
             .map(|import| ProvidedImport {
                 module: IMPORT_MODULE,
                 name: import.name,
-                ty: import.ty.clone(),
+                ty: ExternType::Func(import.ty.clone()),
             })
             .collect();
+        provided.extend(memory.as_ref().map(|memory| ProvidedImport {
+            module: IMPORT_MODULE,
+            name: MEMORY_IMPORT,
+            ty: ExternType::Memory(memory.ty),
+        }));
         let warnings =
             contract::check(module, abi, &provided, exports).map_err(GameError::Contract)?;
         for warning in warnings {
@@ -134,6 +150,11 @@ impl<S: 'static> GameInstance<S> {
                     bind(caller, args, results)
                 },
             );
+        }
+        if let Some(HostMemory { ty, init }) = memory {
+            let memory = Memory::new(&mut store, ty).map_err(GameError::Instantiate)?;
+            init(memory.data_mut(&mut store));
+            linker.define(IMPORT_MODULE, MEMORY_IMPORT, memory);
         }
         let instance = linker
             .instantiate(&mut store, module)
@@ -178,6 +199,29 @@ impl<S: 'static> GameInstance<S> {
     /// The display list of the last draw.
     pub fn last_draw(&self) -> &[DrawCall] {
         &self.store.data().calls
+    }
+
+    /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
+    pub fn show(&mut self, calls: Vec<DrawCall>) -> &[DrawCall] {
+        let state = self.store.data_mut();
+        state.calls = calls;
+        &state.calls
+    }
+
+    /// The game's memory 0 (empty if it has none).
+    pub fn memory_data(&self) -> &[u8] {
+        match self.instance.default_memory(&self.store) {
+            Some(memory) => memory.data(&self.store),
+            None => &[],
+        }
+    }
+
+    /// The game's memory 0, writable (empty if it has none).
+    pub fn memory_data_mut(&mut self) -> &mut [u8] {
+        match self.instance.default_memory(&self.store) {
+            Some(memory) => memory.data_mut(&mut self.store),
+            None => &mut [],
+        }
     }
 
     /// Instructions the last export call ran.

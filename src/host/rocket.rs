@@ -173,6 +173,7 @@ impl RocketGame {
             module,
             ABI_NAME,
             &imports(),
+            None,
             &expected_exports(),
             limits,
             (),

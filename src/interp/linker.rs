@@ -7,7 +7,6 @@ use super::error::{Error, LinkError, Trap};
 use super::instance::instantiate;
 use super::module::Module;
 use super::store::{Caller, Extern, Func, Instance, Store};
-use super::types::ExternType;
 use super::value::{FuncType, Value};
 
 /// Names host (or other instances') definitions so modules can import them.
@@ -80,7 +79,7 @@ impl Linker {
                 )),
                 Some(ext) => {
                     let provided = store.extern_type(ext);
-                    if extern_fits(&provided, &import.ty) {
+                    if provided.fits(&import.ty) {
                         resolved.push(ext);
                     } else {
                         problems.push(format!(
@@ -97,18 +96,5 @@ impl Linker {
             return Err(Error::Link(LinkError { problems }));
         }
         instantiate(store, module, &resolved)
-    }
-}
-
-/// Import matching as the spec defines it (external type subtyping).
-fn extern_fits(provided: &ExternType, required: &ExternType) -> bool {
-    match (provided, required) {
-        (ExternType::Func(a), ExternType::Func(b)) => a == b,
-        (ExternType::Table(a), ExternType::Table(b)) => {
-            a.element == b.element && a.limits.fits(&b.limits)
-        }
-        (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.fits(&b.limits),
-        (ExternType::Global(a), ExternType::Global(b)) => a == b,
-        _ => false,
     }
 }

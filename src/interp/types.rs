@@ -70,6 +70,20 @@ impl ExternType {
             ExternType::Global(_) => "global",
         }
     }
+
+    /// Import matching as the spec defines it (external type subtyping): an extern of
+    /// this type may be given for an import of type `required`.
+    pub fn fits(&self, required: &ExternType) -> bool {
+        match (self, required) {
+            (ExternType::Func(a), ExternType::Func(b)) => a == b,
+            (ExternType::Table(a), ExternType::Table(b)) => {
+                a.element == b.element && a.limits.fits(&b.limits)
+            }
+            (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.fits(&b.limits),
+            (ExternType::Global(a), ExternType::Global(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// WAT-like: `(func (param f64))`, `(memory 17)`, `(table 59 59 funcref)`, `(global (mut i32))`.

@@ -1,0 +1,350 @@
+//! Drawing into the 2-bit framebuffer in the cart's memory, with WASM-4's pixel rules
+//! (its reference runtime's `framebuffer.c`): the draw colours pick palette entries, 0
+//! is transparent; everything is clipped to the 160×160 screen before any loop, so any
+//! coordinates or sizes are safe and cheap.
+
+use super::memory_map::{self, FRAMEBUFFER, HEIGHT, WIDTH};
+
+const W: i64 = WIDTH as i64;
+const H: i64 = HEIGHT as i64;
+/// Lines longer than this (in either direction) are clipped to the screen before they
+/// are stepped through; shorter ones are stepped exactly as WASM-4 does.
+const MAX_STEPPED_LINE: i64 = 1 << 16;
+/// Ovals wider or taller than this are not drawn (WASM-4's algorithm would overflow).
+pub const MAX_OVAL: i64 = 1 << 14;
+
+/// The screen of a cart: its memory (the framebuffer and, for sprites, everything else)
+/// and the draw colours in force.
+pub struct Screen<'a> {
+    pub memory: &'a mut [u8],
+    colors: u16,
+}
+
+impl<'a> Screen<'a> {
+    /// The screen in `memory`, drawing with the draw colours found there.
+    pub fn new(memory: &'a mut [u8]) -> Screen<'a> {
+        let colors = memory_map::draw_colors(memory);
+        Screen { memory, colors }
+    }
+
+    /// The palette index that draw colour `n` (1–4) paints, or `None` for transparent.
+    pub fn color(&self, n: u32) -> Option<u8> {
+        match (self.colors >> (4 * (n - 1))) & 0xf {
+            0 => None,
+            d => Some(((d - 1) & 3) as u8),
+        }
+    }
+
+    /// Sets every pixel to palette index 0.
+    pub fn clear(&mut self) {
+        self.memory[FRAMEBUFFER..memory_map::CART_MEMORY].fill(0);
+    }
+
+    /// Paints one pixel that is known to be on the screen.
+    fn put(&mut self, color: u8, x: i64, y: i64) {
+        let index = (W * y + x) as usize;
+        let byte = &mut self.memory[FRAMEBUFFER + (index >> 2)];
+        let shift = (index & 3) * 2;
+        *byte = (*byte & !(3 << shift)) | (color << shift);
+    }
+
+    /// Paints one pixel if it is on the screen.
+    pub fn point(&mut self, color: u8, x: i64, y: i64) {
+        if (0..W).contains(&x) && (0..H).contains(&y) {
+            self.put(color, x, y);
+        }
+    }
+
+    /// Paints pixels `x0..x1` of row `y`, clipped.
+    fn span(&mut self, color: u8, x0: i64, y: i64, x1: i64) {
+        if (0..H).contains(&y) {
+            for x in x0.max(0)..x1.min(W) {
+                self.put(color, x, y);
+            }
+        }
+    }
+
+    /// Paints pixels `y0..y1` of column `x`, clipped.
+    fn column(&mut self, color: u8, x: i64, y0: i64, y1: i64) {
+        if (0..W).contains(&x) {
+            for y in y0.max(0)..y1.min(H) {
+                self.put(color, x, y);
+            }
+        }
+    }
+
+    /// `hline(x, y, len)`: `len` pixels to the right of (x, y) in draw colour 1.
+    pub fn hline(&mut self, x: i32, y: i32, len: i32) {
+        if let Some(color) = self.color(1) {
+            let (x, len) = (x as i64, len as i64);
+            self.span(color, x, y as i64, x + len);
+        }
+    }
+
+    /// `vline(x, y, len)`: `len` pixels down from (x, y) in draw colour 1.
+    pub fn vline(&mut self, x: i32, y: i32, len: i32) {
+        if let Some(color) = self.color(1) {
+            let (y, len) = (y as i64, len as i64);
+            self.column(color, x as i64, y, y + len);
+        }
+    }
+
+    /// `rect(x, y, w, h)`: filled with draw colour 1, outlined with draw colour 2.
+    pub fn rect(&mut self, x: i32, y: i32, width: i32, height: i32) {
+        let (x, y) = (x as i64, y as i64);
+        let (right, bottom) = (x + width as i64, y + height as i64);
+        if let Some(fill) = self.color(1) {
+            for row in y.max(0)..bottom.min(H) {
+                self.span(fill, x, row, right);
+            }
+        }
+        if let Some(stroke) = self.color(2) {
+            self.column(stroke, x, y, bottom);
+            self.column(stroke, right - 1, y, bottom);
+            self.span(stroke, x, y, right);
+            self.span(stroke, x, bottom - 1, right);
+        }
+    }
+
+    /// `line(x1, y1, x2, y2)` in draw colour 1, stepped like WASM-4's Bresenham (from
+    /// the upper end down).
+    pub fn line(&mut self, x1: i32, y1: i32, x2: i32, y2: i32) {
+        let Some(color) = self.color(1) else {
+            return;
+        };
+        let (mut a, mut b) = ((x1 as i64, y1 as i64), (x2 as i64, y2 as i64));
+        if a.1 > b.1 {
+            std::mem::swap(&mut a, &mut b);
+        }
+        if (b.0 - a.0).abs().max(b.1 - a.1) > MAX_STEPPED_LINE {
+            match clip_segment(a, b) {
+                Some(clipped) => (a, b) = clipped,
+                None => return,
+            }
+        }
+        let (mut x, mut y) = a;
+        let dx = (b.0 - x).abs();
+        let sx = if x < b.0 { 1 } else { -1 };
+        let dy = b.1 - y;
+        let mut err = if dx > dy { dx } else { -dy } / 2;
+        loop {
+            self.point(color, x, y);
+            if (x, y) == b {
+                break;
+            }
+            let e2 = err;
+            if e2 > -dx {
+                err -= dy;
+                x += sx;
+            }
+            if e2 < dy {
+                err += dx;
+                y += 1;
+            }
+        }
+    }
+
+    /// `oval(x, y, w, h)` inside that box: filled with draw colour 1, outlined with
+    /// draw colour 2; WASM-4's midpoint ellipse (Zingl's algorithm), pixel for pixel.
+    pub fn oval(&mut self, x: i32, y: i32, width: i32, height: i32) {
+        let (x, y, width, height) = (x as i64, y as i64, width as i64, height as i64);
+        let off_screen = x >= W || y >= H || x + width <= 0 || y + height <= 0;
+        if width <= 0 || height <= 0 || width > MAX_OVAL || height > MAX_OVAL || off_screen {
+            return;
+        }
+        let (stroke, fill) = (self.color(2), self.color(1));
+        let a = width - 1;
+        let b = height - 1;
+        let b1 = b % 2;
+        let mut north = y + height / 2;
+        let mut west = x;
+        let mut east = x + width - 1;
+        let mut south = north - b1;
+        // The error increments and their own increments per step.
+        let mut dx = 4 * (1 - a) * b * b;
+        let mut dy = 4 * (b1 + 1) * a * a;
+        let mut err = dx + dy + b1 * a * a;
+        let (ddx, ddy) = (8 * b * b, 8 * a * a);
+        loop {
+            if let Some(stroke) = stroke {
+                for (px, py) in [(east, north), (west, north), (west, south), (east, south)] {
+                    self.point(stroke, px, py);
+                }
+            }
+            if let Some(fill) = fill.filter(|_| east - (west + 1) > 0) {
+                self.span(fill, west + 1, north, east);
+                self.span(fill, west + 1, south, east);
+            }
+            let e2 = 2 * err;
+            if e2 <= dy {
+                north += 1;
+                south -= 1;
+                dy += ddy;
+                err += dy;
+            }
+            if e2 >= dx || 2 * err > dy {
+                west += 1;
+                east -= 1;
+                dx += ddx;
+                err += dx;
+            }
+            if west > east {
+                break;
+            }
+        }
+        while north - south < height {
+            if let Some(stroke) = stroke {
+                for (px, py) in [(west - 1, north), (east + 1, north)] {
+                    self.point(stroke, px, py);
+                }
+                for (px, py) in [(west - 1, south), (east + 1, south)] {
+                    self.point(stroke, px, py);
+                }
+            }
+            north += 1;
+            south -= 1;
+        }
+    }
+}
+
+/// The part of the segment `a`–`b` inside the screen and a pixel around it
+/// (Liang–Barsky), with the ends rounded to pixels and the upper end first.
+fn clip_segment(a: (i64, i64), b: (i64, i64)) -> Option<((i64, i64), (i64, i64))> {
+    let (x0, y0) = (a.0 as f64, a.1 as f64);
+    let (dx, dy) = ((b.0 - a.0) as f64, (b.1 - a.1) as f64);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    let edges = [
+        (-dx, x0 + 1.0),
+        (dx, W as f64 - x0),
+        (-dy, y0 + 1.0),
+        (dy, H as f64 - y0),
+    ];
+    for (p, q) in edges {
+        if p == 0.0 {
+            if q < 0.0 {
+                return None;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    let at = |t: f64| ((x0 + t * dx).round() as i64, (y0 + t * dy).round() as i64);
+    (t0 <= t1).then(|| (at(t0), at(t1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::wasm4::memory_map::{reset, CART_MEMORY, DRAW_COLORS};
+
+    /// A fresh memory with these draw colours, and a function reading pixels back.
+    fn memory(colors: u16) -> Vec<u8> {
+        let mut memory = vec![0; CART_MEMORY];
+        reset(&mut memory);
+        memory[DRAW_COLORS..DRAW_COLORS + 2].copy_from_slice(&colors.to_le_bytes());
+        memory
+    }
+
+    fn pixel(memory: &[u8], x: usize, y: usize) -> u8 {
+        memory_map::pixels(memory)[y * WIDTH + x]
+    }
+
+    fn painted(memory: &[u8]) -> usize {
+        memory_map::pixels(memory)
+            .iter()
+            .filter(|&&p| p != 0)
+            .count()
+    }
+
+    #[test]
+    fn points_pack_two_bits_lowest_first() {
+        let mut memory = memory(0x2);
+        let mut screen = Screen::new(&mut memory);
+        screen.point(3, 1, 0);
+        screen.point(2, 0, 1);
+        assert_eq!(memory[FRAMEBUFFER], 0b1100);
+        assert_eq!(memory[FRAMEBUFFER + 40], 0b10);
+    }
+
+    #[test]
+    fn huge_and_negative_sizes_are_clipped_not_looped() {
+        let mut memory = memory(0x32);
+        let mut screen = Screen::new(&mut memory);
+        screen.rect(i32::MIN, i32::MIN, -1, -1);
+        screen.rect(i32::MAX, 5, 10, 10);
+        screen.hline(i32::MIN, 3, -1);
+        screen.vline(7, i32::MIN, -1);
+        screen.line(i32::MIN, i32::MIN, i32::MAX, i32::MAX);
+        screen.oval(i32::MIN, i32::MIN, i32::MAX, i32::MAX);
+        screen.oval(-3, -3, -1, 0);
+        assert!(painted(&memory) > 0);
+        let mut memory = memory_with_line(i32::MIN, 80, i32::MAX, 80);
+        assert_eq!(
+            painted(&memory),
+            WIDTH,
+            "a huge horizontal line covers its row"
+        );
+        assert_eq!(pixel(&memory, 0, 80), 1);
+        Screen::new(&mut memory).clear();
+        assert_eq!(painted(&memory), 0);
+    }
+
+    fn memory_with_line(x1: i32, y1: i32, x2: i32, y2: i32) -> Vec<u8> {
+        let mut memory = memory(0x2);
+        Screen::new(&mut memory).line(x1, y1, x2, y2);
+        memory
+    }
+
+    #[test]
+    fn lines_include_both_ends_and_a_diagonal_steps_evenly() {
+        let memory = memory_with_line(10, 20, 13, 17);
+        for i in 0..4 {
+            assert_eq!(pixel(&memory, 10 + i, 20 - i), 1);
+        }
+        assert_eq!(painted(&memory), 4);
+        let memory = memory_with_line(0, 0, 5, 2);
+        assert_eq!((pixel(&memory, 0, 0), pixel(&memory, 5, 2)), (1, 1));
+        assert_eq!(painted(&memory), 6);
+    }
+
+    #[test]
+    fn ovals_are_symmetric_and_stay_in_their_box() {
+        for (w, h) in [(1, 1), (2, 2), (5, 3), (8, 8), (13, 6), (40, 21)] {
+            let mut memory = memory(0x32);
+            Screen::new(&mut memory).oval(20, 30, w, h);
+            let pixels = memory_map::pixels(&memory);
+            let mut count = 0;
+            for y in 0..HEIGHT {
+                for x in 0..WIDTH {
+                    let p = pixels[y * WIDTH + x];
+                    if p == 0 {
+                        continue;
+                    }
+                    count += 1;
+                    let (bx, by) = (x as i32 - 20, y as i32 - 30);
+                    assert!(
+                        (0..w).contains(&bx) && (0..h).contains(&by),
+                        "{w}x{h}: {x},{y}"
+                    );
+                    let mirror_x = 20 + (w - 1 - bx) as usize;
+                    let mirror_y = 30 + (h - 1 - by) as usize;
+                    assert_eq!(pixels[y * WIDTH + mirror_x], p, "{w}x{h} mirrored in x");
+                    assert_eq!(pixels[mirror_y * WIDTH + x], p, "{w}x{h} mirrored in y");
+                }
+            }
+            assert!(count > 0, "{w}x{h} drew nothing");
+            // The widest row and column reach the box's edges, in the outline colour.
+            assert_eq!(
+                pixels[(30 + h as usize / 2) * WIDTH + 20],
+                2,
+                "{w}x{h} west"
+            );
+            assert_eq!(pixels[30 * WIDTH + 20 + w as usize / 2], 2, "{w}x{h} north");
+        }
+    }
+}
