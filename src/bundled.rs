@@ -9,11 +9,18 @@ pub struct BundledGame {
 }
 
 /// Every bundled game; the first is the default.
-pub const GAMES: [BundledGame; 1] = [BundledGame {
-    name: "rocket",
-    about: "fly, turn and shoot the enemies that chase you (the rocket contract)",
-    wasm: include_bytes!("../games/rocket/program.wasm"),
-}];
+pub const GAMES: [BundledGame; 2] = [
+    BundledGame {
+        name: "rocket",
+        about: "fly, turn and shoot the enemies that chase you (the rocket contract)",
+        wasm: include_bytes!("../games/rocket/program.wasm"),
+    },
+    BundledGame {
+        name: "breakout",
+        about: "clear the wall of bricks with the ball and paddle (the canvas contract)",
+        wasm: include_bytes!("../games/breakout/program.wasm"),
+    },
+];
 
 /// The bundled game called `name`.
 pub fn by_name(name: &str) -> Option<&'static BundledGame> {

@@ -169,3 +169,30 @@ fn the_contract_can_be_forced_and_is_then_checked() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_bundled_breakout_plays_and_scores() {
+    let dir = temp_dir("breakout");
+    let keys = dir.join("keys.txt");
+    std::fs::write(&keys, "0 space down\n1 space up\n").unwrap();
+    let (code, stderr, lines) = play_dumped(
+        "breakout-run",
+        &[
+            "breakout",
+            "--frames",
+            "600",
+            "--input",
+            keys.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let status = lines
+        .iter()
+        .rev()
+        .find(|l| l.contains(r#""args":["SCORE "#))
+        .expect("a status line");
+    assert!(
+        !status.contains(r#""SCORE 0 "#),
+        "a brick was hit in 10 s: {status}"
+    );
+}
