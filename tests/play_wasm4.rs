@@ -29,6 +29,7 @@ const IMPORTS: &str = r#"
   (import "env" "textUtf16" (func $textUtf16 (param i32 i32 i32 i32)))
   (import "env" "diskr" (func $diskr (param i32 i32) (result i32)))
   (import "env" "diskw" (func $diskw (param i32 i32) (result i32)))
+  (import "env" "tone" (func $tone (param i32 i32 i32 i32)))
 "#;
 
 /// A cart with `extra` (data, globals, a start function) whose `update` runs `update`.
@@ -596,7 +597,8 @@ fn play_headless_runs_a_cart_and_traces_go_to_the_log() {
     .unwrap();
     let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
     assert!(output.status.success(), "{stderr}");
-    assert_eq!(stdout.trim(), "frames=3 draw_calls=3 score=-");
+    // Each frame is the screen and the tone the cart plays every update.
+    assert_eq!(stdout.trim(), "frames=3 draw_calls=6 score=-");
     assert!(stderr.contains("wasm4 contract"), "{stderr}");
     for line in [
         "cart: Hello",
@@ -621,4 +623,35 @@ fn play_headless_runs_a_cart_and_traces_go_to_the_log() {
         "forcing another contract fails its check"
     );
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn tones_reach_the_frame_after_them_with_their_arguments() {
+    let mut game = cart(
+        "",
+        "(call $tone (i32.const 0x020b0106) (i32.const 0x03050a14) (i32.const 0x5028) (i32.const 0x46))",
+    );
+    game.update(1.0 / 60.0).unwrap();
+    game.update(1.0 / 60.0).unwrap();
+    let calls = game.draw().unwrap().to_vec();
+    let tones: Vec<&DrawCall> = calls
+        .iter()
+        .filter(|c| matches!(c, DrawCall::Tone { .. }))
+        .collect();
+    assert_eq!(tones.len(), 2, "one per update since the last frame");
+    assert_eq!(
+        *tones[0],
+        DrawCall::Tone {
+            frequency: 0x020b_0106,
+            duration: 0x0305_0a14,
+            volume: 0x5028,
+            flags: 0x46
+        }
+    );
+    assert!(
+        matches!(calls[0], DrawCall::Framebuffer { .. }),
+        "the screen comes first"
+    );
+    let calls = game.draw().unwrap().to_vec();
+    assert_eq!(calls.len(), 1, "a tone plays once");
 }

@@ -5,7 +5,8 @@
 //! - [`headless`]: the frame loop without a window (tests, CI, no display).
 //! - [`window`]: the macroquad frame loop, with [`controls`] (the host's keys),
 //!   [`render`] and [`theme`] (drawing the display list), [`overlay`] and [`hud`]
-//!   (panels over the game), [`watch`] (hot reload).
+//!   (panels over the game), [`watch`] (hot reload), `sound` (WASM-4 tones, with the
+//!   `sound` feature).
 //! - [`screenshot`]: frames to PNG files (written with [`crate::save`]).
 
 pub mod controls;
@@ -17,6 +18,8 @@ pub mod render;
 pub mod screenshot;
 pub mod script;
 pub mod session;
+#[cfg(feature = "sound")]
+pub mod sound;
 pub mod theme;
 pub mod watch;
 pub mod window;

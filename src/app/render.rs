@@ -89,6 +89,8 @@ fn draw_call(call: &DrawCall, theme: &Theme, viewport: &Viewport) {
             palette,
             ref pixels,
         } => draw_framebuffer((width, height), &palette, pixels, viewport),
+        // Heard, not seen (see `app::sound`).
+        DrawCall::Tone { .. } => {}
         DrawCall::Clear => {
             let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
             draw_rectangle(

@@ -185,7 +185,13 @@ impl Window {
             }
             self.reload_if_changed();
             if self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once)) {
-                self.step_game();
+                let stepped = self.step_game();
+                #[cfg(feature = "sound")]
+                if stepped {
+                    super::sound::play_tones(&self.calls).await;
+                }
+                #[cfg(not(feature = "sound"))]
+                let _ = stepped;
             }
             self.draw();
             if std::mem::take(&mut self.screenshot_requested) {
@@ -262,8 +268,9 @@ impl Window {
         self.session.set_mouse(x, y, buttons);
     }
 
-    /// Keys (or the replay), `dt`, then one frame of the game.
-    fn step_game(&mut self) {
+    /// Keys (or the replay), `dt`, then one frame of the game; whether a new frame was
+    /// made.
+    fn step_game(&mut self) -> bool {
         let frame = self.session.summary().frames;
         let clock = (get_frame_time() as f64).min(MAX_DT);
         let live_dt = self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed];
@@ -274,7 +281,7 @@ impl Window {
                     self.paused = true;
                     self.options.script = None;
                     self.notice("replay finished: P plays on live".to_string());
-                    return;
+                    return false;
                 }
                 for event in script.events_at(frame) {
                     self.held.set(event.key, event.down);
@@ -300,10 +307,12 @@ impl Window {
             Ok(frame) => {
                 self.calls.clear();
                 self.calls.extend_from_slice(frame);
+                true
             }
             Err(error) => {
                 log::error!("{error}");
                 self.failure = Some(error);
+                false
             }
         }
     }

@@ -81,6 +81,14 @@ pub enum DrawCall {
         palette: [u32; 4],
         pixels: Box<[u8]>,
     },
+    /// A WASM-4 `tone` call, its arguments as passed (see `host::wasm4::tone`). Not
+    /// drawn: played, when wasmcade is built with the `sound` feature.
+    Tone {
+        frequency: u32,
+        duration: u32,
+        volume: u32,
+        flags: u32,
+    },
 }
 
 impl DrawCall {
@@ -102,6 +110,7 @@ impl DrawCall {
             DrawCall::Polygon { line, .. } => stroke(line, "fill_polygon", "stroke_polygon"),
             DrawCall::Text { .. } => "text",
             DrawCall::Framebuffer { .. } => "framebuffer",
+            DrawCall::Tone { .. } => "tone",
         }
     }
 
@@ -155,6 +164,14 @@ impl DrawCall {
                 .chain([fnv1a(pixels)])
                 .map(f64::from)
                 .collect(),
+            DrawCall::Tone {
+                frequency,
+                duration,
+                volume,
+                flags,
+            } => [*frequency, *duration, *volume, *flags]
+                .map(f64::from)
+                .to_vec(),
         };
         numbers.extend(self.color().map(|color| color as f64));
         numbers

@@ -202,6 +202,11 @@ impl<S: 'static> GameInstance<S> {
     }
 
     /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
+    /// The ABI's own state in the bindings.
+    pub fn state_mut(&mut self) -> &mut S {
+        &mut self.store.data_mut().abi
+    }
+
     pub fn show(&mut self, calls: Vec<DrawCall>) -> &[DrawCall] {
         let state = self.store.data_mut();
         state.calls = calls;

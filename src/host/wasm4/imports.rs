@@ -15,6 +15,8 @@ use crate::interp::{Caller, FuncType, Trap, ValType, Value};
 /// The bindings' own state.
 pub struct Wasm4State {
     pub disk: Disk,
+    /// `tone` calls since the last frame was shown: (frequency, duration, volume, flags).
+    pub tones: Vec<[u32; 4]>,
 }
 
 type Caller_<'a> = Caller<'a, HostState<Wasm4State>>;
@@ -131,8 +133,8 @@ pub fn imports() -> Vec<ImportDef<Wasm4State>> {
             let units = guest::utf16_units(guest::bytes(m, u(a[0]), u(a[1]))?);
             text_at(m, units.map(u32::from).collect(), a[2], a[3])
         }),
-        import("tone", 4, false, |_, _, a| {
-            log::debug!("tone({}, {}, {}, {}): no sound", a[0], a[1], a[2], a[3]);
+        import("tone", 4, false, |state, _, a| {
+            state.tones.push([u(a[0]), u(a[1]), u(a[2]), u(a[3])]);
             Ok(None)
         }),
         import("diskr", 2, true, |state, m, a| {

@@ -16,6 +16,7 @@ pub mod io;
 pub mod memory_map;
 pub mod sprite;
 pub mod text;
+pub mod tone;
 
 use std::path::Path;
 
@@ -131,6 +132,7 @@ impl Wasm4Game {
     ) -> Result<Wasm4Game, GameError> {
         let state = Wasm4State {
             disk: Disk::open(cart.map(|cart| cart.with_extension("disk"))),
+            tones: Vec::new(),
         };
         let mut inner = GameInstance::instantiate(
             module,
@@ -215,6 +217,7 @@ impl Game for Wasm4Game {
         Ok(())
     }
 
+    /// The screen, then the tones played since the last frame.
     fn draw(&mut self) -> Result<&[DrawCall], GameError> {
         let memory = self.inner.memory_data();
         let frame = DrawCall::Framebuffer {
@@ -223,7 +226,16 @@ impl Game for Wasm4Game {
             palette: memory_map::palette(memory),
             pixels: memory_map::pixels(memory),
         };
-        Ok(self.inner.show(vec![frame]))
+        let tones = std::mem::take(&mut self.inner.state_mut().tones);
+        let calls = std::iter::once(frame).chain(tones.into_iter().map(
+            |[frequency, duration, volume, flags]| DrawCall::Tone {
+                frequency,
+                duration,
+                volume,
+                flags,
+            },
+        ));
+        Ok(self.inner.show(calls.collect()))
     }
 
     /// MOUSE_X and MOUSE_Y get the pixel under the mouse (off the screen too, as far
