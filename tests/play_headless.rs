@@ -230,6 +230,19 @@ fn without_a_display_the_window_points_at_headless() {
     let stderr = text(&out.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert!(error_line(&stderr).contains("use `--headless`"), "{stderr}");
+
+    // Set but empty, or naming a display that is not there: the same, not a panic.
+    for display in ["", ":987"] {
+        let out = wasmcade_command(&["play", &orbit()])
+            .env("DISPLAY", display)
+            .env_remove("WAYLAND_DISPLAY")
+            .output()
+            .unwrap();
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert!(error_line(&stderr).contains("use `--headless`"), "{stderr}");
+    }
 }
 
 #[test]

@@ -80,18 +80,28 @@ pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     };
     let outcome: Rc<RefCell<Option<Result<()>>>> = Rc::default();
     let slot = Rc::clone(&outcome);
+    // The windowing library panics when it cannot open a window (a display that is
+    // set but unreachable, no GL): that becomes an error, and the panic's own report
+    // goes to the debug log instead of the terminal.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|info| log::debug!("window panic: {info}")));
     let window = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         macroquad::Window::from_config(conf, async move {
             let result = Window::new(session, options).run().await;
             *slot.borrow_mut() = Some(result);
         });
     }));
+    std::panic::set_hook(report);
     if let Err(panic) = window {
         let message = panic
             .downcast_ref::<String>()
             .map(String::as_str)
             .or_else(|| panic.downcast_ref::<&str>().copied())
             .unwrap_or("unknown failure");
+        if message.contains("XOpenDisplay") {
+            let display = std::env::var("DISPLAY").unwrap_or_default();
+            bail!("cannot open the display `{display}`: use `--headless`, or run under `xvfb-run`");
+        }
         bail!("the window failed: {message}");
     }
     let result = outcome.borrow_mut().take();
@@ -100,10 +110,8 @@ pub fn run(session: Session, options: WindowOptions) -> Result<()> {
 
 /// A clear error instead of the windowing library's panic when there is no display.
 fn ensure_display() -> Result<()> {
-    if cfg!(target_os = "linux")
-        && std::env::var_os("DISPLAY").is_none()
-        && std::env::var_os("WAYLAND_DISPLAY").is_none()
-    {
+    let unset = |name| std::env::var_os(name).is_none_or(|value| value.is_empty());
+    if cfg!(target_os = "linux") && unset("DISPLAY") && unset("WAYLAND_DISPLAY") {
         return Err(anyhow!(
             "no display to open a window on (DISPLAY is not set): use `--headless`, or run under `xvfb-run`"
         ));

@@ -40,14 +40,9 @@ pub struct PlayArgs {
     /// clock, clamped to 0.1 s).
     #[arg(long, value_parser = parse_dt)]
     dt: Option<f64>,
-    /// Scripted keys, one `FRAME KEY down|up` per line (keys: space, up, left, right, w,
-    /// a, d); `#` starts a comment.
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "headless",
-        conflicts_with = "replay"
-    )]
+    /// Scripted keys instead of the keyboard, one `FRAME KEY down|up` per line (keys:
+    /// space, enter, arrows, letters, digits); `#` starts a comment.
+    #[arg(long, value_name = "FILE", conflicts_with = "replay")]
     input: Option<PathBuf>,
     /// Write every draw call as a JSON line to this file.
     #[arg(long, value_name = "FILE", requires = "headless")]
