@@ -192,14 +192,10 @@ impl Window {
                 self.handle(command);
             }
             self.reload_if_changed();
-            if self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once)) {
-                let stepped = self.step_game();
-                #[cfg(feature = "sound")]
-                if stepped {
-                    super::sound::play_tones(&self.calls).await;
-                }
-                #[cfg(not(feature = "sound"))]
-                let _ = stepped;
+            let due =
+                self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once));
+            if due && self.step_game() {
+                self.play_sounds().await;
             }
             self.draw();
             if std::mem::take(&mut self.screenshot_requested) {
@@ -357,6 +353,12 @@ impl Window {
             overlay::draw_panel(&overlay::help_lines(), Place::Centre);
         }
         self.draw_notice();
+    }
+
+    /// Plays the new frame's tones (only with the `sound` feature).
+    async fn play_sounds(&self) {
+        #[cfg(feature = "sound")]
+        super::sound::play_tones(&self.calls).await;
     }
 
     /// F12: the frame as drawn, in the working directory under a timestamped name.
