@@ -389,3 +389,92 @@ fn bundled_games_are_listed_and_played_by_name() {
         "{stderr}"
     );
 }
+
+/// A rocket-contract module with the shape of the original 2017 `program.wasm`: a
+/// 59-entry function table, 198 data segments, 17 memory pages, `call_indirect`,
+/// `br_table`, i64 and f64 arithmetic, and every import of the contract.
+fn module_shaped_like_the_original() -> String {
+    let table_funcs: String = (0..59)
+        .map(|i| format!("(func $t{i} (result f64) (f64.const {i}))\n"))
+        .collect();
+    let table_names: String = (0..59).map(|i| format!("$t{i} ")).collect();
+    // Segment i puts the i64 value i*3 at 1024 + 8i.
+    let data: String = (0..198)
+        .map(|i| {
+            let bytes: String = (i as u64 * 3)
+                .to_le_bytes()
+                .iter()
+                .map(|b| format!("\\{b:02x}"))
+                .collect();
+            format!("(data (i32.const {}) \"{bytes}\")\n", 1024 + 8 * i)
+        })
+        .collect();
+    format!(
+        r#"(module
+          (type $value (func (result f64)))
+          (import "env" "clear_screen" (func $clear))
+          (import "env" "draw_player" (func $player (param f64 f64 f64)))
+          (import "env" "draw_enemy" (func $enemy (param f64 f64)))
+          (import "env" "draw_bullet" (func $bullet (param f64 f64)))
+          (import "env" "draw_particle" (func $particle (param f64 f64 f64)))
+          (import "env" "draw_score" (func $score (param f64)))
+          (import "env" "sin" (func $sin (param f64) (result f64)))
+          (import "env" "cos" (func $cos (param f64) (result f64)))
+          (import "env" "Math_atan" (func $atan (param f64) (result f64)))
+          (memory (export "memory") 17)
+          (table 59 funcref)
+          (elem (i32.const 0) {table_names})
+          {data}
+          {table_funcs}
+          (global $frame (mut i64) (i64.const 0))
+          (global $points (mut f64) (f64.const 0))
+          (func (export "resize") (param f64 f64))
+          (func (export "toggle_shoot") (param i32))
+          (func (export "toggle_boost") (param i32))
+          (func (export "toggle_turn_left") (param i32))
+          (func (export "toggle_turn_right") (param i32))
+          ;; points += (table[frame % 59]() + data[frame % 198]) * (frame % 3 + 1)
+          (func (export "update") (param f64)
+            (local $gain f64)
+            (global.set $frame (i64.add (global.get $frame) (i64.const 1)))
+            (local.set $gain
+              (f64.add
+                (call_indirect (type $value)
+                  (i32.wrap_i64 (i64.rem_u (global.get $frame) (i64.const 59))))
+                (f64.convert_i64_u
+                  (i64.load offset=1024
+                    (i32.wrap_i64 (i64.shl (i64.rem_u (global.get $frame) (i64.const 198))
+                                           (i64.const 3)))))))
+            (block $times3 (block $times2 (block $times1
+              (br_table $times1 $times2 $times3
+                (i32.wrap_i64 (i64.rem_u (global.get $frame) (i64.const 3)))))
+              (global.set $points (f64.add (global.get $points) (local.get $gain)))
+              (return))
+              (global.set $points (f64.add (global.get $points) (f64.mul (local.get $gain) (f64.const 2))))
+              (return))
+            (global.set $points (f64.add (global.get $points) (f64.mul (local.get $gain) (f64.const 3)))))
+          (func (export "draw")
+            (call $clear)
+            (call $player (f64.const 512) (f64.const 300) (call $atan (f64.const 1)))
+            (call $enemy (call $cos (f64.const 0)) (call $sin (f64.const 0)))
+            (call $bullet (f64.const 10) (f64.const 20))
+            (call $particle (f64.const 30) (f64.const 40) (f64.const 2))
+            (call $score (global.get $points))))"#
+    )
+}
+
+#[test]
+fn a_module_shaped_like_the_original_program_plays() {
+    let dir = temp_dir("original-shape");
+    let module = module_in(&dir, "program", &module_shaped_like_the_original());
+    let expected: u64 = (1..=60u64)
+        .map(|frame| (frame % 59 + (frame % 198) * 3) * (frame % 3 + 1))
+        .sum();
+    let (code, stdout, stderr) = play(&[module.to_str().unwrap(), "--frames", "60"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout.lines().last(),
+        Some(format!("frames=60 draw_calls=360 score={expected}").as_str())
+    );
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
