@@ -1,7 +1,8 @@
 //! The translator's fused and specialised instructions, each checked against Rust's own
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
-//! `i32.eqz` folded into branches, and 64-bit immediates.
+//! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops and inverted
+//! loop exits.
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -242,5 +243,85 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn while_loops_test_their_exit_once_per_iteration() {
+    // `while !(i <cmp> n) { steps += 1; i += 1 }`: the exit test at the head, `br` back
+    // at the bottom. Inverted, the bottom `br` becomes the test itself.
+    let module = |cmp: &str| {
+        format!(
+            r#"(module (func (export "count") (param $i i32) (param $n i32) (result i32)
+              (local $steps i32)
+              (block $exit (loop $head
+                (br_if $exit (i32.{cmp} (local.get $i) (local.get $n)))
+                (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                (br $head)))
+              (local.get $steps)))"#
+        )
+    };
+    for (cmp, holds) in COMPARISONS {
+        let module = Module::new(&wat::parse_str(module(cmp)).unwrap()).unwrap();
+        let code = module.disassemble(0).unwrap();
+        assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
+        if cmp == "ge_u" || cmp == "eq" {
+            assert!(
+                code.contains("i32.add+br_if"),
+                "the step is not fused:\n{code}"
+            );
+        }
+        let mut store = Store::new(());
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        for start in [-3, -1, 0, 2, 7, i32::MAX - 1] {
+            for n in [-2, 0, 3, 7, i32::MAX, i32::MIN] {
+                // The same loop in Rust; cases that would run over 100 rounds are skipped.
+                let (mut i, mut steps) = (start, 0);
+                while !holds(i, n) && steps <= 100 {
+                    steps += 1;
+                    i = i.wrapping_add(1);
+                }
+                if steps > 100 {
+                    continue;
+                }
+                let got = call(&mut store, &instance, "count", &[start, n]);
+                assert_eq!(got, steps, "{cmp}: from {start} to {n}");
+            }
+        }
+    }
+}
+
+#[test]
+fn an_inverted_loop_still_works_when_branched_to_from_inside() {
+    // Sums the even numbers below n, counting down: `continue` jumps straight to the
+    // bottom of the loop, where the inverted exit test (`i32.eqz` folded) now sits.
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (func (export "sum_even_below") (param $n i32) (result i32)
+              (local $sum i32)
+              (block $exit (loop $head
+                (br_if $exit (i32.eqz (local.get $n)))
+                (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+                (block $continue
+                  (br_if $continue (i32.and (local.get $n) (i32.const 1)))
+                  (local.set $sum (i32.add (local.get $sum) (local.get $n))))
+                (br $head)))
+              (local.get $sum)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let code = module.disassemble(0).unwrap();
+    assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    for n in [0, 1, 2, 3, 10, 101] {
+        let want: i32 = (0..n).filter(|k| k % 2 == 0).sum();
+        assert_eq!(
+            call(&mut store, &instance, "sum_even_below", &[n]),
+            want,
+            "n={n}"
+        );
     }
 }

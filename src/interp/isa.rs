@@ -343,6 +343,20 @@ macro_rules! define_op {
                 })
             }
 
+            /// The conditional branch taken exactly when `self` (a side-effect-free
+            /// conditional branch) is not, with the same offset; `None` for other ops.
+            pub(crate) fn inverted_branch(&self) -> Option<Op> {
+                Some(match *self {
+                    Op::BrIfNez { cond, offset } => Op::BrIfEqz { cond, offset },
+                    Op::BrIfEqz { cond, offset } => Op::BrIfNez { cond, offset },
+                    $(
+                        Op::$br { a, b, offset } => Op::$neg { a, b, offset },
+                        Op::$br_imm { a, imm, offset } => Op::$neg_imm { a, imm, offset },
+                    )*
+                    _ => return None,
+                })
+            }
+
             /// The branch offset of a branching op.
             pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
                 match self {

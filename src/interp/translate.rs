@@ -162,6 +162,7 @@ pub(crate) fn translate_function(
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
     }
     reader.finish()?;
+    invert_loop_exits(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into(),
         offsets: t.offsets.into(),
@@ -1104,6 +1105,43 @@ impl Translator<'_> {
 /// Where `if` saves its parameters for the else path: above them and the condition.
 fn if_save_position(height: u32, params: u32) -> u32 {
     height + params + 1
+}
+
+/// Loop inversion. A `while` loop compiles to a head that tests for the exit and a `br`
+/// at the bottom that jumps back to it: two dispatches per iteration for one test. When
+/// a `br` jumps to a side-effect-free conditional branch whose target is the op right
+/// after that `br`, running the test in the `br`'s place, inverted and jumping past the
+/// head, does the same in one op; each iteration then runs the test once (fused with
+/// the counter's step when it has one, as `emit_branch` does).
+fn invert_loop_exits(ops: &mut [Op]) {
+    for at in 0..ops.len() {
+        let Op::Br { offset } = ops[at] else {
+            continue;
+        };
+        let head = (at as isize + offset as isize) as usize;
+        let mut test = ops[head];
+        let Some(&mut exit) = test.branch_offset_mut() else {
+            continue;
+        };
+        if head as isize + exit as isize != at as isize + 1 {
+            continue;
+        }
+        let Some(mut inverted) = test.inverted_branch() else {
+            continue;
+        };
+        let body = head as i32 + 1;
+        set_offset(&mut inverted, body - at as i32);
+        ops[at] = inverted;
+        // `i += k` right before it fuses with the new test into a loop-counter op; the
+        // test stays behind it for branches that target it, run once on exit otherwise.
+        let counted = at
+            .checked_sub(1)
+            .and_then(|add| inverted.fused_increment(&ops[add]));
+        if let Some(mut counted) = counted {
+            set_offset(&mut counted, body - (at as i32 - 1));
+            ops[at - 1] = counted;
+        }
+    }
 }
 
 fn set_offset(op: &mut Op, new: i32) {
