@@ -325,3 +325,47 @@ fn an_inverted_loop_still_works_when_branched_to_from_inside() {
         );
     }
 }
+
+#[test]
+fn branches_to_a_return_return_in_place() {
+    // The `then` arm's jump to the shared return, and a `br_table` entry jumping to a
+    // return trampoline, each become the return itself.
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module
+              (func (export "fib") (param $n i32) (result i32)
+                (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+                  (then (local.get $n))
+                  (else (i32.add (call 0 (i32.sub (local.get $n) (i32.const 1)))
+                                 (call 0 (i32.sub (local.get $n) (i32.const 2)))))))
+              (func (export "pick") (param i32) (result i32 i32)
+                (i32.const 7) (i32.const 8)
+                (block (param i32 i32) (result i32 i32)
+                  (br_table 0 1 0 (local.get 0)))
+                (drop) (drop) (i32.const 1) (i32.const 2)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let fib = module.disassemble(0).unwrap();
+    assert!(!fib.contains(" br ->"), "a br to a return is left:\n{fib}");
+    // The entry for depth 1 returns in place, beside its trampoline and the final return.
+    let pick = module.disassemble(1).unwrap();
+    assert_eq!(pick.matches(" return ").count(), 3, "{pick}");
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55];
+    for (n, want) in fib.iter().enumerate() {
+        assert_eq!(call(&mut store, &instance, "fib", &[n as i32]), *want);
+    }
+    for (index, want) in [(0, [1, 2]), (1, [7, 8]), (2, [1, 2]), (-1, [1, 2])] {
+        let got = instance
+            .call(&mut store, "pick", &[Value::I32(index)])
+            .unwrap();
+        assert_eq!(
+            got,
+            [Value::I32(want[0]), Value::I32(want[1])],
+            "pick {index}"
+        );
+    }
+}

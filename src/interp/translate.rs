@@ -163,6 +163,7 @@ pub(crate) fn translate_function(
     }
     reader.finish()?;
     invert_loop_exits(&mut t.ops);
+    return_in_place(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into(),
         offsets: t.offsets.into(),
@@ -1140,6 +1141,20 @@ fn invert_loop_exits(ops: &mut [Op]) {
         if let Some(mut counted) = counted {
             set_offset(&mut counted, body - (at as i32 - 1));
             ops[at - 1] = counted;
+        }
+    }
+}
+
+/// A `br` to a return (the end of an `if` or a block at the end of the function)
+/// becomes that return: returns read only slots, so where they run does not matter.
+fn return_in_place(ops: &mut [Op]) {
+    for at in 0..ops.len() {
+        let Op::Br { offset } = ops[at] else {
+            continue;
+        };
+        let target = ops[(at as isize + offset as isize) as usize];
+        if let Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } = target {
+            ops[at] = target;
         }
     }
 }
