@@ -530,7 +530,10 @@ impl Run<'_> {
         if self.frames.len() >= max_depth || base + func.frame_size as usize > self.stack.len() {
             return Err(TrapKind::CallStackExhausted);
         }
-        self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
+        // Declared locals start at zero; most callees have none (skips a `memset` call).
+        if func.num_locals > func.num_params {
+            self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
+        }
         self.frames.push(CallFrame {
             code: at.code,
             ip: at.ip,
