@@ -1,6 +1,7 @@
 //! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
-//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying) and
-//! the whole rocket game, each run in both engines; prints time per kernel and the ratio
+//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying), a
+//! compiled Rust program (an LZ77 compressor round trip, `programs/lz/`, checked against
+//! the same code run natively) and the whole rocket game, each run in both engines; prints time per kernel and the ratio
 //! wasmcade/wasmi (below 1 is faster than wasmi), then the geometric mean.
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
@@ -12,24 +13,27 @@ use std::time::{Duration, Instant};
 use wasmcade::host::{Action, Game, RocketGame};
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
-/// A kernel: `run(arg) -> i64` exported by a module written in WebAssembly text.
+/// A kernel: `run(arg) -> i64` exported by a module (WebAssembly text, or a binary
+/// compiled from Rust).
 struct Kernel {
     name: &'static str,
-    wat: &'static str,
+    module: &'static [u8],
     arg: i32,
-    expected: Option<i64>,
+    /// The right result, where it is known without running wasm.
+    expected: Option<fn(i32) -> i64>,
 }
 
 #[rustfmt::skip]
 const KERNELS: &[Kernel] = &[
-    Kernel { name: "fib (recursive calls)", wat: include_str!("kernels/fib.wat"), arg: 30, expected: Some(832_040) },
-    Kernel { name: "sieve (memory loops)", wat: include_str!("kernels/sieve.wat"), arg: 2_000_000, expected: Some(148_933) },
-    Kernel { name: "matmul (f64)", wat: include_str!("kernels/matmul.wat"), arg: 100, expected: None },
-    Kernel { name: "hash (i32 bits)", wat: include_str!("kernels/hash.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "bits64 (i64 bits)", wat: include_str!("kernels/bits64.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "brtable (dispatch)", wat: include_str!("kernels/brtable.wat"), arg: 5_000_000, expected: None },
-    Kernel { name: "indirect (call_indirect)", wat: include_str!("kernels/indirect.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "copy (memory.copy, loads)", wat: include_str!("kernels/copy.wat"), arg: 1_000, expected: None },
+    Kernel { name: "fib (recursive calls)", module: include_bytes!("kernels/fib.wat"), arg: 30, expected: Some(|_| 832_040) },
+    Kernel { name: "sieve (memory loops)", module: include_bytes!("kernels/sieve.wat"), arg: 2_000_000, expected: Some(|_| 148_933) },
+    Kernel { name: "matmul (f64)", module: include_bytes!("kernels/matmul.wat"), arg: 100, expected: None },
+    Kernel { name: "hash (i32 bits)", module: include_bytes!("kernels/hash.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "bits64 (i64 bits)", module: include_bytes!("kernels/bits64.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "brtable (dispatch)", module: include_bytes!("kernels/brtable.wat"), arg: 5_000_000, expected: None },
+    Kernel { name: "indirect (call_indirect)", module: include_bytes!("kernels/indirect.wat"), arg: 3_000_000, expected: None },
+    Kernel { name: "copy (memory.copy, loads)", module: include_bytes!("kernels/copy.wat"), arg: 1_000, expected: None },
+    Kernel { name: "lz (compiled Rust program)", module: include_bytes!("programs/lz/program.wasm"), arg: 128, expected: Some(|kib| lz::run(kib)) },
 ];
 
 /// Frames of the rocket game per run.
@@ -45,12 +49,17 @@ fn main() {
     );
     let mut ratios = Vec::new();
     for kernel in KERNELS.iter().filter(|k| wanted(k.name)) {
-        let bytes = wat::parse_str(kernel.wat).expect("kernel parses");
+        let bytes = wat::parse_bytes(kernel.module).expect("kernel parses");
         let mut ours = wasmcade_kernel(&bytes);
         let mut theirs = wasmi_kernel(&bytes);
         let (ours, theirs, result) = side_by_side(7, || ours(kernel.arg), || theirs(kernel.arg));
         if let Some(expected) = kernel.expected {
-            assert_eq!(result, expected, "{}: wrong result", kernel.name);
+            assert_eq!(
+                result,
+                expected(kernel.arg),
+                "{}: wrong result",
+                kernel.name
+            );
         }
         ratios.push(report(kernel.name, ours, theirs));
     }

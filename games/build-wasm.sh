@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds one game crate under games/ to wasm and copies it to its program.wasm.
+# Builds one crate (a game under games/, or a benchmark program under bench/programs/) to
+# wasm and copies it to its program.wasm.
 #
 #   bash games/build-wasm.sh GAME_DIR          rustup's wasm32-unknown-unknown target if it
 #                                              is installed, else Debian's rustc/cargo
@@ -12,10 +13,13 @@
 # `--check` reproduces them bit for bit on any Debian 12 machine: each crate pins its
 # release profile, and paths that differ between machines are remapped.
 set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
 game_dir=$(cd "$1" && pwd)
 mode=${2:-}
 cd "$game_dir"
 game=$(basename "$game_dir")
+# The crate's folder as the repository names it (games/rocket, bench/programs/lz).
+shown=$(realpath --relative-to="$repo" "$game_dir")
 crate=$(sed -n 's/^name = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 target=wasm32-unknown-unknown
 out=program.wasm
@@ -56,12 +60,12 @@ if [ "$mode" = "--check" ]; then
     trap 'rm -rf "$scratch"' EXIT
     built=$(build "$scratch")
     if ! cmp -s "$built" "$out"; then
-        echo "error: games/$game/$out differs from a fresh build with Debian's toolchain" >&2
+        echo "error: $shown/$out differs from a fresh build with Debian's toolchain" >&2
         echo "  committed: $(wc -c <"$out") bytes, rebuilt: $(wc -c <"$built") bytes" >&2
-        echo "  rebuild it with: bash games/$game/build.sh (on Debian 12)" >&2
+        echo "  rebuild it with: bash $shown/build.sh (on Debian 12)" >&2
         exit 1
     fi
-    echo "games/$game/$out is reproducible ($(wc -c <"$out") bytes)"
+    echo "$shown/$out is reproducible ($(wc -c <"$out") bytes)"
     exit 0
 fi
 
@@ -74,4 +78,4 @@ else
 fi
 built=$(build target)
 cp "$built" "$out"
-echo "wrote games/$game/$out ($(wc -c <"$out") bytes)"
+echo "wrote $shown/$out ($(wc -c <"$out") bytes)"
