@@ -252,8 +252,12 @@ fn the_talk_keys_show_panels_save_screenshots_and_step_frames() {
     // P pauses; N steps exactly one frame each.
     xdotool(&["key", "p"]);
     sleep(Duration::from_millis(300));
-    xdotool(&["key", "n", "n", "n"]);
-    sleep(Duration::from_millis(300));
+    // Apart: presses within one frame (software GL on a loaded machine renders slowly)
+    // are one key-pressed edge to the window.
+    for _ in 0..3 {
+        xdotool(&["key", "n"]);
+        sleep(Duration::from_millis(250));
+    }
     xdotool(&["key", "minus"]);
     let log = close_window(window);
     let paused_at: u64 = log
