@@ -1,8 +1,9 @@
 //! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
 //! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying), a
 //! compiled Rust program (an LZ77 compressor round trip, `programs/lz/`, checked against
-//! the same code run natively) and the whole rocket game, each run in both engines; prints time per kernel and the ratio
-//! wasmcade/wasmi (below 1 is faster than wasmi), then the geometric mean.
+//! the same code run natively) and the whole rocket game, each run in both engines;
+//! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
+//! then the geometric mean.
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
 //! it. Both engines run without fuel metering. Each result is checked: both engines must

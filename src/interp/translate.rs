@@ -162,8 +162,7 @@ pub(crate) fn translate_function(
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
     }
     reader.finish()?;
-    invert_loop_exits(&mut t.ops);
-    return_in_place(&mut t.ops);
+    shortcut_branches(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into(),
         offsets: t.offsets.into(),
@@ -1108,26 +1107,34 @@ fn if_save_position(height: u32, params: u32) -> u32 {
     height + params + 1
 }
 
-/// Loop inversion. A `while` loop compiles to a head that tests for the exit and a `br`
-/// at the bottom that jumps back to it: two dispatches per iteration for one test. When
-/// a `br` jumps to a side-effect-free conditional branch whose target is the op right
-/// after that `br`, running the test in the `br`'s place, inverted and jumping past the
-/// head, does the same in one op; each iteration then runs the test once (fused with
-/// the counter's step when it has one, as `emit_branch` does).
-fn invert_loop_exits(ops: &mut [Op]) {
+/// Rewrites each `br` whose target makes the jump itself redundant:
+///
+/// - A `br` to a return (the end of an `if` or a block at the end of the function)
+///   becomes that return: returns read only slots, so where they run does not matter.
+/// - Loop inversion. A `while` loop compiles to a head that tests for the exit and a
+///   `br` at the bottom that jumps back to it: two dispatches per iteration for one
+///   test. When a `br` jumps to a side-effect-free conditional branch whose target is
+///   the op right after that `br`, running the test in the `br`'s place, inverted and
+///   jumping past the head, does the same in one op; each iteration then runs the test
+///   once (fused with the counter's step when it has one, as `emit_branch` does).
+fn shortcut_branches(ops: &mut [Op]) {
     for at in 0..ops.len() {
         let Op::Br { offset } = ops[at] else {
             continue;
         };
         let head = (at as isize + offset as isize) as usize;
-        let mut test = ops[head];
-        let Some(&mut exit) = test.branch_offset_mut() else {
+        let mut target = ops[head];
+        if let Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } = target {
+            ops[at] = target;
+            continue;
+        }
+        let Some(&mut exit) = target.branch_offset_mut() else {
             continue;
         };
         if head as isize + exit as isize != at as isize + 1 {
             continue;
         }
-        let Some(mut inverted) = test.inverted_branch() else {
+        let Some(mut inverted) = target.inverted_branch() else {
             continue;
         };
         let body = head as i32 + 1;
@@ -1141,20 +1148,6 @@ fn invert_loop_exits(ops: &mut [Op]) {
         if let Some(mut counted) = counted {
             set_offset(&mut counted, body - (at as i32 - 1));
             ops[at - 1] = counted;
-        }
-    }
-}
-
-/// A `br` to a return (the end of an `if` or a block at the end of the function)
-/// becomes that return: returns read only slots, so where they run does not matter.
-fn return_in_place(ops: &mut [Op]) {
-    for at in 0..ops.len() {
-        let Op::Br { offset } = ops[at] else {
-            continue;
-        };
-        let target = ops[(at as isize + offset as isize) as usize];
-        if let Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } = target {
-            ops[at] = target;
         }
     }
 }
