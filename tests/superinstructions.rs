@@ -1,8 +1,8 @@
 //! The translator's fused and specialised instructions, each checked against Rust's own
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
-//! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops and inverted
-//! loop exits.
+//! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
+//! loop exits and loads addressed by the sum of two slots.
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -368,4 +368,113 @@ fn branches_to_a_return_return_in_place() {
             "pick {index}"
         );
     }
+}
+
+/// Every wasm load, as (name, result type, bytes, Rust's semantics on the bytes).
+type LoadSemantics = fn(&[u8]) -> u64;
+const LOADS: [(&str, &str, usize, LoadSemantics); 14] = [
+    ("i32.load", "i32", 4, |b| {
+        u32::from_le_bytes(b.try_into().unwrap()) as u64
+    }),
+    ("i64.load", "i64", 8, |b| {
+        u64::from_le_bytes(b.try_into().unwrap())
+    }),
+    ("i32.load8_s", "i32", 1, |b| b[0] as i8 as i32 as u32 as u64),
+    ("i32.load8_u", "i32", 1, |b| b[0] as u64),
+    ("i32.load16_s", "i32", 2, |b| {
+        i16::from_le_bytes(b.try_into().unwrap()) as i32 as u32 as u64
+    }),
+    ("i32.load16_u", "i32", 2, |b| {
+        u16::from_le_bytes(b.try_into().unwrap()) as u64
+    }),
+    ("i64.load8_s", "i64", 1, |b| b[0] as i8 as i64 as u64),
+    ("i64.load8_u", "i64", 1, |b| b[0] as u64),
+    ("i64.load16_s", "i64", 2, |b| {
+        i16::from_le_bytes(b.try_into().unwrap()) as i64 as u64
+    }),
+    ("i64.load16_u", "i64", 2, |b| {
+        u16::from_le_bytes(b.try_into().unwrap()) as u64
+    }),
+    ("i64.load32_s", "i64", 4, |b| {
+        i32::from_le_bytes(b.try_into().unwrap()) as i64 as u64
+    }),
+    ("i64.load32_u", "i64", 4, |b| {
+        u32::from_le_bytes(b.try_into().unwrap()) as u64
+    }),
+    ("f32.load", "f32", 4, |b| {
+        u32::from_le_bytes(b.try_into().unwrap()) as u64
+    }),
+    ("f64.load", "f64", 8, |b| {
+        u64::from_le_bytes(b.try_into().unwrap())
+    }),
+];
+
+#[test]
+fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
+    // One page of bytes 0, 1, 2, .. (mod 251, so no two nearby words are equal).
+    let page: Vec<u8> = (0..65_536u32).map(|i| (i % 251) as u8).collect();
+    for (load, ty, bytes, semantics) in LOADS {
+        let text = format!(
+            r#"(module (memory 1)
+              (func $fill (local i32)
+                (loop (i32.store8 (local.get 0) (i32.rem_u (local.get 0) (i32.const 251)))
+                  (br_if 0 (i32.lt_u (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+                    (i32.const 65536)))))
+              (start $fill)
+              (func (export "f") (param i32 i32) (result {ty})
+                ({load} offset=3 (i32.add (local.get 0) (local.get 1)))))"#
+        );
+        let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+        let code = module.disassemble(1).unwrap();
+        assert!(code.contains("i32.add+"), "{load} not fused:\n{code}");
+        let mut store = Store::new(());
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        // (a, b): in range, wrapping past 2^32 back into range, and sums whose wrapped
+        // value plus the offset runs past the end (the offset is added without wrapping).
+        let cases: [(u32, u32); 6] = [
+            (0, 0),
+            (100, 7),
+            (0xffff_fff0, 0x20),
+            (u32::MAX, 1),
+            (65_536 - 3 - bytes as u32, 0),
+            (u32::MAX, 0),
+        ];
+        for (a, b) in cases {
+            let args = [Value::I32(a as i32), Value::I32(b as i32)];
+            let start = a.wrapping_add(b) as u64 + 3;
+            let result = instance.call(&mut store, "f", &args);
+            if start + bytes as u64 > page.len() as u64 {
+                let trap = result.expect_err("past the end");
+                assert!(trap.to_string().contains("out of bounds"), "{load}: {trap}");
+                continue;
+            }
+            let want = semantics(&page[start as usize..start as usize + bytes]);
+            let got = match result.unwrap()[..] {
+                [Value::I32(v)] => v as u32 as u64,
+                [Value::I64(v)] => v as u64,
+                [Value::F32(v)] => v.to_bits() as u64,
+                [Value::F64(v)] => v.to_bits(),
+                ref other => panic!("{load}: {other:?}"),
+            };
+            assert_eq!(got, want, "{load} at {a:#x} + {b:#x}");
+        }
+    }
+}
+
+#[test]
+fn an_add_kept_in_a_local_is_not_fused_into_the_load() {
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (memory 1) (data (i32.const 8) "\2a\2b")
+              (func (export "f") (param i32 i32) (result i32) (local i32)
+                (i32.add (i32.load8_u (local.tee 2 (i32.add (local.get 0) (local.get 1))))
+                  (local.get 2))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert!(!module.disassemble(0).unwrap().contains("i32.add+"));
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    assert_eq!(call(&mut store, &instance, "f", &[3, 5]), 0x2a + 8);
 }

@@ -133,16 +133,19 @@ macro_rules! for_each_fallible_unary {
     };
 }
 
-/// Loads: operator, wasm name (of the widest wasm op it serves), bytes, semantics.
-/// Slots are untyped, so `f32.load` is `Load32` and `i64.load8_u` is `Load8U`.
+/// Loads: operator, its form addressed by the sum of two slots (an `i32.add` whose
+/// only use is the address), wasm name (of the widest wasm op it serves), bytes,
+/// semantics. Slots are untyped, so `f32.load` is `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Load32 "load32" 4 load32, Load64 "load64" 8 load64,
-            Load8S32 "i32.load8_s" 1 load8_s32, Load8U "load8_u" 1 load8_u,
-            Load16S32 "i32.load16_s" 2 load16_s32, Load16U "load16_u" 2 load16_u,
-            Load8S64 "i64.load8_s" 1 load8_s64, Load16S64 "i64.load16_s" 2 load16_s64,
-            Load32S64 "i64.load32_s" 4 load32_s64,
+            Load32 Load32Add "load32" 4 load32, Load64 Load64Add "load64" 8 load64,
+            Load8S32 Load8S32Add "i32.load8_s" 1 load8_s32, Load8U Load8UAdd "load8_u" 1 load8_u,
+            Load16S32 Load16S32Add "i32.load16_s" 2 load16_s32,
+            Load16U Load16UAdd "load16_u" 2 load16_u,
+            Load8S64 Load8S64Add "i64.load8_s" 1 load8_s64,
+            Load16S64 Load16S64Add "i64.load16_s" 2 load16_s64,
+            Load32S64 Load32S64Add "i64.load32_s" 4 load32_s64,
         }
     };
 }
@@ -185,12 +188,15 @@ macro_rules! define_op {
         fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
+        /// `repr(u8)`: the first byte is the variant's tag, which the threaded executor
+        /// reads to find the op's handler (fields are laid out in declaration order).
         #[derive(Debug, Clone, Copy, PartialEq)]
+        #[repr(u8)]
         pub enum Op {
             /// Traps with "unreachable".
             Unreachable,
@@ -235,8 +241,8 @@ macro_rules! define_op {
             TableSize { dst: Slot, table: u32 },
             TableGrow { dst: Slot, init: Slot, delta: Slot, table: u32 },
             TableFill { start: Slot, value: Slot, len: Slot, table: u32 },
-            TableCopy { dst_table: u32, src_table: u32, dst: Slot, src: Slot, len: Slot },
-            TableInit { table: u32, segment: u32, dst: Slot, src: Slot, len: Slot },
+            TableCopy { dst: Slot, dst_table: u32, src_table: u32, src: Slot, len: Slot },
+            TableInit { dst: Slot, table: u32, segment: u32, src: Slot, len: Slot },
             ElemDrop { segment: u32 },
             $( $bin { dst: Slot, a: Slot, b: Slot }, )*
             $( $bin_imm { dst: Slot, a: Slot, imm: i64 }, )*
@@ -246,6 +252,8 @@ macro_rules! define_op {
             $( $xun { dst: Slot, src: Slot }, )*
             /// `s[dst] = mem[s[addr] + offset]`.
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
+            /// `s[dst] = mem[(s[a] + s[b]) mod 2^32 + offset]`.
+            $( $load_add { dst: Slot, a: Slot, b: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
             /// The loop counter idiom: `s[counter] += step` (i32, wrapping), then jumps by
@@ -301,6 +309,7 @@ macro_rules! define_op {
                     $( Op::$un { .. } => $un_name, )*
                     $( Op::$xun { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
+                    $( Op::$load_add { .. } => concat!("i32.add+", $load_name), )*
                     $( Op::$store { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
                     Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } => "i32.add+br_if i32.lt_u",
@@ -388,7 +397,7 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, .. } => Some(dst), )*
                     $( Op::$un { dst, .. } => Some(dst), )*
                     $( Op::$xun { dst, .. } => Some(dst), )*
-                    $( Op::$load { dst, .. } => Some(dst), )*
+                    $( Op::$load { dst, .. } | Op::$load_add { dst, .. } => Some(dst), )*
                     _ => None,
                 }
             }
@@ -396,48 +405,52 @@ macro_rules! define_op {
     };
 }
 
-/// Calls `$callback! { binary: [..] float_binary: [..] fallible_binary: [..] unary: [..]
-/// fallible_unary: [..] load: [..] store: [..] compare_branch: [..] }` with every table above, so one macro
-/// (the enum here, the executor's single `match`) can see all opcodes at once.
+/// Calls `$callback! { $extra.. binary: [..] float_binary: [..] fallible_binary: [..]
+/// unary: [..] fallible_unary: [..] load: [..] store: [..] compare_branch: [..] }` with
+/// every table above, so one macro (the enum here, the executors' dispatch) can see all
+/// opcodes at once; `$extra` tokens are passed through in front.
 macro_rules! with_op_tables {
-    ($cb:ident) => { for_each_binary!(collect_binary $cb); };
+    ($cb:ident $($e:tt)*) => { for_each_binary!(collect_binary $cb [$($e)*]); };
 }
 macro_rules! collect_binary {
-    ($cb:ident $($b:tt)*) => { for_each_float_binary!(collect_float_binary $cb [$($b)*]); };
+    ($cb:ident [$($e:tt)*] $($b:tt)*) => {
+        for_each_float_binary!(collect_float_binary $cb [$($e)*] [$($b)*]);
+    };
 }
 macro_rules! collect_float_binary {
-    ($cb:ident [$($b:tt)*] $($f:tt)*) => {
-        for_each_fallible_binary!(collect_fallible_binary $cb [$($b)*] [$($f)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] $($f:tt)*) => {
+        for_each_fallible_binary!(collect_fallible_binary $cb [$($e)*] [$($b)*] [$($f)*]);
     };
 }
 macro_rules! collect_fallible_binary {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] $($x:tt)*) => {
-        for_each_unary!(collect_unary $cb [$($b)*] [$($f)*] [$($x)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] $($x:tt)*) => {
+        for_each_unary!(collect_unary $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*]);
     };
 }
 macro_rules! collect_unary {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] $($u:tt)*) => {
-        for_each_fallible_unary!(collect_fallible_unary $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] $($u:tt)*) => {
+        for_each_fallible_unary!(collect_fallible_unary $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*]);
     };
 }
 macro_rules! collect_fallible_unary {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] $($xu:tt)*) => {
-        for_each_load!(collect_load $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] $($xu:tt)*) => {
+        for_each_load!(collect_load $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*]);
     };
 }
 macro_rules! collect_load {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] $($l:tt)*) => {
-        for_each_store!(collect_store $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] $($l:tt)*) => {
+        for_each_store!(collect_store $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*]);
     };
 }
 macro_rules! collect_store {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] $($s:tt)*) => {
-        for_each_compare_branch!(collect_compare_branch $cb [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*] [$($s)*]);
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] $($s:tt)*) => {
+        for_each_compare_branch!(collect_compare_branch $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*] [$($s)*]);
     };
 }
 macro_rules! collect_compare_branch {
-    ($cb:ident [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] $($c:tt)*) => {
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] $($c:tt)*) => {
         $cb! {
+            $($e)*
             binary: [$($b)*]
             float_binary: [$($f)*]
             fallible_binary: [$($x)*]
@@ -450,6 +463,15 @@ macro_rules! collect_compare_branch {
     };
 }
 with_op_tables!(define_op);
+
+impl Op {
+    /// The variant's tag: a dense number per variant, the index of its handler.
+    pub const fn tag(&self) -> u8 {
+        // SAFETY: `Op` is `repr(u8)`, so its first byte is the tag (the Rust reference,
+        // "Primitive representation of enums with fields").
+        unsafe { *(self as *const Op as *const u8) }
+    }
+}
 
 impl fmt::Display for Op {
     /// WAT-like text with slot operands: `i32.add s5 = s2, s3`, `br_if s4 -> +7`.

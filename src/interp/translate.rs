@@ -513,10 +513,16 @@ impl Translator<'_> {
 
     fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
         macro_rules! loads {
-            ($($load:ident $name:literal $bytes:literal $f:ident,)*) => {
+            ($($load:ident $load_add:ident $name:literal $bytes:literal $f:ident,)*) => {
                 fn load_op(kind: &str, dst: Slot, addr: Slot, offset: u32) -> Op {
                     match kind {
                         $( stringify!($load) => Op::$load { dst, addr, offset }, )*
+                        _ => unreachable!(),
+                    }
+                }
+                fn load_add_op(kind: &str, dst: Slot, [a, b]: [Slot; 2], offset: u32) -> Op {
+                    match kind {
+                        $( stringify!($load) => Op::$load_add { dst, a, b, offset }, )*
                         _ => unreachable!(),
                     }
                 }
@@ -566,7 +572,17 @@ impl Translator<'_> {
         // Without memory64 the validator proved the offset fits in 32 bits.
         let offset = memarg.offset as u32;
         Some(if is_load {
-            self.unary(|dst, addr| load_op(kind, dst, addr, offset))
+            match self.take_address_add() {
+                Some(summands) => {
+                    let dst = self.slot(self.height() - 1);
+                    dst.and_then(|dst| {
+                        self.stack.pop();
+                        self.emit(load_add_op(kind, dst, summands, offset));
+                        self.push_temp()
+                    })
+                }
+                None => self.unary(|dst, addr| load_op(kind, dst, addr, offset)),
+            }
         } else {
             (|| {
                 let value = self.pop_slot()?;
@@ -647,6 +663,24 @@ impl Translator<'_> {
             return Ok(Condition::Fused(self.ops.pop().expect("checked")));
         }
         Ok(Condition::Slot(cond))
+    }
+
+    /// If the address on top of the stack is the result of the op just emitted, an
+    /// `i32.add` of two slots, takes that op back and returns its operands (for a load
+    /// addressed by their sum). The stack still holds the address operand.
+    fn take_address_add(&mut self) -> Option<[Slot; 2]> {
+        if self.stack.last() != Some(&Operand::Temp) || self.ops.len() <= self.barrier {
+            return None;
+        }
+        let addr = self.slot(self.height() - 1).ok()?;
+        match *self.ops.last()? {
+            Op::I32Add { dst, a, b } if dst == addr => {
+                self.ops.pop();
+                self.offsets.pop();
+                Some([a, b])
+            }
+            _ => None,
+        }
     }
 
     fn pop3(&mut self) -> Result<[Slot; 3], ()> {

@@ -5,8 +5,12 @@
 //! with or without fuel metering and with or without an instruction observer, so each
 //! costs nothing when it is off.
 
+#[macro_use]
+mod simple;
 mod num;
 mod raw;
+#[cfg(wasmcade_threaded)]
+mod threaded;
 
 use std::rc::Rc;
 
@@ -61,6 +65,7 @@ pub(crate) fn invoke<T>(
     let mut run = Run {
         stack: &mut stack,
         frames: Vec::with_capacity(16),
+        max_depth: store.limits.max_call_depth,
         fuel: fuel.unwrap_or(u64::MAX),
         host_args: Vec::new(),
         host_results: Vec::new(),
@@ -108,6 +113,8 @@ struct CallFrame {
 struct Run<'a> {
     stack: &'a mut Vec<u64>,
     frames: Vec<CallFrame>,
+    /// The most frames `frames` may hold.
+    max_depth: usize,
     fuel: u64,
     /// Host calls' arguments and results, reused so that a call does not allocate.
     host_args: Vec<Value>,
@@ -140,7 +147,6 @@ impl Run<'_> {
         // are written back to `at` before a call or return and read again after it.
         let mut ip = at.ip;
         let mut slots = at.slots;
-        let max_depth = store.limits.max_call_depth;
 
         macro_rules! slot {
             ($s:expr) => {
@@ -171,6 +177,13 @@ impl Run<'_> {
                     }
                 };
             }
+            // The simple ops run in the threaded handlers, up to the next op that needs
+            // this loop (or would trap here).
+            #[cfg(wasmcade_threaded)]
+            if !OBSERVE {
+                ip = threaded::run::<METER>(ip, self, &mut at);
+                slots = at.slots;
+            }
             let op = ip.fetch();
             if METER {
                 if self.fuel == 0 {
@@ -199,87 +212,29 @@ impl Run<'_> {
                 }
             }
 
-            // One flat `match` over every op (one jump table): the table-generated
-            // numeric and memory arms, then the hand-written control, call, variable,
-            // memory and table arms.
+            macro_rules! jump {
+                ($offset:expr) => {
+                    ip.jump($offset)
+                };
+            }
+            macro_rules! skip {
+                ($n:expr) => {
+                    ip.skip($n)
+                };
+            }
+            macro_rules! mem {
+                () => {
+                    at.mem
+                };
+            }
+            // One flat `match` over every op (one jump table): the simple ops (shared
+            // with the threaded executor), then the control, call, variable, memory and
+            // table arms that need the store or the call stack.
             macro_rules! dispatch {
-                (
-                    binary: [$($bin:ident $imm:ident $bin_name:literal $bin_fn:ident,)*]
-                    float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
-                    fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
-                    unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
-                    fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
-                    load: [$($load:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
-                    store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
-                    compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
-                ) => {
+                ($( $variant:ident { $($field:ident),* } => $body:block )*) => {
                     match *op {
-                        $( Op::$br { a, b, offset } => {
-                            if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
-                                ip.jump(offset);
-                            }
-                        } )*
-                        $( Op::$br_imm { a, imm, offset } => {
-                            if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
-                                ip.jump(offset);
-                            }
-                        } )*
-                        $( Op::$bin { dst, a, b } => set!(dst, num::$bin_fn(slot!(a), slot!(b))), )*
-                        $( Op::$imm { dst, a, imm } => set!(dst, num::$bin_fn(slot!(a), imm as u64)), )*
-                        $( Op::$fbin { dst, a, b } => set!(dst, num::$fbin_fn(slot!(a), slot!(b))), )*
-                        $( Op::$xbin { dst, a, b } => set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))), )*
-                        $( Op::$un { dst, src } => set!(dst, num::$un_fn(slot!(src))), )*
-                        $( Op::$xun { dst, src } => set!(dst, tri!(num::$xun_fn(slot!(src)))), )*
-                        $( Op::$load { dst, addr, offset } => {
-                            let bytes = tri!(at.mem.load::<$load_bytes>(slot!(addr), offset));
-                            set!(dst, num::$load_fn(bytes));
-                        } )*
-                        $( Op::$store { addr, value, offset } => {
-                            let bytes = slot!(value).to_le_bytes();
-                            let narrow: [u8; $store_bytes] = bytes[..$store_bytes].try_into().expect("width");
-                            tri!(at.mem.store(slot!(addr), offset, narrow));
-                        } )*
+                        $( Op::$variant { $($field),* } => $body )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
-                        Op::Br { offset } => ip.jump(offset),
-                        Op::I32AddBrLtU { counter, limit, step, offset } => {
-                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
-                            set!(counter, value as u64);
-                            if value < slot!(limit) as u32 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::I32AddBrLtUImm { counter, step, limit, offset } => {
-                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
-                            set!(counter, value as u64);
-                            if value < limit as u32 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::I32AddBrNe { counter, limit, step, offset } => {
-                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
-                            set!(counter, value as u64);
-                            if value != slot!(limit) as u32 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::I32AddBrNeImm { counter, step, limit, offset } => {
-                            let value = (slot!(counter) as u32).wrapping_add(step as u32);
-                            set!(counter, value as u64);
-                            if value != limit as u32 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::BrIfNez { cond, offset } => {
-                            if slot!(cond) as u32 != 0 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::BrIfEqz { cond, offset } => {
-                            if slot!(cond) as u32 == 0 {
-                                ip.jump(offset);
-                            }
-                        }
-                        Op::BrTable { index, len } => ip.skip((slot!(index) as u32).min(len)),
                         Op::Return => {
                             if !with_frame_change!(self.leave(store, &mut at)) {
                                 break 'exec Ok(());
@@ -303,13 +258,13 @@ impl Run<'_> {
                             let callee = at.module_code.nth(def);
                             let instance = at.instance;
                             tri!(with_frame_change!(self.call_wasm(
-                                &mut at, callee, instance, base, max_depth, store
+                                &mut at, callee, instance, base, store
                             )));
                         }
                         Op::CallImport { func, base } => {
                             let addr = store.instances[at.instance as usize].funcs[func as usize];
                             tri!(with_frame_change!(self.call_addr(
-                                store, &mut at, addr, base, max_depth
+                                store, &mut at, addr, base
                             )));
                         }
                         Op::CallIndirect {
@@ -333,19 +288,8 @@ impl Run<'_> {
                                 break 'exec Err(TrapKind::IndirectCallTypeMismatch);
                             }
                             tri!(with_frame_change!(self.call_addr(
-                                store, &mut at, addr, base, max_depth
+                                store, &mut at, addr, base
                             )));
-                        }
-                        Op::Copy { dst, src } => set!(dst, slot!(src)),
-                        Op::Const32 { dst, value } => set!(dst, value as u64),
-                        Op::Const64 { dst, value } => set!(dst, value),
-                        Op::Select { dst, cond, a, b } => {
-                            let v = if slot!(cond) as u32 != 0 {
-                                slot!(a)
-                            } else {
-                                slot!(b)
-                            };
-                            set!(dst, v);
                         }
                         Op::RefFunc { dst, func } => {
                             let addr = store.instances[at.instance as usize].funcs[func as usize];
@@ -361,7 +305,6 @@ impl Run<'_> {
                                 store.instances[at.instance as usize].globals[global as usize];
                             store.globals[addr as usize].bits = slot!(src);
                         }
-                        Op::MemorySize { dst } => set!(dst, (at.mem.len() / PAGE_SIZE) as u64),
                         Op::MemoryGrow { dst, delta } => {
                             let limit = store.limits.max_memory_pages;
                             let addr = store.instances[at.instance as usize].memories[0];
@@ -370,12 +313,6 @@ impl Run<'_> {
                                 memory.grow(slot!(delta) as u32, limit).unwrap_or(u32::MAX);
                             at.mem = MemView::new(&mut memory.data);
                             set!(dst, result as u64);
-                        }
-                        Op::MemoryFill { dst, value, len } => {
-                            tri!(at.mem.fill(slot!(dst), slot!(value) as u8, slot!(len)));
-                        }
-                        Op::MemoryCopy { dst, src, len } => {
-                            tri!(at.mem.copy_within(slot!(dst), slot!(src), slot!(len)));
                         }
                         Op::MemoryInit {
                             segment,
@@ -485,7 +422,7 @@ impl Run<'_> {
                     }
                 };
             }
-            with_op_tables!(dispatch);
+            with_simple_ops!(dispatch);
         };
         outcome.map_err(|kind| Trap {
             kind,
@@ -522,12 +459,47 @@ impl Run<'_> {
         callee: CodeRef,
         callee_instance: u32,
         arg_base: Slot,
-        max_depth: usize,
         store: &mut Store<T>,
     ) -> Result<(), TrapKind> {
+        if callee_instance == at.instance {
+            return self.enter(at, callee, arg_base);
+        }
+        let base = self.push_frame(at, callee, arg_base)?;
+        *at = self.enter_instance(store, callee_instance, callee, base);
+        Ok(())
+    }
+
+    /// Enters `callee`, a function of the running instance, whose arguments start at slot
+    /// `arg_base` of the current frame; the caller resumes at `at.ip`.
+    #[inline(always)]
+    fn enter(
+        &mut self,
+        at: &mut Position,
+        callee: CodeRef,
+        arg_base: Slot,
+    ) -> Result<(), TrapKind> {
+        let base = self.push_frame(at, callee, arg_base)?;
+        at.code = callee;
+        at.ip = callee.entry();
+        at.base = base;
+        at.slots = Slots::new(self.stack, base, callee.func().frame_size as usize);
+        Ok(())
+    }
+
+    /// Saves the caller's position for a call of `callee` with its frame at slot
+    /// `arg_base`, after checking the limits and zeroing the callee's declared locals;
+    /// returns the callee's frame base.
+    #[inline(always)]
+    fn push_frame(
+        &mut self,
+        at: &Position,
+        callee: CodeRef,
+        arg_base: Slot,
+    ) -> Result<usize, TrapKind> {
         let func = callee.func();
         let base = at.base + arg_base as usize;
-        if self.frames.len() >= max_depth || base + func.frame_size as usize > self.stack.len() {
+        if self.frames.len() >= self.max_depth || base + func.frame_size as usize > self.stack.len()
+        {
             return Err(TrapKind::CallStackExhausted);
         }
         // Declared locals start at zero; most callees have none (skips a `memset` call).
@@ -540,15 +512,7 @@ impl Run<'_> {
             base: at.base,
             instance: at.instance,
         });
-        if callee_instance == at.instance {
-            at.code = callee;
-            at.ip = callee.entry();
-            at.base = base;
-            at.slots = Slots::new(self.stack, base, func.frame_size as usize);
-        } else {
-            *at = self.enter_instance(store, callee_instance, callee, base);
-        }
-        Ok(())
+        Ok(base)
     }
 
     /// Calls the function at store address `addr` (wasm or host).
@@ -559,14 +523,13 @@ impl Run<'_> {
         at: &mut Position,
         addr: u32,
         arg_base: Slot,
-        max_depth: usize,
     ) -> Result<(), TrapKind> {
         match &store.funcs[addr as usize] {
             FuncEntity::Wasm { instance, def, .. } => {
                 let instance = *instance;
                 let callee =
                     CodeRef::nth(&store.instances[instance as usize].module.inner.code, *def);
-                self.call_wasm(at, callee, instance, arg_base, max_depth, store)
+                self.call_wasm(at, callee, instance, arg_base, store)
             }
             FuncEntity::Host { .. } => {
                 self.call_host(store, addr, at.base + arg_base as usize, at.instance)?;
@@ -619,23 +582,33 @@ impl Run<'_> {
     /// Returns to the caller; `false` when the outermost function returned.
     #[inline(always)]
     fn leave<T>(&mut self, store: &mut Store<T>, at: &mut Position) -> bool {
-        let Some(frame) = self.frames.pop() else {
-            return false;
-        };
-        if frame.instance == at.instance {
-            at.code = frame.code;
-            at.ip = frame.ip;
-            at.base = frame.base;
-            at.slots = Slots::new(
-                self.stack,
-                frame.base,
-                frame.code.func().frame_size as usize,
-            );
-        } else {
-            *at = self.enter_instance(store, frame.instance, frame.code, frame.base);
-            at.ip = frame.ip;
+        match self.frames.last() {
+            None => false,
+            Some(frame) if frame.instance == at.instance => {
+                self.leave_within_instance(at);
+                true
+            }
+            Some(_) => {
+                let frame = self.frames.pop().expect("a frame, just seen");
+                *at = self.enter_instance(store, frame.instance, frame.code, frame.base);
+                at.ip = frame.ip;
+                true
+            }
         }
-        true
+    }
+
+    /// Returns to the caller, which the caller has checked is in the running instance.
+    #[inline(always)]
+    fn leave_within_instance(&mut self, at: &mut Position) {
+        let frame = self.frames.pop().expect("the caller checked for a frame");
+        at.code = frame.code;
+        at.ip = frame.ip;
+        at.base = frame.base;
+        at.slots = Slots::new(
+            self.stack,
+            frame.base,
+            frame.code.func().frame_size as usize,
+        );
     }
 
     /// The trapping op is the one before `ip`; each caller's is its call, before its

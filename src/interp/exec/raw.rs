@@ -114,6 +114,14 @@ impl Ip {
         }
     }
 
+    /// The tag of the op `ip` points at, without moving (the threaded dispatch).
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    pub fn tag(self) -> u8 {
+        // SAFETY: as in `fetch`.
+        unsafe { (*self.0).tag() }
+    }
+
     /// Jumps `offset` ops from the op just fetched (a translated branch offset).
     #[inline(always)]
     pub fn jump(&mut self, offset: i32) {

@@ -1,0 +1,115 @@
+//! The semantics of the *simple* ops, written once for both executors: the ops that
+//! touch only the frame's slots, linear memory and the instruction pointer (numeric,
+//! memory access, branches, copies and constants).
+//!
+//! `with_simple_ops!(callback [extra..])` calls `callback! { extra.. Variant { fields }
+//! => { body } .. }`. The bodies use macros the expansion site defines: `slot!(s)` and
+//! `set!(s, v)` for slots, `mem!()` for the memory view, `jump!(offset)` and `skip!(n)`
+//! for branches, `tri!(result)` for an operation that may trap. The loop executor
+//! expands them into its `match`, the threaded one into one handler per op.
+
+/// See the module docs.
+macro_rules! with_simple_ops {
+    ($cb:ident $($extra:tt)*) => { with_op_tables!(simple_ops $cb [$($extra)*]); };
+}
+
+macro_rules! simple_ops {
+    (
+        $cb:ident [$($extra:tt)*]
+        binary: [$($bin:ident $imm:ident $bin_name:literal $bin_fn:ident,)*]
+        float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
+        fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
+        unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
+        fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
+    ) => {
+        $cb! { $($extra)*
+            $( $br { a, b, offset } => {
+                if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( $br_imm { a, imm, offset } => {
+                if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( $bin { dst, a, b } => { set!(dst, num::$bin_fn(slot!(a), slot!(b))) } )*
+            $( $imm { dst, a, imm } => { set!(dst, num::$bin_fn(slot!(a), imm as u64)) } )*
+            $( $fbin { dst, a, b } => { set!(dst, num::$fbin_fn(slot!(a), slot!(b))) } )*
+            $( $xbin { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))) } )*
+            $( $un { dst, src } => { set!(dst, num::$un_fn(slot!(src))) } )*
+            $( $xun { dst, src } => { set!(dst, tri!(num::$xun_fn(slot!(src)))) } )*
+            $( $load { dst, addr, offset } => {
+                let bytes = tri!(mem!().load::<$load_bytes>(slot!(addr), offset));
+                set!(dst, num::$load_fn(bytes));
+            } )*
+            $( $load_add { dst, a, b, offset } => {
+                let addr = num::i32_add(slot!(a), slot!(b));
+                let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
+                set!(dst, num::$load_fn(bytes));
+            } )*
+            $( $store { addr, value, offset } => {
+                let bytes = slot!(value).to_le_bytes();
+                let narrow: [u8; $store_bytes] = bytes[..$store_bytes].try_into().expect("width");
+                tri!(mem!().store(slot!(addr), offset, narrow));
+            } )*
+            Br { offset } => { jump!(offset) }
+            I32AddBrLtU { counter, limit, step, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                set!(counter, value as u64);
+                if value < slot!(limit) as u32 {
+                    jump!(offset);
+                }
+            }
+            I32AddBrLtUImm { counter, step, limit, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                set!(counter, value as u64);
+                if value < limit as u32 {
+                    jump!(offset);
+                }
+            }
+            I32AddBrNe { counter, limit, step, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                set!(counter, value as u64);
+                if value != slot!(limit) as u32 {
+                    jump!(offset);
+                }
+            }
+            I32AddBrNeImm { counter, step, limit, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(step as u32);
+                set!(counter, value as u64);
+                if value != limit as u32 {
+                    jump!(offset);
+                }
+            }
+            BrIfNez { cond, offset } => {
+                if slot!(cond) as u32 != 0 {
+                    jump!(offset);
+                }
+            }
+            BrIfEqz { cond, offset } => {
+                if slot!(cond) as u32 == 0 {
+                    jump!(offset);
+                }
+            }
+            BrTable { index, len } => { skip!((slot!(index) as u32).min(len)) }
+            Copy { dst, src } => { set!(dst, slot!(src)) }
+            Const32 { dst, value } => { set!(dst, value as u64) }
+            Const64 { dst, value } => { set!(dst, value) }
+            Select { dst, cond, a, b } => {
+                let v = if slot!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
+                set!(dst, v);
+            }
+            MemorySize { dst } => { set!(dst, (mem!().len() / PAGE_SIZE) as u64) }
+            MemoryFill { dst, value, len } => {
+                tri!(mem!().fill(slot!(dst), slot!(value) as u8, slot!(len)));
+            }
+            MemoryCopy { dst, src, len } => {
+                tri!(mem!().copy_within(slot!(dst), slot!(src), slot!(len)));
+            }
+        }
+    };
+}

@@ -1,0 +1,203 @@
+//! The threaded executor: one handler function per simple op (see `simple.rs`) and for
+//! calls and returns within an instance, each ending in a call of the next op's handler
+//! through a table indexed by the op's tag. The call is in tail position with the same
+//! signature, so LLVM emits it as a jump (threaded code), and the hot state (instruction
+//! pointer, frame slots, memory view) stays in argument registers instead of the loop
+//! executor's spilled locals.
+//!
+//! Every other op (host and indirect calls, globals, tables, ...) and any op that would
+//! trap ends the chain: `run` returns its address with nothing changed, the loop executor
+//! runs that one op (raising the trap with its usual message) and calls `run` again.
+//! Compiled only where the tail calls are reliably jumps (`cfg(wasmcade_threaded)`,
+//! set by `build.rs`); a debug build would grow the native stack with every op.
+
+use super::num;
+use super::raw::{Ip, MemView, Slots};
+use super::{Position, Run};
+use crate::interp::isa::Op;
+use crate::interp::limits::PAGE_SIZE;
+
+/// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
+/// of `at.slots` and `at.mem`, kept in registers; `at.ip` is only written for calls.
+type Handler = unsafe fn(Ip, Slots, MemView, &mut Run<'_>, &mut Position) -> Ip;
+
+/// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
+/// address; `at` is the position of that op's function. With `METER`, charges one unit
+/// of `run.fuel` per op run and stops (before the op) when none is left; the op that
+/// stopped the chain is not charged.
+#[inline(always)]
+pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>, at: &mut Position) -> Ip {
+    // SAFETY: the loop executor's own invariants: `ip` points at an op of the running
+    // function, `at.slots` is its frame and `at.mem` the instance's current memory view.
+    unsafe { dispatch::<METER>(ip, at.slots, at.mem, run, at) }
+}
+
+/// Calls the handler of the op at `ip` (after charging its fuel).
+#[inline(always)]
+unsafe fn dispatch<const METER: bool>(
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    run: &mut Run<'_>,
+    at: &mut Position,
+) -> Ip {
+    if METER {
+        if run.fuel == 0 {
+            return ip;
+        }
+        run.fuel -= 1;
+    }
+    let table = if METER { &METERED } else { &UNMETERED };
+    // SAFETY: each table entry handles exactly the op tag it is stored under.
+    unsafe { table[ip.tag() as usize](ip, slots, mem, run, at) }
+}
+
+/// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
+#[inline(always)]
+fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
+    if METER {
+        run.fuel += 1;
+    }
+    ip
+}
+
+/// The handler of every op the loop executor runs.
+unsafe fn exit<const METER: bool>(
+    ip: Ip,
+    _: Slots,
+    _: MemView,
+    run: &mut Run<'_>,
+    _: &mut Position,
+) -> Ip {
+    leave::<METER>(ip, run)
+}
+
+/// `CallInternal`: enters the callee and goes on with its first op.
+unsafe fn call_internal<const METER: bool>(
+    ip: Ip,
+    _: Slots,
+    mem: MemView,
+    run: &mut Run<'_>,
+    at: &mut Position,
+) -> Ip {
+    let mut next = ip;
+    let Op::CallInternal { def, base } = *next.fetch() else {
+        // SAFETY: the tables store this handler under `CallInternal`'s tag.
+        unsafe { std::hint::unreachable_unchecked() }
+    };
+    at.ip = next;
+    if run.enter(at, at.module_code.nth(def), base).is_err() {
+        // Too deep: the loop executor raises the trap.
+        return leave::<METER>(ip, run);
+    }
+    // SAFETY: `enter` set `at` to the callee's entry, frame and (unchanged) instance.
+    unsafe { dispatch::<METER>(at.ip, at.slots, mem, run, at) }
+}
+
+/// `Return` and `Return1`: returns to a caller in the same instance (the loop executor
+/// returns from the outermost call and across instances).
+unsafe fn ret<const METER: bool>(
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    run: &mut Run<'_>,
+    at: &mut Position,
+) -> Ip {
+    if !matches!(run.frames.last(), Some(frame) if frame.instance == at.instance) {
+        return leave::<METER>(ip, run);
+    }
+    let mut next = ip;
+    if let Op::Return1 { src } = *next.fetch() {
+        slots.set(0, slots.get(src));
+    }
+    run.leave_within_instance(at);
+    // SAFETY: `leave_within_instance` restored the caller's position in this instance.
+    unsafe { dispatch::<METER>(at.ip, at.slots, mem, run, at) }
+}
+
+/// Generates a handler per simple op (named after its variant), with the macros the
+/// semantics use (`simple.rs`) in terms of its parameters, and the tables mapping op tags
+/// to handlers.
+macro_rules! handlers {
+    ($( $variant:ident { $($field:ident),* } => $body:block )*) => {
+        #[allow(non_snake_case)]
+        mod handlers {
+            use super::*;
+            $(
+                // Not every op uses every macro; `br` always jumps.
+                #[allow(unused_macros, unreachable_code)]
+                pub(super) unsafe fn $variant<const METER: bool>(
+                    ip: Ip,
+                    slots: Slots,
+                    mem: MemView,
+                    run: &mut Run<'_>,
+                    at: &mut Position,
+                ) -> Ip {
+                    let mut next = ip;
+                    macro_rules! slot {
+                        ($s:expr) => {
+                            slots.get($s)
+                        };
+                    }
+                    macro_rules! set {
+                        ($s:expr, $v:expr) => {
+                            slots.set($s, $v)
+                        };
+                    }
+                    macro_rules! mem {
+                        () => {
+                            mem
+                        };
+                    }
+                    macro_rules! jump {
+                        ($offset:expr) => {
+                            {
+                                // Dispatching here, not after the branch, keeps it a
+                                // branch (LLVM would make the shared path a `cmov`,
+                                // which delays fetching the next op).
+                                next.jump($offset);
+                                // SAFETY: a translated branch target in this function.
+                                return unsafe { dispatch::<METER>(next, slots, mem, run, at) };
+                            }
+                        };
+                    }
+                    macro_rules! skip {
+                        ($n:expr) => {
+                            next.skip($n)
+                        };
+                    }
+                    macro_rules! tri {
+                        ($result:expr) => {
+                            match $result {
+                                Ok(value) => value,
+                                Err(_) => return leave::<METER>(ip, run),
+                            }
+                        };
+                    }
+                    let Op::$variant { $($field),* } = *next.fetch() else {
+                        // SAFETY: the tables store this handler under this variant's tag.
+                        unsafe { std::hint::unreachable_unchecked() }
+                    };
+                    $body
+                    // SAFETY: `next` is the op after this one or a translated branch target.
+                    unsafe { dispatch::<METER>(next, slots, mem, run, at) }
+                }
+            )*
+        }
+
+        /// The handler for each op tag: the simple ops' own, calls and returns, and
+        /// `exit` for the rest.
+        const fn table<const METER: bool>() -> [Handler; 256] {
+            let mut table = [exit::<METER> as Handler; 256];
+            $( table[Op::$variant { $($field: 0),* }.tag() as usize] = handlers::$variant::<METER>; )*
+            table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
+            table[Op::Return.tag() as usize] = ret::<METER>;
+            table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
+            table
+        }
+    };
+}
+with_simple_ops!(handlers);
+
+static UNMETERED: [Handler; 256] = table::<false>();
+static METERED: [Handler; 256] = table::<true>();
