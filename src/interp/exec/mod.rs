@@ -641,6 +641,21 @@ impl Run<'_> {
     }
 }
 
+/// `condition`, marked as usually true: a loop's back edge stays a predicted branch
+/// instead of a conditional move, which would make fetching the next op wait for it.
+#[inline(always)]
+fn likely(condition: bool) -> bool {
+    if !condition {
+        unlikely_path();
+    }
+    condition
+}
+
+/// Calls to a `#[cold]` function make LLVM treat their block as rarely run.
+#[cold]
+#[inline]
+fn unlikely_path() {}
+
 fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
     match store.instances[instance as usize].memories.first() {
         Some(&addr) => MemView::new(&mut store.memories[addr as usize].data),

@@ -60,28 +60,28 @@ macro_rules! simple_ops {
             I32AddBrLtU { counter, limit, step, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
-                if value < slot!(limit) as u32 {
+                if likely(value < slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
             I32AddBrLtUImm { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
-                if value < limit as u32 {
+                if likely(value < limit as u32) {
                     jump!(offset);
                 }
             }
             I32AddBrNe { counter, limit, step, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
-                if value != slot!(limit) as u32 {
+                if likely(value != slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
             I32AddBrNeImm { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
-                if value != limit as u32 {
+                if likely(value != limit as u32) {
                     jump!(offset);
                 }
             }

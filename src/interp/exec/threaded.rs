@@ -13,7 +13,7 @@
 
 use super::num;
 use super::raw::{Ip, MemView, Slots};
-use super::{Position, Run};
+use super::{likely, Position, Run};
 use crate::interp::isa::Op;
 use crate::interp::limits::PAGE_SIZE;
 
