@@ -2,7 +2,7 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits and loads addressed by the sum of two slots.
+//! loop exits, loads addressed by the sum of two slots and stores of constants.
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -194,15 +194,16 @@ fn sixty_four_bit_immediates_keep_every_bit() {
 
 #[test]
 fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
-    // Counts the iterations of `do { i += step } while (i <op> limit)`, both with the limit
-    // in a local and as a constant, from `start`.
-    let module = |op: &str, limit: &str| {
+    // Counts the iterations of `do { i += step } while (i <op> limit)`, with the step and
+    // the limit in locals or constants (all but a local step with a constant limit fuse),
+    // from `start`.
+    let module = |op: &str, step: &str, limit: &str| {
         format!(
             r#"(module (func (export "count") (param $i i32) (param $step i32) (param $limit i32) (result i32)
               (local $n i32)
               (loop $again
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))
-                (local.set $i (i32.add (local.get $i) (i32.const STEP)))
+                (local.set $i (i32.add (local.get $i) {step}))
                 (br_if $again (i32.{op} (local.get $i) {limit}))
                 (br_if $again (i32.const 0)))
               (local.get $n)))"#
@@ -212,14 +213,20 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
         ("lt_u", (|a: u32, b: u32| a < b) as fn(u32, u32) -> bool),
         ("ne", |a, b| a != b),
     ] {
-        for limit_form in ["(local.get $limit)", "(i32.const 1000)"] {
+        for (step_form, limit_form, fuses) in [
+            ("(i32.const STEP)", "(local.get $limit)", true),
+            ("(i32.const STEP)", "(i32.const 1000)", true),
+            ("(local.get $step)", "(local.get $limit)", true),
+            ("(local.get $step)", "(i32.const 1000)", false),
+        ] {
             for step in [1i32, 8, -1, 0x4000_0000] {
-                let text = module(op, limit_form).replace("STEP", &step.to_string());
+                let text = module(op, step_form, limit_form).replace("STEP", &step.to_string());
                 let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
                 let code = module.disassemble(0).unwrap();
-                assert!(
+                assert_eq!(
                     code.contains(&format!("i32.add+br_if i32.{op}")),
-                    "not fused:\n{code}"
+                    fuses,
+                    "{step_form} {limit_form}:\n{code}"
                 );
                 let mut store = Store::new(());
                 let instance = Linker::new().instantiate(&mut store, &module).unwrap();
@@ -239,7 +246,10 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
                         continue;
                     }
                     let got = call(&mut store, &instance, "count", &[start, step, limit as i32]);
-                    assert_eq!(got, n, "{op} {limit_form} step {step} from {start}");
+                    assert_eq!(
+                        got, n,
+                        "{op} {step_form} {limit_form} step {step} from {start}"
+                    );
                 }
             }
         }
@@ -477,4 +487,73 @@ fn an_add_kept_in_a_local_is_not_fused_into_the_load() {
     let mut store = Store::new(());
     let instance = Linker::new().instantiate(&mut store, &module).unwrap();
     assert_eq!(call(&mut store, &instance, "f", &[3, 5]), 0x2a + 8);
+}
+
+#[test]
+fn stores_of_constants_write_their_low_bytes_and_trap_past_the_end() {
+    // (wasm store, its constant, the bytes it must write).
+    let cases: [(&str, &str, &[u8]); 9] = [
+        ("i32.store8", "i32.const 0x1234_56ab", &[0xab]),
+        ("i32.store16", "i32.const -2", &[0xfe, 0xff]),
+        (
+            "i32.store",
+            "i32.const 0x8765_4321",
+            &[0x21, 0x43, 0x65, 0x87],
+        ),
+        ("i64.store8", "i64.const -1", &[0xff]),
+        ("i64.store16", "i64.const 0x1_0000_beef", &[0xef, 0xbe]),
+        (
+            "i64.store32",
+            "i64.const 0x7fff_ffff_8000_0001",
+            &[0x01, 0x00, 0x00, 0x80],
+        ),
+        (
+            "i64.store",
+            "i64.const 0x0102_0304_0506_0708",
+            &[8, 7, 6, 5, 4, 3, 2, 1],
+        ),
+        ("f32.store", "f32.const -0.0", &[0, 0, 0, 0x80]),
+        (
+            "f64.store",
+            "f64.const 1.0",
+            &[0, 0, 0, 0, 0, 0, 0xf0, 0x3f],
+        ),
+    ];
+    for (store_op, constant, bytes) in cases {
+        let text = format!(
+            r#"(module (memory (export "memory") 1)
+              (func (export "f") (param i32) ({store_op} offset=2 (local.get 0) ({constant}))))"#
+        );
+        let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+        let code = module.disassemble(0).unwrap();
+        assert!(
+            !code.contains("const"),
+            "{store_op}: constant not inline\n{code}"
+        );
+        let mut store = Store::new(());
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        instance.call(&mut store, "f", &[Value::I32(100)]).unwrap();
+        let memory = instance.get_memory(&store, "memory").unwrap();
+        let data = memory.data(&store);
+        assert_eq!(
+            &data[102..102 + bytes.len()],
+            bytes,
+            "{store_op} {constant}"
+        );
+        assert_eq!(data[101], 0, "{store_op} wrote before its address");
+        assert_eq!(
+            data[102 + bytes.len()],
+            0,
+            "{store_op} wrote past its width"
+        );
+        let last = 65_536 - 2 - bytes.len() as i32;
+        instance.call(&mut store, "f", &[Value::I32(last)]).unwrap();
+        let trap = instance
+            .call(&mut store, "f", &[Value::I32(last + 1)])
+            .expect_err("past the end");
+        assert!(
+            trap.to_string().contains("out of bounds"),
+            "{store_op}: {trap}"
+        );
+    }
 }

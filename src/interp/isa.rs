@@ -172,11 +172,12 @@ macro_rules! for_each_compare_branch {
     };
 }
 
-/// Stores: operator, wasm name, bytes.
+/// Stores: operator, its form storing a constant, wasm name, bytes.
 macro_rules! for_each_store {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Store8 "store8" 1, Store16 "store16" 2, Store32 "store32" 4, Store64 "store64" 8,
+            Store8 Store8Imm "store8" 1, Store16 Store16Imm "store16" 2,
+            Store32 Store32Imm "store32" 4, Store64 Store64Imm "store64" 8,
         }
     };
 }
@@ -189,14 +190,15 @@ macro_rules! define_op {
         unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
-        store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+        store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
-        /// `repr(u8)`: the first byte is the variant's tag, which the threaded executor
-        /// reads to find the op's handler (fields are laid out in declaration order).
+        /// `repr(u16)`: the first two bytes are the variant's tag, which the threaded
+        /// executor reads to find the op's handler (fields are laid out in declaration
+        /// order, so each variant lists its fields to fit in 16 bytes).
         #[derive(Debug, Clone, Copy, PartialEq)]
-        #[repr(u8)]
+        #[repr(u16)]
         pub enum Op {
             /// Traps with "unreachable".
             Unreachable,
@@ -256,6 +258,8 @@ macro_rules! define_op {
             $( $load_add { dst: Slot, a: Slot, b: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
+            /// `mem[s[addr] + offset] = value` (its low bytes).
+            $( $store_imm { addr: Slot, offset: u32, value: u64 }, )*
             /// The loop counter idiom: `s[counter] += step` (i32, wrapping), then jumps by
             /// `offset` if the new value is below `s[limit]` (unsigned).
             I32AddBrLtU { counter: Slot, limit: Slot, step: i32, offset: i32 },
@@ -265,6 +269,10 @@ macro_rules! define_op {
             I32AddBrNe { counter: Slot, limit: Slot, step: i32, offset: i32 },
             /// As `I32AddBrNe`, with the limit an immediate.
             I32AddBrNeImm { counter: Slot, step: i32, limit: i32, offset: i32 },
+            /// As `I32AddBrLtU`, with the step in `s[step]` (read before the counter is written).
+            I32AddSlotBrLtU { counter: Slot, step: Slot, limit: Slot, offset: i32 },
+            /// As `I32AddBrNe`, with the step in `s[step]`.
+            I32AddSlotBrNe { counter: Slot, step: Slot, limit: Slot, offset: i32 },
             /// Jumps by `offset` if the comparison of `s[a]` and `s[b]` holds.
             $( $br { a: Slot, b: Slot, offset: i32 }, )*
             /// Jumps by `offset` if the comparison of `s[a]` and `imm` holds.
@@ -310,16 +318,29 @@ macro_rules! define_op {
                     $( Op::$xun { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
                     $( Op::$load_add { .. } => concat!("i32.add+", $load_name), )*
-                    $( Op::$store { .. } => $store_name, )*
+                    $( Op::$store { .. } | Op::$store_imm { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
-                    Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } => "i32.add+br_if i32.lt_u",
-                    Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } => "i32.add+br_if i32.ne",
+                    Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } | Op::I32AddSlotBrLtU { .. } => "i32.add+br_if i32.lt_u",
+                    Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } | Op::I32AddSlotBrNe { .. } => "i32.add+br_if i32.ne",
                 }
             }
 
             /// The loop counter idiom: `self` (a compare-and-branch on `counter`), just
             /// after `counter += step` (`add`), as one op; `None` if they do not fit it.
             pub(crate) fn fused_increment(&self, add: &Op) -> Option<Op> {
+                if let Op::I32Add { dst, a, b } = *add {
+                    // The step is the other operand (either: the add commutes).
+                    let step = match (dst == a, dst == b) {
+                        (true, _) => b,
+                        (false, true) => a,
+                        (false, false) => return None,
+                    };
+                    return Some(match *self {
+                        Op::BrI32LtU { a, b, offset } if a == dst => Op::I32AddSlotBrLtU { counter: a, step, limit: b, offset },
+                        Op::BrI32Ne { a, b, offset } if a == dst => Op::I32AddSlotBrNe { counter: a, step, limit: b, offset },
+                        _ => return None,
+                    });
+                }
                 let &Op::I32AddImm { dst, a, imm } = add else {
                     return None;
                 };
@@ -371,7 +392,8 @@ macro_rules! define_op {
                 match self {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
-                    | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. } => Some(offset),
+                    | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
+                    | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
                     $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
                     _ => None,
                 }
@@ -466,10 +488,10 @@ with_op_tables!(define_op);
 
 impl Op {
     /// The variant's tag: a dense number per variant, the index of its handler.
-    pub const fn tag(&self) -> u8 {
-        // SAFETY: `Op` is `repr(u8)`, so its first byte is the tag (the Rust reference,
+    pub const fn tag(&self) -> u16 {
+        // SAFETY: `Op` is `repr(u16)`, so it starts with the tag (the Rust reference,
         // "Primitive representation of enums with fields").
-        unsafe { *(self as *const Op as *const u8) }
+        unsafe { *(self as *const Op as *const u16) }
     }
 }
 
@@ -493,18 +515,34 @@ impl fmt::Display for Op {
                         if value.starts_with('-') { "" } else { "+" }
                     )
                 }
-                "value" if matches!(self, Op::Const32 { .. } | Op::Const64 { .. }) => {
-                    write!(out, " {key}={value}")
-                }
-                "limit" if matches!(self, Op::I32AddBrLtU { .. } | Op::I32AddBrNe { .. }) => {
-                    write!(out, " {key}=s{value}")
-                }
-                "dst" | "src" | "a" | "b" | "cond" | "addr" | "value" | "index" | "base"
-                | "delta" | "len" | "start" | "init" | "counter" => write!(out, " {key}=s{value}"),
+                _ if self.is_slot_field(key) => write!(out, " {key}=s{value}"),
                 _ => write!(out, " {key}={value}"),
             };
         }
         f.write_str(&out)
+    }
+}
+
+impl Op {
+    /// Whether the field named `key` holds a slot (shown as `sN`) rather than a number.
+    fn is_slot_field(&self, key: &str) -> bool {
+        let slot_step = matches!(self, Op::I32AddSlotBrLtU { .. } | Op::I32AddSlotBrNe { .. });
+        match key {
+            "value" => !matches!(
+                self,
+                Op::Const32 { .. }
+                    | Op::Const64 { .. }
+                    | Op::Store8Imm { .. }
+                    | Op::Store16Imm { .. }
+                    | Op::Store32Imm { .. }
+                    | Op::Store64Imm { .. }
+            ),
+            "limit" => slot_step || matches!(self, Op::I32AddBrLtU { .. } | Op::I32AddBrNe { .. }),
+            "step" => slot_step,
+            "dst" | "src" | "a" | "b" | "cond" | "addr" | "index" | "base" | "delta" | "len"
+            | "start" | "init" | "counter" => true,
+            _ => false,
+        }
     }
 }
 

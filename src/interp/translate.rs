@@ -530,10 +530,16 @@ impl Translator<'_> {
         }
         for_each_load!(loads);
         macro_rules! stores {
-            ($($store:ident $name:literal $bytes:literal,)*) => {
+            ($($store:ident $store_imm:ident $name:literal $bytes:literal,)*) => {
                 fn store_op(kind: &str, addr: Slot, value: Slot, offset: u32) -> Op {
                     match kind {
                         $( stringify!($store) => Op::$store { addr, value, offset }, )*
+                        _ => unreachable!(),
+                    }
+                }
+                fn store_imm_op(kind: &str, addr: Slot, value: u64, offset: u32) -> Op {
+                    match kind {
+                        $( stringify!($store) => Op::$store_imm { addr, offset, value }, )*
                         _ => unreachable!(),
                     }
                 }
@@ -585,9 +591,17 @@ impl Translator<'_> {
             }
         } else {
             (|| {
-                let value = self.pop_slot()?;
-                let addr = self.pop_slot()?;
-                self.emit(store_op(kind, addr, value, offset));
+                let op = match *self.stack.last().expect("validated") {
+                    Operand::Const(value) => {
+                        self.stack.pop();
+                        store_imm_op(kind, self.pop_slot()?, value, offset)
+                    }
+                    _ => {
+                        let value = self.pop_slot()?;
+                        store_op(kind, self.pop_slot()?, value, offset)
+                    }
+                };
+                self.emit(op);
                 Ok(())
             })()
         })

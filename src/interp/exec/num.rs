@@ -6,6 +6,14 @@
 
 use crate::interp::error::TrapKind;
 
+/// The low `N` bytes of a slot value, little-endian: what a store of `N` bytes writes.
+#[inline(always)]
+pub fn low_bytes<const N: usize>(v: u64) -> [u8; N] {
+    v.to_le_bytes()[..N]
+        .try_into()
+        .expect("a store writes at most 8 bytes")
+}
+
 #[inline(always)]
 fn i32_of(v: u64) -> i32 {
     v as u32 as i32

@@ -117,7 +117,7 @@ impl Ip {
     /// The tag of the op `ip` points at, without moving (the threaded dispatch).
     #[cfg(wasmcade_threaded)]
     #[inline(always)]
-    pub fn tag(self) -> u8 {
+    pub fn tag(self) -> u16 {
         // SAFETY: as in `fetch`.
         unsafe { (*self.0).tag() }
     }

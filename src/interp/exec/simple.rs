@@ -22,7 +22,7 @@ macro_rules! simple_ops {
         unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
-        store: [$($store:ident $store_name:literal $store_bytes:literal,)*]
+        store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         $cb! { $($extra)*
@@ -52,9 +52,10 @@ macro_rules! simple_ops {
                 set!(dst, num::$load_fn(bytes));
             } )*
             $( $store { addr, value, offset } => {
-                let bytes = slot!(value).to_le_bytes();
-                let narrow: [u8; $store_bytes] = bytes[..$store_bytes].try_into().expect("width");
-                tri!(mem!().store(slot!(addr), offset, narrow));
+                tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(slot!(value))));
+            } )*
+            $( $store_imm { addr, offset, value } => {
+                tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(value)));
             } )*
             Br { offset } => { jump!(offset) }
             I32AddBrLtU { counter, limit, step, offset } => {
@@ -82,6 +83,20 @@ macro_rules! simple_ops {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
                 if likely(value != limit as u32) {
+                    jump!(offset);
+                }
+            }
+            I32AddSlotBrLtU { counter, step, limit, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(slot!(step) as u32);
+                set!(counter, value as u64);
+                if likely(value < slot!(limit) as u32) {
+                    jump!(offset);
+                }
+            }
+            I32AddSlotBrNe { counter, step, limit, offset } => {
+                let value = (slot!(counter) as u32).wrapping_add(slot!(step) as u32);
+                set!(counter, value as u64);
+                if likely(value != slot!(limit) as u32) {
                     jump!(offset);
                 }
             }

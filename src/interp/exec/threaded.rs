@@ -17,6 +17,9 @@ use super::{likely, Position, Run};
 use crate::interp::isa::Op;
 use crate::interp::limits::PAGE_SIZE;
 
+/// Room in the handler tables: more than there are op variants, a power of two.
+const TAGS: usize = 512;
+
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
 /// of `at.slots` and `at.mem`, kept in registers; `at.ip` is only written for calls.
 type Handler = unsafe fn(Ip, Slots, MemView, &mut Run<'_>, &mut Position) -> Ip;
@@ -49,7 +52,8 @@ unsafe fn dispatch<const METER: bool>(
     }
     let table = if METER { &METERED } else { &UNMETERED };
     // SAFETY: each table entry handles exactly the op tag it is stored under.
-    unsafe { table[ip.tag() as usize](ip, slots, mem, run, at) }
+    // (The mask only spares a bounds check: every tag is below `TAGS`.)
+    unsafe { table[ip.tag() as usize % TAGS](ip, slots, mem, run, at) }
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
@@ -187,8 +191,8 @@ macro_rules! handlers {
 
         /// The handler for each op tag: the simple ops' own, calls and returns, and
         /// `exit` for the rest.
-        const fn table<const METER: bool>() -> [Handler; 256] {
-            let mut table = [exit::<METER> as Handler; 256];
+        const fn table<const METER: bool>() -> [Handler; TAGS] {
+            let mut table = [exit::<METER> as Handler; TAGS];
             $( table[Op::$variant { $($field: 0),* }.tag() as usize] = handlers::$variant::<METER>; )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
             table[Op::Return.tag() as usize] = ret::<METER>;
@@ -199,5 +203,5 @@ macro_rules! handlers {
 }
 with_simple_ops!(handlers);
 
-static UNMETERED: [Handler; 256] = table::<false>();
-static METERED: [Handler; 256] = table::<true>();
+static UNMETERED: [Handler; TAGS] = table::<false>();
+static METERED: [Handler; TAGS] = table::<true>();
