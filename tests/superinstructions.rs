@@ -557,3 +557,34 @@ fn stores_of_constants_write_their_low_bytes_and_trap_past_the_end() {
         );
     }
 }
+
+#[test]
+fn a_result_copied_only_to_be_returned_is_returned_from_where_it_is() {
+    // The `if`'s result is moved into its slot at the end of each arm; the then-arm's
+    // copy and the return after it become one return. A branch to the end (the
+    // `br_if` leaving the block with 99) still returns its own value.
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (func (export "f") (param i32 i32) (result i32)
+              (block (result i32)
+                (drop (br_if 0 (i32.const 99) (i32.eq (local.get 1) (i32.const 1))))
+                (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+                  (then (local.get 0))
+                  (else (i32.add (local.get 0) (local.get 1)))))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let code = module.disassemble(0).unwrap();
+    assert!(!code.contains("copy"), "copy kept:\n{code}");
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    assert_eq!(call(&mut store, &instance, "f", &[1, 0]), 1, "then arm");
+    assert_eq!(call(&mut store, &instance, "f", &[5, 2]), 7, "else arm");
+    assert_eq!(
+        call(&mut store, &instance, "f", &[5, 1]),
+        99,
+        "br_if to the end"
+    );
+    assert_eq!(call(&mut store, &instance, "f", &[0, 1]), 99);
+}

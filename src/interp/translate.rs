@@ -1165,6 +1165,10 @@ fn if_save_position(height: u32, params: u32) -> u32 {
 ///   the op right after that `br`, running the test in the `br`'s place, inverted and
 ///   jumping past the head, does the same in one op; each iteration then runs the test
 ///   once (fused with the counter's step when it has one, as `emit_branch` does).
+///
+/// Then a copy into the slot a `return` reads, right before it, becomes the return of the
+/// copy's source (a block's result moved into place only to be returned). The return
+/// stays for branches that target it, which wrote its slot themselves.
 fn shortcut_branches(ops: &mut [Op]) {
     for at in 0..ops.len() {
         let Op::Br { offset } = ops[at] else {
@@ -1196,6 +1200,13 @@ fn shortcut_branches(ops: &mut [Op]) {
         if let Some(mut counted) = counted {
             set_offset(&mut counted, body - (at as i32 - 1));
             ops[at - 1] = counted;
+        }
+    }
+    for at in 1..ops.len() {
+        if let (Op::Copy { dst, src }, Op::Return1 { src: returned }) = (ops[at - 1], ops[at]) {
+            if dst == returned {
+                ops[at - 1] = Op::Return1 { src };
+            }
         }
     }
 }
