@@ -2,7 +2,8 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits, loads addressed by the sum of two slots and stores of constants.
+//! loop exits, loads addressed by the sum of two slots, stores of constants, and
+//! operands taken from the op before (the threaded executor's cached result).
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -42,6 +43,18 @@ fn module_for(cmp: &str, imm: i32) -> String {
     )
 }
 
+/// The module in WebAssembly text `text`, translated.
+fn compile(text: &str) -> Module {
+    Module::new(&wat::parse_str(text).unwrap()).unwrap()
+}
+
+/// A fresh store with `module` instantiated in it.
+fn instantiate(module: &Module) -> (Store<()>, wasmcade::interp::Instance) {
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, module).unwrap();
+    (store, instance)
+}
+
 fn call(
     store: &mut Store<()>,
     instance: &wasmcade::interp::Instance,
@@ -59,15 +72,14 @@ fn call(
 fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
     for (cmp, holds) in COMPARISONS {
         for imm in EDGES {
-            let module = Module::new(&wat::parse_str(module_for(cmp, imm)).unwrap()).unwrap();
+            let module = compile(&module_for(cmp, imm));
             for func in 0..4 {
                 let code = module.disassemble(func).unwrap();
                 // `if` branches on the negated comparison: any fused form will do.
                 assert!(code.contains("br_if i32."), "not fused:\n{code}");
                 assert!(!code.contains("  i32."), "comparison left over:\n{code}");
             }
-            let mut store = Store::new(());
-            let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+            let (mut store, instance) = instantiate(&module);
             for a in EDGES {
                 let want = holds(a, imm) as i32;
                 assert_eq!(
@@ -97,25 +109,20 @@ fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
 
 #[test]
 fn eqz_folds_into_the_branch() {
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module
+    let module = compile(
+        r#"(module
               (func (export "br_if") (param i32) (result i32)
                 (block (br_if 0 (i32.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1))
               (func (export "if") (param i32) (result i32)
                 (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0)))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     for func in 0..2 {
         assert!(
             !module.disassemble(func).unwrap().contains("i32.eqz"),
             "eqz not folded"
         );
     }
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     for a in EDGES {
         let want = (a == 0) as i32;
         assert_eq!(call(&mut store, &instance, "br_if", &[a]), want);
@@ -127,9 +134,8 @@ fn eqz_folds_into_the_branch() {
 fn a_comparison_that_is_also_branched_to_is_not_fused() {
     // The block's result reaches the `br_if` both from the comparison and from the `br`
     // that skips it: fusing would lose the `br` path's value.
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module (func (export "f") (param i32) (result i32)
+    let module = compile(
+        r#"(module (func (export "f") (param i32) (result i32)
               (block $out
                 (br_if $out
                   (block (result i32)
@@ -137,12 +143,8 @@ fn a_comparison_that_is_also_branched_to_is_not_fused() {
                     (i32.lt_s (local.get 0) (i32.const 100))))
                 (return (i32.const 0)))
               (i32.const 1)))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    );
+    let (mut store, instance) = instantiate(&module);
     assert_eq!(
         call(&mut store, &instance, "f", &[5]),
         1,
@@ -159,22 +161,17 @@ fn a_comparison_that_is_also_branched_to_is_not_fused() {
 
 #[test]
 fn sixty_four_bit_immediates_keep_every_bit() {
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module
+    let module = compile(
+        r#"(module
               (func (export "mul") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 0x9e3779b97f4a7c15)))
               (func (export "add") (param i64) (result i64) (i64.add (local.get 0) (i64.const -0x8000000000000000)))
               (func (export "sub32") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 0xffffffff))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     assert!(
         !module.disassemble(0).unwrap().contains("const"),
         "the constant is not inline"
     );
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     for x in [0i64, 1, -1, i64::MAX, i64::MIN, 0x1234_5678_9abc_def0] {
         let mul = instance.call(&mut store, "mul", &[Value::I64(x)]).unwrap();
         assert_eq!(
@@ -221,15 +218,14 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
         ] {
             for step in [1i32, 8, -1, 0x4000_0000] {
                 let text = module(op, step_form, limit_form).replace("STEP", &step.to_string());
-                let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+                let module = compile(&text);
                 let code = module.disassemble(0).unwrap();
                 assert_eq!(
                     code.contains(&format!("i32.add+br_if i32.{op}")),
                     fuses,
                     "{step_form} {limit_form}:\n{code}"
                 );
-                let mut store = Store::new(());
-                let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+                let (mut store, instance) = instantiate(&module);
                 for start in [0i32, 990, -3, i32::MAX] {
                     let limit = 1000u32;
                     // The same loop in Rust, stopped after 5000 rounds (both sides agree on
@@ -273,7 +269,7 @@ fn while_loops_test_their_exit_once_per_iteration() {
         )
     };
     for (cmp, holds) in COMPARISONS {
-        let module = Module::new(&wat::parse_str(module(cmp)).unwrap()).unwrap();
+        let module = compile(&module(cmp));
         let code = module.disassemble(0).unwrap();
         assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
         if cmp == "ge_u" || cmp == "eq" {
@@ -282,8 +278,7 @@ fn while_loops_test_their_exit_once_per_iteration() {
                 "the step is not fused:\n{code}"
             );
         }
-        let mut store = Store::new(());
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(&module);
         for start in [-3, -1, 0, 2, 7, i32::MAX - 1] {
             for n in [-2, 0, 3, 7, i32::MAX, i32::MIN] {
                 // The same loop in Rust; cases that would run over 100 rounds are skipped.
@@ -306,9 +301,8 @@ fn while_loops_test_their_exit_once_per_iteration() {
 fn an_inverted_loop_still_works_when_branched_to_from_inside() {
     // Sums the even numbers below n, counting down: `continue` jumps straight to the
     // bottom of the loop, where the inverted exit test (`i32.eqz` folded) now sits.
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module (func (export "sum_even_below") (param $n i32) (result i32)
+    let module = compile(
+        r#"(module (func (export "sum_even_below") (param $n i32) (result i32)
               (local $sum i32)
               (block $exit (loop $head
                 (br_if $exit (i32.eqz (local.get $n)))
@@ -318,14 +312,10 @@ fn an_inverted_loop_still_works_when_branched_to_from_inside() {
                   (local.set $sum (i32.add (local.get $sum) (local.get $n))))
                 (br $head)))
               (local.get $sum)))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     let code = module.disassemble(0).unwrap();
     assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     for n in [0, 1, 2, 3, 10, 101] {
         let want: i32 = (0..n).filter(|k| k % 2 == 0).sum();
         assert_eq!(
@@ -340,9 +330,8 @@ fn an_inverted_loop_still_works_when_branched_to_from_inside() {
 fn branches_to_a_return_return_in_place() {
     // The `then` arm's jump to the shared return, and a `br_table` entry jumping to a
     // return trampoline, each become the return itself.
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module
+    let module = compile(
+        r#"(module
               (func (export "fib") (param $n i32) (result i32)
                 (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
                   (then (local.get $n))
@@ -353,17 +342,13 @@ fn branches_to_a_return_return_in_place() {
                 (block (param i32 i32) (result i32 i32)
                   (br_table 0 1 0 (local.get 0)))
                 (drop) (drop) (i32.const 1) (i32.const 2)))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     let fib = module.disassemble(0).unwrap();
     assert!(!fib.contains(" br ->"), "a br to a return is left:\n{fib}");
     // The entry for depth 1 returns in place, beside its trampoline and the final return.
     let pick = module.disassemble(1).unwrap();
     assert_eq!(pick.matches(" return ").count(), 3, "{pick}");
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     let fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55];
     for (n, want) in fib.iter().enumerate() {
         assert_eq!(call(&mut store, &instance, "fib", &[n as i32]), *want);
@@ -434,11 +419,10 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
               (func (export "f") (param i32 i32) (result {ty})
                 ({load} offset=3 (i32.add (local.get 0) (local.get 1)))))"#
         );
-        let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+        let module = compile(&text);
         let code = module.disassemble(1).unwrap();
         assert!(code.contains("i32.add+"), "{load} not fused:\n{code}");
-        let mut store = Store::new(());
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(&module);
         // (a, b): in range, wrapping past 2^32 back into range, and sums whose wrapped
         // value plus the offset runs past the end (the offset is added without wrapping).
         let cases: [(u32, u32); 6] = [
@@ -473,19 +457,14 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
 
 #[test]
 fn an_add_kept_in_a_local_is_not_fused_into_the_load() {
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module (memory 1) (data (i32.const 8) "\2a\2b")
+    let module = compile(
+        r#"(module (memory 1) (data (i32.const 8) "\2a\2b")
               (func (export "f") (param i32 i32) (result i32) (local i32)
                 (i32.add (i32.load8_u (local.tee 2 (i32.add (local.get 0) (local.get 1))))
                   (local.get 2))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     assert!(!module.disassemble(0).unwrap().contains("i32.add+"));
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     assert_eq!(call(&mut store, &instance, "f", &[3, 5]), 0x2a + 8);
 }
 
@@ -524,14 +503,13 @@ fn stores_of_constants_write_their_low_bytes_and_trap_past_the_end() {
             r#"(module (memory (export "memory") 1)
               (func (export "f") (param i32) ({store_op} offset=2 (local.get 0) ({constant}))))"#
         );
-        let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
+        let module = compile(&text);
         let code = module.disassemble(0).unwrap();
         assert!(
             !code.contains("const"),
             "{store_op}: constant not inline\n{code}"
         );
-        let mut store = Store::new(());
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        let (mut store, instance) = instantiate(&module);
         instance.call(&mut store, "f", &[Value::I32(100)]).unwrap();
         let memory = instance.get_memory(&store, "memory").unwrap();
         let data = memory.data(&store);
@@ -563,22 +541,17 @@ fn a_result_copied_only_to_be_returned_is_returned_from_where_it_is() {
     // The `if`'s result is moved into its slot at the end of each arm; the then-arm's
     // copy and the return after it become one return. A branch to the end (the
     // `br_if` leaving the block with 99) still returns its own value.
-    let module = Module::new(
-        &wat::parse_str(
-            r#"(module (func (export "f") (param i32 i32) (result i32)
+    let module = compile(
+        r#"(module (func (export "f") (param i32 i32) (result i32)
               (block (result i32)
                 (drop (br_if 0 (i32.const 99) (i32.eq (local.get 1) (i32.const 1))))
                 (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
                   (then (local.get 0))
                   (else (i32.add (local.get 0) (local.get 1)))))))"#,
-        )
-        .unwrap(),
-    )
-    .unwrap();
+    );
     let code = module.disassemble(0).unwrap();
     assert!(!code.contains("copy"), "copy kept:\n{code}");
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate(&module);
     assert_eq!(call(&mut store, &instance, "f", &[1, 0]), 1, "then arm");
     assert_eq!(call(&mut store, &instance, "f", &[5, 2]), 7, "else arm");
     assert_eq!(
@@ -587,4 +560,105 @@ fn a_result_copied_only_to_be_returned_is_returned_from_where_it_is() {
         "br_if to the end"
     );
     assert_eq!(call(&mut store, &instance, "f", &[0, 1]), 99);
+}
+
+/// Calls `name` with i64 arguments; the result as an i64 or the trap's message.
+fn call_i64(
+    store: &mut Store<()>,
+    instance: &wasmcade::interp::Instance,
+    name: &str,
+    args: &[i64],
+) -> Result<i64, String> {
+    let args: Vec<Value> = args.iter().map(|&a| Value::I64(a)).collect();
+    match instance.call(store, name, &args) {
+        Ok(values) => match values[..] {
+            [Value::I64(result)] => Ok(result),
+            [Value::I32(result)] => Ok(result as i64),
+            [Value::F64(result)] => Ok(result.to_bits() as i64),
+            ref other => panic!("{name}: {other:?}"),
+        },
+        Err(error) => Err(error.to_string()),
+    }
+}
+
+#[test]
+fn ops_take_the_result_of_the_op_before_from_the_register() {
+    let module = compile(
+        r#"(module
+              (func (export "chain") (param i64 i64) (result i64)
+                (i64.mul (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 30)))
+                  (i64.const 0xbf58476d1ce4e5b9)))
+              (func (export "commuted") (param i64 i64) (result i64)
+                (i64.add (local.get 1) (i64.popcnt (local.get 0))))
+              (func (export "not_commuted") (param i64 i64) (result i64)
+                (i64.sub (local.get 1) (i64.popcnt (local.get 0))))
+              (func (export "floats") (param i64 i64) (result i64)
+                (i64.reinterpret_f64 (f64.mul (f64.sqrt (f64.convert_i64_s (local.get 0)))
+                  (f64.const 0.5))))
+              (func (export "divide") (param i64 i64) (result i64)
+                (i64.div_s (i64.add (local.get 0) (i64.const 1)) (local.get 1)))
+              (func (export "truncate") (param i64 i64) (result i64)
+                (i64.trunc_f64_s (f64.mul (f64.convert_i64_s (local.get 0)) (f64.const 1e300)))))"#,
+    );
+    let cached_ops = |func: u32| {
+        let code = module.disassemble(func).unwrap();
+        code.lines()
+            .filter(|line| line.contains("(operand cached)"))
+            .count()
+    };
+    // xor <- shr, mul <- xor. popcnt's result is add's right operand (the add commutes),
+    // but not sub's. sqrt <- convert (f64 constants sit in slots written just before
+    // the mul). div <- add. trunc <- mul.
+    assert_eq!(
+        [0, 1, 2, 3, 4, 5].map(cached_ops),
+        [2, 1, 0, 1, 1, 1],
+        "{}",
+        module.disassemble(0).unwrap()
+    );
+    let (mut store, instance) = instantiate(&module);
+    for x in [0i64, 1, -1, 7, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0] {
+        let chain = ((x ^ ((x as u64) >> 30) as i64) as u64).wrapping_mul(0xbf58476d1ce4e5b9);
+        let call = |store: &mut Store<()>, name, y| call_i64(store, &instance, name, &[x, y]);
+        assert_eq!(call(&mut store, "chain", 0), Ok(chain as i64));
+        let popcount = x.count_ones() as i64;
+        assert_eq!(call(&mut store, "commuted", 5), Ok(5 + popcount));
+        assert_eq!(call(&mut store, "not_commuted", 5), Ok(5 - popcount));
+        let floats = ((x as f64).sqrt() * 0.5).to_bits() as i64;
+        assert_eq!(call(&mut store, "floats", 0), Ok(floats));
+        assert_eq!(call(&mut store, "divide", 3), Ok(x.wrapping_add(1) / 3));
+        assert!(call(&mut store, "divide", 0)
+            .unwrap_err()
+            .contains("divide by zero"));
+        let truncated = call(&mut store, "truncate", 0);
+        match x {
+            0 => assert_eq!(truncated, Ok(0)),
+            _ => assert!(truncated.unwrap_err().contains("integer overflow")),
+        }
+    }
+}
+
+#[test]
+fn an_op_that_a_branch_lands_on_reads_its_operand_from_the_slot() {
+    // Before the block's end, `local.set 2 (i32.const 100)` writes the slot the `i32.add`
+    // after the block reads; the `br_if` skips it and lands on the add. The add must read
+    // the slot, not the register.
+    let module = compile(
+        r#"(module (func (export "f") (param i32 i32) (result i32) (local i32)
+              (local.set 2 (i32.mul (local.get 0) (i32.const 3)))
+              (block (br_if 0 (local.get 1)) (local.set 2 (i32.const 100)))
+              (i32.add (local.get 2) (i32.const 1))))"#,
+    );
+    let code = module.disassemble(0).unwrap();
+    assert!(!code.contains("(operand cached)"), "{code}");
+    let (mut store, instance) = instantiate(&module);
+    assert_eq!(
+        call(&mut store, &instance, "f", &[5, 1]),
+        16,
+        "branch taken"
+    );
+    assert_eq!(
+        call(&mut store, &instance, "f", &[5, 0]),
+        101,
+        "fall through"
+    );
 }

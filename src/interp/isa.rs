@@ -18,52 +18,54 @@ use std::fmt::{self, Write as _};
 pub type Slot = u16;
 
 /// Binary operators `(lhs, rhs) -> result` that cannot trap.
-/// Columns: operator, immediate-operand variant, wasm name, semantics in `exec::num`.
+/// Columns: operator, immediate-operand variant, their forms with the left operand
+/// cached (see `Op::with_cached_operand`), wasm name, semantics in `exec::num`.
 /// The immediate variant takes the right operand as a constant (any 64-bit one; i32
 /// operators use its low 32 bits).
 macro_rules! for_each_binary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32Eq I32EqImm "i32.eq" i32_eq, I32Ne I32NeImm "i32.ne" i32_ne,
-            I32LtS I32LtSImm "i32.lt_s" i32_lt_s, I32LtU I32LtUImm "i32.lt_u" i32_lt_u,
-            I32GtS I32GtSImm "i32.gt_s" i32_gt_s, I32GtU I32GtUImm "i32.gt_u" i32_gt_u,
-            I32LeS I32LeSImm "i32.le_s" i32_le_s, I32LeU I32LeUImm "i32.le_u" i32_le_u,
-            I32GeS I32GeSImm "i32.ge_s" i32_ge_s, I32GeU I32GeUImm "i32.ge_u" i32_ge_u,
-            I64Eq I64EqImm "i64.eq" i64_eq, I64Ne I64NeImm "i64.ne" i64_ne,
-            I64LtS I64LtSImm "i64.lt_s" i64_lt_s, I64LtU I64LtUImm "i64.lt_u" i64_lt_u,
-            I64GtS I64GtSImm "i64.gt_s" i64_gt_s, I64GtU I64GtUImm "i64.gt_u" i64_gt_u,
-            I64LeS I64LeSImm "i64.le_s" i64_le_s, I64LeU I64LeUImm "i64.le_u" i64_le_u,
-            I64GeS I64GeSImm "i64.ge_s" i64_ge_s, I64GeU I64GeUImm "i64.ge_u" i64_ge_u,
-            I32Add I32AddImm "i32.add" i32_add, I32Sub I32SubImm "i32.sub" i32_sub,
-            I32Mul I32MulImm "i32.mul" i32_mul, I32And I32AndImm "i32.and" i32_and,
-            I32Or I32OrImm "i32.or" i32_or, I32Xor I32XorImm "i32.xor" i32_xor,
-            I32Shl I32ShlImm "i32.shl" i32_shl, I32ShrS I32ShrSImm "i32.shr_s" i32_shr_s,
-            I32ShrU I32ShrUImm "i32.shr_u" i32_shr_u, I32Rotl I32RotlImm "i32.rotl" i32_rotl,
-            I32Rotr I32RotrImm "i32.rotr" i32_rotr,
-            I64Add I64AddImm "i64.add" i64_add, I64Sub I64SubImm "i64.sub" i64_sub,
-            I64Mul I64MulImm "i64.mul" i64_mul, I64And I64AndImm "i64.and" i64_and,
-            I64Or I64OrImm "i64.or" i64_or, I64Xor I64XorImm "i64.xor" i64_xor,
-            I64Shl I64ShlImm "i64.shl" i64_shl, I64ShrS I64ShrSImm "i64.shr_s" i64_shr_s,
-            I64ShrU I64ShrUImm "i64.shr_u" i64_shr_u, I64Rotl I64RotlImm "i64.rotl" i64_rotl,
-            I64Rotr I64RotrImm "i64.rotr" i64_rotr,
+            I32Eq I32EqImm I32EqAcc I32EqImmAcc "i32.eq" i32_eq, I32Ne I32NeImm I32NeAcc I32NeImmAcc "i32.ne" i32_ne,
+            I32LtS I32LtSImm I32LtSAcc I32LtSImmAcc "i32.lt_s" i32_lt_s, I32LtU I32LtUImm I32LtUAcc I32LtUImmAcc "i32.lt_u" i32_lt_u,
+            I32GtS I32GtSImm I32GtSAcc I32GtSImmAcc "i32.gt_s" i32_gt_s, I32GtU I32GtUImm I32GtUAcc I32GtUImmAcc "i32.gt_u" i32_gt_u,
+            I32LeS I32LeSImm I32LeSAcc I32LeSImmAcc "i32.le_s" i32_le_s, I32LeU I32LeUImm I32LeUAcc I32LeUImmAcc "i32.le_u" i32_le_u,
+            I32GeS I32GeSImm I32GeSAcc I32GeSImmAcc "i32.ge_s" i32_ge_s, I32GeU I32GeUImm I32GeUAcc I32GeUImmAcc "i32.ge_u" i32_ge_u,
+            I64Eq I64EqImm I64EqAcc I64EqImmAcc "i64.eq" i64_eq, I64Ne I64NeImm I64NeAcc I64NeImmAcc "i64.ne" i64_ne,
+            I64LtS I64LtSImm I64LtSAcc I64LtSImmAcc "i64.lt_s" i64_lt_s, I64LtU I64LtUImm I64LtUAcc I64LtUImmAcc "i64.lt_u" i64_lt_u,
+            I64GtS I64GtSImm I64GtSAcc I64GtSImmAcc "i64.gt_s" i64_gt_s, I64GtU I64GtUImm I64GtUAcc I64GtUImmAcc "i64.gt_u" i64_gt_u,
+            I64LeS I64LeSImm I64LeSAcc I64LeSImmAcc "i64.le_s" i64_le_s, I64LeU I64LeUImm I64LeUAcc I64LeUImmAcc "i64.le_u" i64_le_u,
+            I64GeS I64GeSImm I64GeSAcc I64GeSImmAcc "i64.ge_s" i64_ge_s, I64GeU I64GeUImm I64GeUAcc I64GeUImmAcc "i64.ge_u" i64_ge_u,
+            I32Add I32AddImm I32AddAcc I32AddImmAcc "i32.add" i32_add, I32Sub I32SubImm I32SubAcc I32SubImmAcc "i32.sub" i32_sub,
+            I32Mul I32MulImm I32MulAcc I32MulImmAcc "i32.mul" i32_mul, I32And I32AndImm I32AndAcc I32AndImmAcc "i32.and" i32_and,
+            I32Or I32OrImm I32OrAcc I32OrImmAcc "i32.or" i32_or, I32Xor I32XorImm I32XorAcc I32XorImmAcc "i32.xor" i32_xor,
+            I32Shl I32ShlImm I32ShlAcc I32ShlImmAcc "i32.shl" i32_shl, I32ShrS I32ShrSImm I32ShrSAcc I32ShrSImmAcc "i32.shr_s" i32_shr_s,
+            I32ShrU I32ShrUImm I32ShrUAcc I32ShrUImmAcc "i32.shr_u" i32_shr_u, I32Rotl I32RotlImm I32RotlAcc I32RotlImmAcc "i32.rotl" i32_rotl,
+            I32Rotr I32RotrImm I32RotrAcc I32RotrImmAcc "i32.rotr" i32_rotr,
+            I64Add I64AddImm I64AddAcc I64AddImmAcc "i64.add" i64_add, I64Sub I64SubImm I64SubAcc I64SubImmAcc "i64.sub" i64_sub,
+            I64Mul I64MulImm I64MulAcc I64MulImmAcc "i64.mul" i64_mul, I64And I64AndImm I64AndAcc I64AndImmAcc "i64.and" i64_and,
+            I64Or I64OrImm I64OrAcc I64OrImmAcc "i64.or" i64_or, I64Xor I64XorImm I64XorAcc I64XorImmAcc "i64.xor" i64_xor,
+            I64Shl I64ShlImm I64ShlAcc I64ShlImmAcc "i64.shl" i64_shl, I64ShrS I64ShrSImm I64ShrSAcc I64ShrSImmAcc "i64.shr_s" i64_shr_s,
+            I64ShrU I64ShrUImm I64ShrUAcc I64ShrUImmAcc "i64.shr_u" i64_shr_u, I64Rotl I64RotlImm I64RotlAcc I64RotlImmAcc "i64.rotl" i64_rotl,
+            I64Rotr I64RotrImm I64RotrAcc I64RotrImmAcc "i64.rotr" i64_rotr,
         }
     };
 }
 
-/// Binary float operators (no immediate form). Columns: operator, wasm name, semantics.
+/// Binary float operators (no immediate form). Columns: operator, its form with the left
+/// operand cached, wasm name, semantics. The same columns in the three tables below.
 macro_rules! for_each_float_binary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            F32Eq "f32.eq" f32_eq, F32Ne "f32.ne" f32_ne, F32Lt "f32.lt" f32_lt,
-            F32Gt "f32.gt" f32_gt, F32Le "f32.le" f32_le, F32Ge "f32.ge" f32_ge,
-            F64Eq "f64.eq" f64_eq, F64Ne "f64.ne" f64_ne, F64Lt "f64.lt" f64_lt,
-            F64Gt "f64.gt" f64_gt, F64Le "f64.le" f64_le, F64Ge "f64.ge" f64_ge,
-            F32Add "f32.add" f32_add, F32Sub "f32.sub" f32_sub, F32Mul "f32.mul" f32_mul,
-            F32Div "f32.div" f32_div, F32Min "f32.min" f32_min, F32Max "f32.max" f32_max,
-            F32Copysign "f32.copysign" f32_copysign,
-            F64Add "f64.add" f64_add, F64Sub "f64.sub" f64_sub, F64Mul "f64.mul" f64_mul,
-            F64Div "f64.div" f64_div, F64Min "f64.min" f64_min, F64Max "f64.max" f64_max,
-            F64Copysign "f64.copysign" f64_copysign,
+            F32Eq F32EqAcc "f32.eq" f32_eq, F32Ne F32NeAcc "f32.ne" f32_ne, F32Lt F32LtAcc "f32.lt" f32_lt,
+            F32Gt F32GtAcc "f32.gt" f32_gt, F32Le F32LeAcc "f32.le" f32_le, F32Ge F32GeAcc "f32.ge" f32_ge,
+            F64Eq F64EqAcc "f64.eq" f64_eq, F64Ne F64NeAcc "f64.ne" f64_ne, F64Lt F64LtAcc "f64.lt" f64_lt,
+            F64Gt F64GtAcc "f64.gt" f64_gt, F64Le F64LeAcc "f64.le" f64_le, F64Ge F64GeAcc "f64.ge" f64_ge,
+            F32Add F32AddAcc "f32.add" f32_add, F32Sub F32SubAcc "f32.sub" f32_sub, F32Mul F32MulAcc "f32.mul" f32_mul,
+            F32Div F32DivAcc "f32.div" f32_div, F32Min F32MinAcc "f32.min" f32_min, F32Max F32MaxAcc "f32.max" f32_max,
+            F32Copysign F32CopysignAcc "f32.copysign" f32_copysign,
+            F64Add F64AddAcc "f64.add" f64_add, F64Sub F64SubAcc "f64.sub" f64_sub, F64Mul F64MulAcc "f64.mul" f64_mul,
+            F64Div F64DivAcc "f64.div" f64_div, F64Min F64MinAcc "f64.min" f64_min, F64Max F64MaxAcc "f64.max" f64_max,
+            F64Copysign F64CopysignAcc "f64.copysign" f64_copysign,
         }
     };
 }
@@ -72,10 +74,10 @@ macro_rules! for_each_float_binary {
 macro_rules! for_each_fallible_binary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32DivS "i32.div_s" i32_div_s, I32DivU "i32.div_u" i32_div_u,
-            I32RemS "i32.rem_s" i32_rem_s, I32RemU "i32.rem_u" i32_rem_u,
-            I64DivS "i64.div_s" i64_div_s, I64DivU "i64.div_u" i64_div_u,
-            I64RemS "i64.rem_s" i64_rem_s, I64RemU "i64.rem_u" i64_rem_u,
+            I32DivS I32DivSAcc "i32.div_s" i32_div_s, I32DivU I32DivUAcc "i32.div_u" i32_div_u,
+            I32RemS I32RemSAcc "i32.rem_s" i32_rem_s, I32RemU I32RemUAcc "i32.rem_u" i32_rem_u,
+            I64DivS I64DivSAcc "i64.div_s" i64_div_s, I64DivU I64DivUAcc "i64.div_u" i64_div_u,
+            I64RemS I64RemSAcc "i64.rem_s" i64_rem_s, I64RemU I64RemUAcc "i64.rem_u" i64_rem_u,
         }
     };
 }
@@ -84,39 +86,39 @@ macro_rules! for_each_fallible_binary {
 macro_rules! for_each_unary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32Eqz "i32.eqz" i32_eqz, I64Eqz "i64.eqz" i64_eqz,
-            I32Clz "i32.clz" i32_clz, I32Ctz "i32.ctz" i32_ctz, I32Popcnt "i32.popcnt" i32_popcnt,
-            I64Clz "i64.clz" i64_clz, I64Ctz "i64.ctz" i64_ctz, I64Popcnt "i64.popcnt" i64_popcnt,
-            F32Abs "f32.abs" f32_abs, F32Neg "f32.neg" f32_neg, F32Ceil "f32.ceil" f32_ceil,
-            F32Floor "f32.floor" f32_floor, F32Trunc "f32.trunc" f32_trunc,
-            F32Nearest "f32.nearest" f32_nearest, F32Sqrt "f32.sqrt" f32_sqrt,
-            F64Abs "f64.abs" f64_abs, F64Neg "f64.neg" f64_neg, F64Ceil "f64.ceil" f64_ceil,
-            F64Floor "f64.floor" f64_floor, F64Trunc "f64.trunc" f64_trunc,
-            F64Nearest "f64.nearest" f64_nearest, F64Sqrt "f64.sqrt" f64_sqrt,
-            I32WrapI64 "i32.wrap_i64" i32_wrap_i64,
-            I64ExtendI32S "i64.extend_i32_s" i64_extend_i32_s,
-            I64ExtendI32U "i64.extend_i32_u" i64_extend_i32_u,
-            F32ConvertI32S "f32.convert_i32_s" f32_convert_i32_s,
-            F32ConvertI32U "f32.convert_i32_u" f32_convert_i32_u,
-            F32ConvertI64S "f32.convert_i64_s" f32_convert_i64_s,
-            F32ConvertI64U "f32.convert_i64_u" f32_convert_i64_u,
-            F64ConvertI32S "f64.convert_i32_s" f64_convert_i32_s,
-            F64ConvertI32U "f64.convert_i32_u" f64_convert_i32_u,
-            F64ConvertI64S "f64.convert_i64_s" f64_convert_i64_s,
-            F64ConvertI64U "f64.convert_i64_u" f64_convert_i64_u,
-            F32DemoteF64 "f32.demote_f64" f32_demote_f64,
-            F64PromoteF32 "f64.promote_f32" f64_promote_f32,
-            I32Extend8S "i32.extend8_s" i32_extend8_s, I32Extend16S "i32.extend16_s" i32_extend16_s,
-            I64Extend8S "i64.extend8_s" i64_extend8_s, I64Extend16S "i64.extend16_s" i64_extend16_s,
-            I64Extend32S "i64.extend32_s" i64_extend32_s,
-            I32TruncSatF32S "i32.trunc_sat_f32_s" i32_trunc_sat_f32_s,
-            I32TruncSatF32U "i32.trunc_sat_f32_u" i32_trunc_sat_f32_u,
-            I32TruncSatF64S "i32.trunc_sat_f64_s" i32_trunc_sat_f64_s,
-            I32TruncSatF64U "i32.trunc_sat_f64_u" i32_trunc_sat_f64_u,
-            I64TruncSatF32S "i64.trunc_sat_f32_s" i64_trunc_sat_f32_s,
-            I64TruncSatF32U "i64.trunc_sat_f32_u" i64_trunc_sat_f32_u,
-            I64TruncSatF64S "i64.trunc_sat_f64_s" i64_trunc_sat_f64_s,
-            I64TruncSatF64U "i64.trunc_sat_f64_u" i64_trunc_sat_f64_u,
+            I32Eqz I32EqzAcc "i32.eqz" i32_eqz, I64Eqz I64EqzAcc "i64.eqz" i64_eqz,
+            I32Clz I32ClzAcc "i32.clz" i32_clz, I32Ctz I32CtzAcc "i32.ctz" i32_ctz, I32Popcnt I32PopcntAcc "i32.popcnt" i32_popcnt,
+            I64Clz I64ClzAcc "i64.clz" i64_clz, I64Ctz I64CtzAcc "i64.ctz" i64_ctz, I64Popcnt I64PopcntAcc "i64.popcnt" i64_popcnt,
+            F32Abs F32AbsAcc "f32.abs" f32_abs, F32Neg F32NegAcc "f32.neg" f32_neg, F32Ceil F32CeilAcc "f32.ceil" f32_ceil,
+            F32Floor F32FloorAcc "f32.floor" f32_floor, F32Trunc F32TruncAcc "f32.trunc" f32_trunc,
+            F32Nearest F32NearestAcc "f32.nearest" f32_nearest, F32Sqrt F32SqrtAcc "f32.sqrt" f32_sqrt,
+            F64Abs F64AbsAcc "f64.abs" f64_abs, F64Neg F64NegAcc "f64.neg" f64_neg, F64Ceil F64CeilAcc "f64.ceil" f64_ceil,
+            F64Floor F64FloorAcc "f64.floor" f64_floor, F64Trunc F64TruncAcc "f64.trunc" f64_trunc,
+            F64Nearest F64NearestAcc "f64.nearest" f64_nearest, F64Sqrt F64SqrtAcc "f64.sqrt" f64_sqrt,
+            I32WrapI64 I32WrapI64Acc "i32.wrap_i64" i32_wrap_i64,
+            I64ExtendI32S I64ExtendI32SAcc "i64.extend_i32_s" i64_extend_i32_s,
+            I64ExtendI32U I64ExtendI32UAcc "i64.extend_i32_u" i64_extend_i32_u,
+            F32ConvertI32S F32ConvertI32SAcc "f32.convert_i32_s" f32_convert_i32_s,
+            F32ConvertI32U F32ConvertI32UAcc "f32.convert_i32_u" f32_convert_i32_u,
+            F32ConvertI64S F32ConvertI64SAcc "f32.convert_i64_s" f32_convert_i64_s,
+            F32ConvertI64U F32ConvertI64UAcc "f32.convert_i64_u" f32_convert_i64_u,
+            F64ConvertI32S F64ConvertI32SAcc "f64.convert_i32_s" f64_convert_i32_s,
+            F64ConvertI32U F64ConvertI32UAcc "f64.convert_i32_u" f64_convert_i32_u,
+            F64ConvertI64S F64ConvertI64SAcc "f64.convert_i64_s" f64_convert_i64_s,
+            F64ConvertI64U F64ConvertI64UAcc "f64.convert_i64_u" f64_convert_i64_u,
+            F32DemoteF64 F32DemoteF64Acc "f32.demote_f64" f32_demote_f64,
+            F64PromoteF32 F64PromoteF32Acc "f64.promote_f32" f64_promote_f32,
+            I32Extend8S I32Extend8SAcc "i32.extend8_s" i32_extend8_s, I32Extend16S I32Extend16SAcc "i32.extend16_s" i32_extend16_s,
+            I64Extend8S I64Extend8SAcc "i64.extend8_s" i64_extend8_s, I64Extend16S I64Extend16SAcc "i64.extend16_s" i64_extend16_s,
+            I64Extend32S I64Extend32SAcc "i64.extend32_s" i64_extend32_s,
+            I32TruncSatF32S I32TruncSatF32SAcc "i32.trunc_sat_f32_s" i32_trunc_sat_f32_s,
+            I32TruncSatF32U I32TruncSatF32UAcc "i32.trunc_sat_f32_u" i32_trunc_sat_f32_u,
+            I32TruncSatF64S I32TruncSatF64SAcc "i32.trunc_sat_f64_s" i32_trunc_sat_f64_s,
+            I32TruncSatF64U I32TruncSatF64UAcc "i32.trunc_sat_f64_u" i32_trunc_sat_f64_u,
+            I64TruncSatF32S I64TruncSatF32SAcc "i64.trunc_sat_f32_s" i64_trunc_sat_f32_s,
+            I64TruncSatF32U I64TruncSatF32UAcc "i64.trunc_sat_f32_u" i64_trunc_sat_f32_u,
+            I64TruncSatF64S I64TruncSatF64SAcc "i64.trunc_sat_f64_s" i64_trunc_sat_f64_s,
+            I64TruncSatF64U I64TruncSatF64UAcc "i64.trunc_sat_f64_u" i64_trunc_sat_f64_u,
         }
     };
 }
@@ -125,10 +127,10 @@ macro_rules! for_each_unary {
 macro_rules! for_each_fallible_unary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32TruncF32S "i32.trunc_f32_s" i32_trunc_f32_s, I32TruncF32U "i32.trunc_f32_u" i32_trunc_f32_u,
-            I32TruncF64S "i32.trunc_f64_s" i32_trunc_f64_s, I32TruncF64U "i32.trunc_f64_u" i32_trunc_f64_u,
-            I64TruncF32S "i64.trunc_f32_s" i64_trunc_f32_s, I64TruncF32U "i64.trunc_f32_u" i64_trunc_f32_u,
-            I64TruncF64S "i64.trunc_f64_s" i64_trunc_f64_s, I64TruncF64U "i64.trunc_f64_u" i64_trunc_f64_u,
+            I32TruncF32S I32TruncF32SAcc "i32.trunc_f32_s" i32_trunc_f32_s, I32TruncF32U I32TruncF32UAcc "i32.trunc_f32_u" i32_trunc_f32_u,
+            I32TruncF64S I32TruncF64SAcc "i32.trunc_f64_s" i32_trunc_f64_s, I32TruncF64U I32TruncF64UAcc "i32.trunc_f64_u" i32_trunc_f64_u,
+            I64TruncF32S I64TruncF32SAcc "i64.trunc_f32_s" i64_trunc_f32_s, I64TruncF32U I64TruncF32UAcc "i64.trunc_f32_u" i64_trunc_f32_u,
+            I64TruncF64S I64TruncF64SAcc "i64.trunc_f64_s" i64_trunc_f64_s, I64TruncF64U I64TruncF64UAcc "i64.trunc_f64_u" i64_trunc_f64_u,
         }
     };
 }
@@ -184,11 +186,11 @@ macro_rules! for_each_store {
 
 macro_rules! define_op {
     (
-        binary: [$($bin:ident $bin_imm:ident $bin_name:literal $bin_fn:ident,)*]
-        float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
-        fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
-        unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
-        fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
+        binary: [$($bin:ident $bin_imm:ident $bin_acc:ident $bin_imm_acc:ident $bin_name:literal $bin_fn:ident,)*]
+        float_binary: [$($fbin:ident $fbin_acc:ident $fbin_name:literal $fbin_fn:ident,)*]
+        fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
+        unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
+        fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
@@ -252,6 +254,14 @@ macro_rules! define_op {
             $( $xbin { dst: Slot, a: Slot, b: Slot }, )*
             $( $un { dst: Slot, src: Slot }, )*
             $( $xun { dst: Slot, src: Slot }, )*
+            // The cached-operand forms: as above, with `s[a]` (or `s[src]`) also in the
+            // threaded executor's register, written there by the op just before.
+            $( $bin_acc { dst: Slot, a: Slot, b: Slot }, )*
+            $( $bin_imm_acc { dst: Slot, a: Slot, imm: i64 }, )*
+            $( $fbin_acc { dst: Slot, a: Slot, b: Slot }, )*
+            $( $xbin_acc { dst: Slot, a: Slot, b: Slot }, )*
+            $( $un_acc { dst: Slot, src: Slot }, )*
+            $( $xun_acc { dst: Slot, src: Slot }, )*
             /// `s[dst] = mem[s[addr] + offset]`.
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `s[dst] = mem[(s[a] + s[b]) mod 2^32 + offset]`.
@@ -311,11 +321,11 @@ macro_rules! define_op {
                     Op::TableCopy { .. } => "table.copy",
                     Op::TableInit { .. } => "table.init",
                     Op::ElemDrop { .. } => "elem.drop",
-                    $( Op::$bin { .. } | Op::$bin_imm { .. } => $bin_name, )*
-                    $( Op::$fbin { .. } => $fbin_name, )*
-                    $( Op::$xbin { .. } => $xbin_name, )*
-                    $( Op::$un { .. } => $un_name, )*
-                    $( Op::$xun { .. } => $xun_name, )*
+                    $( Op::$bin { .. } | Op::$bin_imm { .. } | Op::$bin_acc { .. } | Op::$bin_imm_acc { .. } => $bin_name, )*
+                    $( Op::$fbin { .. } | Op::$fbin_acc { .. } => $fbin_name, )*
+                    $( Op::$xbin { .. } | Op::$xbin_acc { .. } => $xbin_name, )*
+                    $( Op::$un { .. } | Op::$un_acc { .. } => $un_name, )*
+                    $( Op::$xun { .. } | Op::$xun_acc { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
                     $( Op::$load_add { .. } => concat!("i32.add+", $load_name), )*
                     $( Op::$store { .. } | Op::$store_imm { .. } => $store_name, )*
@@ -399,6 +409,37 @@ macro_rules! define_op {
                 }
             }
 
+            /// The form of `self` that takes its left operand (or its only one) from the
+            /// register where the threaded executor keeps the result of the op before,
+            /// when that result's slot `cached` is the operand; `None` otherwise.
+            /// Commutative integer ops whose right operand is `cached` swap operands.
+            pub(crate) fn with_cached_operand(&self, cached: Slot) -> Option<Op> {
+                self.cached_form(cached)
+                    .or_else(|| self.commuted()?.cached_form(cached))
+            }
+
+            fn cached_form(&self, cached: Slot) -> Option<Op> {
+                Some(match *self {
+                    $( Op::$bin { dst, a, b } if a == cached => Op::$bin_acc { dst, a, b }, )*
+                    $( Op::$bin_imm { dst, a, imm } if a == cached => Op::$bin_imm_acc { dst, a, imm }, )*
+                    $( Op::$fbin { dst, a, b } if a == cached => Op::$fbin_acc { dst, a, b }, )*
+                    $( Op::$xbin { dst, a, b } if a == cached => Op::$xbin_acc { dst, a, b }, )*
+                    $( Op::$un { dst, src } if src == cached => Op::$un_acc { dst, src }, )*
+                    $( Op::$xun { dst, src } if src == cached => Op::$xun_acc { dst, src }, )*
+                    _ => return None,
+                })
+            }
+
+            /// Whether this is a cached-operand form.
+            pub(crate) fn reads_cached_operand(&self) -> bool {
+                matches!(
+                    self,
+                    $( Op::$bin_acc { .. } | Op::$bin_imm_acc { .. } )|*
+                    $( | Op::$fbin_acc { .. } )* $( | Op::$xbin_acc { .. } )*
+                    $( | Op::$un_acc { .. } )* $( | Op::$xun_acc { .. } )*
+                )
+            }
+
             /// The slot this instruction writes its single result to, if it has one
             /// (the translator retargets it to a local for `local.set`).
             pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
@@ -415,10 +456,11 @@ macro_rules! define_op {
                     | Op::TableSize { dst, .. }
                     | Op::TableGrow { dst, .. } => Some(dst),
                     $( Op::$bin { dst, .. } | Op::$bin_imm { dst, .. } => Some(dst), )*
-                    $( Op::$fbin { dst, .. } => Some(dst), )*
-                    $( Op::$xbin { dst, .. } => Some(dst), )*
-                    $( Op::$un { dst, .. } => Some(dst), )*
-                    $( Op::$xun { dst, .. } => Some(dst), )*
+                    $( Op::$bin_acc { dst, .. } | Op::$bin_imm_acc { dst, .. } => Some(dst), )*
+                    $( Op::$fbin { dst, .. } | Op::$fbin_acc { dst, .. } => Some(dst), )*
+                    $( Op::$xbin { dst, .. } | Op::$xbin_acc { dst, .. } => Some(dst), )*
+                    $( Op::$un { dst, .. } | Op::$un_acc { dst, .. } => Some(dst), )*
+                    $( Op::$xun { dst, .. } | Op::$xun_acc { dst, .. } => Some(dst), )*
                     $( Op::$load { dst, .. } | Op::$load_add { dst, .. } => Some(dst), )*
                     _ => None,
                 }
@@ -519,6 +561,9 @@ impl fmt::Display for Op {
                 _ => write!(out, " {key}={value}"),
             };
         }
+        if self.reads_cached_operand() {
+            out.push_str(" (operand cached)");
+        }
         f.write_str(&out)
     }
 }
@@ -542,6 +587,38 @@ impl Op {
             "dst" | "src" | "a" | "b" | "cond" | "addr" | "index" | "base" | "delta" | "len"
             | "start" | "init" | "counter" => true,
             _ => false,
+        }
+    }
+}
+
+impl Op {
+    /// `self` with its operands swapped, for the integer ops where that changes nothing.
+    fn commuted(&self) -> Option<Op> {
+        macro_rules! swap {
+            ($($op:ident),*) => {
+                match *self {
+                    $( Op::$op { dst, a, b } => Op::$op { dst, a: b, b: a }, )*
+                    _ => return None,
+                }
+            };
+        }
+        Some(swap!(
+            I32Add, I32Mul, I32And, I32Or, I32Xor, I32Eq, I32Ne, I64Add, I64Mul, I64And, I64Or,
+            I64Xor, I64Eq, I64Ne
+        ))
+    }
+
+    /// The slot of the result the threaded executor also keeps in its register for the
+    /// next op: that of every simple op with a result (see `exec/simple.rs`).
+    pub(crate) fn cached_result(&self) -> Option<Slot> {
+        match self {
+            Op::RefFunc { .. }
+            | Op::GlobalGet { .. }
+            | Op::MemoryGrow { .. }
+            | Op::TableGet { .. }
+            | Op::TableSize { .. }
+            | Op::TableGrow { .. } => None,
+            _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }
 }

@@ -163,6 +163,7 @@ pub(crate) fn translate_function(
     }
     reader.finish()?;
     shortcut_branches(&mut t.ops);
+    cache_operands(&mut t.ops);
     Ok(CompiledFunc {
         ops: t.ops.into(),
         offsets: t.offsets.into(),
@@ -229,7 +230,7 @@ fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
 type Emit = Result<(), ()>;
 
 macro_rules! translate_binary {
-    ($($op:ident $imm:ident $name:literal $f:ident,)*) => {
+    ($($op:ident $imm:ident $op_acc:ident $imm_acc:ident $name:literal $f:ident,)*) => {
         fn translate_binary(&mut self, op: &Operator) -> Option<Emit> {
             Some(match op {
                 $( Operator::$op => self.binary(
@@ -243,7 +244,7 @@ macro_rules! translate_binary {
 }
 
 macro_rules! translate_plain_binary {
-    ($fname:ident: $($op:ident $name:literal $f:ident,)*) => {
+    ($fname:ident: $($op:ident $op_acc:ident $name:literal $f:ident,)*) => {
         fn $fname(&mut self, op: &Operator) -> Option<Emit> {
             Some(match op {
                 $( Operator::$op => self.binary(|dst, a, b| Op::$op { dst, a, b }, None), )*
@@ -254,7 +255,7 @@ macro_rules! translate_plain_binary {
 }
 
 macro_rules! translate_unary {
-    ($fname:ident: $($op:ident $name:literal $f:ident,)*) => {
+    ($fname:ident: $($op:ident $op_acc:ident $name:literal $f:ident,)*) => {
         fn $fname(&mut self, op: &Operator) -> Option<Emit> {
             Some(match op {
                 $( Operator::$op => self.unary(|dst, src| Op::$op { dst, src }), )*
@@ -1207,6 +1208,28 @@ fn shortcut_branches(ops: &mut [Op]) {
             if dst == returned {
                 ops[at - 1] = Op::Return1 { src };
             }
+        }
+    }
+}
+
+/// Lets an op take its operand from the register where the threaded executor keeps the
+/// result of the op just before it (`Op::with_cached_operand`), wherever that op is the
+/// only way in: no branch lands between them. (Calls are no producers, so returning to
+/// the op after a call never relies on the register either.)
+fn cache_operands(ops: &mut [Op]) {
+    let mut targeted = vec![false; ops.len()];
+    for (at, op) in ops.iter().enumerate() {
+        if let Some(&mut offset) = op.clone().branch_offset_mut() {
+            targeted[(at as isize + offset as isize) as usize] = true;
+        }
+    }
+    for at in 1..ops.len() {
+        if targeted[at] {
+            continue;
+        }
+        let cached = ops[at - 1].cached_result();
+        if let Some(op) = cached.and_then(|slot| ops[at].with_cached_operand(slot)) {
+            ops[at] = op;
         }
     }
 }

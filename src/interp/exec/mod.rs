@@ -62,8 +62,10 @@ pub(crate) fn invoke<T>(
 
     let mut observer = store.observer.take();
     let fuel = store.limits.fuel;
+    let at = position(&mut stack, store, instance, code, 0);
     let mut run = Run {
         stack: &mut stack,
+        at,
         frames: Vec::with_capacity(16),
         max_depth: store.limits.max_call_depth,
         fuel: fuel.unwrap_or(u64::MAX),
@@ -71,10 +73,10 @@ pub(crate) fn invoke<T>(
         host_results: Vec::new(),
     };
     let result = match (fuel.is_some(), observer.as_deref_mut()) {
-        (false, None) => run.execute::<T, false, false>(store, instance, code, None),
-        (true, None) => run.execute::<T, true, false>(store, instance, code, None),
-        (false, Some(o)) => run.execute::<T, false, true>(store, instance, code, Some(o)),
-        (true, Some(o)) => run.execute::<T, true, true>(store, instance, code, Some(o)),
+        (false, None) => run.execute::<T, false, false>(store, None),
+        (true, None) => run.execute::<T, true, false>(store, None),
+        (false, Some(o)) => run.execute::<T, false, true>(store, Some(o)),
+        (true, Some(o)) => run.execute::<T, true, true>(store, Some(o)),
     };
     store.fuel_consumed = fuel.unwrap_or(u64::MAX) - run.fuel;
     if store.observer.is_none() {
@@ -112,6 +114,8 @@ struct CallFrame {
 /// The state of one call from the host into wasm.
 struct Run<'a> {
     stack: &'a mut Vec<u64>,
+    /// Where execution is.
+    at: Position,
     frames: Vec<CallFrame>,
     /// The most frames `frames` may hold.
     max_depth: usize,
@@ -138,15 +142,12 @@ impl Run<'_> {
     fn execute<T, const METER: bool, const OBSERVE: bool>(
         &mut self,
         store: &mut Store<T>,
-        instance: u32,
-        code: CodeRef,
         mut observer: Option<&mut dyn Observer>,
     ) -> Result<(), Trap> {
-        let mut at = self.enter_instance(store, instance, code, 0);
-        // The two values every op uses live in locals (registers), not in `at`: they
-        // are written back to `at` before a call or return and read again after it.
-        let mut ip = at.ip;
-        let mut slots = at.slots;
+        // The two values every op uses live in locals (registers), not in `self.at`: they
+        // are written back to it before a call or return and read again after it.
+        let mut ip = self.at.ip;
+        let mut slots = self.at.slots;
 
         macro_rules! slot {
             ($s:expr) => {
@@ -162,10 +163,10 @@ impl Run<'_> {
             // Runs a call or return on `at` with the locals written back, then reloads them.
             macro_rules! with_frame_change {
                 ($e:expr) => {{
-                    at.ip = ip;
+                    self.at.ip = ip;
                     let result = $e;
-                    ip = at.ip;
-                    slots = at.slots;
+                    ip = self.at.ip;
+                    slots = self.at.slots;
                     result
                 }};
             }
@@ -181,8 +182,8 @@ impl Run<'_> {
             // this loop (or would trap here).
             #[cfg(wasmcade_threaded)]
             if !OBSERVE {
-                ip = threaded::run::<METER>(ip, self, &mut at);
-                slots = at.slots;
+                ip = threaded::run::<METER>(ip, self);
+                slots = self.at.slots;
             }
             let op = ip.fetch();
             if METER {
@@ -196,9 +197,9 @@ impl Run<'_> {
             }
             if OBSERVE {
                 if let Some(observer) = observer.as_deref_mut() {
-                    let func = at.code.func();
-                    let module = &store.instances[at.instance as usize].module;
-                    let pc = at.code.index_of(ip) - 1;
+                    let func = self.at.code.func();
+                    let module = &store.instances[self.at.instance as usize].module;
+                    let pc = self.at.code.index_of(ip) - 1;
                     observer.before(&Step {
                         func_index: func.func_index,
                         func_name: module.func_name(func.func_index),
@@ -206,7 +207,7 @@ impl Run<'_> {
                         pc,
                         op,
                         depth: self.frames.len(),
-                        slots: &self.stack[at.base..at.base + func.frame_size as usize],
+                        slots: &self.stack[self.at.base..self.at.base + func.frame_size as usize],
                         num_locals: func.num_locals as usize,
                     });
                 }
@@ -217,6 +218,12 @@ impl Run<'_> {
                     ip.jump($offset)
                 };
             }
+            // This loop keeps no register copy: a cached operand is read from its slot.
+            macro_rules! cached {
+                ($s:expr) => {
+                    slots.get($s)
+                };
+            }
             macro_rules! skip {
                 ($n:expr) => {
                     ip.skip($n)
@@ -224,7 +231,7 @@ impl Run<'_> {
             }
             macro_rules! mem {
                 () => {
-                    at.mem
+                    self.at.mem
                 };
             }
             // One flat `match` over every op (one jump table): the simple ops (shared
@@ -236,13 +243,13 @@ impl Run<'_> {
                         $( Op::$variant { $($field),* } => $body )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
                         Op::Return => {
-                            if !with_frame_change!(self.leave(store, &mut at)) {
+                            if !with_frame_change!(self.leave(store)) {
                                 break 'exec Ok(());
                             }
                         }
                         Op::Return1 { src } => {
                             set!(0, slot!(src));
-                            if !with_frame_change!(self.leave(store, &mut at)) {
+                            if !with_frame_change!(self.leave(store)) {
                                 break 'exec Ok(());
                             }
                         }
@@ -250,22 +257,18 @@ impl Run<'_> {
                             for i in 0..count {
                                 set!(i, slot!(src + i));
                             }
-                            if !with_frame_change!(self.leave(store, &mut at)) {
+                            if !with_frame_change!(self.leave(store)) {
                                 break 'exec Ok(());
                             }
                         }
                         Op::CallInternal { def, base } => {
-                            let callee = at.module_code.nth(def);
-                            let instance = at.instance;
-                            tri!(with_frame_change!(self.call_wasm(
-                                &mut at, callee, instance, base, store
-                            )));
+                            let callee = self.at.module_code.nth(def);
+                            let instance = self.at.instance;
+                            tri!(with_frame_change!(self.call_wasm(callee, instance, base, store)));
                         }
                         Op::CallImport { func, base } => {
-                            let addr = store.instances[at.instance as usize].funcs[func as usize];
-                            tri!(with_frame_change!(self.call_addr(
-                                store, &mut at, addr, base
-                            )));
+                            let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+                            tri!(with_frame_change!(self.call_addr(store, addr, base)));
                         }
                         Op::CallIndirect {
                             type_index,
@@ -273,7 +276,7 @@ impl Run<'_> {
                             index,
                             base,
                         } => {
-                            let inst = &store.instances[at.instance as usize];
+                            let inst = &store.instances[self.at.instance as usize];
                             let table = &store.tables[inst.tables[table as usize] as usize];
                             let element = *tri!(table
                                 .elements
@@ -287,31 +290,29 @@ impl Run<'_> {
                             {
                                 break 'exec Err(TrapKind::IndirectCallTypeMismatch);
                             }
-                            tri!(with_frame_change!(self.call_addr(
-                                store, &mut at, addr, base
-                            )));
+                            tri!(with_frame_change!(self.call_addr(store, addr, base)));
                         }
                         Op::RefFunc { dst, func } => {
-                            let addr = store.instances[at.instance as usize].funcs[func as usize];
+                            let addr = store.instances[self.at.instance as usize].funcs[func as usize];
                             set!(dst, addr as u64 + 1);
                         }
                         Op::GlobalGet { dst, global } => {
                             let addr =
-                                store.instances[at.instance as usize].globals[global as usize];
+                                store.instances[self.at.instance as usize].globals[global as usize];
                             set!(dst, store.globals[addr as usize].bits);
                         }
                         Op::GlobalSet { src, global } => {
                             let addr =
-                                store.instances[at.instance as usize].globals[global as usize];
+                                store.instances[self.at.instance as usize].globals[global as usize];
                             store.globals[addr as usize].bits = slot!(src);
                         }
                         Op::MemoryGrow { dst, delta } => {
                             let limit = store.limits.max_memory_pages;
-                            let addr = store.instances[at.instance as usize].memories[0];
+                            let addr = store.instances[self.at.instance as usize].memories[0];
                             let memory = &mut store.memories[addr as usize];
                             let result =
                                 memory.grow(slot!(delta) as u32, limit).unwrap_or(u32::MAX);
-                            at.mem = MemView::new(&mut memory.data);
+                            self.at.mem = MemView::new(&mut memory.data);
                             set!(dst, result as u64);
                         }
                         Op::MemoryInit {
@@ -321,17 +322,17 @@ impl Run<'_> {
                             len,
                         } => {
                             let data =
-                                &store.instances[at.instance as usize].datas[segment as usize];
+                                &store.instances[self.at.instance as usize].datas[segment as usize];
                             let bytes = tri!(sub_range(data, slot!(src), slot!(len))
                                 .ok_or(TrapKind::MemoryOutOfBounds));
-                            tri!(at.mem.write(slot!(dst), bytes));
+                            tri!(self.at.mem.write(slot!(dst), bytes));
                         }
                         Op::DataDrop { segment } => {
-                            store.instances[at.instance as usize].datas[segment as usize] =
+                            store.instances[self.at.instance as usize].datas[segment as usize] =
                                 std::sync::Arc::new([]);
                         }
                         Op::TableGet { dst, index, table } => {
-                            let elements = table_elements(store, at.instance, table);
+                            let elements = table_elements(store, self.at.instance, table);
                             let value = *tri!(elements
                                 .get(slot!(index) as u32 as usize)
                                 .ok_or(TrapKind::TableOutOfBounds));
@@ -342,7 +343,7 @@ impl Run<'_> {
                             value,
                             table,
                         } => {
-                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
                             let elements = &mut store.tables[addr as usize].elements;
                             let cell = tri!(elements
                                 .get_mut(slot!(index) as u32 as usize)
@@ -350,7 +351,7 @@ impl Run<'_> {
                             *cell = slot!(value);
                         }
                         Op::TableSize { dst, table } => {
-                            set!(dst, table_elements(store, at.instance, table).len() as u64);
+                            set!(dst, table_elements(store, self.at.instance, table).len() as u64);
                         }
                         Op::TableGrow {
                             dst,
@@ -359,7 +360,7 @@ impl Run<'_> {
                             table,
                         } => {
                             let limit = store.limits.max_table_elements;
-                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
                             let result = store.tables[addr as usize]
                                 .grow(slot!(delta) as u32, slot!(init), limit)
                                 .unwrap_or(u32::MAX);
@@ -371,7 +372,7 @@ impl Run<'_> {
                             len,
                             table,
                         } => {
-                            let addr = store.instances[at.instance as usize].tables[table as usize];
+                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
                             let elements = &mut store.tables[addr as usize].elements;
                             let range =
                                 tri!(checked_range(elements.len(), slot!(start), slot!(len))
@@ -385,12 +386,12 @@ impl Run<'_> {
                             src,
                             len,
                         } => {
-                            let source = table_elements(store, at.instance, src_table);
+                            let source = table_elements(store, self.at.instance, src_table);
                             let from = tri!(checked_range(source.len(), slot!(src), slot!(len))
                                 .ok_or(TrapKind::TableOutOfBounds));
                             let items: Vec<u64> = source[from].to_vec();
                             let addr =
-                                store.instances[at.instance as usize].tables[dst_table as usize];
+                                store.instances[self.at.instance as usize].tables[dst_table as usize];
                             let target = &mut store.tables[addr as usize].elements;
                             tri!(super::instance::copy_in_bounds(target, slot!(dst), &items)
                                 .ok_or(TrapKind::TableOutOfBounds));
@@ -402,7 +403,7 @@ impl Run<'_> {
                             src,
                             len,
                         } => {
-                            let inst = &store.instances[at.instance as usize];
+                            let inst = &store.instances[self.at.instance as usize];
                             let segment = &inst.elements[segment as usize];
                             let from = tri!(checked_range(segment.len(), slot!(src), slot!(len))
                                 .ok_or(TrapKind::TableOutOfBounds));
@@ -416,7 +417,7 @@ impl Run<'_> {
                             .ok_or(TrapKind::TableOutOfBounds));
                         }
                         Op::ElemDrop { segment } => {
-                            store.instances[at.instance as usize].elements[segment as usize] =
+                            store.instances[self.at.instance as usize].elements[segment as usize] =
                                 Rc::new([]);
                         }
                     }
@@ -426,59 +427,33 @@ impl Run<'_> {
         };
         outcome.map_err(|kind| Trap {
             kind,
-            backtrace: self.backtrace(store, at.code, ip, at.instance),
+            backtrace: self.backtrace(store, self.at.code, ip, self.at.instance),
         })
-    }
-
-    /// Sets up execution of `code` in `instance` with its frame at `stack[base]`.
-    fn enter_instance<T>(
-        &mut self,
-        store: &mut Store<T>,
-        instance: u32,
-        code: CodeRef,
-        base: usize,
-    ) -> Position {
-        let frame_size = code.func().frame_size as usize;
-        let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
-        Position {
-            code,
-            ip: code.entry(),
-            base,
-            instance,
-            slots: Slots::new(self.stack, base, frame_size),
-            mem: memory_view(store, instance),
-            module_code,
-        }
     }
 
     /// Enters a wasm function whose arguments start at slot `arg_base` of the current frame.
     #[inline(always)]
     fn call_wasm<T>(
         &mut self,
-        at: &mut Position,
         callee: CodeRef,
         callee_instance: u32,
         arg_base: Slot,
         store: &mut Store<T>,
     ) -> Result<(), TrapKind> {
-        if callee_instance == at.instance {
-            return self.enter(at, callee, arg_base);
+        if callee_instance == self.at.instance {
+            return self.enter(callee, arg_base);
         }
-        let base = self.push_frame(at, callee, arg_base)?;
-        *at = self.enter_instance(store, callee_instance, callee, base);
+        let base = self.push_frame(callee, arg_base)?;
+        self.at = position(self.stack, store, callee_instance, callee, base);
         Ok(())
     }
 
     /// Enters `callee`, a function of the running instance, whose arguments start at slot
-    /// `arg_base` of the current frame; the caller resumes at `at.ip`.
+    /// `arg_base` of the current frame; the caller resumes at `self.at.ip`.
     #[inline(always)]
-    fn enter(
-        &mut self,
-        at: &mut Position,
-        callee: CodeRef,
-        arg_base: Slot,
-    ) -> Result<(), TrapKind> {
-        let base = self.push_frame(at, callee, arg_base)?;
+    fn enter(&mut self, callee: CodeRef, arg_base: Slot) -> Result<(), TrapKind> {
+        let base = self.push_frame(callee, arg_base)?;
+        let at = &mut self.at;
         at.code = callee;
         at.ip = callee.entry();
         at.base = base;
@@ -490,12 +465,8 @@ impl Run<'_> {
     /// `arg_base`, after checking the limits and zeroing the callee's declared locals;
     /// returns the callee's frame base.
     #[inline(always)]
-    fn push_frame(
-        &mut self,
-        at: &Position,
-        callee: CodeRef,
-        arg_base: Slot,
-    ) -> Result<usize, TrapKind> {
+    fn push_frame(&mut self, callee: CodeRef, arg_base: Slot) -> Result<usize, TrapKind> {
+        let at = &self.at;
         let func = callee.func();
         let base = at.base + arg_base as usize;
         if self.frames.len() >= self.max_depth || base + func.frame_size as usize > self.stack.len()
@@ -507,10 +478,10 @@ impl Run<'_> {
             self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
         }
         self.frames.push(CallFrame {
-            code: at.code,
-            ip: at.ip,
-            base: at.base,
-            instance: at.instance,
+            code: self.at.code,
+            ip: self.at.ip,
+            base: self.at.base,
+            instance: self.at.instance,
         });
         Ok(base)
     }
@@ -520,7 +491,6 @@ impl Run<'_> {
     fn call_addr<T>(
         &mut self,
         store: &mut Store<T>,
-        at: &mut Position,
         addr: u32,
         arg_base: Slot,
     ) -> Result<(), TrapKind> {
@@ -529,12 +499,13 @@ impl Run<'_> {
                 let instance = *instance;
                 let callee =
                     CodeRef::nth(&store.instances[instance as usize].module.inner.code, *def);
-                self.call_wasm(at, callee, instance, arg_base, store)
+                self.call_wasm(callee, instance, arg_base, store)
             }
             FuncEntity::Host { .. } => {
-                self.call_host(store, addr, at.base + arg_base as usize, at.instance)?;
+                let instance = self.at.instance;
+                self.call_host(store, addr, self.at.base + arg_base as usize, instance)?;
                 // The host may have grown (and so moved) the memory.
-                at.mem = memory_view(store, at.instance);
+                self.at.mem = memory_view(store, instance);
                 Ok(())
             }
         }
@@ -581,17 +552,17 @@ impl Run<'_> {
 
     /// Returns to the caller; `false` when the outermost function returned.
     #[inline(always)]
-    fn leave<T>(&mut self, store: &mut Store<T>, at: &mut Position) -> bool {
+    fn leave<T>(&mut self, store: &mut Store<T>) -> bool {
         match self.frames.last() {
             None => false,
-            Some(frame) if frame.instance == at.instance => {
-                self.leave_within_instance(at);
+            Some(frame) if frame.instance == self.at.instance => {
+                self.leave_within_instance();
                 true
             }
             Some(_) => {
                 let frame = self.frames.pop().expect("a frame, just seen");
-                *at = self.enter_instance(store, frame.instance, frame.code, frame.base);
-                at.ip = frame.ip;
+                self.at = position(self.stack, store, frame.instance, frame.code, frame.base);
+                self.at.ip = frame.ip;
                 true
             }
         }
@@ -599,8 +570,9 @@ impl Run<'_> {
 
     /// Returns to the caller, which the caller has checked is in the running instance.
     #[inline(always)]
-    fn leave_within_instance(&mut self, at: &mut Position) {
+    fn leave_within_instance(&mut self) {
         let frame = self.frames.pop().expect("the caller checked for a frame");
+        let at = &mut self.at;
         at.code = frame.code;
         at.ip = frame.ip;
         at.base = frame.base;
@@ -655,6 +627,27 @@ fn likely(condition: bool) -> bool {
 #[cold]
 #[inline]
 fn unlikely_path() {}
+
+/// The position at the entry of `code` in `instance`, with its frame at `stack[base]`.
+fn position<T>(
+    stack: &mut [u64],
+    store: &mut Store<T>,
+    instance: u32,
+    code: CodeRef,
+    base: usize,
+) -> Position {
+    let frame_size = code.func().frame_size as usize;
+    let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
+    Position {
+        code,
+        ip: code.entry(),
+        base,
+        instance,
+        slots: Slots::new(stack, base, frame_size),
+        mem: memory_view(store, instance),
+        module_code,
+    }
+}
 
 fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
     match store.instances[instance as usize].memories.first() {

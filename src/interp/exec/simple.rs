@@ -4,8 +4,10 @@
 //!
 //! `with_simple_ops!(callback [extra..])` calls `callback! { extra.. Variant { fields }
 //! => { body } .. }`. The bodies use macros the expansion site defines: `slot!(s)` and
-//! `set!(s, v)` for slots, `mem!()` for the memory view, `jump!(offset)` and `skip!(n)`
-//! for branches, `tri!(result)` for an operation that may trap. The loop executor
+//! `set!(s, v)` for slots, `cached!(s)` for an operand the op before left in slot `s`
+//! (which the threaded executor also has in a register), `mem!()` for the memory view,
+//! `jump!(offset)` and `skip!(n)` for branches, `tri!(result)` for an operation that may
+//! trap. The loop executor
 //! expands them into its `match`, the threaded one into one handler per op.
 
 /// See the module docs.
@@ -16,11 +18,11 @@ macro_rules! with_simple_ops {
 macro_rules! simple_ops {
     (
         $cb:ident [$($extra:tt)*]
-        binary: [$($bin:ident $imm:ident $bin_name:literal $bin_fn:ident,)*]
-        float_binary: [$($fbin:ident $fbin_name:literal $fbin_fn:ident,)*]
-        fallible_binary: [$($xbin:ident $xbin_name:literal $xbin_fn:ident,)*]
-        unary: [$($un:ident $un_name:literal $un_fn:ident,)*]
-        fallible_unary: [$($xun:ident $xun_name:literal $xun_fn:ident,)*]
+        binary: [$($bin:ident $imm:ident $bin_acc:ident $imm_acc:ident $bin_name:literal $bin_fn:ident,)*]
+        float_binary: [$($fbin:ident $fbin_acc:ident $fbin_name:literal $fbin_fn:ident,)*]
+        fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
+        unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
+        fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
@@ -42,6 +44,12 @@ macro_rules! simple_ops {
             $( $xbin { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))) } )*
             $( $un { dst, src } => { set!(dst, num::$un_fn(slot!(src))) } )*
             $( $xun { dst, src } => { set!(dst, tri!(num::$xun_fn(slot!(src)))) } )*
+            $( $bin_acc { dst, a, b } => { set!(dst, num::$bin_fn(cached!(a), slot!(b))) } )*
+            $( $imm_acc { dst, a, imm } => { set!(dst, num::$bin_fn(cached!(a), imm as u64)) } )*
+            $( $fbin_acc { dst, a, b } => { set!(dst, num::$fbin_fn(cached!(a), slot!(b))) } )*
+            $( $xbin_acc { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(cached!(a), slot!(b)))) } )*
+            $( $un_acc { dst, src } => { set!(dst, num::$un_fn(cached!(src))) } )*
+            $( $xun_acc { dst, src } => { set!(dst, tri!(num::$xun_fn(cached!(src)))) } )*
             $( $load { dst, addr, offset } => {
                 let bytes = tri!(mem!().load::<$load_bytes>(slot!(addr), offset));
                 set!(dst, num::$load_fn(bytes));

@@ -3,7 +3,9 @@
 //! through a table indexed by the op's tag. The call is in tail position with the same
 //! signature, so LLVM emits it as a jump (threaded code), and the hot state (instruction
 //! pointer, frame slots, memory view) stays in argument registers instead of the loop
-//! executor's spilled locals.
+//! executor's spilled locals. So does the last result: every op with a result also passes
+//! it to the next handler in a register, where the translator's cached-operand forms
+//! (`Op::with_cached_operand`) read it without the store-to-load round trip of its slot.
 //!
 //! Every other op (host and indirect calls, globals, tables, ...) and any op that would
 //! trap ends the chain: `run` returns its address with nothing changed, the loop executor
@@ -13,7 +15,7 @@
 
 use super::num;
 use super::raw::{Ip, MemView, Slots};
-use super::{likely, Position, Run};
+use super::{likely, Run};
 use crate::interp::isa::Op;
 use crate::interp::limits::PAGE_SIZE;
 
@@ -21,18 +23,22 @@ use crate::interp::limits::PAGE_SIZE;
 const TAGS: usize = 512;
 
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
-/// of `at.slots` and `at.mem`, kept in registers; `at.ip` is only written for calls.
-type Handler = unsafe fn(Ip, Slots, MemView, &mut Run<'_>, &mut Position) -> Ip;
+/// of `run.at.slots` and `run.at.mem` (`run.at.ip` is only written for calls); `cached`
+/// is the result of the op before (if it has one).
+type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
 
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
-/// address; `at` is the position of that op's function. With `METER`, charges one unit
-/// of `run.fuel` per op run and stops (before the op) when none is left; the op that
-/// stopped the chain is not charged.
+/// address; `cx.at` is the position of that op's function. With `METER`, charges one
+/// unit of `run.fuel` per op run and stops (before the op) when none is left; the op
+/// that stopped the chain is not charged.
 #[inline(always)]
-pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>, at: &mut Position) -> Ip {
+pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
+    let (slots, mem) = (run.at.slots, run.at.mem);
     // SAFETY: the loop executor's own invariants: `ip` points at an op of the running
     // function, `at.slots` is its frame and `at.mem` the instance's current memory view.
-    unsafe { dispatch::<METER>(ip, at.slots, at.mem, run, at) }
+    // The op before `ip` ran in the loop executor or is a call: none that the translator
+    // lets the op at `ip` take its operand from, so no cached value is needed.
+    unsafe { dispatch::<METER>(ip, slots, mem, 0, run) }
 }
 
 /// Calls the handler of the op at `ip` (after charging its fuel).
@@ -41,8 +47,8 @@ unsafe fn dispatch<const METER: bool>(
     ip: Ip,
     slots: Slots,
     mem: MemView,
+    cached: u64,
     run: &mut Run<'_>,
-    at: &mut Position,
 ) -> Ip {
     if METER {
         if run.fuel == 0 {
@@ -53,7 +59,7 @@ unsafe fn dispatch<const METER: bool>(
     let table = if METER { &METERED } else { &UNMETERED };
     // SAFETY: each table entry handles exactly the op tag it is stored under.
     // (The mask only spares a bounds check: every tag is below `TAGS`.)
-    unsafe { table[ip.tag() as usize % TAGS](ip, slots, mem, run, at) }
+    unsafe { table[ip.tag() as usize % TAGS](ip, slots, mem, cached, run) }
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
@@ -66,13 +72,7 @@ fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
 }
 
 /// The handler of every op the loop executor runs.
-unsafe fn exit<const METER: bool>(
-    ip: Ip,
-    _: Slots,
-    _: MemView,
-    run: &mut Run<'_>,
-    _: &mut Position,
-) -> Ip {
+unsafe fn exit<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run<'_>) -> Ip {
     leave::<METER>(ip, run)
 }
 
@@ -81,21 +81,22 @@ unsafe fn call_internal<const METER: bool>(
     ip: Ip,
     _: Slots,
     mem: MemView,
+    cached: u64,
     run: &mut Run<'_>,
-    at: &mut Position,
 ) -> Ip {
     let mut next = ip;
     let Op::CallInternal { def, base } = *next.fetch() else {
         // SAFETY: the tables store this handler under `CallInternal`'s tag.
         unsafe { std::hint::unreachable_unchecked() }
     };
-    at.ip = next;
-    if run.enter(at, at.module_code.nth(def), base).is_err() {
+    run.at.ip = next;
+    if run.enter(run.at.module_code.nth(def), base).is_err() {
         // Too deep: the loop executor raises the trap.
         return leave::<METER>(ip, run);
     }
     // SAFETY: `enter` set `at` to the callee's entry, frame and (unchanged) instance.
-    unsafe { dispatch::<METER>(at.ip, at.slots, mem, run, at) }
+    let (entry, frame) = (run.at.ip, run.at.slots);
+    unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
 }
 
 /// `Return` and `Return1`: returns to a caller in the same instance (the loop executor
@@ -104,19 +105,20 @@ unsafe fn ret<const METER: bool>(
     ip: Ip,
     slots: Slots,
     mem: MemView,
+    cached: u64,
     run: &mut Run<'_>,
-    at: &mut Position,
 ) -> Ip {
-    if !matches!(run.frames.last(), Some(frame) if frame.instance == at.instance) {
+    if !matches!(run.frames.last(), Some(frame) if frame.instance == run.at.instance) {
         return leave::<METER>(ip, run);
     }
     let mut next = ip;
     if let Op::Return1 { src } = *next.fetch() {
         slots.set(0, slots.get(src));
     }
-    run.leave_within_instance(at);
+    run.leave_within_instance();
     // SAFETY: `leave_within_instance` restored the caller's position in this instance.
-    unsafe { dispatch::<METER>(at.ip, at.slots, mem, run, at) }
+    let (resume, frame) = (run.at.ip, run.at.slots);
+    unsafe { dispatch::<METER>(resume, frame, mem, cached, run) }
 }
 
 /// Generates a handler per simple op (named after its variant), with the macros the
@@ -128,14 +130,14 @@ macro_rules! handlers {
         mod handlers {
             use super::*;
             $(
-                // Not every op uses every macro; `br` always jumps.
-                #[allow(unused_macros, unreachable_code)]
+                // Not every op uses every macro or has a result; `br` always jumps.
+                #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
                 pub(super) unsafe fn $variant<const METER: bool>(
                     ip: Ip,
                     slots: Slots,
                     mem: MemView,
+                    mut cached: u64,
                     run: &mut Run<'_>,
-                    at: &mut Position,
                 ) -> Ip {
                     let mut next = ip;
                     macro_rules! slot {
@@ -143,10 +145,19 @@ macro_rules! handlers {
                             slots.get($s)
                         };
                     }
+                    macro_rules! cached {
+                        // (The slot also holds it; only the loop executor reads it there.)
+                        ($s:expr) => {{
+                            let _ = $s;
+                            cached
+                        }};
+                    }
                     macro_rules! set {
-                        ($s:expr, $v:expr) => {
-                            slots.set($s, $v)
-                        };
+                        ($s:expr, $v:expr) => {{
+                            let value = $v;
+                            slots.set($s, value);
+                            cached = value;
+                        }};
                     }
                     macro_rules! mem {
                         () => {
@@ -161,7 +172,7 @@ macro_rules! handlers {
                                 // which delays fetching the next op).
                                 next.jump($offset);
                                 // SAFETY: a translated branch target in this function.
-                                return unsafe { dispatch::<METER>(next, slots, mem, run, at) };
+                                return unsafe { dispatch::<METER>(next, slots, mem, cached, run) };
                             }
                         };
                     }
@@ -184,7 +195,7 @@ macro_rules! handlers {
                     };
                     $body
                     // SAFETY: `next` is the op after this one or a translated branch target.
-                    unsafe { dispatch::<METER>(next, slots, mem, run, at) }
+                    unsafe { dispatch::<METER>(next, slots, mem, cached, run) }
                 }
             )*
         }
