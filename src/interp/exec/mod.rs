@@ -160,7 +160,7 @@ impl Run<'_> {
             };
         }
         let outcome: Result<(), TrapKind> = 'exec: loop {
-            // Runs a call or return on `at` with the locals written back, then reloads them.
+            // Runs a call or return on `self.at` with the locals written back, then reloads them.
             macro_rules! with_frame_change {
                 ($e:expr) => {{
                     self.at.ip = ip;

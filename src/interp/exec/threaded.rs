@@ -28,16 +28,16 @@ const TAGS: usize = 512;
 type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
 
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
-/// address; `cx.at` is the position of that op's function. With `METER`, charges one
+/// address; `run.at` is the position of that op's function. With `METER`, charges one
 /// unit of `run.fuel` per op run and stops (before the op) when none is left; the op
 /// that stopped the chain is not charged.
 #[inline(always)]
 pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
     let (slots, mem) = (run.at.slots, run.at.mem);
     // SAFETY: the loop executor's own invariants: `ip` points at an op of the running
-    // function, `at.slots` is its frame and `at.mem` the instance's current memory view.
-    // The op before `ip` ran in the loop executor or is a call: none that the translator
-    // lets the op at `ip` take its operand from, so no cached value is needed.
+    // function, `run.at.slots` is its frame and `run.at.mem` the instance's current
+    // memory view. `ip` is an entry, or the op before it ran in the loop executor or is
+    // a call: none that the translator lets the op at `ip` take its operand from.
     unsafe { dispatch::<METER>(ip, slots, mem, 0, run) }
 }
 
@@ -94,7 +94,7 @@ unsafe fn call_internal<const METER: bool>(
         // Too deep: the loop executor raises the trap.
         return leave::<METER>(ip, run);
     }
-    // SAFETY: `enter` set `at` to the callee's entry, frame and (unchanged) instance.
+    // SAFETY: `enter` set `run.at` to the callee's entry, frame and (unchanged) instance.
     let (entry, frame) = (run.at.ip, run.at.slots);
     unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
 }
