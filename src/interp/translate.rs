@@ -579,16 +579,12 @@ impl Translator<'_> {
         // Without memory64 the validator proved the offset fits in 32 bits.
         let offset = memarg.offset as u32;
         Some(if is_load {
-            match self.take_address_add() {
-                Some(summands) => {
-                    let dst = self.slot(self.height() - 1);
-                    dst.and_then(|dst| {
-                        self.stack.pop();
-                        self.emit(load_add_op(kind, dst, summands, offset));
-                        self.push_temp()
-                    })
+            // An `i32.add` whose only use is the address fuses into the load.
+            match self.take_back_producer(|op| matches!(op, Op::I32Add { .. })) {
+                Some(Op::I32Add { a, b, .. }) => {
+                    self.unary(|dst, _| load_add_op(kind, dst, [a, b], offset))
                 }
-                None => self.unary(|dst, addr| load_op(kind, dst, addr, offset)),
+                _ => self.unary(|dst, addr| load_op(kind, dst, addr, offset)),
             }
         } else {
             (|| {
@@ -661,41 +657,32 @@ impl Translator<'_> {
     }
 
     /// Pops a branch condition. If it is the result of the op just emitted, an i32
-    /// comparison or `i32.eqz` (and no label lies between them), that op is taken back
-    /// to be fused into the branch.
+    /// comparison or `i32.eqz`, that op is taken back to be fused into the branch.
     fn pop_condition(&mut self) -> Result<Condition, ()> {
-        let was_temp = self.stack.last() == Some(&Operand::Temp);
+        let fused = self.take_back_producer(|op| {
+            op.fused_branch(true).is_some() || matches!(op, Op::I32Eqz { .. })
+        });
         let cond = self.pop_slot()?;
-        let fusable = was_temp
-            && self.ops.len() > self.barrier
-            && self.ops.last().is_some_and(|last| {
-                let mut last = *last;
-                last.result_slot_mut().is_some_and(|dst| *dst == cond)
-                    && (last.fused_branch(true).is_some() || matches!(last, Op::I32Eqz { .. }))
-            });
-        if fusable {
-            self.offsets.pop();
-            return Ok(Condition::Fused(self.ops.pop().expect("checked")));
-        }
-        Ok(Condition::Slot(cond))
+        Ok(match fused {
+            Some(comparison) => Condition::Fused(comparison),
+            None => Condition::Slot(cond),
+        })
     }
 
-    /// If the address on top of the stack is the result of the op just emitted, an
-    /// `i32.add` of two slots, takes that op back and returns its operands (for a load
-    /// addressed by their sum). The stack still holds the address operand.
-    fn take_address_add(&mut self) -> Option<[Slot; 2]> {
+    /// Takes back the op just emitted if it computed the operand on top of the stack (a
+    /// temporary, with no label between them) and `wanted` accepts it, to fuse it into
+    /// the op that uses that operand. The operand stays on the stack.
+    fn take_back_producer(&mut self, wanted: impl Fn(&Op) -> bool) -> Option<Op> {
         if self.stack.last() != Some(&Operand::Temp) || self.ops.len() <= self.barrier {
             return None;
         }
-        let addr = self.slot(self.height() - 1).ok()?;
-        match *self.ops.last()? {
-            Op::I32Add { dst, a, b } if dst == addr => {
-                self.ops.pop();
-                self.offsets.pop();
-                Some([a, b])
-            }
-            _ => None,
+        let top = self.slot(self.height() - 1).ok()?;
+        let mut last = *self.ops.last()?;
+        if !(last.result_slot_mut().is_some_and(|dst| *dst == top) && wanted(&last)) {
+            return None;
         }
+        self.offsets.pop();
+        self.ops.pop()
     }
 
     fn pop3(&mut self) -> Result<[Slot; 3], ()> {
