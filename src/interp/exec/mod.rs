@@ -453,12 +453,19 @@ impl Run<'_> {
     #[inline(always)]
     fn enter(&mut self, callee: CodeRef, arg_base: Slot) -> Result<(), TrapKind> {
         let base = self.push_frame(callee, arg_base)?;
-        let at = &mut self.at;
-        at.code = callee;
-        at.ip = callee.entry();
-        at.base = base;
-        at.slots = Slots::new(self.stack, base, callee.func().frame_size as usize);
+        self.move_within_instance(callee, callee.entry(), base);
         Ok(())
+    }
+
+    /// Moves to `ip` in `code` of the running instance, with its frame at `stack[base]`.
+    #[inline(always)]
+    fn move_within_instance(&mut self, code: CodeRef, ip: Ip, base: usize) {
+        let frame_size = code.func().frame_size as usize;
+        let at = &mut self.at;
+        at.code = code;
+        at.ip = ip;
+        at.base = base;
+        at.slots = Slots::new(self.stack, base, frame_size);
     }
 
     /// Saves the caller's position for a call of `callee` with its frame at slot
@@ -478,10 +485,10 @@ impl Run<'_> {
             self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
         }
         self.frames.push(CallFrame {
-            code: self.at.code,
-            ip: self.at.ip,
-            base: self.at.base,
-            instance: self.at.instance,
+            code: at.code,
+            ip: at.ip,
+            base: at.base,
+            instance: at.instance,
         });
         Ok(base)
     }
@@ -553,34 +560,29 @@ impl Run<'_> {
     /// Returns to the caller; `false` when the outermost function returned.
     #[inline(always)]
     fn leave<T>(&mut self, store: &mut Store<T>) -> bool {
-        match self.frames.last() {
-            None => false,
-            Some(frame) if frame.instance == self.at.instance => {
-                self.leave_within_instance();
-                true
-            }
-            Some(_) => {
-                let frame = self.frames.pop().expect("a frame, just seen");
-                self.at = position(self.stack, store, frame.instance, frame.code, frame.base);
-                self.at.ip = frame.ip;
-                true
-            }
+        if self.leave_within_instance() {
+            return true;
         }
+        let Some(frame) = self.frames.pop() else {
+            return false;
+        };
+        self.at = position(self.stack, store, frame.instance, frame.code, frame.base);
+        self.at.ip = frame.ip;
+        true
     }
 
-    /// Returns to the caller, which the caller has checked is in the running instance.
+    /// Returns to the caller if it runs in the same instance; `false` (and nothing done)
+    /// otherwise, or when the outermost function is returning.
     #[inline(always)]
-    fn leave_within_instance(&mut self) {
-        let frame = self.frames.pop().expect("the caller checked for a frame");
-        let at = &mut self.at;
-        at.code = frame.code;
-        at.ip = frame.ip;
-        at.base = frame.base;
-        at.slots = Slots::new(
-            self.stack,
-            frame.base,
-            frame.code.func().frame_size as usize,
-        );
+    fn leave_within_instance(&mut self) -> bool {
+        let instance = self.at.instance;
+        match self.frames.pop_if(|frame| frame.instance == instance) {
+            Some(frame) => {
+                self.move_within_instance(frame.code, frame.ip, frame.base);
+                true
+            }
+            None => false,
+        }
     }
 
     /// The trapping op is the one before `ip`; each caller's is its call, before its

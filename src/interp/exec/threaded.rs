@@ -108,14 +108,15 @@ unsafe fn ret<const METER: bool>(
     cached: u64,
     run: &mut Run<'_>,
 ) -> Ip {
-    if !matches!(run.frames.last(), Some(frame) if frame.instance == run.at.instance) {
-        return leave::<METER>(ip, run);
-    }
+    // The result moves first: returning changes nothing the move reads, and a return the
+    // loop executor takes over does the same move again.
     let mut next = ip;
     if let Op::Return1 { src } = *next.fetch() {
         slots.set(0, slots.get(src));
     }
-    run.leave_within_instance();
+    if !run.leave_within_instance() {
+        return leave::<METER>(ip, run);
+    }
     // SAFETY: `leave_within_instance` restored the caller's position in this instance.
     let (resume, frame) = (run.at.ip, run.at.slots);
     unsafe { dispatch::<METER>(resume, frame, mem, cached, run) }
