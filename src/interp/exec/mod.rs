@@ -219,7 +219,7 @@ impl Run<'_> {
                 };
             }
             // This loop keeps no register copy: a cached operand is read from its slot.
-            macro_rules! cached {
+            macro_rules! operand {
                 ($s:expr) => {
                     slots.get($s)
                 };
@@ -238,9 +238,9 @@ impl Run<'_> {
             // with the threaded executor), then the control, call, variable, memory and
             // table arms that need the store or the call stack.
             macro_rules! dispatch {
-                ($( $variant:ident { $($field:ident),* } => $body:block )*) => {
+                ($( [$variant:ident $($cached:ident)?] $fields:tt => $body:block )*) => {
                     match *op {
-                        $( Op::$variant { $($field),* } => $body )*
+                        $( Op::$variant $fields $(| Op::$cached $fields)? => $body )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
                         Op::Return => {
                             if !with_frame_change!(self.leave(store)) {

@@ -2,13 +2,14 @@
 //! touch only the frame's slots, linear memory and the instruction pointer (numeric,
 //! memory access, branches, copies and constants).
 //!
-//! `with_simple_ops!(callback [extra..])` calls `callback! { extra.. Variant { fields }
-//! => { body } .. }`. The bodies use macros the expansion site defines: `slot!(s)` and
-//! `set!(s, v)` for slots, `cached!(s)` for an operand the op before left in slot `s`
-//! (which the threaded executor also has in a register), `mem!()` for the memory view,
-//! `jump!(offset)` and `skip!(n)` for branches, `tri!(result)` for an operation that may
-//! trap. The loop executor
-//! expands them into its `match`, the threaded one into one handler per op.
+//! `with_simple_ops!(callback [extra..])` calls `callback! { extra.. [Variant] { fields }
+//! => { body } .. }`, where a numeric op is written `[Variant CachedVariant] { fields }`:
+//! its plain and cached-operand forms share the body. The bodies use macros the expansion
+//! site defines: `slot!(s)` and `set!(s, v)` for slots, `operand!(s)` for the operand the
+//! cached-operand form has in the threaded executor's register (the plain form and the
+//! loop executor read slot `s`), `mem!()` for the memory view, `jump!(offset)` and
+//! `skip!(n)` for branches, `tri!(result)` for an operation that may trap. The loop
+//! executor expands them into its `match`, the threaded one into one handler per op.
 
 /// See the module docs.
 macro_rules! with_simple_ops {
@@ -28,109 +29,103 @@ macro_rules! simple_ops {
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         $cb! { $($extra)*
-            $( $br { a, b, offset } => {
+            $( [$br] { a, b, offset } => {
                 if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
                     jump!(offset);
                 }
             } )*
-            $( $br_imm { a, imm, offset } => {
+            $( [$br_imm] { a, imm, offset } => {
                 if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
                     jump!(offset);
                 }
             } )*
-            $( $bin { dst, a, b } => { set!(dst, num::$bin_fn(slot!(a), slot!(b))) } )*
-            $( $imm { dst, a, imm } => { set!(dst, num::$bin_fn(slot!(a), imm as u64)) } )*
-            $( $fbin { dst, a, b } => { set!(dst, num::$fbin_fn(slot!(a), slot!(b))) } )*
-            $( $xbin { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(slot!(a), slot!(b)))) } )*
-            $( $un { dst, src } => { set!(dst, num::$un_fn(slot!(src))) } )*
-            $( $xun { dst, src } => { set!(dst, tri!(num::$xun_fn(slot!(src)))) } )*
-            $( $bin_acc { dst, a, b } => { set!(dst, num::$bin_fn(cached!(a), slot!(b))) } )*
-            $( $imm_acc { dst, a, imm } => { set!(dst, num::$bin_fn(cached!(a), imm as u64)) } )*
-            $( $fbin_acc { dst, a, b } => { set!(dst, num::$fbin_fn(cached!(a), slot!(b))) } )*
-            $( $xbin_acc { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(cached!(a), slot!(b)))) } )*
-            $( $un_acc { dst, src } => { set!(dst, num::$un_fn(cached!(src))) } )*
-            $( $xun_acc { dst, src } => { set!(dst, tri!(num::$xun_fn(cached!(src)))) } )*
-            $( $load { dst, addr, offset } => {
+            $( [$bin $bin_acc] { dst, a, b } => { set!(dst, num::$bin_fn(operand!(a), slot!(b))) } )*
+            $( [$imm $imm_acc] { dst, a, imm } => { set!(dst, num::$bin_fn(operand!(a), imm as u64)) } )*
+            $( [$fbin $fbin_acc] { dst, a, b } => { set!(dst, num::$fbin_fn(operand!(a), slot!(b))) } )*
+            $( [$xbin $xbin_acc] { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(operand!(a), slot!(b)))) } )*
+            $( [$un $un_acc] { dst, src } => { set!(dst, num::$un_fn(operand!(src))) } )*
+            $( [$xun $xun_acc] { dst, src } => { set!(dst, tri!(num::$xun_fn(operand!(src)))) } )*
+            $( [$load] { dst, addr, offset } => {
                 let bytes = tri!(mem!().load::<$load_bytes>(slot!(addr), offset));
                 set!(dst, num::$load_fn(bytes));
             } )*
-            $( $load_add { dst, a, b, offset } => {
+            $( [$load_add] { dst, a, b, offset } => {
                 let addr = num::i32_add(slot!(a), slot!(b));
                 let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
                 set!(dst, num::$load_fn(bytes));
             } )*
-            $( $store { addr, value, offset } => {
+            $( [$store] { addr, value, offset } => {
                 tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(slot!(value))));
             } )*
-            $( $store_imm { addr, offset, value } => {
+            $( [$store_imm] { addr, offset, value } => {
                 tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(value)));
             } )*
-            Br { offset } => { jump!(offset) }
-            I32AddBrLtU { counter, limit, step, offset } => {
+            [Br] { offset } => { jump!(offset) }
+            [I32AddBrLtU] { counter, limit, step, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
                 if likely(value < slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
-            I32AddBrLtUImm { counter, step, limit, offset } => {
+            [I32AddBrLtUImm] { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
                 if likely(value < limit as u32) {
                     jump!(offset);
                 }
             }
-            I32AddBrNe { counter, limit, step, offset } => {
+            [I32AddBrNe] { counter, limit, step, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
                 if likely(value != slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
-            I32AddBrNeImm { counter, step, limit, offset } => {
+            [I32AddBrNeImm] { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(step as u32);
                 set!(counter, value as u64);
                 if likely(value != limit as u32) {
                     jump!(offset);
                 }
             }
-            I32AddSlotBrLtU { counter, step, limit, offset } => {
+            [I32AddSlotBrLtU] { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(slot!(step) as u32);
                 set!(counter, value as u64);
                 if likely(value < slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
-            I32AddSlotBrNe { counter, step, limit, offset } => {
+            [I32AddSlotBrNe] { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(slot!(step) as u32);
                 set!(counter, value as u64);
                 if likely(value != slot!(limit) as u32) {
                     jump!(offset);
                 }
             }
-            BrIfNez { cond, offset } => {
+            [BrIfNez] { cond, offset } => {
                 if slot!(cond) as u32 != 0 {
                     jump!(offset);
                 }
             }
-            BrIfEqz { cond, offset } => {
+            [BrIfEqz] { cond, offset } => {
                 if slot!(cond) as u32 == 0 {
                     jump!(offset);
                 }
             }
-            BrTable { index, len } => { skip!((slot!(index) as u32).min(len)) }
-            Copy { dst, src } => { set!(dst, slot!(src)) }
-            Const32 { dst, value } => { set!(dst, value as u64) }
-            Const64 { dst, value } => { set!(dst, value) }
-            Select { dst, cond, a, b } => {
+            [BrTable] { index, len } => { skip!((slot!(index) as u32).min(len)) }
+            [Copy] { dst, src } => { set!(dst, slot!(src)) }
+            [Const32] { dst, value } => { set!(dst, value as u64) }
+            [Const64] { dst, value } => { set!(dst, value) }
+            [Select] { dst, cond, a, b } => {
                 let v = if slot!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
                 set!(dst, v);
             }
-            MemorySize { dst } => { set!(dst, (mem!().len() / PAGE_SIZE) as u64) }
-            MemoryFill { dst, value, len } => {
+            [MemorySize] { dst } => { set!(dst, (mem!().len() / PAGE_SIZE) as u64) }
+            [MemoryFill] { dst, value, len } => {
                 tri!(mem!().fill(slot!(dst), slot!(value) as u8, slot!(len)));
             }
-            MemoryCopy { dst, src, len } => {
+            [MemoryCopy] { dst, src, len } => {
                 tri!(mem!().copy_within(slot!(dst), slot!(src), slot!(len)));
             }
         }

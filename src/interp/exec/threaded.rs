@@ -122,82 +122,97 @@ unsafe fn ret<const METER: bool>(
     unsafe { dispatch::<METER>(resume, frame, mem, cached, run) }
 }
 
-/// Generates a handler per simple op (named after its variant), with the macros the
-/// semantics use (`simple.rs`) in terms of its parameters, and the tables mapping op tags
+/// One handler: `$name` runs the op variant of that name, whose semantics (`simple.rs`)
+/// read their marked operand (`operand!`) with `$operand!`: `slot!` for the plain form,
+/// `cached!` (the register) for the cached-operand form.
+macro_rules! handler {
+    ($name:ident $operand:ident { $($field:ident),* } $body:block) => {
+        // Not every op uses every macro or has a result; `br` always jumps.
+        #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
+        pub(super) unsafe fn $name<const METER: bool>(
+            ip: Ip,
+            slots: Slots,
+            mem: MemView,
+            mut cached: u64,
+            run: &mut Run<'_>,
+        ) -> Ip {
+            let mut next = ip;
+            macro_rules! slot {
+                ($s:expr) => {
+                    slots.get($s)
+                };
+            }
+            macro_rules! cached {
+                // (The slot also holds it; only the loop executor reads it there.)
+                ($s:expr) => {{
+                    let _ = $s;
+                    cached
+                }};
+            }
+            macro_rules! operand {
+                ($s:expr) => {
+                    $operand!($s)
+                };
+            }
+            macro_rules! set {
+                ($s:expr, $v:expr) => {{
+                    let value = $v;
+                    slots.set($s, value);
+                    cached = value;
+                }};
+            }
+            macro_rules! mem {
+                () => {
+                    mem
+                };
+            }
+            macro_rules! jump {
+                ($offset:expr) => {
+                    {
+                        // Dispatching here, not after the branch, keeps it a branch
+                        // (LLVM would make the shared path a `cmov`, which delays
+                        // fetching the next op).
+                        next.jump($offset);
+                        // SAFETY: a translated branch target in this function.
+                        return unsafe { dispatch::<METER>(next, slots, mem, cached, run) };
+                    }
+                };
+            }
+            macro_rules! skip {
+                ($n:expr) => {
+                    next.skip($n)
+                };
+            }
+            macro_rules! tri {
+                ($result:expr) => {
+                    match $result {
+                        Ok(value) => value,
+                        Err(_) => return leave::<METER>(ip, run),
+                    }
+                };
+            }
+            let Op::$name { $($field),* } = *next.fetch() else {
+                // SAFETY: the tables store this handler under this variant's tag.
+                unsafe { std::hint::unreachable_unchecked() }
+            };
+            $body
+            // SAFETY: `next` is the op after this one or a translated branch target.
+            unsafe { dispatch::<METER>(next, slots, mem, cached, run) }
+        }
+    };
+}
+
+/// Generates the handlers of the simple ops (each named after its variant; a pair gets
+/// one for the plain and one for the cached-operand form) and the tables mapping op tags
 /// to handlers.
 macro_rules! handlers {
-    ($( $variant:ident { $($field:ident),* } => $body:block )*) => {
+    ($( [$variant:ident $($cached:ident)?] $fields:tt => $body:block )*) => {
         #[allow(non_snake_case)]
         mod handlers {
             use super::*;
             $(
-                // Not every op uses every macro or has a result; `br` always jumps.
-                #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
-                pub(super) unsafe fn $variant<const METER: bool>(
-                    ip: Ip,
-                    slots: Slots,
-                    mem: MemView,
-                    mut cached: u64,
-                    run: &mut Run<'_>,
-                ) -> Ip {
-                    let mut next = ip;
-                    macro_rules! slot {
-                        ($s:expr) => {
-                            slots.get($s)
-                        };
-                    }
-                    macro_rules! cached {
-                        // (The slot also holds it; only the loop executor reads it there.)
-                        ($s:expr) => {{
-                            let _ = $s;
-                            cached
-                        }};
-                    }
-                    macro_rules! set {
-                        ($s:expr, $v:expr) => {{
-                            let value = $v;
-                            slots.set($s, value);
-                            cached = value;
-                        }};
-                    }
-                    macro_rules! mem {
-                        () => {
-                            mem
-                        };
-                    }
-                    macro_rules! jump {
-                        ($offset:expr) => {
-                            {
-                                // Dispatching here, not after the branch, keeps it a
-                                // branch (LLVM would make the shared path a `cmov`,
-                                // which delays fetching the next op).
-                                next.jump($offset);
-                                // SAFETY: a translated branch target in this function.
-                                return unsafe { dispatch::<METER>(next, slots, mem, cached, run) };
-                            }
-                        };
-                    }
-                    macro_rules! skip {
-                        ($n:expr) => {
-                            next.skip($n)
-                        };
-                    }
-                    macro_rules! tri {
-                        ($result:expr) => {
-                            match $result {
-                                Ok(value) => value,
-                                Err(_) => return leave::<METER>(ip, run),
-                            }
-                        };
-                    }
-                    let Op::$variant { $($field),* } = *next.fetch() else {
-                        // SAFETY: the tables store this handler under this variant's tag.
-                        unsafe { std::hint::unreachable_unchecked() }
-                    };
-                    $body
-                    // SAFETY: `next` is the op after this one or a translated branch target.
-                    unsafe { dispatch::<METER>(next, slots, mem, cached, run) }
-                }
+                handler!($variant slot $fields $body);
+                $( handler!($cached cached $fields $body); )?
             )*
         }
 
@@ -205,12 +220,22 @@ macro_rules! handlers {
         /// `exit` for the rest.
         const fn table<const METER: bool>() -> [Handler; TAGS] {
             let mut table = [exit::<METER> as Handler; TAGS];
-            $( table[Op::$variant { $($field: 0),* }.tag() as usize] = handlers::$variant::<METER>; )*
+            $(
+                table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER>;
+                $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER>; )?
+            )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
             table[Op::Return.tag() as usize] = ret::<METER>;
             table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
             table
         }
+    };
+}
+
+/// An op of variant `$variant` with every field 0 (for its tag).
+macro_rules! any_op {
+    ($variant:ident { $($field:ident),* }) => {
+        Op::$variant { $($field: 0),* }
     };
 }
 with_simple_ops!(handlers);
