@@ -2,8 +2,9 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits, loads addressed by the sum of two slots, stores of constants, and
-//! operands taken from the op before (the threaded executor's cached result).
+//! loop exits, loads addressed by the sum of two slots, stores of constants,
+//! operands taken from the op before (the threaded executor's cached result), and
+//! `br_table` taking its selected branch itself.
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -661,4 +662,45 @@ fn an_op_that_a_branch_lands_on_reads_its_operand_from_the_slot() {
         101,
         "fall through"
     );
+}
+
+#[test]
+fn br_table_takes_its_selected_branch_in_the_same_op() {
+    // Entries of each kind: a plain `br` (the table op takes it itself), a `br` whose
+    // value moves first (through a trampoline), and a return in place; every index,
+    // out of range ones too, with and without fuel metering.
+    let module = compile(
+        r#"(module
+              (func (export "pick") (param i32) (result i32)
+                (block $c (result i32)
+                  (block $b (result i32)
+                    (block $a (result i32)
+                      (br_table $a $b $c 3 $a (i32.mul (local.get 0) (i32.const 10)) (local.get 0)))
+                    (return (i32.add (i32.const 1))))
+                  (return (i32.add (i32.const 2))))
+                (i32.add (i32.const 3))))"#,
+    );
+    let code = module.disassemble(0).unwrap();
+    assert!(code.contains("br_table index=s0 len=4\n"), "{code}");
+    for fuel in [None, Some(1_000)] {
+        let mut store = Store::new(());
+        store.limits_mut().fuel = fuel;
+        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+        let mut consumed = Vec::new();
+        for (index, want) in [(0, 1), (1, 12), (2, 23), (3, 30), (4, 41), (-1, -9)] {
+            assert_eq!(
+                call(&mut store, &instance, "pick", &[index]),
+                want,
+                "pick {index} (fuel {fuel:?})"
+            );
+            consumed.push(store.fuel_consumed());
+        }
+        if fuel.is_some() {
+            // The table op takes a plain entry: the mul, the table, the add and the return.
+            assert_eq!(consumed[0], 4, "{consumed:?}\n{code}");
+            // The default is the same entry; the return in place is one op less.
+            assert_eq!(consumed[4], 4, "{consumed:?}\n{code}");
+            assert_eq!(consumed[3], 3, "{consumed:?}\n{code}");
+        }
+    }
 }

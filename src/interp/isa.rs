@@ -584,8 +584,10 @@ impl Op {
             ),
             "limit" => slot_step || matches!(self, Op::I32AddBrLtU { .. } | Op::I32AddBrNe { .. }),
             "step" => slot_step,
-            "dst" | "src" | "a" | "b" | "cond" | "addr" | "index" | "base" | "delta" | "len"
-            | "start" | "init" | "counter" => true,
+            // `br_table`'s is the number of its entries.
+            "len" => !matches!(self, Op::BrTable { .. }),
+            "dst" | "src" | "a" | "b" | "cond" | "addr" | "index" | "base" | "delta" | "start"
+            | "init" | "counter" => true,
             _ => false,
         }
     }
@@ -623,10 +625,41 @@ impl Op {
     }
 }
 
+/// An op as the executor reads it. Where the threaded executor is compiled in, it also
+/// carries the address of the op's handler, so dispatching to the op is one load and a
+/// jump (direct threading) instead of a load of its tag and a table look-up.
+#[derive(Clone, Copy)]
+#[repr(C)]
+pub struct Instr {
+    #[cfg(wasmcade_threaded)]
+    pub(crate) handler: ErasedHandler,
+    pub op: Op,
+}
+
+/// A threaded handler's address; `exec::threaded` knows its real signature.
+#[cfg(wasmcade_threaded)]
+pub(crate) type ErasedHandler = unsafe fn();
+
+impl Instr {
+    pub(crate) fn new(op: Op) -> Instr {
+        Instr {
+            #[cfg(wasmcade_threaded)]
+            handler: crate::interp::exec::handler_of(&op),
+            op,
+        }
+    }
+}
+
+impl fmt::Debug for Instr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.op, f)
+    }
+}
+
 /// A function body translated to our code.
 #[derive(Debug, Clone)]
 pub struct CompiledFunc {
-    pub ops: Box<[Op]>,
+    pub ops: Box<[Instr]>,
     /// For each op, the byte offset in the module of the wasm instruction it came from.
     pub offsets: Box<[u32]>,
     /// The wasm function index.
@@ -642,8 +675,8 @@ pub struct CompiledFunc {
 impl CompiledFunc {
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
-        for (index, (op, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
-            let _ = writeln!(out, "{index:>5} @{offset:#07x}  {op}");
+        for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
+            let _ = writeln!(out, "{index:>5} @{offset:#07x}  {}", instr.op);
         }
         out
     }

@@ -11,7 +11,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use super::binary_checks;
 use super::error::LoadError;
-use super::isa::{CompiledFunc, Op, Slot};
+use super::isa::{CompiledFunc, Instr, Op, Slot};
 use super::module::ModuleInner;
 use super::value::FuncType;
 
@@ -165,7 +165,7 @@ pub(crate) fn translate_function(
     shortcut_branches(&mut t.ops);
     cache_operands(&mut t.ops);
     Ok(CompiledFunc {
-        ops: t.ops.into(),
+        ops: t.ops.into_iter().map(Instr::new).collect(),
         offsets: t.offsets.into(),
         func_index,
         num_params: ty.params().len() as u16,

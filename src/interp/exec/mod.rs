@@ -9,8 +9,35 @@
 mod simple;
 mod num;
 mod raw;
+
+/// The pattern of the ops that need the store: calls other than `CallInternal`, globals,
+/// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments.
+macro_rules! store_op {
+    () => {
+        Op::CallImport { .. }
+            | Op::CallIndirect { .. }
+            | Op::RefFunc { .. }
+            | Op::GlobalGet { .. }
+            | Op::GlobalSet { .. }
+            | Op::MemoryGrow { .. }
+            | Op::MemoryInit { .. }
+            | Op::DataDrop { .. }
+            | Op::TableGet { .. }
+            | Op::TableSet { .. }
+            | Op::TableSize { .. }
+            | Op::TableGrow { .. }
+            | Op::TableFill { .. }
+            | Op::TableCopy { .. }
+            | Op::TableInit { .. }
+            | Op::ElemDrop { .. }
+    };
+}
+
 #[cfg(wasmcade_threaded)]
 mod threaded;
+
+#[cfg(wasmcade_threaded)]
+pub(crate) use threaded::handler_of;
 
 use std::rc::Rc;
 
@@ -71,6 +98,12 @@ pub(crate) fn invoke<T>(
         fuel: fuel.unwrap_or(u64::MAX),
         host_args: Vec::new(),
         host_results: Vec::new(),
+        #[cfg(wasmcade_threaded)]
+        store: std::ptr::null_mut(),
+        #[cfg(wasmcade_threaded)]
+        store_op: erased_store_op::<T>,
+        #[cfg(wasmcade_threaded)]
+        trap: None,
     };
     let result = match (fuel.is_some(), observer.as_deref_mut()) {
         (false, None) => run.execute::<T, false, false>(store, None),
@@ -123,6 +156,36 @@ struct Run<'a> {
     /// Host calls' arguments and results, reused so that a call does not allocate.
     host_args: Vec<Value>,
     host_results: Vec<Value>,
+    /// For the threaded handlers, which have no store of their own: the `Store<T>` the
+    /// loop executor lent them for this stretch of the chain...
+    #[cfg(wasmcade_threaded)]
+    store: *mut (),
+    /// ...`Run::store_op` for that `T` (see `erased_store_op`)...
+    #[cfg(wasmcade_threaded)]
+    store_op: unsafe fn(&mut Run<'_>, &Op) -> bool,
+    /// ...and the trap of a store op they ran, for the loop executor to raise.
+    #[cfg(wasmcade_threaded)]
+    trap: Option<TrapKind>,
+}
+
+/// `Run::store_op` for a `Store<T>` behind `run.store`: `false` when the op trapped, with
+/// the trap in `run.trap`. (Nothing is returned through memory: the handler calling it
+/// keeps no stack slot whose address escapes, which would keep its own call of the next
+/// handler from being a jump.)
+///
+/// # Safety
+/// `run.store` points to a live `Store<T>` that nothing else uses during the call.
+#[cfg(wasmcade_threaded)]
+unsafe fn erased_store_op<T>(run: &mut Run<'_>, op: &Op) -> bool {
+    // SAFETY: the caller's guarantee.
+    let store = unsafe { &mut *run.store.cast::<Store<T>>() };
+    match run.store_op(store, op) {
+        Ok(()) => true,
+        Err(kind) => {
+            run.trap = Some(kind);
+            false
+        }
+    }
 }
 
 /// Where the executor is: the running function, its frame and its instance.
@@ -182,8 +245,12 @@ impl Run<'_> {
             // this loop (or would trap here).
             #[cfg(wasmcade_threaded)]
             if !OBSERVE {
+                self.store = std::ptr::from_mut(store).cast();
                 ip = threaded::run::<METER>(ip, self);
                 slots = self.at.slots;
+                if let Some(kind) = self.trap.take() {
+                    break 'exec Err(kind);
+                }
             }
             let op = ip.fetch();
             if METER {
@@ -224,9 +291,9 @@ impl Run<'_> {
                     slots.get($s)
                 };
             }
-            macro_rules! skip {
+            macro_rules! take_entry {
                 ($n:expr) => {
-                    ip.skip($n)
+                    ip.take_entry($n)
                 };
             }
             macro_rules! mem {
@@ -266,160 +333,7 @@ impl Run<'_> {
                             let instance = self.at.instance;
                             tri!(with_frame_change!(self.call_wasm(callee, instance, base, store)));
                         }
-                        Op::CallImport { func, base } => {
-                            let addr = store.instances[self.at.instance as usize].funcs[func as usize];
-                            tri!(with_frame_change!(self.call_addr(store, addr, base)));
-                        }
-                        Op::CallIndirect {
-                            type_index,
-                            table,
-                            index,
-                            base,
-                        } => {
-                            let inst = &store.instances[self.at.instance as usize];
-                            let table = &store.tables[inst.tables[table as usize] as usize];
-                            let element = *tri!(table
-                                .elements
-                                .get(slot!(index) as u32 as usize)
-                                .ok_or(TrapKind::UndefinedElement));
-                            let addr =
-                                tri!(element.checked_sub(1).ok_or(TrapKind::UninitializedElement))
-                                    as u32;
-                            if store.funcs[addr as usize].type_id()
-                                != inst.type_ids[type_index as usize]
-                            {
-                                break 'exec Err(TrapKind::IndirectCallTypeMismatch);
-                            }
-                            tri!(with_frame_change!(self.call_addr(store, addr, base)));
-                        }
-                        Op::RefFunc { dst, func } => {
-                            let addr = store.instances[self.at.instance as usize].funcs[func as usize];
-                            set!(dst, addr as u64 + 1);
-                        }
-                        Op::GlobalGet { dst, global } => {
-                            let addr =
-                                store.instances[self.at.instance as usize].globals[global as usize];
-                            set!(dst, store.globals[addr as usize].bits);
-                        }
-                        Op::GlobalSet { src, global } => {
-                            let addr =
-                                store.instances[self.at.instance as usize].globals[global as usize];
-                            store.globals[addr as usize].bits = slot!(src);
-                        }
-                        Op::MemoryGrow { dst, delta } => {
-                            let limit = store.limits.max_memory_pages;
-                            let addr = store.instances[self.at.instance as usize].memories[0];
-                            let memory = &mut store.memories[addr as usize];
-                            let result =
-                                memory.grow(slot!(delta) as u32, limit).unwrap_or(u32::MAX);
-                            self.at.mem = MemView::new(&mut memory.data);
-                            set!(dst, result as u64);
-                        }
-                        Op::MemoryInit {
-                            segment,
-                            dst,
-                            src,
-                            len,
-                        } => {
-                            let data =
-                                &store.instances[self.at.instance as usize].datas[segment as usize];
-                            let bytes = tri!(sub_range(data, slot!(src), slot!(len))
-                                .ok_or(TrapKind::MemoryOutOfBounds));
-                            tri!(self.at.mem.write(slot!(dst), bytes));
-                        }
-                        Op::DataDrop { segment } => {
-                            store.instances[self.at.instance as usize].datas[segment as usize] =
-                                std::sync::Arc::new([]);
-                        }
-                        Op::TableGet { dst, index, table } => {
-                            let elements = table_elements(store, self.at.instance, table);
-                            let value = *tri!(elements
-                                .get(slot!(index) as u32 as usize)
-                                .ok_or(TrapKind::TableOutOfBounds));
-                            set!(dst, value);
-                        }
-                        Op::TableSet {
-                            index,
-                            value,
-                            table,
-                        } => {
-                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
-                            let elements = &mut store.tables[addr as usize].elements;
-                            let cell = tri!(elements
-                                .get_mut(slot!(index) as u32 as usize)
-                                .ok_or(TrapKind::TableOutOfBounds));
-                            *cell = slot!(value);
-                        }
-                        Op::TableSize { dst, table } => {
-                            set!(dst, table_elements(store, self.at.instance, table).len() as u64);
-                        }
-                        Op::TableGrow {
-                            dst,
-                            init,
-                            delta,
-                            table,
-                        } => {
-                            let limit = store.limits.max_table_elements;
-                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
-                            let result = store.tables[addr as usize]
-                                .grow(slot!(delta) as u32, slot!(init), limit)
-                                .unwrap_or(u32::MAX);
-                            set!(dst, result as u64);
-                        }
-                        Op::TableFill {
-                            start,
-                            value,
-                            len,
-                            table,
-                        } => {
-                            let addr = store.instances[self.at.instance as usize].tables[table as usize];
-                            let elements = &mut store.tables[addr as usize].elements;
-                            let range =
-                                tri!(checked_range(elements.len(), slot!(start), slot!(len))
-                                    .ok_or(TrapKind::TableOutOfBounds));
-                            elements[range].fill(slot!(value));
-                        }
-                        Op::TableCopy {
-                            dst_table,
-                            src_table,
-                            dst,
-                            src,
-                            len,
-                        } => {
-                            let source = table_elements(store, self.at.instance, src_table);
-                            let from = tri!(checked_range(source.len(), slot!(src), slot!(len))
-                                .ok_or(TrapKind::TableOutOfBounds));
-                            let items: Vec<u64> = source[from].to_vec();
-                            let addr =
-                                store.instances[self.at.instance as usize].tables[dst_table as usize];
-                            let target = &mut store.tables[addr as usize].elements;
-                            tri!(super::instance::copy_in_bounds(target, slot!(dst), &items)
-                                .ok_or(TrapKind::TableOutOfBounds));
-                        }
-                        Op::TableInit {
-                            table,
-                            segment,
-                            dst,
-                            src,
-                            len,
-                        } => {
-                            let inst = &store.instances[self.at.instance as usize];
-                            let segment = &inst.elements[segment as usize];
-                            let from = tri!(checked_range(segment.len(), slot!(src), slot!(len))
-                                .ok_or(TrapKind::TableOutOfBounds));
-                            let target =
-                                &mut store.tables[inst.tables[table as usize] as usize].elements;
-                            tri!(super::instance::copy_in_bounds(
-                                target,
-                                slot!(dst),
-                                &segment[from]
-                            )
-                            .ok_or(TrapKind::TableOutOfBounds));
-                        }
-                        Op::ElemDrop { segment } => {
-                            store.instances[self.at.instance as usize].elements[segment as usize] =
-                                Rc::new([]);
-                        }
+                        store_op!() => tri!(with_frame_change!(self.store_op(store, op))),
                     }
                 };
             }
@@ -429,6 +343,163 @@ impl Run<'_> {
             kind,
             backtrace: self.backtrace(store, self.at.code, ip, self.at.instance),
         })
+    }
+
+    /// Runs an op that needs the store (`store_op!`), with `self.at.ip` already past it.
+    /// Calls move the position to the callee; everything else stays in the function.
+    /// Both executors run these ops here: the loop executor directly, the threaded one
+    /// through `Run::store_op` (it has no store of its own).
+    fn store_op<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
+        let slots = self.at.slots;
+        match *op {
+            Op::CallImport { func, base } => {
+                let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+                self.call_addr(store, addr, base)?;
+            }
+            Op::CallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            } => {
+                let inst = &store.instances[self.at.instance as usize];
+                let table = &store.tables[inst.tables[table as usize] as usize];
+                let element = *table
+                    .elements
+                    .get(slots.get(index) as u32 as usize)
+                    .ok_or(TrapKind::UndefinedElement)?;
+                let addr = element
+                    .checked_sub(1)
+                    .ok_or(TrapKind::UninitializedElement)? as u32;
+                if store.funcs[addr as usize].type_id() != inst.type_ids[type_index as usize] {
+                    return Err(TrapKind::IndirectCallTypeMismatch);
+                }
+                self.call_addr(store, addr, base)?;
+            }
+            Op::RefFunc { dst, func } => {
+                let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+                slots.set(dst, addr as u64 + 1);
+            }
+            Op::GlobalGet { dst, global } => {
+                let addr = store.instances[self.at.instance as usize].globals[global as usize];
+                slots.set(dst, store.globals[addr as usize].bits);
+            }
+            Op::GlobalSet { src, global } => {
+                let addr = store.instances[self.at.instance as usize].globals[global as usize];
+                store.globals[addr as usize].bits = slots.get(src);
+            }
+            Op::MemoryGrow { dst, delta } => {
+                let limit = store.limits.max_memory_pages;
+                let addr = store.instances[self.at.instance as usize].memories[0];
+                let memory = &mut store.memories[addr as usize];
+                let result = memory
+                    .grow(slots.get(delta) as u32, limit)
+                    .unwrap_or(u32::MAX);
+                self.at.mem = MemView::new(&mut memory.data);
+                slots.set(dst, result as u64);
+            }
+            Op::MemoryInit {
+                segment,
+                dst,
+                src,
+                len,
+            } => {
+                let data = &store.instances[self.at.instance as usize].datas[segment as usize];
+                let bytes = sub_range(data, slots.get(src), slots.get(len))
+                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                self.at.mem.write(slots.get(dst), bytes)?;
+            }
+            Op::DataDrop { segment } => {
+                store.instances[self.at.instance as usize].datas[segment as usize] =
+                    std::sync::Arc::new([]);
+            }
+            Op::TableGet { dst, index, table } => {
+                let elements = table_elements(store, self.at.instance, table);
+                let value = *elements
+                    .get(slots.get(index) as u32 as usize)
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+                slots.set(dst, value);
+            }
+            Op::TableSet {
+                index,
+                value,
+                table,
+            } => {
+                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let elements = &mut store.tables[addr as usize].elements;
+                let cell = elements
+                    .get_mut(slots.get(index) as u32 as usize)
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+                *cell = slots.get(value);
+            }
+            Op::TableSize { dst, table } => {
+                slots.set(
+                    dst,
+                    table_elements(store, self.at.instance, table).len() as u64,
+                );
+            }
+            Op::TableGrow {
+                dst,
+                init,
+                delta,
+                table,
+            } => {
+                let limit = store.limits.max_table_elements;
+                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let result = store.tables[addr as usize]
+                    .grow(slots.get(delta) as u32, slots.get(init), limit)
+                    .unwrap_or(u32::MAX);
+                slots.set(dst, result as u64);
+            }
+            Op::TableFill {
+                start,
+                value,
+                len,
+                table,
+            } => {
+                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let elements = &mut store.tables[addr as usize].elements;
+                let range = checked_range(elements.len(), slots.get(start), slots.get(len))
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+                elements[range].fill(slots.get(value));
+            }
+            Op::TableCopy {
+                dst_table,
+                src_table,
+                dst,
+                src,
+                len,
+            } => {
+                let source = table_elements(store, self.at.instance, src_table);
+                let from = checked_range(source.len(), slots.get(src), slots.get(len))
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+                let items: Vec<u64> = source[from].to_vec();
+                let addr = store.instances[self.at.instance as usize].tables[dst_table as usize];
+                let target = &mut store.tables[addr as usize].elements;
+                super::instance::copy_in_bounds(target, slots.get(dst), &items)
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+            }
+            Op::TableInit {
+                table,
+                segment,
+                dst,
+                src,
+                len,
+            } => {
+                let inst = &store.instances[self.at.instance as usize];
+                let segment = &inst.elements[segment as usize];
+                let from = checked_range(segment.len(), slots.get(src), slots.get(len))
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+                let target = &mut store.tables[inst.tables[table as usize] as usize].elements;
+                super::instance::copy_in_bounds(target, slots.get(dst), &segment[from])
+                    .ok_or(TrapKind::TableOutOfBounds)?;
+            }
+            Op::ElemDrop { segment } => {
+                store.instances[self.at.instance as usize].elements[segment as usize] = Rc::new([]);
+            }
+            _ => unreachable!("not an op of the store: {op:?}"),
+        }
+        Ok(())
     }
 
     /// Enters a wasm function whose arguments start at slot `arg_base` of the current frame.

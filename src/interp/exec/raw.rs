@@ -6,7 +6,7 @@
 use std::ptr;
 
 use crate::interp::error::TrapKind;
-use crate::interp::isa::{CompiledFunc, Op, Slot};
+use crate::interp::isa::{CompiledFunc, Instr, Op, Slot};
 
 /// The current frame's slots: a pointer to slot 0 inside the value stack.
 #[derive(Clone, Copy)]
@@ -87,14 +87,14 @@ impl CodeRef {
     /// The index of the op `ip` points at.
     #[inline(always)]
     pub fn index_of(self, ip: Ip) -> usize {
-        (ip.0 as usize - self.func().ops.as_ptr() as usize) / std::mem::size_of::<Op>()
+        (ip.0 as usize - self.func().ops.as_ptr() as usize) / std::mem::size_of::<Instr>()
     }
 }
 
 /// The instruction pointer: the next op of the running function. A raw pointer, so
 /// fetching an op is one load and a branch one addition.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) struct Ip(*const Op);
+pub(super) struct Ip(*const Instr);
 
 impl Ip {
     /// The op, and moves past it. A reference, not a copy: each arm of the dispatch
@@ -108,18 +108,26 @@ impl Ip {
         // the op read here is inside `ops`.
         // The code outlives the call (see `CodeRef::func`).
         unsafe {
-            let op = &*self.0;
+            let instr = &*self.0;
             self.0 = self.0.add(1);
-            op
+            &instr.op
         }
     }
 
-    /// The tag of the op `ip` points at, without moving (the threaded dispatch).
+    /// The tag of the op `ip` points at, without moving (the metered threaded dispatch).
     #[cfg(wasmcade_threaded)]
     #[inline(always)]
     pub fn tag(self) -> u16 {
         // SAFETY: as in `fetch`.
-        unsafe { (*self.0).tag() }
+        unsafe { (*self.0).op.tag() }
+    }
+
+    /// The threaded handler of the op `ip` points at, without moving.
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    pub fn handler(self) -> crate::interp::isa::ErasedHandler {
+        // SAFETY: as in `fetch`.
+        unsafe { (*self.0).handler }
     }
 
     /// Jumps `offset` ops from the op just fetched (a translated branch offset).
@@ -130,12 +138,20 @@ impl Ip {
         self.0 = unsafe { self.0.offset(offset as isize - 1) };
     }
 
-    /// Skips `n` ops: `br_table` selects the `n`-th of the `Br` ops that follow it.
+    /// `br_table`: moves to the `n`-th of the entries that follow it and, when that entry
+    /// is a `Br` (always, unless the translator made it a `return`), takes it here
+    /// instead of dispatching it as an op of its own.
     #[inline(always)]
-    pub fn skip(&mut self, n: u32) {
-        // SAFETY: `n <= len`, and translation emits `len + 1` `Br` ops after a
-        // `BrTable`, so the target is one of them.
-        self.0 = unsafe { self.0.add(n as usize) };
+    pub fn take_entry(&mut self, n: u32) {
+        // SAFETY: `n <= len`, and translation emits `len + 1` entries after a `BrTable`,
+        // so the entry is one of them; a `Br`'s offset leads inside the function (see
+        // `fetch`) and is counted from the `Br` itself.
+        unsafe {
+            self.0 = self.0.add(n as usize);
+            if let Op::Br { offset } = (*self.0).op {
+                self.0 = self.0.offset(offset as isize);
+            }
+        }
     }
 }
 

@@ -8,7 +8,7 @@
 //! site defines: `slot!(s)` and `set!(s, v)` for slots, `operand!(s)` for the operand the
 //! cached-operand form has in the threaded executor's register (the plain form and the
 //! loop executor read slot `s`), `mem!()` for the memory view, `jump!(offset)` and
-//! `skip!(n)` for branches, `tri!(result)` for an operation that may trap. The loop
+//! `take_entry!(n)` for branches, `tri!(result)` for an operation that may trap. The loop
 //! executor expands them into its `match`, the threaded one into one handler per op.
 
 /// See the module docs.
@@ -113,7 +113,7 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
-            [BrTable] { index, len } => { skip!((slot!(index) as u32).min(len)) }
+            [BrTable] { index, len } => { take_entry!((slot!(index) as u32).min(len)) }
             [Copy] { dst, src } => { set!(dst, slot!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }
             [Const64] { dst, value } => { set!(dst, value) }

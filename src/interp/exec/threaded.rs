@@ -16,7 +16,7 @@
 use super::num;
 use super::raw::{Ip, MemView, Slots};
 use super::{likely, Run};
-use crate::interp::isa::Op;
+use crate::interp::isa::{ErasedHandler, Op};
 use crate::interp::limits::PAGE_SIZE;
 
 /// Room in the handler tables: more than there are op variants, a power of two.
@@ -56,10 +56,21 @@ unsafe fn dispatch<const METER: bool>(
         }
         run.fuel -= 1;
     }
-    let table = if METER { &METERED } else { &UNMETERED };
+    let handler = if METER {
+        // (The mask only spares a bounds check: every tag is below `TAGS`.)
+        METERED[ip.tag() as usize % TAGS]
+    } else {
+        // SAFETY: `Instr::new` stored the op's entry of `UNMETERED` (see `handler_of`).
+        unsafe { std::mem::transmute::<ErasedHandler, Handler>(ip.handler()) }
+    };
     // SAFETY: each table entry handles exactly the op tag it is stored under.
-    // (The mask only spares a bounds check: every tag is below `TAGS`.)
-    unsafe { table[ip.tag() as usize % TAGS](ip, slots, mem, cached, run) }
+    unsafe { handler(ip, slots, mem, cached, run) }
+}
+
+/// The unmetered handler of `op`, as `Instr` stores it.
+pub(crate) fn handler_of(op: &Op) -> ErasedHandler {
+    // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
+    unsafe { std::mem::transmute::<Handler, ErasedHandler>(UNMETERED[op.tag() as usize % TAGS]) }
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
@@ -71,9 +82,27 @@ fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
     ip
 }
 
-/// The handler of every op the loop executor runs.
-unsafe fn exit<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run<'_>) -> Ip {
-    leave::<METER>(ip, run)
+/// The handler of every other op: runs an op that needs the store (`store_op!`) through
+/// `run.store_op` and goes on from the position it leaves (the callee's entry, for a
+/// call); ends the chain at any other op, for the loop executor to run. A store op's
+/// trap ends the chain after the op, in `run.trap`: the op may have had effects (a host
+/// function that trapped ran), so it is not run again.
+unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run<'_>) -> Ip {
+    let mut next = ip;
+    let op = next.fetch();
+    if !matches!(op, store_op!()) {
+        return leave::<METER>(ip, run);
+    }
+    run.at.ip = next;
+    // SAFETY: the loop executor set `run.store` to its store before starting the chain
+    // and does not touch the store until the chain returns.
+    if !unsafe { (run.store_op)(run, op) } {
+        return next;
+    }
+    // SAFETY: `run.at` is the position the op left: after it, or a callee's entry. No
+    // op takes its operand from the register after a store op (`Op::cached_result`).
+    let (resume, frame, mem) = (run.at.ip, run.at.slots, run.at.mem);
+    unsafe { dispatch::<METER>(resume, frame, mem, 0, run) }
 }
 
 /// `CallInternal`: enters the callee and goes on with its first op.
@@ -178,9 +207,9 @@ macro_rules! handler {
                     }
                 };
             }
-            macro_rules! skip {
+            macro_rules! take_entry {
                 ($n:expr) => {
-                    next.skip($n)
+                    next.take_entry($n)
                 };
             }
             macro_rules! tri {
@@ -217,9 +246,9 @@ macro_rules! handlers {
         }
 
         /// The handler for each op tag: the simple ops' own, calls and returns, and
-        /// `exit` for the rest.
+        /// `other` for the rest.
         const fn table<const METER: bool>() -> [Handler; TAGS] {
-            let mut table = [exit::<METER> as Handler; TAGS];
+            let mut table = [other::<METER> as Handler; TAGS];
             $(
                 table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER>;
                 $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER>; )?
