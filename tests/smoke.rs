@@ -206,3 +206,56 @@ fn host_functions_read_memory_and_traps_propagate() {
         Some("boom")
     );
 }
+
+#[test]
+fn globals_stay_right_when_a_host_function_adds_globals_mid_call() {
+    use wasmcade::interp::{FuncType, Global, GlobalType, ValType};
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module (import "env" "grow_store" (func $grow))
+                 (import "env" "shared" (global $shared (mut i64)))
+                 (global $own (mut i64) (i64.const 5))
+                 (func (export "run") (result i64)
+                   (global.set $own (i64.add (global.get $own) (i64.const 1)))
+                   (call $grow)
+                   (global.set $own (i64.add (global.get $own) (global.get $shared)))
+                   (call $grow)
+                   (i64.add (global.get $own) (global.get $shared))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(());
+    let ty = GlobalType {
+        content: ValType::I64,
+        mutable: true,
+    };
+    let shared = Global::new(&mut store, ty, Value::I64(100));
+    let mut linker = Linker::new();
+    linker.define("env", "shared", shared);
+    // Each call adds a thousand globals to the store (moving its globals) and bumps the
+    // imported one: the wasm code after it must see the new value, not a stale cell.
+    linker.func(
+        &mut store,
+        "env",
+        "grow_store",
+        FuncType::new([], []),
+        move |caller, _, _| {
+            let store = caller.store();
+            for i in 0..1000 {
+                Global::new(store, ty, Value::I64(i));
+            }
+            let Value::I64(old) = shared.get(store) else {
+                unreachable!()
+            };
+            shared.set(store, Value::I64(old + 1000)).unwrap();
+            Ok(())
+        },
+    );
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    // own: 5 + 1 = 6; shared 1100 after the first call: own 1106; shared 2100 after
+    // the second: 1106 + 2100.
+    let result = instance.call(&mut store, "run", &[]).unwrap();
+    assert_eq!(result, [Value::I64(3206)]);
+    assert_eq!(shared.get(&store), Value::I64(2100));
+}

@@ -615,7 +615,6 @@ impl Op {
     pub(crate) fn cached_result(&self) -> Option<Slot> {
         match self {
             Op::RefFunc { .. }
-            | Op::GlobalGet { .. }
             | Op::MemoryGrow { .. }
             | Op::TableGet { .. }
             | Op::TableSize { .. }

@@ -10,15 +10,13 @@ mod simple;
 mod num;
 mod raw;
 
-/// The pattern of the ops that need the store: calls other than `CallInternal`, globals,
+/// The pattern of the ops that need the store: calls other than `CallInternal`,
 /// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments.
 macro_rules! store_op {
     () => {
         Op::CallImport { .. }
             | Op::CallIndirect { .. }
             | Op::RefFunc { .. }
-            | Op::GlobalGet { .. }
-            | Op::GlobalSet { .. }
             | Op::MemoryGrow { .. }
             | Op::MemoryInit { .. }
             | Op::DataDrop { .. }
@@ -41,7 +39,7 @@ pub(crate) use threaded::handler_of;
 
 use std::rc::Rc;
 
-use raw::{CodeRef, Ip, MemView, ModuleCode, Slots};
+use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, Slots};
 
 use super::error::{FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot};
@@ -197,6 +195,7 @@ struct Position {
     instance: u32,
     slots: Slots,
     mem: MemView,
+    globals: GlobalsView,
     /// The running instance's module code (for `CallInternal`).
     module_code: ModuleCode,
 }
@@ -301,6 +300,11 @@ impl Run<'_> {
                     self.at.mem
                 };
             }
+            macro_rules! globals {
+                () => {
+                    self.at.globals
+                };
+            }
             // One flat `match` over every op (one jump table): the simple ops (shared
             // with the threaded executor), then the control, call, variable, memory and
             // table arms that need the store or the call stack.
@@ -348,7 +352,10 @@ impl Run<'_> {
     /// Runs an op that needs the store (`store_op!`), with `self.at.ip` already past it.
     /// Calls move the position to the callee; everything else stays in the function.
     /// Both executors run these ops here: the loop executor directly, the threaded one
-    /// through `Run::store_op` (it has no store of its own).
+    /// through `Run::store_op` (it has no store of its own). Inlined into both in
+    /// optimised builds; out of line in debug builds, where an unoptimised loop
+    /// executor's frame holds every inlined arm's locals.
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn store_op<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
         let slots = self.at.slots;
         match *op {
@@ -379,14 +386,6 @@ impl Run<'_> {
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.instance as usize].funcs[func as usize];
                 slots.set(dst, addr as u64 + 1);
-            }
-            Op::GlobalGet { dst, global } => {
-                let addr = store.instances[self.at.instance as usize].globals[global as usize];
-                slots.set(dst, store.globals[addr as usize].bits);
-            }
-            Op::GlobalSet { src, global } => {
-                let addr = store.instances[self.at.instance as usize].globals[global as usize];
-                store.globals[addr as usize].bits = slots.get(src);
             }
             Op::MemoryGrow { dst, delta } => {
                 let limit = store.limits.max_memory_pages;
@@ -573,17 +572,20 @@ impl Run<'_> {
         arg_base: Slot,
     ) -> Result<(), TrapKind> {
         match &store.funcs[addr as usize] {
-            FuncEntity::Wasm { instance, def, .. } => {
-                let instance = *instance;
+            &FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
+                self.enter(self.at.module_code.nth(def), arg_base)
+            }
+            &FuncEntity::Wasm { instance, def, .. } => {
                 let callee =
-                    CodeRef::nth(&store.instances[instance as usize].module.inner.code, *def);
+                    CodeRef::nth(&store.instances[instance as usize].module.inner.code, def);
                 self.call_wasm(callee, instance, arg_base, store)
             }
             FuncEntity::Host { .. } => {
                 let instance = self.at.instance;
                 self.call_host(store, addr, self.at.base + arg_base as usize, instance)?;
-                // The host may have grown (and so moved) the memory.
+                // The host may have grown (and so moved) the memory, or added globals.
                 self.at.mem = memory_view(store, instance);
+                self.at.globals = globals_view(store, instance);
                 Ok(())
             }
         }
@@ -718,6 +720,7 @@ fn position<T>(
         instance,
         slots: Slots::new(stack, base, frame_size),
         mem: memory_view(store, instance),
+        globals: globals_view(store, instance),
         module_code,
     }
 }
@@ -727,6 +730,13 @@ fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
         Some(&addr) => MemView::new(&mut store.memories[addr as usize].data),
         None => MemView::none(),
     }
+}
+
+fn globals_view<T>(store: &mut Store<T>, instance: u32) -> GlobalsView {
+    GlobalsView::new(
+        &store.instances[instance as usize].globals,
+        &mut store.globals,
+    )
 }
 
 fn table_elements<T>(store: &Store<T>, instance: u32, table: u32) -> &[u64] {

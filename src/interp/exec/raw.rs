@@ -1,5 +1,6 @@
 //! The executor's only `unsafe` code: unchecked access to frame slots, to the current
-//! function's code, and bounds-checked access to linear memory through a cached pointer.
+//! function's code and to the instance's globals, and bounds-checked access to linear
+//! memory through a cached pointer.
 //! Each block names the guarantee (from validation, translation or the call protocol)
 //! that makes it sound.
 
@@ -7,6 +8,7 @@ use std::ptr;
 
 use crate::interp::error::TrapKind;
 use crate::interp::isa::{CompiledFunc, Instr, Op, Slot};
+use crate::interp::store::GlobalEntity;
 
 /// The current frame's slots: a pointer to slot 0 inside the value stack.
 #[derive(Clone, Copy)]
@@ -19,6 +21,7 @@ pub(super) struct Slots {
 impl Slots {
     /// The frame starting at `stack[base]`; the caller has checked that
     /// `base + frame_size <= stack.len()` for the function about to run.
+    #[inline(always)]
     pub fn new(stack: &mut [u64], base: usize, frame_size: usize) -> Slots {
         assert!(
             base + frame_size <= stack.len(),
@@ -256,5 +259,44 @@ impl MemView {
         // SAFETY: as in `load`; a data segment never aliases linear memory.
         unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
         Ok(())
+    }
+}
+
+/// The current instance's globals: its store addresses and the store's global cells.
+/// Refreshed with the memory view: a host function may add globals to the store, moving
+/// the cells.
+#[derive(Clone, Copy)]
+pub(super) struct GlobalsView {
+    addrs: *const u32,
+    cells: *mut GlobalEntity,
+}
+
+impl GlobalsView {
+    /// The globals `addrs` (an instance's) among the store's `cells`: each address is
+    /// a cell (instantiation allocated or imported it, and cells are never removed).
+    #[inline(always)]
+    pub fn new(addrs: &[u32], cells: &mut [GlobalEntity]) -> GlobalsView {
+        debug_assert!(
+            addrs.iter().all(|&addr| (addr as usize) < cells.len()),
+            "global outside the store"
+        );
+        GlobalsView {
+            addrs: addrs.as_ptr(),
+            cells: cells.as_mut_ptr(),
+        }
+    }
+
+    #[inline(always)]
+    pub fn get(self, index: u32) -> u64 {
+        // SAFETY: validation proved `index` below the instance's number of globals, each
+        // of its addresses is a cell of the store (see `new`); the view is refreshed
+        // whenever the cells may have moved (as `MemView` is).
+        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits }
+    }
+
+    #[inline(always)]
+    pub fn set(self, index: u32, bits: u64) {
+        // SAFETY: as in `get` (validation also proved the global mutable).
+        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits = bits }
     }
 }

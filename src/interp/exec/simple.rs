@@ -1,15 +1,16 @@
 //! The semantics of the *simple* ops, written once for both executors: the ops that
-//! touch only the frame's slots, linear memory and the instruction pointer (numeric,
-//! memory access, branches, copies and constants).
+//! touch only the frame's slots, linear memory, globals and the instruction pointer
+//! (numeric, memory access, branches, copies, constants and globals).
 //!
 //! `with_simple_ops!(callback [extra..])` calls `callback! { extra.. [Variant] { fields }
 //! => { body } .. }`, where a numeric op is written `[Variant CachedVariant] { fields }`:
 //! its plain and cached-operand forms share the body. The bodies use macros the expansion
 //! site defines: `slot!(s)` and `set!(s, v)` for slots, `operand!(s)` for the operand the
 //! cached-operand form has in the threaded executor's register (the plain form and the
-//! loop executor read slot `s`), `mem!()` for the memory view, `jump!(offset)` and
-//! `take_entry!(n)` for branches, `tri!(result)` for an operation that may trap. The loop
-//! executor expands them into its `match`, the threaded one into one handler per op.
+//! loop executor read slot `s`), `mem!()` and `globals!()` for the memory and globals
+//! views, `jump!(offset)` and `take_entry!(n)` for branches, `tri!(result)` for an
+//! operation that may trap. The loop executor expands them into its `match`, the
+//! threaded one into one handler per op.
 
 /// See the module docs.
 macro_rules! with_simple_ops {
@@ -115,6 +116,8 @@ macro_rules! simple_ops {
             }
             [BrTable] { index, len } => { take_entry!((slot!(index) as u32).min(len)) }
             [Copy] { dst, src } => { set!(dst, slot!(src)) }
+            [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
+            [GlobalSet] { src, global } => { globals!().set(global, slot!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }
             [Const64] { dst, value } => { set!(dst, value) }
             [Select] { dst, cond, a, b } => {

@@ -195,6 +195,11 @@ macro_rules! handler {
                     mem
                 };
             }
+            macro_rules! globals {
+                () => {
+                    run.at.globals
+                };
+            }
             macro_rules! jump {
                 ($offset:expr) => {
                     {
