@@ -725,6 +725,7 @@ fn position<T>(
     }
 }
 
+#[inline(always)]
 fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
     match store.instances[instance as usize].memories.first() {
         Some(&addr) => MemView::new(&mut store.memories[addr as usize].data),
@@ -732,6 +733,7 @@ fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
     }
 }
 
+#[inline(always)]
 fn globals_view<T>(store: &mut Store<T>, instance: u32) -> GlobalsView {
     GlobalsView::new(
         &store.instances[instance as usize].globals,
