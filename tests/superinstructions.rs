@@ -4,7 +4,7 @@
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
 //! loop exits, loads addressed by the sum of two slots, stores of constants,
 //! operands taken from the op before (the threaded executor's cached result), and
-//! `br_table` taking its selected branch itself.
+//! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{Linker, Module, Store, Value};
 
@@ -703,4 +703,75 @@ fn br_table_takes_its_selected_branch_in_the_same_op() {
             assert_eq!(consumed[3], 3, "{consumed:?}\n{code}");
         }
     }
+}
+
+#[test]
+fn i64_extend_i32_u_emits_nothing_and_zero_extends_every_kind_of_i32() {
+    // i32 values are stored zero-extended, so the extension is the value itself: from a
+    // parameter, a constant, arithmetic that wraps, a sign-extending load, a wrap of an
+    // i64, a global, a host call's result and a comparison.
+    let module = compile(
+        r#"(module
+              (import "env" "neg" (func $neg (param i32) (result i32)))
+              (memory 1) (data (i32.const 0) "\f0")
+              (global $g (mut i32) (i32.const -7))
+              (func (export "param") (param i32) (result i64) (i64.extend_i32_u (local.get 0)))
+              (func (export "const") (result i64) (i64.extend_i32_u (i32.const -1)))
+              (func (export "sub") (param i32) (result i64)
+                (i64.extend_i32_u (i32.sub (i32.const 0) (local.get 0))))
+              (func (export "load") (result i64) (i64.extend_i32_u (i32.load8_s (i32.const 0))))
+              (func (export "wrap") (param i32) (result i64)
+                (i64.extend_i32_u (i32.wrap_i64 (i64.shl (i64.const -1) (i64.extend_i32_u (local.get 0))))))
+              (func (export "global") (result i64) (i64.extend_i32_u (global.get $g)))
+              (func (export "host") (param i32) (result i64) (i64.extend_i32_u (call $neg (local.get 0))))
+              (func (export "cmp") (param i32) (result i64)
+                (i64.add (i64.extend_i32_u (i32.lt_s (local.get 0) (i32.const 0))) (i64.const 41))))"#,
+    );
+    for func in 1..9 {
+        let code = module.disassemble(func).unwrap();
+        assert!(
+            !code.contains("extend"),
+            "an extension was emitted:\n{code}"
+        );
+    }
+    let mut store = Store::new(());
+    let mut linker = Linker::new();
+    linker.func(
+        &mut store,
+        "env",
+        "neg",
+        wasmcade::interp::FuncType::new(
+            [wasmcade::interp::ValType::I32],
+            [wasmcade::interp::ValType::I32],
+        ),
+        |_, args, results| {
+            let Value::I32(v) = args[0] else {
+                unreachable!()
+            };
+            results[0] = Value::I32(v.wrapping_neg());
+            Ok(())
+        },
+    );
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let mut run = |name: &str, args: &[i32]| {
+        let args: Vec<Value> = args.iter().map(|&a| Value::I32(a)).collect();
+        match instance.call(&mut store, name, &args).unwrap()[..] {
+            [Value::I64(result)] => result as u64,
+            ref other => panic!("{name}: {other:?}"),
+        }
+    };
+    let zext = |v: i32| v as u32 as u64;
+    for v in EDGES {
+        assert_eq!(run("param", &[v]), zext(v), "param {v}");
+        assert_eq!(run("sub", &[v]), zext(v.wrapping_neg()), "sub {v}");
+        assert_eq!(run("host", &[v]), zext(v.wrapping_neg()), "host {v}");
+        assert_eq!(run("cmp", &[v]), 41 + (v < 0) as u64, "cmp {v}");
+    }
+    for shift in [0, 1, 31, 32, 33, 63] {
+        let want = zext((u64::MAX << shift) as u32 as i32);
+        assert_eq!(run("wrap", &[shift]), want, "wrap {shift}");
+    }
+    assert_eq!(run("const", &[]), 0xffff_ffff);
+    assert_eq!(run("load", &[]), zext(0xf0_u8 as i8 as i32));
+    assert_eq!(run("global", &[]), zext(-7));
 }

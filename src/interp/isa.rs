@@ -97,7 +97,6 @@ macro_rules! for_each_unary {
             F64Nearest F64NearestAcc "f64.nearest" f64_nearest, F64Sqrt F64SqrtAcc "f64.sqrt" f64_sqrt,
             I32WrapI64 I32WrapI64Acc "i32.wrap_i64" i32_wrap_i64,
             I64ExtendI32S I64ExtendI32SAcc "i64.extend_i32_s" i64_extend_i32_s,
-            I64ExtendI32U I64ExtendI32UAcc "i64.extend_i32_u" i64_extend_i32_u,
             F32ConvertI32S F32ConvertI32SAcc "f32.convert_i32_s" f32_convert_i32_s,
             F32ConvertI32U F32ConvertI32UAcc "f32.convert_i32_u" f32_convert_i32_u,
             F32ConvertI64S F32ConvertI64SAcc "f32.convert_i64_s" f32_convert_i64_s,

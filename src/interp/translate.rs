@@ -407,11 +407,13 @@ impl Translator<'_> {
                 dst,
                 func: function_index,
             }),
-            // Slots are untyped: reinterpretations change nothing.
+            // Slots are untyped: reinterpretations change nothing, and an i32 is stored
+            // zero-extended (`exec/num.rs`), so it already is its `i64.extend_i32_u`.
             Operator::I32ReinterpretF32
             | Operator::F32ReinterpretI32
             | Operator::I64ReinterpretF64
-            | Operator::F64ReinterpretI64 => Ok(()),
+            | Operator::F64ReinterpretI64
+            | Operator::I64ExtendI32U => Ok(()),
             Operator::MemorySize { .. } => self.produce(|dst| Op::MemorySize { dst }),
             Operator::MemoryGrow { .. } => self.unary(|dst, delta| Op::MemoryGrow { dst, delta }),
             Operator::MemoryFill { .. } => {

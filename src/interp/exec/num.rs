@@ -244,7 +244,6 @@ unary! {
     f64_sqrt(v: f64_of) -> from_f64 v.sqrt();
     i32_wrap_i64(v: id) -> from_u32 v as u32;
     i64_extend_i32_s(v: i32_of) -> from_i64 v as i64;
-    i64_extend_i32_u(v: u32_of) -> id v as u64;
     f32_convert_i32_s(v: i32_of) -> from_f32 v as f32;
     f32_convert_i32_u(v: u32_of) -> from_f32 v as f32;
     f32_convert_i64_s(v: i64_of) -> from_f32 v as f32;
