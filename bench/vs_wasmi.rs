@@ -6,8 +6,10 @@
 //! then the geometric mean.
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
-//! it. Both engines run without fuel metering. Each result is checked: both engines must
-//! return the same value (and the known one, where there is a closed form).
+//! it. Both engines run without fuel metering, except one extra line (not in the mean):
+//! the rocket game with fuel metering on in both, as `wasmcade play` runs games. Each
+//! result is checked: both engines must return the same value (and the known one, where
+//! there is a closed form).
 
 use std::time::{Duration, Instant};
 
@@ -39,6 +41,8 @@ const KERNELS: &[Kernel] = &[
 
 /// Frames of the rocket game per run.
 const ROCKET_FRAMES: u32 = 10_000;
+/// The instruction budget `wasmcade play` gives each call into a game.
+const PLAYER_FUEL: u64 = 100_000_000;
 const ROCKET_WASM: &[u8] = include_bytes!("../games/rocket/program.wasm");
 
 fn main() {
@@ -67,12 +71,25 @@ fn main() {
     if wanted("rocket") {
         let name = "rocket (10,000 frames)";
         // Both must make the same number of draw calls.
-        let (ours, theirs, _) = side_by_side(5, rocket_in_wasmcade, rocket_in_wasmi);
+        let (ours, theirs, _) = side_by_side(5, || rocket_in_wasmcade(None), || {
+            rocket_in_wasmi(false)
+        });
         ratios.push(report(name, ours, theirs));
         println!(
             "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
             micros(ours) / ROCKET_FRAMES as f64,
             micros(theirs) / ROCKET_FRAMES as f64
+        );
+        let (ours, theirs, _) = side_by_side(
+            5,
+            || rocket_in_wasmcade(Some(PLAYER_FUEL)),
+            || rocket_in_wasmi(true),
+        );
+        println!(
+            "  rocket per frame with fuel metering: wasmcade {:.1} µs, wasmi {:.1} µs ({:.2})",
+            micros(ours) / ROCKET_FRAMES as f64,
+            micros(theirs) / ROCKET_FRAMES as f64,
+            ours.as_secs_f64() / theirs.as_secs_f64()
         );
         let load = median_time(21, || {
             let module = Module::new(ROCKET_WASM).unwrap();
@@ -178,10 +195,15 @@ fn rocket_toggles(frame: u32) -> Option<(Action, bool)> {
     }
 }
 
-/// Runs the session; returns how many draw calls the game made.
-fn rocket_in_wasmcade() -> i64 {
+/// Runs the session (with `fuel` for each call, if any); returns how many draw calls
+/// the game made.
+fn rocket_in_wasmcade(fuel: Option<u64>) -> i64 {
     let module = Module::new(ROCKET_WASM).unwrap();
-    let mut game = RocketGame::instantiate(&module, Limits::default()).unwrap();
+    let limits = Limits {
+        fuel,
+        ..Limits::default()
+    };
+    let mut game = RocketGame::instantiate(&module, limits).unwrap();
     game.resize(1024.0, 600.0).unwrap();
     game.toggle(Action::Shoot, true).unwrap();
     let mut calls = 0;
@@ -195,13 +217,19 @@ fn rocket_in_wasmcade() -> i64 {
     calls
 }
 
-/// The same session in wasmi, with host functions that also record every draw call.
-fn rocket_in_wasmi() -> i64 {
+/// The same session in wasmi, with host functions that also record every draw call
+/// (metering fuel, if `fuel`, with a budget that lasts the session).
+fn rocket_in_wasmi(fuel: bool) -> i64 {
     use wasmi::Caller;
     type Calls = Vec<(u8, [f64; 3])>;
-    let engine = wasmi::Engine::default();
+    let mut config = wasmi::Config::default();
+    config.consume_fuel(fuel);
+    let engine = wasmi::Engine::new(&config);
     let module = wasmi::Module::new(&engine, ROCKET_WASM).unwrap();
     let mut store = wasmi::Store::new(&engine, Calls::new());
+    if fuel {
+        store.set_fuel(u64::MAX).unwrap();
+    }
     let mut linker = wasmi::Linker::<Calls>::new(&engine);
     linker
         .func_wrap("env", "clear_screen", |mut c: Caller<'_, Calls>| {

@@ -195,8 +195,8 @@ macro_rules! define_op {
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
-        /// `repr(u16)`: the first two bytes are the variant's tag, which the threaded
-        /// executor reads to find the op's handler (fields are laid out in declaration
+        /// `repr(u16)`: the first two bytes are the variant's tag, by which the threaded
+        /// executor's tables give each op its handlers (fields are laid out in declaration
         /// order, so each variant lists its fields to fit in 16 bytes).
         #[derive(Debug, Clone, Copy, PartialEq)]
         #[repr(u16)]
@@ -624,13 +624,17 @@ impl Op {
 }
 
 /// An op as the executor reads it. Where the threaded executor is compiled in, it also
-/// carries the address of the op's handler, so dispatching to the op is one load and a
-/// jump (direct threading) instead of a load of its tag and a table look-up.
+/// carries the addresses of the op's handlers (without and with fuel metering), so
+/// dispatching to the op is one load and a jump (direct threading) instead of a load of
+/// its tag and a table look-up.
 #[derive(Clone, Copy)]
 #[repr(C)]
 pub struct Instr {
     #[cfg(wasmcade_threaded)]
     pub(crate) handler: ErasedHandler,
+    /// The handler that also charges fuel, for stores with fuel metering on.
+    #[cfg(wasmcade_threaded)]
+    pub(crate) metered_handler: ErasedHandler,
     pub op: Op,
 }
 
@@ -642,7 +646,9 @@ impl Instr {
     pub(crate) fn new(op: Op) -> Instr {
         Instr {
             #[cfg(wasmcade_threaded)]
-            handler: crate::interp::exec::handler_of(&op),
+            handler: crate::interp::exec::handler_of::<false>(&op),
+            #[cfg(wasmcade_threaded)]
+            metered_handler: crate::interp::exec::handler_of::<true>(&op),
             op,
         }
     }

@@ -117,20 +117,19 @@ impl Ip {
         }
     }
 
-    /// The tag of the op `ip` points at, without moving (the metered threaded dispatch).
+    /// The threaded handler of the op `ip` points at (the one that charges fuel, with
+    /// `METER`), without moving.
     #[cfg(wasmcade_threaded)]
     #[inline(always)]
-    pub fn tag(self) -> u16 {
+    pub fn handler<const METER: bool>(self) -> crate::interp::isa::ErasedHandler {
         // SAFETY: as in `fetch`.
-        unsafe { (*self.0).op.tag() }
-    }
-
-    /// The threaded handler of the op `ip` points at, without moving.
-    #[cfg(wasmcade_threaded)]
-    #[inline(always)]
-    pub fn handler(self) -> crate::interp::isa::ErasedHandler {
-        // SAFETY: as in `fetch`.
-        unsafe { (*self.0).handler }
+        unsafe {
+            if METER {
+                (*self.0).metered_handler
+            } else {
+                (*self.0).handler
+            }
+        }
     }
 
     /// Jumps `offset` ops from the op just fetched (a translated branch offset).

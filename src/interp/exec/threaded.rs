@@ -1,17 +1,21 @@
 //! The threaded executor: one handler function per simple op (see `simple.rs`) and for
-//! calls and returns within an instance, each ending in a call of the next op's handler
-//! through a table indexed by the op's tag. The call is in tail position with the same
-//! signature, so LLVM emits it as a jump (threaded code), and the hot state (instruction
-//! pointer, frame slots, memory view) stays in argument registers instead of the loop
-//! executor's spilled locals. So does the last result: every op with a result also passes
-//! it to the next handler in a register, where the translator's cached-operand forms
-//! (`Op::with_cached_operand`) read it without the store-to-load round trip of its slot.
+//! calls and returns within an instance, each ending in a call of the next op's handler,
+//! whose address is stored with the op (`isa::Instr`, filled from this module's tables
+//! indexed by op tag; one table charges fuel, one does not). The call is in tail position
+//! with the same signature, so LLVM emits it as a jump (direct threaded code), and the hot
+//! state (instruction pointer, frame slots, memory view) stays in argument registers
+//! instead of the loop executor's spilled locals. So does the last result: every op with
+//! a result also passes it to the next handler in a register, where the translator's
+//! cached-operand forms (`Op::with_cached_operand`) read it without the store-to-load
+//! round trip of its slot.
 //!
-//! Every other op (host and indirect calls, globals, tables, ...) and any op that would
-//! trap ends the chain: `run` returns its address with nothing changed, the loop executor
-//! runs that one op (raising the trap with its usual message) and calls `run` again.
-//! Compiled only where the tail calls are reliably jumps (`cfg(wasmcade_threaded)`,
-//! set by `build.rs`); a debug build would grow the native stack with every op.
+//! The ops that need the store (host and indirect calls, tables, ...) share one handler,
+//! `other`, which runs them through `Run::store_op` and goes on. Any other op, and any op
+//! that would trap, ends the chain: `run` returns its address with nothing changed, the
+//! loop executor runs that one op (raising the trap with its usual message) and calls
+//! `run` again. Compiled only where the tail calls are reliably jumps
+//! (`cfg(wasmcade_threaded)`, set by `build.rs`); a debug build would grow the native
+//! stack with every op.
 
 use super::num;
 use super::raw::{Ip, MemView, Slots};
@@ -56,21 +60,19 @@ unsafe fn dispatch<const METER: bool>(
         }
         run.fuel -= 1;
     }
-    let handler = if METER {
-        // (The mask only spares a bounds check: every tag is below `TAGS`.)
-        METERED[ip.tag() as usize % TAGS]
-    } else {
-        // SAFETY: `Instr::new` stored the op's entry of `UNMETERED` (see `handler_of`).
-        unsafe { std::mem::transmute::<ErasedHandler, Handler>(ip.handler()) }
-    };
-    // SAFETY: each table entry handles exactly the op tag it is stored under.
-    unsafe { handler(ip, slots, mem, cached, run) }
+    // SAFETY: `Instr::new` stored the op's entries of the tables (see `handler_of`), and
+    // each table entry handles exactly the op tag it is stored under.
+    unsafe {
+        let handler = std::mem::transmute::<ErasedHandler, Handler>(ip.handler::<METER>());
+        handler(ip, slots, mem, cached, run)
+    }
 }
 
-/// The unmetered handler of `op`, as `Instr` stores it.
-pub(crate) fn handler_of(op: &Op) -> ErasedHandler {
+/// The handler of `op` (the one charging fuel, with `METER`), as `Instr` stores it.
+pub(crate) fn handler_of<const METER: bool>(op: &Op) -> ErasedHandler {
+    let table = if METER { &METERED } else { &UNMETERED };
     // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
-    unsafe { std::mem::transmute::<Handler, ErasedHandler>(UNMETERED[op.tag() as usize % TAGS]) }
+    unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize % TAGS]) }
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
