@@ -6,7 +6,7 @@
 //! operands taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
-use wasmcade::interp::{Linker, Module, Store, Value};
+use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
 
 /// Rust's semantics of a comparison, on the i32 bit patterns.
 type Semantics = fn(i32, i32) -> bool;
@@ -740,10 +740,7 @@ fn i64_extend_i32_u_emits_nothing_and_zero_extends_every_kind_of_i32() {
         &mut store,
         "env",
         "neg",
-        wasmcade::interp::FuncType::new(
-            [wasmcade::interp::ValType::I32],
-            [wasmcade::interp::ValType::I32],
-        ),
+        FuncType::new([ValType::I32], [ValType::I32]),
         |_, args, results| {
             let Value::I32(v) = args[0] else {
                 unreachable!()

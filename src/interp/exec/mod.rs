@@ -306,8 +306,9 @@ impl Run<'_> {
                 };
             }
             // One flat `match` over every op (one jump table): the simple ops (shared
-            // with the threaded executor), then the control, call, variable, memory and
-            // table arms that need the store or the call stack.
+            // with the threaded executor), then returns and internal calls, which move
+            // through the call stack, and the ops that need the store (`store_op`, also
+            // shared with the threaded executor).
             macro_rules! dispatch {
                 ($( [$variant:ident $($cached:ident)?] $fields:tt => $body:block )*) => {
                     match *op {
