@@ -468,6 +468,28 @@ macro_rules! define_op {
     };
 }
 
+/// The pattern of the ops that need the store: calls other than `CallInternal`,
+/// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments. Both
+/// executors run them through `Run::store_op` (`exec/mod.rs`).
+macro_rules! store_op {
+    () => {
+        Op::CallImport { .. }
+            | Op::CallIndirect { .. }
+            | Op::RefFunc { .. }
+            | Op::MemoryGrow { .. }
+            | Op::MemoryInit { .. }
+            | Op::DataDrop { .. }
+            | Op::TableGet { .. }
+            | Op::TableSet { .. }
+            | Op::TableSize { .. }
+            | Op::TableGrow { .. }
+            | Op::TableFill { .. }
+            | Op::TableCopy { .. }
+            | Op::TableInit { .. }
+            | Op::ElemDrop { .. }
+    };
+}
+
 /// Calls `$callback! { $extra.. binary: [..] float_binary: [..] fallible_binary: [..]
 /// unary: [..] fallible_unary: [..] load: [..] store: [..] compare_branch: [..] }` with
 /// every table above, so one macro (the enum here, the executors' dispatch) can see all
@@ -610,14 +632,11 @@ impl Op {
     }
 
     /// The slot of the result the threaded executor also keeps in its register for the
-    /// next op: that of every simple op with a result (see `exec/simple.rs`).
+    /// next op: that of every op with a result but those that need the store
+    /// (`store_op!`: the handler running them passes no result on).
     pub(crate) fn cached_result(&self) -> Option<Slot> {
         match self {
-            Op::RefFunc { .. }
-            | Op::MemoryGrow { .. }
-            | Op::TableGet { .. }
-            | Op::TableSize { .. }
-            | Op::TableGrow { .. } => None,
+            store_op!() => None,
             _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }
@@ -628,7 +647,6 @@ impl Op {
 /// dispatching to the op is one load and a jump (direct threading) instead of a load of
 /// its tag and a table look-up.
 #[derive(Clone, Copy)]
-#[repr(C)]
 pub struct Instr {
     #[cfg(wasmcade_threaded)]
     pub(crate) handler: ErasedHandler,

@@ -10,27 +10,6 @@ mod simple;
 mod num;
 mod raw;
 
-/// The pattern of the ops that need the store: calls other than `CallInternal`,
-/// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments.
-macro_rules! store_op {
-    () => {
-        Op::CallImport { .. }
-            | Op::CallIndirect { .. }
-            | Op::RefFunc { .. }
-            | Op::MemoryGrow { .. }
-            | Op::MemoryInit { .. }
-            | Op::DataDrop { .. }
-            | Op::TableGet { .. }
-            | Op::TableSet { .. }
-            | Op::TableSize { .. }
-            | Op::TableGrow { .. }
-            | Op::TableFill { .. }
-            | Op::TableCopy { .. }
-            | Op::TableInit { .. }
-            | Op::ElemDrop { .. }
-    };
-}
-
 #[cfg(wasmcade_threaded)]
 mod threaded;
 

@@ -72,7 +72,7 @@ unsafe fn dispatch<const METER: bool>(
 pub(crate) fn handler_of<const METER: bool>(op: &Op) -> ErasedHandler {
     let table = if METER { &METERED } else { &UNMETERED };
     // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
-    unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize % TAGS]) }
+    unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize]) }
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
