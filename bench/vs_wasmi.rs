@@ -13,6 +13,7 @@
 
 use std::time::{Duration, Instant};
 
+use wasmcade::cli::DEFAULT_FUEL;
 use wasmcade::host::{Action, Game, RocketGame};
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
@@ -41,8 +42,6 @@ const KERNELS: &[Kernel] = &[
 
 /// Frames of the rocket game per run.
 const ROCKET_FRAMES: u32 = 10_000;
-/// The instruction budget `wasmcade play` gives each call into a game.
-const PLAYER_FUEL: u64 = 100_000_000;
 const ROCKET_WASM: &[u8] = include_bytes!("../games/rocket/program.wasm");
 
 fn main() {
@@ -71,9 +70,8 @@ fn main() {
     if wanted("rocket") {
         let name = "rocket (10,000 frames)";
         // Both must make the same number of draw calls.
-        let (ours, theirs, _) = side_by_side(5, || rocket_in_wasmcade(None), || {
-            rocket_in_wasmi(false)
-        });
+        let (ours, theirs, _) =
+            side_by_side(5, || rocket_in_wasmcade(None), || rocket_in_wasmi(false));
         ratios.push(report(name, ours, theirs));
         println!(
             "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
@@ -82,7 +80,7 @@ fn main() {
         );
         let (ours, theirs, _) = side_by_side(
             5,
-            || rocket_in_wasmcade(Some(PLAYER_FUEL)),
+            || rocket_in_wasmcade(Some(DEFAULT_FUEL)),
             || rocket_in_wasmi(true),
         );
         println!(
@@ -195,8 +193,8 @@ fn rocket_toggles(frame: u32) -> Option<(Action, bool)> {
     }
 }
 
-/// Runs the session (with `fuel` for each call, if any); returns how many draw calls
-/// the game made.
+/// Runs the session (with `fuel` for each call, if any: `wasmcade play` gives each call
+/// `DEFAULT_FUEL`); returns how many draw calls the game made.
 fn rocket_in_wasmcade(fuel: Option<u64>) -> i64 {
     let module = Module::new(ROCKET_WASM).unwrap();
     let limits = Limits {

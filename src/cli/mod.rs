@@ -7,6 +7,8 @@ mod source;
 mod trace;
 mod wast;
 
+pub use play::DEFAULT_FUEL;
+
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
