@@ -2,7 +2,8 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits, loads addressed by the sum of two slots, stores of constants,
+//! loop exits, loads addressed by the sum of two slots or of a slot and an immediate,
+//! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
@@ -26,23 +27,43 @@ const COMPARISONS: [(&str, Semantics); 10] = [
 ];
 const EDGES: [i32; 7] = [i32::MIN, -2, -1, 0, 1, 7, i32::MAX];
 
-fn module_for(cmp: &str, imm: i32) -> String {
+/// Four functions of `params` returning whether `condition` holds: `br_if{suffix}` and
+/// `if{suffix}` branch on it, `br_unless{suffix}` and `if_not{suffix}` on its `i32.eqz`.
+fn branches_on(condition: &str, params: &str, suffix: &str) -> String {
     format!(
-        r#"(module
-          (func (export "br_if") (param i32 i32) (result i32)
-            (block (br_if 0 (i32.{cmp} (local.get 0) (local.get 1))) (return (i32.const 0)))
+        r#"(func (export "br_if{suffix}") (param {params}) (result i32)
+            (block (br_if 0 {condition}) (return (i32.const 0)))
             (i32.const 1))
-          (func (export "if") (param i32 i32) (result i32)
-            (if (result i32) (i32.{cmp} (local.get 0) (local.get 1))
-              (then (i32.const 1)) (else (i32.const 0))))
-          (func (export "br_if_imm") (param i32) (result i32)
-            (block (br_if 0 (i32.{cmp} (local.get 0) (i32.const {imm}))) (return (i32.const 0)))
-            (i32.const 1))
-          (func (export "if_imm") (param i32) (result i32)
-            (if (result i32) (i32.{cmp} (local.get 0) (i32.const {imm}))
-              (then (i32.const 1)) (else (i32.const 0)))))"#
+          (func (export "if{suffix}") (param {params}) (result i32)
+            (if (result i32) {condition} (then (i32.const 1)) (else (i32.const 0))))
+          (func (export "br_unless{suffix}") (param {params}) (result i32)
+            (block (br_if 0 (i32.eqz {condition})) (return (i32.const 1)))
+            (i32.const 0))
+          (func (export "if_not{suffix}") (param {params}) (result i32)
+            (if (result i32) (i32.eqz {condition}) (then (i32.const 0)) (else (i32.const 1))))"#
     )
 }
+
+/// The branch functions (`branches_on`) of comparison `cmp` of type `ty` on two
+/// parameters, and (suffix `_const`) of the first with the constant `constant` (text).
+fn comparison_module(ty: &str, cmp: &str, constant: &str) -> String {
+    format!(
+        "(module {} {})",
+        branches_on(
+            &format!("({ty}.{cmp} (local.get 0) (local.get 1))"),
+            &format!("{ty} {ty}"),
+            ""
+        ),
+        branches_on(
+            &format!("({ty}.{cmp} (local.get 0) ({ty}.const {constant}))"),
+            ty,
+            "_const"
+        ),
+    )
+}
+
+/// The branch functions' names (`branches_on`), without suffix.
+const BRANCH_FUNCS: [&str; 4] = ["br_if", "if", "br_unless", "if_not"];
 
 /// The module in WebAssembly text `text`, translated.
 fn compile(text: &str) -> Module {
@@ -73,8 +94,8 @@ fn call(
 fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
     for (cmp, holds) in COMPARISONS {
         for imm in EDGES {
-            let module = compile(&module_for(cmp, imm));
-            for func in 0..4 {
+            let module = compile(&comparison_module("i32", cmp, &imm.to_string()));
+            for func in 0..8 {
                 let code = module.disassemble(func).unwrap();
                 // `if` branches on the negated comparison: any fused form will do.
                 assert!(code.contains("br_if i32."), "not fused:\n{code}");
@@ -83,26 +104,81 @@ fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
             let (mut store, instance) = instantiate(&module);
             for a in EDGES {
                 let want = holds(a, imm) as i32;
-                assert_eq!(
-                    call(&mut store, &instance, "br_if", &[a, imm]),
-                    want,
-                    "br_if {cmp} {a} {imm}"
-                );
-                assert_eq!(
-                    call(&mut store, &instance, "if", &[a, imm]),
-                    want,
-                    "if {cmp} {a} {imm}"
-                );
-                assert_eq!(
-                    call(&mut store, &instance, "br_if_imm", &[a]),
-                    want,
-                    "br_if {cmp} {a} imm {imm}"
-                );
-                assert_eq!(
-                    call(&mut store, &instance, "if_imm", &[a]),
-                    want,
-                    "if {cmp} {a} imm {imm}"
-                );
+                for func in BRANCH_FUNCS {
+                    let got = call(&mut store, &instance, func, &[a, imm]);
+                    assert_eq!(got, want, "{func} {cmp} {a} {imm}");
+                    let func = format!("{func}_const");
+                    let got = call(&mut store, &instance, &func, &[a]);
+                    assert_eq!(got, want, "{func} {cmp} {a} {imm}");
+                }
+            }
+        }
+    }
+}
+
+/// Rust's semantics of a float comparison (f32 operands are exact as f64).
+type FloatSemantics = fn(f64, f64) -> bool;
+
+const FLOAT_COMPARISONS: [(&str, FloatSemantics); 6] = [
+    ("eq", |a, b| a == b),
+    ("ne", |a, b| a != b),
+    ("lt", |a, b| a < b),
+    ("gt", |a, b| a > b),
+    ("le", |a, b| a <= b),
+    ("ge", |a, b| a >= b),
+];
+const FLOAT_EDGES: [f64; 8] = [
+    f64::NEG_INFINITY,
+    -1.5,
+    -0.0,
+    0.0,
+    1.0,
+    2.5,
+    f64::INFINITY,
+    f64::NAN,
+];
+
+#[test]
+fn fused_float_compare_and_branch_is_false_on_nan_either_way() {
+    // Negated (`if`, `i32.eqz`), a float comparison is not its opposite: with a NaN
+    // operand `lt` and `ge` are both false.
+    for ty in ["f32", "f64"] {
+        for (cmp, holds) in FLOAT_COMPARISONS {
+            for b in FLOAT_EDGES {
+                let constant = if b.is_nan() {
+                    "nan".to_string()
+                } else {
+                    format!("{b:?}")
+                };
+                let module = compile(&comparison_module(ty, cmp, &constant));
+                for func in 0..8 {
+                    let code = module.disassemble(func).unwrap();
+                    assert!(
+                        code.contains(&format!(" {ty}.{cmp} a=")),
+                        "not fused:\n{code}"
+                    );
+                    assert!(
+                        !code.contains(&format!("  {ty}.")) && !code.contains("eqz"),
+                        "left over:\n{code}"
+                    );
+                    // The constant is an immediate of the branch, not written to a slot.
+                    assert_eq!(func >= 4, code.contains("imm="), "{code}");
+                }
+                let (mut store, instance) = instantiate(&module);
+                let value = |x: f64| match ty {
+                    "f32" => Value::F32(x as f32),
+                    _ => Value::F64(x),
+                };
+                for a in FLOAT_EDGES {
+                    let want = [Value::I32(holds(a, b) as i32)];
+                    for func in BRANCH_FUNCS {
+                        let got = instance.call(&mut store, func, &[value(a), value(b)]);
+                        assert_eq!(got.unwrap(), want, "{func} {ty}.{cmp} {a} {b}");
+                        let func = format!("{func}_const");
+                        let got = instance.call(&mut store, &func, &[value(a)]);
+                        assert_eq!(got.unwrap(), want, "{func} {ty}.{cmp} {a} {b}");
+                    }
+                }
             }
         }
     }
@@ -192,17 +268,22 @@ fn sixty_four_bit_immediates_keep_every_bit() {
 
 #[test]
 fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
-    // Counts the iterations of `do { i += step } while (i <op> limit)`, with the step and
-    // the limit in locals or constants (all but a local step with a constant limit fuse),
-    // from `start`.
+    // Counts the iterations of `do { i += step } while (i <op> limit)` (and, for `ne`,
+    // `limit != i`), with the step and the limit in locals or constants (all but a local
+    // step with a constant limit fuse), from `start`.
     let module = |op: &str, step: &str, limit: &str| {
+        // `ne` commutes: its swapped form tests `limit != i`.
+        let test = match op {
+            "ne_swapped" => format!("(i32.ne {limit} (local.get $i))"),
+            _ => format!("(i32.{op} (local.get $i) {limit})"),
+        };
         format!(
             r#"(module (func (export "count") (param $i i32) (param $step i32) (param $limit i32) (result i32)
               (local $n i32)
               (loop $again
                 (local.set $n (i32.add (local.get $n) (i32.const 1)))
                 (local.set $i (i32.add (local.get $i) {step}))
-                (br_if $again (i32.{op} (local.get $i) {limit}))
+                (br_if $again {test})
                 (br_if $again (i32.const 0)))
               (local.get $n)))"#
         )
@@ -210,6 +291,7 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
     for (op, holds) in [
         ("lt_u", (|a: u32, b: u32| a < b) as fn(u32, u32) -> bool),
         ("ne", |a, b| a != b),
+        ("ne_swapped", |a, b| a != b),
     ] {
         for (step_form, limit_form, fuses) in [
             ("(i32.const STEP)", "(local.get $limit)", true),
@@ -221,8 +303,12 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
                 let text = module(op, step_form, limit_form).replace("STEP", &step.to_string());
                 let module = compile(&text);
                 let code = module.disassemble(0).unwrap();
+                let fused_name = format!("i32.add+br_if i32.{}", op.trim_end_matches("_swapped"));
+                // A constant left operand is written to a slot just before the test,
+                // between it and the add: the swapped form fuses only with a slot limit.
+                let fuses = fuses && !(op == "ne_swapped" && limit_form.contains("const"));
                 assert_eq!(
-                    code.contains(&format!("i32.add+br_if i32.{op}")),
+                    code.contains(&fused_name),
                     fuses,
                     "{step_form} {limit_form}:\n{code}"
                 );
@@ -250,6 +336,28 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
                 }
             }
         }
+    }
+}
+
+#[test]
+fn a_count_down_to_zero_fuses_with_its_branch() {
+    let module = compile(
+        r#"(module (func (export "count") (param $i i32) (result i32) (local $n i32)
+              (loop $again
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (br_if $again (local.tee $i (i32.add (local.get $i) (i32.const -5)))))
+              (local.get $n)))"#,
+    );
+    let code = module.disassemble(0).unwrap();
+    assert!(code.contains("i32.add+br_if i32.ne"), "not fused:\n{code}");
+    assert!(!code.contains("br_if cond"), "branch left over:\n{code}");
+    let (mut store, instance) = instantiate(&module);
+    for (start, rounds) in [(5, 1), (50, 10), (1000, 200)] {
+        assert_eq!(
+            call(&mut store, &instance, "count", &[start]),
+            rounds,
+            "from {start}"
+        );
     }
 }
 
@@ -418,11 +526,20 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
                     (i32.const 65536)))))
               (start $fill)
               (func (export "f") (param i32 i32) (result {ty})
-                ({load} offset=3 (i32.add (local.get 0) (local.get 1)))))"#
+                ({load} offset=3 (i32.add (local.get 0) (local.get 1))))
+              (func (export "g") (param i32) (result {ty})
+                ({load} offset=3 (i32.add (local.get 0) (i32.const 0x20)))))"#
         );
         let module = compile(&text);
-        let code = module.disassemble(1).unwrap();
-        assert!(code.contains("i32.add+"), "{load} not fused:\n{code}");
+        for func in [1, 2] {
+            let code = module.disassemble(func).unwrap();
+            assert!(code.contains("i32.add+"), "{load} not fused:\n{code}");
+            assert_eq!(
+                code.lines().count(),
+                2,
+                "{load}: more than load and return:\n{code}"
+            );
+        }
         let (mut store, instance) = instantiate(&module);
         // (a, b): in range, wrapping past 2^32 back into range, and sums whose wrapped
         // value plus the offset runs past the end (the offset is added without wrapping).
@@ -434,10 +551,14 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
             (65_536 - 3 - bytes as u32, 0),
             (u32::MAX, 0),
         ];
-        for (a, b) in cases {
+        // The same sums with the right operand the immediate 0x20.
+        let immediate_cases = cases.map(|(a, b)| (a.wrapping_add(b).wrapping_sub(0x20), 0x20));
+        let calls = cases.iter().map(|&(a, b)| ("f", a, b));
+        for (func, a, b) in calls.chain(immediate_cases.iter().map(|&(a, b)| ("g", a, b))) {
             let args = [Value::I32(a as i32), Value::I32(b as i32)];
+            let args = if func == "f" { &args[..] } else { &args[..1] };
             let start = a.wrapping_add(b) as u64 + 3;
-            let result = instance.call(&mut store, "f", &args);
+            let result = instance.call(&mut store, func, args);
             if start + bytes as u64 > page.len() as u64 {
                 let trap = result.expect_err("past the end");
                 assert!(trap.to_string().contains("out of bounds"), "{load}: {trap}");
@@ -451,7 +572,7 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
                 [Value::F64(v)] => v.to_bits(),
                 ref other => panic!("{load}: {other:?}"),
             };
-            assert_eq!(got, want, "{load} at {a:#x} + {b:#x}");
+            assert_eq!(got, want, "{load} ({func}) at {a:#x} + {b:#x}");
         }
     }
 }
@@ -608,11 +729,12 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
             .count()
     };
     // xor <- shr, mul <- xor. popcnt's result is add's right operand (the add commutes),
-    // but not sub's. sqrt <- convert (f64 constants sit in slots written just before
-    // the mul). div <- add. trunc <- mul.
+    // but not sub's. sqrt <- convert; the f64 constant is written to its slot just
+    // before the mul, which takes it as its (commuted) left operand. div <- add. In
+    // `truncate`, mul <- the constant, trunc <- mul.
     assert_eq!(
         [0, 1, 2, 3, 4, 5].map(cached_ops),
-        [2, 1, 0, 1, 1, 1],
+        [2, 1, 0, 2, 1, 2],
         "{}",
         module.disassemble(0).unwrap()
     );

@@ -134,19 +134,19 @@ macro_rules! for_each_fallible_unary {
     };
 }
 
-/// Loads: operator, its form addressed by the sum of two slots (an `i32.add` whose
-/// only use is the address), wasm name (of the widest wasm op it serves), bytes,
+/// Loads: operator, its forms addressed by the sum of two slots and by the sum of a slot
+/// and an immediate (an `i32.add` whose only use is the address), wasm name (of the widest wasm op it serves), bytes,
 /// semantics. Slots are untyped, so `f32.load` is `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Load32 Load32Add "load32" 4 load32, Load64 Load64Add "load64" 8 load64,
-            Load8S32 Load8S32Add "i32.load8_s" 1 load8_s32, Load8U Load8UAdd "load8_u" 1 load8_u,
-            Load16S32 Load16S32Add "i32.load16_s" 2 load16_s32,
-            Load16U Load16UAdd "load16_u" 2 load16_u,
-            Load8S64 Load8S64Add "i64.load8_s" 1 load8_s64,
-            Load16S64 Load16S64Add "i64.load16_s" 2 load16_s64,
-            Load32S64 Load32S64Add "i64.load32_s" 4 load32_s64,
+            Load32 Load32Add Load32AddImm "load32" 4 load32, Load64 Load64Add Load64AddImm "load64" 8 load64,
+            Load8S32 Load8S32Add Load8S32AddImm "i32.load8_s" 1 load8_s32, Load8U Load8UAdd Load8UAddImm "load8_u" 1 load8_u,
+            Load16S32 Load16S32Add Load16S32AddImm "i32.load16_s" 2 load16_s32,
+            Load16U Load16UAdd Load16UAddImm "load16_u" 2 load16_u,
+            Load8S64 Load8S64Add Load8S64AddImm "i64.load8_s" 1 load8_s64,
+            Load16S64 Load16S64Add Load16S64AddImm "i64.load16_s" 2 load16_s64,
+            Load32S64 Load32S64Add Load32S64AddImm "i64.load32_s" 4 load32_s64,
         }
     };
 }
@@ -173,6 +173,30 @@ macro_rules! for_each_compare_branch {
     };
 }
 
+/// Float compare-and-branch superinstructions: a float comparison whose only use is a
+/// `br_if` (or `if`) becomes one op. Columns: the comparison, the fused op, the fused op
+/// branching when the comparison is false (not the opposite comparison: with a NaN
+/// operand both are false), their forms comparing with a constant, the wasm name, the
+/// semantics in `exec::num`.
+macro_rules! for_each_float_compare_branch {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            F32Eq BrF32Eq BrF32NotEq BrF32EqImm BrF32NotEqImm "f32.eq" f32_eq,
+            F32Ne BrF32Ne BrF32NotNe BrF32NeImm BrF32NotNeImm "f32.ne" f32_ne,
+            F32Lt BrF32Lt BrF32NotLt BrF32LtImm BrF32NotLtImm "f32.lt" f32_lt,
+            F32Gt BrF32Gt BrF32NotGt BrF32GtImm BrF32NotGtImm "f32.gt" f32_gt,
+            F32Le BrF32Le BrF32NotLe BrF32LeImm BrF32NotLeImm "f32.le" f32_le,
+            F32Ge BrF32Ge BrF32NotGe BrF32GeImm BrF32NotGeImm "f32.ge" f32_ge,
+            F64Eq BrF64Eq BrF64NotEq BrF64EqImm BrF64NotEqImm "f64.eq" f64_eq,
+            F64Ne BrF64Ne BrF64NotNe BrF64NeImm BrF64NotNeImm "f64.ne" f64_ne,
+            F64Lt BrF64Lt BrF64NotLt BrF64LtImm BrF64NotLtImm "f64.lt" f64_lt,
+            F64Gt BrF64Gt BrF64NotGt BrF64GtImm BrF64NotGtImm "f64.gt" f64_gt,
+            F64Le BrF64Le BrF64NotLe BrF64LeImm BrF64NotLeImm "f64.le" f64_le,
+            F64Ge BrF64Ge BrF64NotGe BrF64GeImm BrF64NotGeImm "f64.ge" f64_ge,
+        }
+    };
+}
+
 /// Stores: operator, its form storing a constant, wasm name, bytes.
 macro_rules! for_each_store {
     ($m:ident $($extra:tt)*) => {
@@ -190,9 +214,10 @@ macro_rules! define_op {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
+        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
         /// `repr(u16)`: the first two bytes are the variant's tag, by which the threaded
@@ -265,6 +290,8 @@ macro_rules! define_op {
             $( $load { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `s[dst] = mem[(s[a] + s[b]) mod 2^32 + offset]`.
             $( $load_add { dst: Slot, a: Slot, b: Slot, offset: u32 }, )*
+            /// `s[dst] = mem[(s[a] + imm) mod 2^32 + offset]`.
+            $( $load_add_imm { dst: Slot, a: Slot, imm: u32, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = value` (its low bytes).
@@ -286,6 +313,15 @@ macro_rules! define_op {
             $( $br { a: Slot, b: Slot, offset: i32 }, )*
             /// Jumps by `offset` if the comparison of `s[a]` and `imm` holds.
             $( $br_imm { a: Slot, imm: i32, offset: i32 }, )*
+            /// Jumps by `offset` if the float comparison of `s[a]` and `s[b]` holds.
+            $( $fbr { a: Slot, b: Slot, offset: i32 }, )*
+            /// Jumps by `offset` if the float comparison of `s[a]` and `s[b]` does not hold.
+            $( $fneg { a: Slot, b: Slot, offset: i32 }, )*
+            /// Jumps by `offset` if the float comparison of `s[a]` and the constant `imm`
+            /// (its bits; an f32's in the low half) holds.
+            $( $fbr_imm { a: Slot, offset: i32, imm: u64 }, )*
+            /// Jumps by `offset` if the float comparison of `s[a]` and `imm` does not hold.
+            $( $fneg_imm { a: Slot, offset: i32, imm: u64 }, )*
         }
 
         impl Op {
@@ -326,16 +362,19 @@ macro_rules! define_op {
                     $( Op::$un { .. } | Op::$un_acc { .. } => $un_name, )*
                     $( Op::$xun { .. } | Op::$xun_acc { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
-                    $( Op::$load_add { .. } => concat!("i32.add+", $load_name), )*
+                    $( Op::$load_add { .. } | Op::$load_add_imm { .. } => concat!("i32.add+", $load_name), )*
                     $( Op::$store { .. } | Op::$store_imm { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
+                    $( Op::$fbr { .. } | Op::$fbr_imm { .. } => concat!("br_if ", $fcmp_name), )*
+                    $( Op::$fneg { .. } | Op::$fneg_imm { .. } => concat!("br_unless ", $fcmp_name), )*
                     Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } | Op::I32AddSlotBrLtU { .. } => "i32.add+br_if i32.lt_u",
                     Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } | Op::I32AddSlotBrNe { .. } => "i32.add+br_if i32.ne",
                 }
             }
 
-            /// The loop counter idiom: `self` (a compare-and-branch on `counter`), just
-            /// after `counter += step` (`add`), as one op; `None` if they do not fit it.
+            /// The loop counter idiom: `self` (a compare-and-branch on `counter`, or a
+            /// branch on it being nonzero), just after `counter += step` (`add`), as one
+            /// op; `None` if they do not fit it.
             pub(crate) fn fused_increment(&self, add: &Op) -> Option<Op> {
                 if let Op::I32Add { dst, a, b } = *add {
                     // The step is the other operand (either: the add commutes).
@@ -347,6 +386,7 @@ macro_rules! define_op {
                     return Some(match *self {
                         Op::BrI32LtU { a, b, offset } if a == dst => Op::I32AddSlotBrLtU { counter: a, step, limit: b, offset },
                         Op::BrI32Ne { a, b, offset } if a == dst => Op::I32AddSlotBrNe { counter: a, step, limit: b, offset },
+                        Op::BrI32Ne { a, b, offset } if b == dst => Op::I32AddSlotBrNe { counter: b, step, limit: a, offset },
                         _ => return None,
                     });
                 }
@@ -362,6 +402,10 @@ macro_rules! define_op {
                     Op::BrI32LtU { a, b, offset } if a == dst => Op::I32AddBrLtU { counter: a, limit: b, step, offset },
                     Op::BrI32LtUImm { a, imm, offset } if a == dst => Op::I32AddBrLtUImm { counter: a, step, limit: imm, offset },
                     Op::BrI32Ne { a, b, offset } if a == dst => Op::I32AddBrNe { counter: a, limit: b, step, offset },
+                    // `ne` commutes: the counter may be its right operand.
+                    Op::BrI32Ne { a, b, offset } if b == dst => Op::I32AddBrNe { counter: b, limit: a, step, offset },
+                    // A count down to zero: `br_if (local.tee $i (i32.add (local.get $i) k))`.
+                    Op::BrIfNez { cond, offset } if cond == dst => Op::I32AddBrNeImm { counter: cond, step, limit: 0, offset },
                     Op::BrI32NeImm { a, imm, offset } if a == dst => Op::I32AddBrNeImm { counter: a, step, limit: imm, offset },
                     _ => return None,
                 })
@@ -378,6 +422,31 @@ macro_rules! define_op {
                         (Op::$cmp { a, b, .. }, false) => Op::$neg { a, b, offset: 0 },
                         (Op::$cmp_imm { a, imm, .. }, false) => Op::$neg_imm { a, imm: imm as i32, offset: 0 },
                     )*
+                    $(
+                        (Op::$fcmp { a, b, .. }, true) => Op::$fbr { a, b, offset: 0 },
+                        (Op::$fcmp { a, b, .. }, false) => Op::$fneg { a, b, offset: 0 },
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// The slot of a float comparison's right operand (`None` for other ops).
+            pub(crate) fn float_comparison_rhs(&self) -> Option<Slot> {
+                match *self {
+                    $( Op::$fcmp { b, .. } => Some(b), )*
+                    _ => None,
+                }
+            }
+
+            /// `self`, a float compare-and-branch reading its right operand from the slot
+            /// a constant (bits `imm`) was written to, as the form comparing with the
+            /// constant itself; `None` for other ops.
+            pub(crate) fn with_immediate_operand(&self, imm: u64) -> Option<Op> {
+                Some(match *self {
+                    $(
+                        Op::$fbr { a, offset, .. } => Op::$fbr_imm { a, imm, offset },
+                        Op::$fneg { a, offset, .. } => Op::$fneg_imm { a, imm, offset },
+                    )*
                     _ => return None,
                 })
             }
@@ -392,6 +461,12 @@ macro_rules! define_op {
                         Op::$br { a, b, offset } => Op::$neg { a, b, offset },
                         Op::$br_imm { a, imm, offset } => Op::$neg_imm { a, imm, offset },
                     )*
+                    $(
+                        Op::$fbr { a, b, offset } => Op::$fneg { a, b, offset },
+                        Op::$fneg { a, b, offset } => Op::$fbr { a, b, offset },
+                        Op::$fbr_imm { a, imm, offset } => Op::$fneg_imm { a, imm, offset },
+                        Op::$fneg_imm { a, imm, offset } => Op::$fbr_imm { a, imm, offset },
+                    )*
                     _ => return None,
                 })
             }
@@ -404,6 +479,8 @@ macro_rules! define_op {
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
                     $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
+                    $( Op::$fbr { offset, .. } | Op::$fneg { offset, .. } => Some(offset), )*
+                    $( Op::$fbr_imm { offset, .. } | Op::$fneg_imm { offset, .. } => Some(offset), )*
                     _ => None,
                 }
             }
@@ -460,7 +537,7 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, .. } | Op::$xbin_acc { dst, .. } => Some(dst), )*
                     $( Op::$un { dst, .. } | Op::$un_acc { dst, .. } => Some(dst), )*
                     $( Op::$xun { dst, .. } | Op::$xun_acc { dst, .. } => Some(dst), )*
-                    $( Op::$load { dst, .. } | Op::$load_add { dst, .. } => Some(dst), )*
+                    $( Op::$load { dst, .. } | Op::$load_add { dst, .. } | Op::$load_add_imm { dst, .. } => Some(dst), )*
                     _ => None,
                 }
             }
@@ -491,7 +568,8 @@ macro_rules! store_op {
 }
 
 /// Calls `$callback! { $extra.. binary: [..] float_binary: [..] fallible_binary: [..]
-/// unary: [..] fallible_unary: [..] load: [..] store: [..] compare_branch: [..] }` with
+/// unary: [..] fallible_unary: [..] load: [..] store: [..] compare_branch: [..]
+/// float_compare_branch: [..] }` with
 /// every table above, so one macro (the enum here, the executors' dispatch) can see all
 /// opcodes at once; `$extra` tokens are passed through in front.
 macro_rules! with_op_tables {
@@ -534,6 +612,11 @@ macro_rules! collect_store {
 }
 macro_rules! collect_compare_branch {
     ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] $($c:tt)*) => {
+        for_each_float_compare_branch!(collect_float_compare_branch $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*] [$($s)*] [$($c)*]);
+    };
+}
+macro_rules! collect_float_compare_branch {
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] [$($c:tt)*] $($fc:tt)*) => {
         $cb! {
             $($e)*
             binary: [$($b)*]
@@ -544,6 +627,7 @@ macro_rules! collect_compare_branch {
             load: [$($l)*]
             store: [$($s)*]
             compare_branch: [$($c)*]
+            float_compare_branch: [$($fc)*]
         }
     };
 }
@@ -615,7 +699,9 @@ impl Op {
 }
 
 impl Op {
-    /// `self` with its operands swapped, for the integer ops where that changes nothing.
+    /// `self` with its operands swapped, for the ops where that changes nothing. Float
+    /// addition and multiplication commute too, up to which NaN operand's payload a NaN
+    /// result carries when both are NaN, which the spec leaves open.
     fn commuted(&self) -> Option<Op> {
         macro_rules! swap {
             ($($op:ident),*) => {
@@ -627,7 +713,7 @@ impl Op {
         }
         Some(swap!(
             I32Add, I32Mul, I32And, I32Or, I32Xor, I32Eq, I32Ne, I64Add, I64Mul, I64And, I64Or,
-            I64Xor, I64Eq, I64Ne
+            I64Xor, I64Eq, I64Ne, F32Add, F32Mul, F32Eq, F32Ne, F64Add, F64Mul, F64Eq, F64Ne
         ))
     }
 

@@ -33,26 +33,41 @@ enum Condition {
     /// An i32 in a slot: nonzero is true.
     Slot(Slot),
     /// A comparison (or `i32.eqz`) taken back from the code, to be fused into the branch.
-    Fused(Op),
+    Fused {
+        comparison: Op,
+        /// Under an `i32.eqz`, taken back too: the branch tests the comparison negated.
+        negated: bool,
+        /// The constant a float comparison's right operand is, its write taken back too.
+        constant: Option<u64>,
+    },
 }
 
 impl Condition {
     /// The branch op (offset still to be linked) taken when the condition is `when`.
     fn branch_when(self, when: bool) -> Op {
-        match (self, when) {
-            (Condition::Slot(cond), true) => Op::BrIfNez { cond, offset: 0 },
-            (Condition::Slot(cond), false) => Op::BrIfEqz { cond, offset: 0 },
-            (Condition::Fused(Op::I32Eqz { src, .. }), true) => Op::BrIfEqz {
-                cond: src,
-                offset: 0,
-            },
-            (Condition::Fused(Op::I32Eqz { src, .. }), false) => Op::BrIfNez {
-                cond: src,
-                offset: 0,
-            },
-            (Condition::Fused(comparison), when) => comparison
-                .fused_branch(when)
-                .expect("pop_condition fuses only comparisons"),
+        let (comparison, negated, constant) = match self {
+            Condition::Slot(cond) if when => return Op::BrIfNez { cond, offset: 0 },
+            Condition::Slot(cond) => return Op::BrIfEqz { cond, offset: 0 },
+            Condition::Fused {
+                comparison,
+                negated,
+                constant,
+            } => (comparison, negated, constant),
+        };
+        if let Op::I32Eqz { src: cond, .. } = comparison {
+            return match when {
+                true => Op::BrIfEqz { cond, offset: 0 },
+                false => Op::BrIfNez { cond, offset: 0 },
+            };
+        }
+        let branch = comparison
+            .fused_branch(when != negated)
+            .expect("pop_condition fuses only comparisons");
+        match constant {
+            Some(imm) => branch
+                .with_immediate_operand(imm)
+                .expect("only float comparisons take their constant back"),
+            None => branch,
         }
     }
 }
@@ -516,7 +531,7 @@ impl Translator<'_> {
 
     fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
         macro_rules! loads {
-            ($($load:ident $load_add:ident $name:literal $bytes:literal $f:ident,)*) => {
+            ($($load:ident $load_add:ident $load_add_imm:ident $name:literal $bytes:literal $f:ident,)*) => {
                 fn load_op(kind: &str, dst: Slot, addr: Slot, offset: u32) -> Op {
                     match kind {
                         $( stringify!($load) => Op::$load { dst, addr, offset }, )*
@@ -526,6 +541,12 @@ impl Translator<'_> {
                 fn load_add_op(kind: &str, dst: Slot, [a, b]: [Slot; 2], offset: u32) -> Op {
                     match kind {
                         $( stringify!($load) => Op::$load_add { dst, a, b, offset }, )*
+                        _ => unreachable!(),
+                    }
+                }
+                fn load_add_imm_op(kind: &str, dst: Slot, a: Slot, imm: u32, offset: u32) -> Op {
+                    match kind {
+                        $( stringify!($load) => Op::$load_add_imm { dst, a, imm, offset }, )*
                         _ => unreachable!(),
                     }
                 }
@@ -582,9 +603,14 @@ impl Translator<'_> {
         let offset = memarg.offset as u32;
         Some(if is_load {
             // An `i32.add` whose only use is the address fuses into the load.
-            match self.take_back_producer(|op| matches!(op, Op::I32Add { .. })) {
+            let add = |op: &Op| matches!(op, Op::I32Add { .. } | Op::I32AddImm { .. });
+            match self.take_back_producer(add) {
                 Some(Op::I32Add { a, b, .. }) => {
                     self.unary(|dst, _| load_add_op(kind, dst, [a, b], offset))
+                }
+                // An i32 add uses its immediate's low 32 bits.
+                Some(Op::I32AddImm { a, imm, .. }) => {
+                    self.unary(|dst, _| load_add_imm_op(kind, dst, a, imm as u32, offset))
                 }
                 _ => self.unary(|dst, addr| load_op(kind, dst, addr, offset)),
             }
@@ -658,17 +684,52 @@ impl Translator<'_> {
         Ok(slot)
     }
 
-    /// Pops a branch condition. If it is the result of the op just emitted, an i32
-    /// comparison or `i32.eqz`, that op is taken back to be fused into the branch.
+    /// Pops a branch condition. If it is the result of the op just emitted, a comparison
+    /// or `i32.eqz`, that op is taken back to be fused into the branch; so is the
+    /// comparison an `i32.eqz` negates, if it was emitted just before into the same slot,
+    /// and the write of a constant that a float comparison just after reads.
     fn pop_condition(&mut self) -> Result<Condition, ()> {
-        let fused = self.take_back_producer(|op| {
-            op.fused_branch(true).is_some() || matches!(op, Op::I32Eqz { .. })
-        });
-        let cond = self.pop_slot()?;
-        Ok(match fused {
-            Some(comparison) => Condition::Fused(comparison),
-            None => Condition::Slot(cond),
+        let is_comparison = |op: &Op| op.fused_branch(true).is_some();
+        let fused =
+            self.take_back_producer(|op| is_comparison(op) || matches!(op, Op::I32Eqz { .. }));
+        let Some(mut comparison) = fused else {
+            return Ok(Condition::Slot(self.pop_slot()?));
+        };
+        let mut negated = false;
+        // An `i32.eqz` of the temporary it overwrites: the comparison that computed the
+        // temporary may be just before it.
+        if let Op::I32Eqz { dst, src } = comparison {
+            if dst == src {
+                if let Some(negates) = self.take_back_producer(is_comparison) {
+                    (comparison, negated) = (negates, true);
+                }
+            }
+        }
+        let constant = comparison
+            .float_comparison_rhs()
+            .and_then(|rhs| self.take_back_constant(rhs));
+        self.pop_slot()?;
+        Ok(Condition::Fused {
+            comparison,
+            negated,
+            constant,
         })
+    }
+
+    /// Takes back the op just emitted if it wrote a constant to `slot`, the operand stack
+    /// slot just above the top (so nothing but the op after it read it); its bits.
+    fn take_back_constant(&mut self, slot: Slot) -> Option<u64> {
+        if self.ops.len() <= self.barrier || self.slot(self.height()) != Ok(slot) {
+            return None;
+        }
+        let value = match *self.ops.last()? {
+            Op::Const32 { dst, value } if dst == slot => value as u64,
+            Op::Const64 { dst, value } if dst == slot => value,
+            _ => return None,
+        };
+        self.ops.pop();
+        self.offsets.pop();
+        Some(value)
     }
 
     /// Takes back the op just emitted if it computed the operand on top of the stack (a

@@ -25,9 +25,10 @@ macro_rules! simple_ops {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
+        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
         $cb! { $($extra)*
             $( [$br] { a, b, offset } => {
@@ -37,6 +38,26 @@ macro_rules! simple_ops {
             } )*
             $( [$br_imm] { a, imm, offset } => {
                 if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( [$fbr] { a, b, offset } => {
+                if num::$fcmp_fn(slot!(a), slot!(b)) != 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( [$fneg] { a, b, offset } => {
+                if num::$fcmp_fn(slot!(a), slot!(b)) == 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( [$fbr_imm] { a, offset, imm } => {
+                if num::$fcmp_fn(slot!(a), imm) != 0 {
+                    jump!(offset);
+                }
+            } )*
+            $( [$fneg_imm] { a, offset, imm } => {
+                if num::$fcmp_fn(slot!(a), imm) == 0 {
                     jump!(offset);
                 }
             } )*
@@ -52,6 +73,11 @@ macro_rules! simple_ops {
             } )*
             $( [$load_add] { dst, a, b, offset } => {
                 let addr = num::i32_add(slot!(a), slot!(b));
+                let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
+                set!(dst, num::$load_fn(bytes));
+            } )*
+            $( [$load_add_imm] { dst, a, imm, offset } => {
+                let addr = num::i32_add(slot!(a), imm as u64);
                 let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
                 set!(dst, num::$load_fn(bytes));
             } )*
