@@ -208,6 +208,82 @@ fn host_functions_read_memory_and_traps_propagate() {
 }
 
 #[test]
+fn raw_host_functions_take_bits_and_give_zero_extended_32_bit_results() {
+    use wasmcade::interp::{Func, FuncType, Trap, ValType};
+    use ValType::{F32, F64, I32, I64};
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module
+                 (import "env" "mix" (func $mix (param i32 i64 f32 f64) (result i32 f32 f64)))
+                 (import "env" "fail" (func $fail (param i32)))
+                 (func (export "mix") (param i32 i64 f32 f64) (result i64 i64 f64)
+                   (local $f32 f32) (local $f64 f64)
+                   (call $mix (local.get 0) (local.get 1) (local.get 2) (local.get 3))
+                   (local.set $f64)
+                   (local.set $f32)
+                   ;; The 32-bit results as i64s: their upper halves must be zero.
+                   (i64.extend_i32_u)
+                   (i64.extend_i32_u (i32.reinterpret_f32 (local.get $f32)))
+                   (local.get $f64))
+                 (func (export "boom") (call $fail (i32.const 7))))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let mut store = Store::new(Vec::<u64>::new());
+    // Records its arguments' bits; returns them changed, with garbage above the 32-bit ones.
+    let mix = Func::new_raw(
+        &mut store,
+        FuncType::new([I32, I64, F32, F64], [I32, F32, F64]),
+        |caller, bits| {
+            assert_eq!(bits.len(), 4);
+            caller.data_mut().extend_from_slice(bits);
+            let (a, c, d) = (bits[0], bits[2], bits[3]);
+            bits[0] = 0xdead_beef_0000_0000 | (a + 1);
+            bits[1] = 0xffff_ffff_0000_0000 | (f32::from_bits(c as u32) * 2.0).to_bits() as u64;
+            bits[2] = (f64::from_bits(d) + 0.5).to_bits();
+            Ok(())
+        },
+    );
+    let fail = Func::new_raw(&mut store, FuncType::new([I32], []), |_, bits| {
+        Err(Trap::host(format!("raw {}", bits[0])))
+    });
+    let mut linker = Linker::new();
+    linker.define("env", "mix", mix).define("env", "fail", fail);
+    let inst = linker.instantiate(&mut store, &module).unwrap();
+    let args = [
+        Value::I32(-2),
+        Value::I64(-3),
+        Value::F32(1.5),
+        Value::F64(-0.25),
+    ];
+    let results = inst.call(&mut store, "mix", &args).unwrap();
+    assert_eq!(
+        results,
+        [
+            Value::I64(0xffff_ffff),
+            Value::I64(3.0f32.to_bits() as i64),
+            Value::F64(0.25)
+        ]
+    );
+    // The i32 argument zero-extended, the others as their bits.
+    let argument_bits = [
+        0xffff_fffe,
+        (-3i64) as u64,
+        1.5f32.to_bits() as u64,
+        (-0.25f64).to_bits(),
+    ];
+    assert_eq!(store.data()[..], argument_bits);
+    // Called from the host directly, as any function.
+    store.data_mut().clear();
+    let results = mix.call(&mut store, &args).unwrap();
+    assert_eq!(results, [Value::I32(-1), Value::F32(3.0), Value::F64(0.25)]);
+    assert_eq!(store.data()[..], argument_bits);
+    let err = inst.call(&mut store, "boom", &[]).unwrap_err();
+    assert_eq!(err.as_trap().unwrap().kind, TrapKind::Host("raw 7".into()));
+}
+
+#[test]
 fn globals_stay_right_when_a_host_function_adds_globals_mid_call() {
     use wasmcade::interp::{FuncType, Global, GlobalType, ValType};
     let module = Module::new(

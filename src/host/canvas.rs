@@ -8,7 +8,9 @@ use std::rc::Rc;
 use super::contract::ExpectedExport;
 use super::display_list::{DrawCall, Rgba};
 use super::game::{forward_to_instance, Game};
-use super::instance::{f32_arg, f64_arg, i32_arg, GameError, GameInstance, HostState, ImportDef};
+use super::instance::{
+    f32_arg, f64_arg, i32_arg, Binding, GameError, GameInstance, HostState, ImportDef,
+};
 use crate::interp::{Caller, Func, FuncType, Limits, Module, Trap, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -115,7 +117,7 @@ fn import(
     ImportDef {
         name,
         ty: FuncType::new(params.iter().copied(), results.iter().copied()),
-        bind: Rc::new(bind),
+        bind: Binding::Values(Rc::new(bind)),
     }
 }
 

@@ -8,8 +8,8 @@ use std::rc::Rc;
 use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::DrawCall;
 use crate::interp::{
-    Caller, Error, ExternType, FrameInfo, Func, FuncType, Instance, Limits, Linker, Memory,
-    MemoryType, Module, Observer, Store, Trap, TrapKind, Value,
+    Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
+    MemoryType, Module, Observer, RawHostFn, Store, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list, import call counts, and the ABI's
@@ -22,9 +22,12 @@ pub struct HostState<S> {
     pub abi: S,
 }
 
-/// An import's implementation.
-pub type Binding<S> =
-    Rc<dyn Fn(&mut Caller<'_, HostState<S>>, &[Value], &mut [Value]) -> Result<(), Trap>>;
+/// An import's implementation: on `Value`s, or on raw bits (`Func::new_raw`: no
+/// conversions, for the imports a game calls many times a frame).
+pub enum Binding<S> {
+    Values(Rc<HostFn<HostState<S>>>),
+    Raw(Rc<RawHostFn<HostState<S>>>),
+}
 
 /// One import an ABI provides from module `env`.
 pub struct ImportDef<S> {
@@ -139,17 +142,24 @@ impl<S: 'static> GameInstance<S> {
         let mut store = Store::with_limits(host_state, limits);
         let mut linker = Linker::new();
         for (index, import) in imports.iter().enumerate() {
-            let bind = Rc::clone(&import.bind);
-            linker.func(
-                &mut store,
-                IMPORT_MODULE,
-                import.name,
-                import.ty.clone(),
-                move |caller, args, results| {
-                    caller.data_mut().import_calls[index] += 1;
-                    bind(caller, args, results)
-                },
-            );
+            let ty = import.ty.clone();
+            let func = match &import.bind {
+                Binding::Values(bind) => {
+                    let bind = Rc::clone(bind);
+                    Func::new(&mut store, ty, move |caller, args, results| {
+                        caller.data_mut().import_calls[index] += 1;
+                        bind(caller, args, results)
+                    })
+                }
+                Binding::Raw(bind) => {
+                    let bind = Rc::clone(bind);
+                    Func::new_raw(&mut store, ty, move |caller, bits| {
+                        caller.data_mut().import_calls[index] += 1;
+                        bind(caller, bits)
+                    })
+                }
+            };
+            linker.define(IMPORT_MODULE, import.name, func);
         }
         if let Some(HostMemory { ty, init }) = memory {
             let memory = Memory::new(&mut store, ty).map_err(GameError::Instantiate)?;

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::contract::ExpectedExport;
 use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
-use super::instance::{f64_arg, GameError, GameInstance, ImportDef};
+use super::instance::{Binding as ImportBinding, GameError, GameInstance, ImportDef};
 use crate::interp::{Func, FuncType, Limits, Module, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -101,22 +101,23 @@ fn imports() -> Vec<ImportDef<()>> {
     IMPORTS
         .iter()
         .map(|&(name, binding)| match binding {
+            // Raw bits: these run about a hundred times a frame. The arguments are f64s.
             Binding::Draw { params, call } => ImportDef {
                 name,
                 ty: FuncType::new(vec![ValType::F64; params], []),
-                bind: Rc::new(move |caller, args, _| {
-                    let values = [0, 1, 2].map(|i| f64_arg(args, i));
+                bind: ImportBinding::Raw(Rc::new(move |caller, bits| {
+                    let values = [0, 1, 2].map(|i| bits.get(i).map_or(0.0, |&b| f64::from_bits(b)));
                     caller.data_mut().calls.push(call(&values[..params]));
                     Ok(())
-                }),
+                })),
             },
             Binding::Math(function) => ImportDef {
                 name,
                 ty: FuncType::new([ValType::F64], [ValType::F64]),
-                bind: Rc::new(move |_, args, results| {
-                    results[0] = Value::F64(function(f64_arg(args, 0)));
+                bind: ImportBinding::Raw(Rc::new(move |_, bits| {
+                    bits[0] = function(f64::from_bits(bits[0])).to_bits();
                     Ok(())
-                }),
+                })),
             },
         })
         .collect()

@@ -28,6 +28,6 @@ pub use limits::{Limits, PAGE_SIZE};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
 pub use observer::{Observer, Step};
-pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table};
+pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, RawHostFn, Store, Table};
 pub use types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 pub use value::{FuncType, ValType, Value};

@@ -15,6 +15,55 @@ use super::value::{FuncType, ValType, Value};
 /// A host function: reads its arguments, writes its results, or fails with a trap.
 pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
 
+/// A host function on raw bits (`Func::new_raw`): the slice holds the arguments' bits in
+/// order (an i32 zero-extended, a float its IEEE bits) and takes the results' bits in
+/// their place; it is as long as the longer of the two lists. A call skips the
+/// conversions to and from `Value`s.
+pub type RawHostFn<T> = dyn Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap>;
+
+/// How a host function takes its arguments.
+pub(crate) enum HostCall<T> {
+    Values(Rc<HostFn<T>>),
+    Raw(Rc<RawHostFn<T>>),
+}
+
+impl<T> Clone for HostCall<T> {
+    fn clone(&self) -> Self {
+        match self {
+            HostCall::Values(call) => HostCall::Values(Rc::clone(call)),
+            HostCall::Raw(call) => HostCall::Raw(Rc::clone(call)),
+        }
+    }
+}
+
+impl<T> HostCall<T> {
+    /// Calls with `args` (of `ty`'s parameter types) and returns the results.
+    pub(crate) fn call_with_values(
+        &self,
+        caller: &mut Caller<'_, T>,
+        ty: &FuncType,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Trap> {
+        match self {
+            HostCall::Values(call) => {
+                let mut results: Vec<Value> =
+                    ty.results().iter().map(|t| t.default_value()).collect();
+                call(caller, args, &mut results)?;
+                Ok(results)
+            }
+            HostCall::Raw(call) => {
+                let mut bits: Vec<u64> = args.iter().map(|arg| arg.to_bits()).collect();
+                bits.resize(args.len().max(ty.results().len()), 0);
+                call(caller, &mut bits)?;
+                let results = ty.results().iter().zip(bits);
+                Ok(results
+                    .map(|(&ty, bits)| Value::from_bits(ty, bits))
+                    .collect())
+            }
+        }
+    }
+}
+
 macro_rules! handle {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
@@ -76,7 +125,7 @@ pub(crate) enum FuncEntity<T> {
     Host {
         ty: FuncType,
         type_id: u32,
-        call: Rc<HostFn<T>>,
+        call: HostCall<T>,
     },
 }
 
@@ -280,12 +329,22 @@ impl Func {
         ty: FuncType,
         call: impl Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
     ) -> Func {
+        Func::new_host(store, ty, HostCall::Values(Rc::new(call)))
+    }
+
+    /// A host function with the given signature on raw bits (see [`RawHostFn`]): the
+    /// cheaper form for functions called often, such as a game's draw calls.
+    pub fn new_raw<T>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        call: impl Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
+    }
+
+    fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
-        store.funcs.push(FuncEntity::Host {
-            ty,
-            type_id,
-            call: Rc::new(call),
-        });
+        store.funcs.push(FuncEntity::Host { ty, type_id, call });
         Func(store.funcs.len() as u32 - 1)
     }
 

@@ -9,7 +9,7 @@ use super::guest::{self, OutOfBounds};
 use super::io::{self, Disk};
 use super::sprite::{self, Sheet, BLIT_2BPP};
 use super::text;
-use crate::host::instance::{i32_arg, HostState, ImportDef};
+use crate::host::instance::{i32_arg, Binding, HostState, ImportDef};
 use crate::interp::{Caller, FuncType, Trap, ValType, Value};
 
 /// The bindings' own state.
@@ -36,7 +36,7 @@ fn import(
     ImportDef {
         name,
         ty: FuncType::new(vec![ValType::I32; params], results.iter().copied()),
-        bind: Rc::new(move |caller: &mut Caller_<'_>, args, results| {
+        bind: Binding::Values(Rc::new(move |caller: &mut Caller_<'_>, args, results| {
             let values: [i32; MAX_PARAMS] = std::array::from_fn(|i| i32_arg(args, i));
             let (state, memory) = caller.data_and_memory_mut();
             let memory_len = memory.len();
@@ -49,7 +49,7 @@ fn import(
                 }
                 Err(error) => Err::<(), Trap>(error.trap(name, memory_len)),
             }
-        }),
+        })),
     }
 }
 

@@ -24,8 +24,8 @@ use super::error::{FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot};
 use super::limits::PAGE_SIZE;
 use super::observer::{Observer, Step};
-use super::store::{Caller, Func, FuncEntity, Instance, Store};
-use super::value::Value;
+use super::store::{Caller, Func, FuncEntity, HostCall, Instance, Store};
+use super::value::{ValType, Value};
 
 /// Calls `func` with `args` (already type-checked) from the host.
 pub(crate) fn invoke<T>(
@@ -35,17 +35,12 @@ pub(crate) fn invoke<T>(
 ) -> Result<Vec<Value>, Trap> {
     let (instance, def) = match &store.funcs[func.0 as usize] {
         FuncEntity::Host { call, ty, .. } => {
-            let call = Rc::clone(call);
-            let mut results: Vec<Value> = ty.results().iter().map(|t| t.default_value()).collect();
-            call(
-                &mut Caller {
-                    store,
-                    instance: None,
-                },
-                args,
-                &mut results,
-            )?;
-            return Ok(results);
+            let (call, ty) = (call.clone(), ty.clone());
+            let mut caller = Caller {
+                store,
+                instance: None,
+            };
+            return call.call_with_values(&mut caller, &ty, args);
         }
         FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
     };
@@ -584,28 +579,45 @@ impl Run<'_> {
         let FuncEntity::Host { ty, call, .. } = &store.funcs[addr as usize] else {
             unreachable!("call_addr checked that `addr` is a host function");
         };
-        let stack = &self.stack[base..];
-        self.host_args.clear();
-        self.host_args.extend(
-            ty.params()
-                .iter()
-                .zip(stack)
-                .map(|(ty, bits)| Value::from_bits(*ty, *bits)),
-        );
-        self.host_results.clear();
-        self.host_results
-            .extend(ty.results().iter().map(|t| t.default_value()));
-        let call = Rc::clone(call);
-        let mut caller = Caller {
-            store,
-            instance: Some(Instance(instance)),
-        };
-        call(&mut caller, &self.host_args, &mut self.host_results).map_err(|trap| trap.kind)?;
-        if base + self.host_results.len() > self.stack.len() {
+        let (params, results) = (ty.params().len(), ty.results().len());
+        let Some(frame) = self.stack.get_mut(base..base + params.max(results)) else {
             return Err(TrapKind::CallStackExhausted);
-        }
-        for (slot, value) in self.stack[base..].iter_mut().zip(&self.host_results) {
-            *slot = value.to_bits();
+        };
+        match call.clone() {
+            HostCall::Raw(call) => {
+                let mut caller = Caller {
+                    store,
+                    instance: Some(Instance(instance)),
+                };
+                call(&mut caller, frame).map_err(|trap| trap.kind)?;
+                // Keep the slots' invariant (`num.rs`): 32-bit values zero-extended.
+                let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
+                    unreachable!("functions are never removed");
+                };
+                for (bits, ty) in frame.iter_mut().zip(ty.results()) {
+                    if matches!(ty, ValType::I32 | ValType::F32) {
+                        *bits = *bits as u32 as u64;
+                    }
+                }
+            }
+            HostCall::Values(call) => {
+                self.host_args.clear();
+                let args = ty.params().iter().zip(frame.iter());
+                self.host_args
+                    .extend(args.map(|(ty, bits)| Value::from_bits(*ty, *bits)));
+                self.host_results.clear();
+                self.host_results
+                    .extend(ty.results().iter().map(|t| t.default_value()));
+                let mut caller = Caller {
+                    store,
+                    instance: Some(Instance(instance)),
+                };
+                call(&mut caller, &self.host_args, &mut self.host_results)
+                    .map_err(|trap| trap.kind)?;
+                for (bits, value) in frame.iter_mut().zip(&self.host_results) {
+                    *bits = value.to_bits();
+                }
+            }
         }
         Ok(())
     }
