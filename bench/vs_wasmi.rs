@@ -9,7 +9,8 @@
 //! it. Both engines run without fuel metering, except one extra line (not in the mean):
 //! the rocket game with fuel metering on in both, as `wasmcade play` runs games. Each
 //! result is checked: both engines must return the same value (and the known one, where
-//! there is a closed form).
+//! there is a closed form). `BENCH_RUNS=N` times N runs of each instead of the default
+//! (`BENCH_RUNS=1` for counting instructions under callgrind, where time does not matter).
 
 use std::time::{Duration, Instant};
 
@@ -44,6 +45,14 @@ const KERNELS: &[Kernel] = &[
 const ROCKET_FRAMES: u32 = 10_000;
 const ROCKET_WASM: &[u8] = include_bytes!("../games/rocket/program.wasm");
 
+/// Timed runs of each side (after a warm-up): `BENCH_RUNS`, or `default`.
+fn runs(default: usize) -> usize {
+    std::env::var("BENCH_RUNS")
+        .ok()
+        .and_then(|runs| runs.parse().ok())
+        .unwrap_or(default)
+}
+
 fn main() {
     let filter = std::env::args().skip(1).find(|arg| !arg.starts_with('-'));
     let wanted = |name: &str| filter.as_deref().is_none_or(|f| name.contains(f));
@@ -56,7 +65,7 @@ fn main() {
         let bytes = wat::parse_bytes(kernel.module).expect("kernel parses");
         let mut ours = wasmcade_kernel(&bytes);
         let mut theirs = wasmi_kernel(&bytes);
-        let (ours, theirs, result) = side_by_side(7, || ours(kernel.arg), || theirs(kernel.arg));
+        let (ours, theirs, result) = side_by_side(runs(7), || ours(kernel.arg), || theirs(kernel.arg));
         if let Some(expected) = kernel.expected {
             assert_eq!(
                 result,
@@ -71,7 +80,7 @@ fn main() {
         let name = "rocket (10,000 frames)";
         // Both must make the same number of draw calls.
         let (ours, theirs, _) =
-            side_by_side(5, || rocket_in_wasmcade(None), || rocket_in_wasmi(false));
+            side_by_side(runs(5), || rocket_in_wasmcade(None), || rocket_in_wasmi(false));
         ratios.push(report(name, ours, theirs));
         println!(
             "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
@@ -79,7 +88,7 @@ fn main() {
             micros(theirs) / ROCKET_FRAMES as f64
         );
         let (ours, theirs, _) = side_by_side(
-            5,
+            runs(5),
             || rocket_in_wasmcade(Some(DEFAULT_FUEL)),
             || rocket_in_wasmi(true),
         );
@@ -89,7 +98,7 @@ fn main() {
             micros(theirs) / ROCKET_FRAMES as f64,
             ours.as_secs_f64() / theirs.as_secs_f64()
         );
-        let load = median_time(21, || {
+        let load = median_time(runs(21), || {
             let module = Module::new(ROCKET_WASM).unwrap();
             RocketGame::instantiate(&module, Limits::default()).unwrap();
         });

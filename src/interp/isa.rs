@@ -506,6 +506,19 @@ macro_rules! define_op {
                 })
             }
 
+            /// The operand a cached-operand form reads from the register, if it reads that
+            /// slot in no other way and cannot leave the threaded chain for the loop
+            /// executor to run it again from the slots (as an op that may trap can).
+            fn register_only_operand(&self) -> Option<Slot> {
+                match *self {
+                    $( Op::$bin_acc { a, b, .. } if a != b => Some(a), )*
+                    $( Op::$bin_imm_acc { a, .. } => Some(a), )*
+                    $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
+                    $( Op::$un_acc { src, .. } => Some(src), )*
+                    _ => None,
+                }
+            }
+
             /// Whether this is a cached-operand form.
             pub(crate) fn reads_cached_operand(&self) -> bool {
                 matches!(
@@ -717,6 +730,19 @@ impl Op {
         ))
     }
 
+    /// Whether the threaded executor's handler for `self` need not write its result to its
+    /// slot because `next`, the op after it, reads the result from the register and
+    /// nothing else ever reads that slot: it is a temporary (above the function's
+    /// `num_locals` locals), which the operand stack discipline lets only its one consumer
+    /// read, and `next` reads it only from the register (`register_only_operand`). The
+    /// loop executor writes it anyway.
+    pub(crate) fn result_stays_in_register(&self, next: Option<&Op>, num_locals: u16) -> bool {
+        let Some(slot) = self.cached_result() else {
+            return false;
+        };
+        slot >= num_locals && next.and_then(Op::register_only_operand) == Some(slot)
+    }
+
     /// The slot of the result the threaded executor also keeps in its register for the
     /// next op: that of every op with a result but those that need the store
     /// (`store_op!`: the handler running them passes no result on).
@@ -747,12 +773,15 @@ pub struct Instr {
 pub(crate) type ErasedHandler = unsafe fn();
 
 impl Instr {
-    pub(crate) fn new(op: Op) -> Instr {
+    /// `op`, with handlers that write its result to its slot unless `in_register`
+    /// (`Op::result_stays_in_register`).
+    #[cfg_attr(not(wasmcade_threaded), allow(unused_variables))]
+    pub(crate) fn new(op: Op, in_register: bool) -> Instr {
         Instr {
             #[cfg(wasmcade_threaded)]
-            handler: crate::interp::exec::handler_of::<false>(&op),
+            handler: crate::interp::exec::handler_of::<false>(&op, in_register),
             #[cfg(wasmcade_threaded)]
-            metered_handler: crate::interp::exec::handler_of::<true>(&op),
+            metered_handler: crate::interp::exec::handler_of::<true>(&op, in_register),
             op,
         }
     }
@@ -784,7 +813,12 @@ impl CompiledFunc {
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
-            let _ = writeln!(out, "{index:>5} @{offset:#07x}  {}", instr.op);
+            let _ = write!(out, "{index:>5} @{offset:#07x}  {}", instr.op);
+            let next = self.ops.get(index + 1).map(|next| &next.op);
+            if instr.op.result_stays_in_register(next, self.num_locals) {
+                out.push_str(" (result in register)");
+            }
+            out.push('\n');
         }
         out
     }

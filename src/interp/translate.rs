@@ -180,7 +180,12 @@ pub(crate) fn translate_function(
     shortcut_branches(&mut t.ops);
     cache_operands(&mut t.ops);
     Ok(CompiledFunc {
-        ops: t.ops.into_iter().map(Instr::new).collect(),
+        ops: (t.ops.iter().enumerate())
+            .map(|(at, op)| {
+                let in_register = op.result_stays_in_register(t.ops.get(at + 1), num_locals as u16);
+                Instr::new(*op, in_register)
+            })
+            .collect(),
         offsets: t.offsets.into(),
         func_index,
         num_params: ty.params().len() as u16,

@@ -7,7 +7,9 @@
 //! instead of the loop executor's spilled locals. So does the last result: every op with
 //! a result also passes it to the next handler in a register, where the translator's
 //! cached-operand forms (`Op::with_cached_operand`) read it without the store-to-load
-//! round trip of its slot.
+//! round trip of its slot. Where nothing but that next op reads the result
+//! (`Op::result_stays_in_register`), the op gets the handler that does not write the
+//! slot at all: each simple op has one of each, in separate tables.
 //!
 //! The ops that need the store (host and indirect calls, tables, ...) share one handler,
 //! `other`, which runs them through `Run::store_op` and goes on. Any other op, and any op
@@ -68,9 +70,15 @@ unsafe fn dispatch<const METER: bool>(
     }
 }
 
-/// The handler of `op` (the one charging fuel, with `METER`), as `Instr` stores it.
-pub(crate) fn handler_of<const METER: bool>(op: &Op) -> ErasedHandler {
-    let table = if METER { &METERED } else { &UNMETERED };
+/// The handler of `op` (the one charging fuel, with `METER`; the one leaving its result
+/// only in the register, with `in_register`), as `Instr` stores it.
+pub(crate) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
+    let table = match (METER, in_register) {
+        (false, false) => &UNMETERED,
+        (true, false) => &METERED,
+        (false, true) => &UNMETERED_IN_REGISTER,
+        (true, true) => &METERED_IN_REGISTER,
+    };
     // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
     unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize]) }
 }
@@ -160,7 +168,7 @@ macro_rules! handler {
     ($name:ident $operand:ident { $($field:ident),* } $body:block) => {
         // Not every op uses every macro or has a result; `br` always jumps.
         #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
-        pub(super) unsafe fn $name<const METER: bool>(
+        pub(super) unsafe fn $name<const METER: bool, const STORE: bool>(
             ip: Ip,
             slots: Slots,
             mem: MemView,
@@ -188,7 +196,9 @@ macro_rules! handler {
             macro_rules! set {
                 ($s:expr, $v:expr) => {{
                     let value = $v;
-                    slots.set($s, value);
+                    if STORE {
+                        slots.set($s, value);
+                    }
                     cached = value;
                 }};
             }
@@ -252,13 +262,13 @@ macro_rules! handlers {
             )*
         }
 
-        /// The handler for each op tag: the simple ops' own, calls and returns, and
-        /// `other` for the rest.
-        const fn table<const METER: bool>() -> [Handler; TAGS] {
+        /// The handler for each op tag: the simple ops' own (writing their results to
+        /// their slots with `STORE`), calls and returns, and `other` for the rest.
+        const fn table<const METER: bool, const STORE: bool>() -> [Handler; TAGS] {
             let mut table = [other::<METER> as Handler; TAGS];
             $(
-                table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER>;
-                $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER>; )?
+                table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER, STORE>;
+                $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER, STORE>; )?
             )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
             table[Op::Return.tag() as usize] = ret::<METER>;
@@ -276,5 +286,7 @@ macro_rules! any_op {
 }
 with_simple_ops!(handlers);
 
-static UNMETERED: [Handler; TAGS] = table::<false>();
-static METERED: [Handler; TAGS] = table::<true>();
+static UNMETERED: [Handler; TAGS] = table::<false, true>();
+static METERED: [Handler; TAGS] = table::<true, true>();
+static UNMETERED_IN_REGISTER: [Handler; TAGS] = table::<false, false>();
+static METERED_IN_REGISTER: [Handler; TAGS] = table::<true, false>();
