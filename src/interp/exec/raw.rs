@@ -117,6 +117,32 @@ impl Ip {
         }
     }
 
+    /// The op `ip` points at, without moving (the threaded handlers' `fetch`: moving
+    /// last lets the dispatch step the pointer in place).
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    pub fn op<'a>(self) -> &'a Op {
+        // SAFETY: as in `fetch`.
+        unsafe { &(*self.0).op }
+    }
+
+    /// The op after this one.
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    pub fn next(self) -> Ip {
+        // SAFETY: as in `fetch`: translation ends every path with a return or an
+        // unconditional branch, so an op that goes on to the next one has one.
+        Ip(unsafe { self.0.add(1) })
+    }
+
+    /// The target of a branch by `offset` from this op (a translated branch offset).
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    pub fn branch_target(self, offset: i32) -> Ip {
+        // SAFETY: as in `jump`.
+        Ip(unsafe { self.0.offset(offset as isize) })
+    }
+
     /// The threaded handler of the op `ip` points at (the one that charges fuel, with
     /// `METER`), without moving.
     #[cfg(wasmcade_threaded)]

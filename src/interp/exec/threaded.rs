@@ -175,7 +175,6 @@ macro_rules! handler {
             mut cached: u64,
             run: &mut Run<'_>,
         ) -> Ip {
-            let mut next = ip;
             macro_rules! slot {
                 ($s:expr) => {
                     slots.get($s)
@@ -218,16 +217,19 @@ macro_rules! handler {
                         // Dispatching here, not after the branch, keeps it a branch
                         // (LLVM would make the shared path a `cmov`, which delays
                         // fetching the next op).
-                        next.jump($offset);
+                        let target = ip.branch_target($offset);
                         // SAFETY: a translated branch target in this function.
-                        return unsafe { dispatch::<METER>(next, slots, mem, cached, run) };
+                        return unsafe { dispatch::<METER>(target, slots, mem, cached, run) };
                     }
                 };
             }
             macro_rules! take_entry {
-                ($n:expr) => {
-                    next.take_entry($n)
-                };
+                ($n:expr) => {{
+                    let mut entry = ip.next();
+                    entry.take_entry($n);
+                    // SAFETY: an entry of the table, or the target of its branch.
+                    return unsafe { dispatch::<METER>(entry, slots, mem, cached, run) };
+                }};
             }
             macro_rules! tri {
                 ($result:expr) => {
@@ -237,13 +239,13 @@ macro_rules! handler {
                     }
                 };
             }
-            let Op::$name { $($field),* } = *next.fetch() else {
+            let Op::$name { $($field),* } = *ip.op() else {
                 // SAFETY: the tables store this handler under this variant's tag.
                 unsafe { std::hint::unreachable_unchecked() }
             };
             $body
-            // SAFETY: `next` is the op after this one or a translated branch target.
-            unsafe { dispatch::<METER>(next, slots, mem, cached, run) }
+            // SAFETY: the op after this one (ops that branch returned above).
+            unsafe { dispatch::<METER>(ip.next(), slots, mem, cached, run) }
         }
     };
 }
