@@ -353,10 +353,17 @@ impl Run<'_> {
                 let addr = element
                     .checked_sub(1)
                     .ok_or(TrapKind::UninitializedElement)? as u32;
-                if store.funcs[addr as usize].type_id() != inst.type_ids[type_index as usize] {
+                let callee = &store.funcs[addr as usize];
+                if callee.type_id() != inst.type_ids[type_index as usize] {
                     return Err(TrapKind::IndirectCallTypeMismatch);
                 }
-                self.call_addr(store, addr, base)?;
+                match *callee {
+                    // The common case, without `call_addr` looking the callee up again.
+                    FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
+                        self.enter(self.at.module_code.nth(def), base)?
+                    }
+                    _ => self.call_addr(store, addr, base)?,
+                }
             }
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.instance as usize].funcs[func as usize];
