@@ -113,6 +113,9 @@ struct CallFrame {
     code: CodeRef,
     ip: Ip,
     base: usize,
+    /// The caller's slot view, kept so a return within the instance need not rebuild
+    /// (and re-check) it: the value stack never moves while a call runs.
+    slots: Slots,
     instance: u32,
 }
 
@@ -540,6 +543,7 @@ impl Run<'_> {
             code: at.code,
             ip: at.ip,
             base: at.base,
+            slots: at.slots,
             instance: at.instance,
         });
         Ok(base)
@@ -650,7 +654,9 @@ impl Run<'_> {
         let instance = self.at.instance;
         match self.frames.pop_if(|frame| frame.instance == instance) {
             Some(frame) => {
-                self.move_within_instance(frame.code, frame.ip, frame.base);
+                let at = &mut self.at;
+                (at.code, at.ip, at.base, at.slots) =
+                    (frame.code, frame.ip, frame.base, frame.slots);
                 true
             }
             None => false,
