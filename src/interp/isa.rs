@@ -135,8 +135,9 @@ macro_rules! for_each_fallible_unary {
 }
 
 /// Loads: operator, its forms addressed by the sum of two slots and by the sum of a slot
-/// and an immediate (an `i32.add` whose only use is the address), wasm name (of the widest wasm op it serves), bytes,
-/// semantics. Slots are untyped, so `f32.load` is `Load32` and `i64.load8_u` is `Load8U`.
+/// and an immediate (an `i32.add` whose only use is the address), wasm name (of the
+/// widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
+/// `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*

@@ -180,10 +180,13 @@ pub(crate) fn translate_function(
     shortcut_branches(&mut t.ops);
     cache_operands(&mut t.ops);
     Ok(CompiledFunc {
-        ops: (t.ops.iter().enumerate())
-            .map(|(at, op)| {
+        ops: t
+            .ops
+            .iter()
+            .enumerate()
+            .map(|(at, &op)| {
                 let in_register = op.result_stays_in_register(t.ops.get(at + 1), num_locals as u16);
-                Instr::new(*op, in_register)
+                Instr::new(op, in_register)
             })
             .collect(),
         offsets: t.offsets.into(),

@@ -25,7 +25,7 @@ use super::isa::{Op, Slot};
 use super::limits::PAGE_SIZE;
 use super::observer::{Observer, Step};
 use super::store::{Caller, Func, FuncEntity, HostCall, Instance, Store};
-use super::value::{ValType, Value};
+use super::value::Value;
 
 /// Calls `func` with `args` (already type-checked) from the host.
 pub(crate) fn invoke<T>(
@@ -331,8 +331,8 @@ impl Run<'_> {
     /// Calls move the position to the callee; everything else stays in the function.
     /// Both executors run these ops here: the loop executor directly, the threaded one
     /// through `Run::store_op` (it has no store of its own). Inlined into both in
-    /// optimised builds; out of line in debug builds, where an unoptimised loop
-    /// executor's frame holds every inlined arm's locals.
+    /// optimised builds; out of line in debug builds, so that the loop executor's frame
+    /// stays small even unoptimised (where it holds every inlined arm's locals).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn store_op<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
         let slots = self.at.slots;
@@ -601,14 +601,13 @@ impl Run<'_> {
                     instance: Some(Instance(instance)),
                 };
                 call(&mut caller, frame).map_err(|trap| trap.kind)?;
-                // Keep the slots' invariant (`num.rs`): 32-bit values zero-extended.
+                // Keep the slots' invariant (`num.rs`: 32-bit values zero-extended) through
+                // the conversions that define the encoding.
                 let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
                     unreachable!("functions are never removed");
                 };
-                for (bits, ty) in frame.iter_mut().zip(ty.results()) {
-                    if matches!(ty, ValType::I32 | ValType::F32) {
-                        *bits = *bits as u32 as u64;
-                    }
+                for (bits, &ty) in frame.iter_mut().zip(ty.results()) {
+                    *bits = Value::from_bits(ty, *bits).to_bits();
                 }
             }
             HostCall::Values(call) => {
