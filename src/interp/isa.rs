@@ -766,7 +766,10 @@ pub struct Instr {
     /// The handler that also charges fuel, for stores with fuel metering on.
     #[cfg(wasmcade_threaded)]
     pub(crate) metered_handler: ErasedHandler,
-    pub op: Op,
+    /// The op with its branch offset, if any, in bytes (the translated offset in ops
+    /// times the size of an `Instr`): a taken branch adds it to the instruction pointer
+    /// without scaling it first. `Instr::op` gives the op as translated.
+    pub(crate) encoded: Op,
 }
 
 /// A threaded handler's address; `exec::threaded` knows its real signature.
@@ -777,20 +780,41 @@ impl Instr {
     /// `op`, with handlers that write its result to its slot unless `in_register`
     /// (`Op::result_stays_in_register`).
     #[cfg_attr(not(wasmcade_threaded), allow(unused_variables))]
+    /// The op's branch offset must fit in bytes (`MAX_FUNCTION_OPS`).
     pub(crate) fn new(op: Op, in_register: bool) -> Instr {
+        let mut encoded = op;
+        if let Some(offset) = encoded.branch_offset_mut() {
+            *offset *= Instr::SIZE;
+        }
         Instr {
             #[cfg(wasmcade_threaded)]
             handler: crate::interp::exec::handler_of::<false>(&op, in_register),
             #[cfg(wasmcade_threaded)]
             metered_handler: crate::interp::exec::handler_of::<true>(&op, in_register),
-            op,
+            encoded,
         }
+    }
+
+    /// An `Instr`'s size in bytes: the unit of encoded branch offsets.
+    pub(crate) const SIZE: i32 = std::mem::size_of::<Instr>() as i32;
+
+    /// The op as translated (branch offsets in ops).
+    pub fn op(&self) -> Op {
+        let mut op = self.encoded;
+        if let Some(offset) = op.branch_offset_mut() {
+            *offset /= Instr::SIZE;
+        }
+        op
     }
 }
 
+/// The most ops a function may translate to: its branch offsets, in bytes, fit in an
+/// `i32` (a function body's size limit keeps real functions far below it).
+pub(crate) const MAX_FUNCTION_OPS: usize = (i32::MAX / Instr::SIZE) as usize;
+
 impl fmt::Debug for Instr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&self.op, f)
+        fmt::Debug::fmt(&self.op(), f)
     }
 }
 
@@ -814,9 +838,10 @@ impl CompiledFunc {
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
-            let _ = write!(out, "{index:>5} @{offset:#07x}  {}", instr.op);
-            let next = self.ops.get(index + 1).map(|next| &next.op);
-            if instr.op.result_stays_in_register(next, self.num_locals) {
+            let op = instr.op();
+            let _ = write!(out, "{index:>5} @{offset:#07x}  {op}");
+            let next = self.ops.get(index + 1).map(Instr::op);
+            if op.result_stays_in_register(next.as_ref(), self.num_locals) {
                 out.push_str(" (result in register)");
             }
             out.push('\n');

@@ -11,7 +11,7 @@ use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorReso
 
 use super::binary_checks;
 use super::error::LoadError;
-use super::isa::{CompiledFunc, Instr, Op, Slot};
+use super::isa::{CompiledFunc, Instr, Op, Slot, MAX_FUNCTION_OPS};
 use super::module::ModuleInner;
 use super::value::FuncType;
 
@@ -177,6 +177,16 @@ pub(crate) fn translate_function(
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
     }
     reader.finish()?;
+    if t.ops.len() > MAX_FUNCTION_OPS {
+        return Err(LoadError::new(
+            format!(
+                "function {func_index} translates to {} ops; wasmcade supports at most \
+                 {MAX_FUNCTION_OPS}",
+                t.ops.len()
+            ),
+            Some(t.offset as usize),
+        ));
+    }
     shortcut_branches(&mut t.ops);
     cache_operands(&mut t.ops);
     Ok(CompiledFunc {

@@ -243,12 +243,14 @@ impl Run<'_> {
                     let func = self.at.code.func();
                     let module = &store.instances[self.at.instance as usize].module;
                     let pc = self.at.code.index_of(ip) - 1;
+                    // As translated: the executor's copy has branch offsets in bytes.
+                    let op = func.ops[pc].op();
                     observer.before(&Step {
                         func_index: func.func_index,
                         func_name: module.func_name(func.func_index),
                         offset: func.offsets[pc],
                         pc,
-                        op,
+                        op: &op,
                         depth: self.frames.len(),
                         slots: &self.stack[self.at.base..self.at.base + func.frame_size as usize],
                         num_locals: func.num_locals as usize,

@@ -113,7 +113,7 @@ impl Ip {
         unsafe {
             let instr = &*self.0;
             self.0 = self.0.add(1);
-            &instr.op
+            &instr.encoded
         }
     }
 
@@ -123,7 +123,7 @@ impl Ip {
     #[inline(always)]
     pub fn op<'a>(self) -> &'a Op {
         // SAFETY: as in `fetch`.
-        unsafe { &(*self.0).op }
+        unsafe { &(*self.0).encoded }
     }
 
     /// The op after this one.
@@ -135,12 +135,13 @@ impl Ip {
         Ip(unsafe { self.0.add(1) })
     }
 
-    /// The target of a branch by `offset` from this op (a translated branch offset).
+    /// The target of a branch by `offset` bytes from this op (an encoded branch offset,
+    /// see `Instr::encoded`).
     #[cfg(wasmcade_threaded)]
     #[inline(always)]
     pub fn branch_target(self, offset: i32) -> Ip {
         // SAFETY: as in `jump`.
-        Ip(unsafe { self.0.offset(offset as isize) })
+        Ip(unsafe { self.0.byte_offset(offset as isize) })
     }
 
     /// The threaded handler of the op `ip` points at (the one that charges fuel, with
@@ -158,12 +159,13 @@ impl Ip {
         }
     }
 
-    /// Jumps `offset` ops from the op just fetched (a translated branch offset).
+    /// Jumps `offset` bytes from the op just fetched (an encoded branch offset, see
+    /// `Instr::encoded`).
     #[inline(always)]
     pub fn jump(&mut self, offset: i32) {
         // SAFETY: branch offsets are resolved by translation to targets inside the
-        // function (see `fetch`).
-        self.0 = unsafe { self.0.offset(offset as isize - 1) };
+        // function (see `fetch`), and encoded as whole `Instr`s.
+        self.0 = unsafe { self.0.sub(1).byte_offset(offset as isize) };
     }
 
     /// `br_table`: moves to the `n`-th of the entries that follow it and, when that entry
@@ -176,8 +178,8 @@ impl Ip {
         // `fetch`) and is counted from the `Br` itself.
         unsafe {
             self.0 = self.0.add(n as usize);
-            if let Op::Br { offset } = (*self.0).op {
-                self.0 = self.0.offset(offset as isize);
+            if let Op::Br { offset } = (*self.0).encoded {
+                self.0 = self.0.byte_offset(offset as isize);
             }
         }
     }
@@ -229,6 +231,20 @@ impl MemView {
     }
 
     /// The byte range `[addr + offset, .. + n)` if it lies inside memory.
+    /// The end of the `N`-byte access at `addr + offset` if it lies inside memory. Loads
+    /// and stores address their bytes back from the end: the sum is then computed once,
+    /// both for the bounds check and (less `N`, folded into the access's displacement)
+    /// for the access.
+    #[inline(always)]
+    fn access_end<const N: usize>(self, addr: u64, offset: u32) -> Result<usize, TrapKind> {
+        // Addresses are u32 and offsets at most u32, so the sum cannot overflow u64.
+        let end = opaque((addr as u32 as u64) + offset as u64 + N as u64);
+        if end > self.len as u64 {
+            return Err(TrapKind::MemoryOutOfBounds);
+        }
+        Ok(end as usize)
+    }
+
     #[inline(always)]
     fn range(self, addr: u64, offset: u64, n: usize) -> Result<usize, TrapKind> {
         // Addresses are u32 and offsets at most u32, so the sum cannot overflow u64.
@@ -241,10 +257,11 @@ impl MemView {
 
     #[inline(always)]
     pub fn load<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], TrapKind> {
-        let start = self.range(addr, offset as u64, N)?;
-        // SAFETY: `range` checked `start + N <= len`, and the view is refreshed whenever
-        // the memory's buffer may have moved, so `ptr..ptr + len` is the live buffer.
-        Ok(unsafe { ptr::read_unaligned(self.ptr.add(start) as *const [u8; N]) })
+        let end = self.access_end::<N>(addr, offset)?;
+        // SAFETY: `access_end` checked `end <= len` (and `end >= N`), and the view is
+        // refreshed whenever the memory's buffer may have moved, so `ptr..ptr + len` is
+        // the live buffer.
+        Ok(unsafe { ptr::read_unaligned(self.ptr.add(end - N) as *const [u8; N]) })
     }
 
     #[inline(always)]
@@ -254,9 +271,9 @@ impl MemView {
         offset: u32,
         bytes: [u8; N],
     ) -> Result<(), TrapKind> {
-        let start = self.range(addr, offset as u64, N)?;
+        let end = self.access_end::<N>(addr, offset)?;
         // SAFETY: as in `load`.
-        unsafe { ptr::write_unaligned(self.ptr.add(start) as *mut [u8; N], bytes) };
+        unsafe { ptr::write_unaligned(self.ptr.add(end - N) as *mut [u8; N], bytes) };
         Ok(())
     }
 
@@ -324,4 +341,17 @@ impl GlobalsView {
         // SAFETY: as in `get` (validation also proved the global mutable).
         unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits = bits }
     }
+}
+
+/// `value`, hidden from the optimiser: it cannot split the sum `value` was computed as
+/// (LLVM otherwise recomputes an access's start address next to its end, one more add per
+/// load and store). Costs no instruction.
+#[inline(always)]
+fn opaque(mut value: u64) -> u64 {
+    #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
+    // SAFETY: the template is a comment: the register is left as it is.
+    unsafe {
+        std::arch::asm!("/* {0} */", inout(reg) value, options(pure, nomem, nostack, preserves_flags));
+    }
+    value
 }
