@@ -2,7 +2,7 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits, loads addressed by the sum of two slots or of a slot and an immediate,
+//! loop exits (at the head and before the back edge), loads addressed by the sum of two slots or of a slot and an immediate,
 //! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
@@ -432,6 +432,64 @@ fn an_inverted_loop_still_works_when_branched_to_from_inside() {
             want,
             "n={n}"
         );
+    }
+}
+
+/// `do { steps += 1; i += 1 } until i <cmp> n` compiled as `br_if $exit; br $loop`, with
+/// (`guarded`) a branch over the exit test for odd `i` that lands on the `br $loop`.
+fn exit_then_back_edge(cmp: &str, guarded: bool) -> String {
+    let (open, close) = match guarded {
+        true => (
+            "(block $odd (br_if $odd (i32.and (local.get $i) (i32.const 1)))",
+            ")",
+        ),
+        false => ("", ""),
+    };
+    format!(
+        r#"(module (func (export "count") (param $i i32) (param $n i32) (result i32)
+          (local $steps i32)
+          (block $exit (loop $again
+            (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            {open} (br_if $exit (i32.{cmp} (local.get $i) (local.get $n))) {close}
+            (br $again)))
+          (local.get $steps)))"#
+    )
+}
+
+#[test]
+fn a_loop_exit_before_the_back_edge_jumps_back_itself() {
+    for (cmp, holds) in COMPARISONS {
+        for guarded in [false, true] {
+            let module = compile(&exit_then_back_edge(cmp, guarded));
+            let code = module.disassemble(0).unwrap();
+            // The back edge is the inverted exit test, unless a branch lands on the `br`
+            // or the exit test is already fused with the step (`ne` and `lt_u`, whose
+            // loop-counter ops have no inverted forms).
+            let rotated = !guarded && !matches!(cmp, "ne" | "lt_u");
+            assert_eq!(!code.contains(" br ->-"), rotated, "{cmp}:\n{code}");
+            let (mut store, instance) = instantiate(&module);
+            for start in [-3, -1, 0, 2, 7, i32::MAX - 1] {
+                for n in [-2, 0, 3, 8, i32::MAX, i32::MIN] {
+                    // The same loop in Rust; cases that would run over 100 rounds are
+                    // skipped.
+                    let (mut i, mut steps) = (start, 0);
+                    loop {
+                        steps += 1;
+                        i = i.wrapping_add(1);
+                        let tested = !guarded || i & 1 == 0;
+                        if (tested && holds(i, n)) || steps > 100 {
+                            break;
+                        }
+                    }
+                    if steps > 100 {
+                        continue;
+                    }
+                    let got = call(&mut store, &instance, "count", &[start, n]);
+                    assert_eq!(got, steps, "{cmp} (guarded: {guarded}): {start} to {n}");
+                }
+            }
+        }
     }
 }
 

@@ -1239,6 +1239,7 @@ fn if_save_position(height: u32, params: u32) -> u32 {
 /// copy's source (a block's result moved into place only to be returned). The return
 /// stays for branches that target it, which wrote its slot themselves.
 fn shortcut_branches(ops: &mut [Op]) {
+    branch_back_directly(ops);
     for at in 0..ops.len() {
         let Op::Br { offset } = ops[at] else {
             continue;
@@ -1261,15 +1262,7 @@ fn shortcut_branches(ops: &mut [Op]) {
         let body = head as i32 + 1;
         set_offset(&mut inverted, body - at as i32);
         ops[at] = inverted;
-        // `i += k` right before it fuses with the new test into a loop-counter op; the
-        // test stays behind it for branches that target it, run once on exit otherwise.
-        let counted = at
-            .checked_sub(1)
-            .and_then(|add| inverted.fused_increment(&ops[add]));
-        if let Some(mut counted) = counted {
-            set_offset(&mut counted, body - (at as i32 - 1));
-            ops[at - 1] = counted;
-        }
+        fuse_counter_step(ops, at, body);
     }
     for at in 1..ops.len() {
         if let (Op::Copy { dst, src }, Op::Return1 { src: returned }) = (ops[at - 1], ops[at]) {
@@ -1280,17 +1273,66 @@ fn shortcut_branches(ops: &mut [Op]) {
     }
 }
 
-/// Lets an op take its operand from the register where the threaded executor keeps the
-/// result of the op just before it (`Op::with_cached_operand`), wherever that op is the
-/// only way in: no branch lands between them. (Calls are no producers, so returning to
-/// the op after a call never relies on the register either.)
-fn cache_operands(ops: &mut [Op]) {
+/// Loop rotation at the bottom: a conditional branch out of a loop followed by the `br`
+/// back to the loop's head (`br_if $exit; br $loop`, or a `do while` loop's test
+/// compiled to jump out) runs two ops per iteration. With the test inverted to jump back
+/// itself and the `br` taking the exit instead, an iteration runs one (fused with the
+/// counter's step when it has one); the exit runs two. Swapping the two targets keeps
+/// the set of targeted ops and the meaning of landing on the test; a `br` that a branch
+/// lands on is left alone.
+fn branch_back_directly(ops: &mut [Op]) {
+    let targeted = branch_targets(ops);
+    for at in 0..ops.len().saturating_sub(1) {
+        let Op::Br { offset: back } = ops[at + 1] else {
+            continue;
+        };
+        if back >= 0 || targeted[at + 1] {
+            continue;
+        }
+        let Some(mut inverted) = ops[at].inverted_branch() else {
+            continue;
+        };
+        let exit = at as i32 + branch_offset(ops[at]);
+        let head = at as i32 + 1 + back;
+        set_offset(&mut inverted, head - at as i32);
+        ops[at] = inverted;
+        ops[at + 1] = Op::Br {
+            offset: exit - (at as i32 + 1),
+        };
+        fuse_counter_step(ops, at, head);
+    }
+}
+
+/// Fuses `i += k` right before the loop test at `at` (one that jumps back to `head`) with
+/// it into a loop-counter op; the test stays behind it for branches that target it, run
+/// once on exit otherwise.
+fn fuse_counter_step(ops: &mut [Op], at: usize, head: i32) {
+    let counted = at
+        .checked_sub(1)
+        .and_then(|add| ops[at].fused_increment(&ops[add]));
+    if let Some(mut counted) = counted {
+        set_offset(&mut counted, head - (at as i32 - 1));
+        ops[at - 1] = counted;
+    }
+}
+
+/// Which ops a branch lands on.
+fn branch_targets(ops: &[Op]) -> Vec<bool> {
     let mut targeted = vec![false; ops.len()];
     for (at, op) in ops.iter().enumerate() {
         if let Some(&mut offset) = op.clone().branch_offset_mut() {
             targeted[(at as isize + offset as isize) as usize] = true;
         }
     }
+    targeted
+}
+
+/// Lets an op take its operand from the register where the threaded executor keeps the
+/// result of the op just before it (`Op::with_cached_operand`), wherever that op is the
+/// only way in: no branch lands between them. (Calls are no producers, so returning to
+/// the op after a call never relies on the register either.)
+fn cache_operands(ops: &mut [Op]) {
+    let targeted = branch_targets(ops);
     for at in 1..ops.len() {
         if targeted[at] {
             continue;
@@ -1300,6 +1342,11 @@ fn cache_operands(ops: &mut [Op]) {
             ops[at] = op;
         }
     }
+}
+
+/// A branching op's offset.
+fn branch_offset(mut op: Op) -> i32 {
+    *op.branch_offset_mut().expect("a branch")
 }
 
 fn set_offset(op: &mut Op, new: i32) {
