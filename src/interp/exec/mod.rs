@@ -75,6 +75,8 @@ pub(crate) fn invoke<T>(
         #[cfg(wasmcade_threaded)]
         store_op: erased_store_op::<T>,
         #[cfg(wasmcade_threaded)]
+        call_indirect: erased_call_indirect::<T>,
+        #[cfg(wasmcade_threaded)]
         trap: None,
     };
     let result = match (fuel.is_some(), observer.as_deref_mut()) {
@@ -135,13 +137,21 @@ struct Run<'a> {
     /// loop executor lent them for this stretch of the chain...
     #[cfg(wasmcade_threaded)]
     store: *mut (),
-    /// ...`Run::store_op` for that `T` (see `erased_store_op`)...
+    /// ...`Run::store_op` for that `T` (see `erased_store_op`), and its `call_indirect`
+    /// alone (`erased_call_indirect`: a much smaller function, for the commonest of
+    /// them)...
     #[cfg(wasmcade_threaded)]
-    store_op: unsafe fn(&mut Run<'_>, &Op) -> bool,
+    store_op: StoreOp,
+    #[cfg(wasmcade_threaded)]
+    call_indirect: StoreOp,
     /// ...and the trap of a store op they ran, for the loop executor to raise.
     #[cfg(wasmcade_threaded)]
     trap: Option<TrapKind>,
 }
+
+/// An op that needs the store, run for the threaded handlers (`erased_store_op`).
+#[cfg(wasmcade_threaded)]
+type StoreOp = unsafe fn(&mut Run<'_>, &Op) -> bool;
 
 /// `Run::store_op` for a `Store<T>` behind `run.store`: `false` when the op trapped, with
 /// the trap in `run.trap`. (Nothing is returned through memory: the handler calling it
@@ -153,8 +163,33 @@ struct Run<'a> {
 #[cfg(wasmcade_threaded)]
 unsafe fn erased_store_op<T>(run: &mut Run<'_>, op: &Op) -> bool {
     // SAFETY: the caller's guarantee.
+    unsafe { with_erased_store::<T>(run, |run, store| run.store_op(store, op)) }
+}
+
+/// `Run::call_indirect`, as `erased_store_op` runs `Run::store_op`.
+///
+/// # Safety
+/// As for `erased_store_op`.
+#[cfg(wasmcade_threaded)]
+unsafe fn erased_call_indirect<T>(run: &mut Run<'_>, op: &Op) -> bool {
+    // SAFETY: the caller's guarantee.
+    unsafe { with_erased_store::<T>(run, |run, store| run.call_indirect(store, op)) }
+}
+
+/// Runs `f` with the `Store<T>` behind `run.store`; `false` when it trapped, with the
+/// trap in `run.trap`.
+///
+/// # Safety
+/// As for `erased_store_op`.
+#[cfg(wasmcade_threaded)]
+#[inline(always)]
+unsafe fn with_erased_store<T>(
+    run: &mut Run<'_>,
+    f: impl FnOnce(&mut Run<'_>, &mut Store<T>) -> Result<(), TrapKind>,
+) -> bool {
+    // SAFETY: the caller's guarantee.
     let store = unsafe { &mut *run.store.cast::<Store<T>>() };
-    match run.store_op(store, op) {
+    match f(run, store) {
         Ok(()) => true,
         Err(kind) => {
             run.trap = Some(kind);
@@ -343,33 +378,7 @@ impl Run<'_> {
                 let addr = store.instances[self.at.instance as usize].funcs[func as usize];
                 self.call_addr(store, addr, base)?;
             }
-            Op::CallIndirect {
-                type_index,
-                table,
-                index,
-                base,
-            } => {
-                let inst = &store.instances[self.at.instance as usize];
-                let table = &store.tables[inst.tables[table as usize] as usize];
-                let element = *table
-                    .elements
-                    .get(slots.get(index) as u32 as usize)
-                    .ok_or(TrapKind::UndefinedElement)?;
-                let addr = element
-                    .checked_sub(1)
-                    .ok_or(TrapKind::UninitializedElement)? as u32;
-                let callee = &store.funcs[addr as usize];
-                if callee.type_id() != inst.type_ids[type_index as usize] {
-                    return Err(TrapKind::IndirectCallTypeMismatch);
-                }
-                match *callee {
-                    // The common case, without `call_addr` looking the callee up again.
-                    FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
-                        self.enter(self.at.module_code.nth(def), base)?
-                    }
-                    _ => self.call_addr(store, addr, base)?,
-                }
-            }
+            Op::CallIndirect { .. } => self.call_indirect(store, op)?,
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.instance as usize].funcs[func as usize];
                 slots.set(dst, addr as u64 + 1);
@@ -549,6 +558,40 @@ impl Run<'_> {
             instance: at.instance,
         });
         Ok(base)
+    }
+
+    /// `CallIndirect` (`op`), with `self.at.ip` already past it.
+    #[inline(always)]
+    fn call_indirect<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
+        let Op::CallIndirect {
+            type_index,
+            table,
+            index,
+            base,
+        } = *op
+        else {
+            unreachable!("not a call_indirect: {op:?}");
+        };
+        let inst = &store.instances[self.at.instance as usize];
+        let table = &store.tables[inst.tables[table as usize] as usize];
+        let element = *table
+            .elements
+            .get(self.at.slots.get(index) as u32 as usize)
+            .ok_or(TrapKind::UndefinedElement)?;
+        let addr = element
+            .checked_sub(1)
+            .ok_or(TrapKind::UninitializedElement)? as u32;
+        let callee = &store.funcs[addr as usize];
+        if callee.type_id() != inst.type_ids[type_index as usize] {
+            return Err(TrapKind::IndirectCallTypeMismatch);
+        }
+        match *callee {
+            // The common case, without `call_addr` looking the callee up again.
+            FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
+                self.enter(self.at.module_code.nth(def), base)
+            }
+            _ => self.call_addr(store, addr, base),
+        }
     }
 
     /// Calls the function at store address `addr` (wasm or host).

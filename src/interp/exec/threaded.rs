@@ -21,7 +21,7 @@
 
 use super::num;
 use super::raw::{Ip, MemView, Slots};
-use super::{likely, Run};
+use super::{likely, Run, StoreOp};
 use crate::interp::isa::{ErasedHandler, Op};
 use crate::interp::limits::PAGE_SIZE;
 
@@ -98,15 +98,34 @@ fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
 /// trap ends the chain after the op, in `run.trap`: the op may have had effects (a host
 /// function that trapped ran), so it is not run again.
 unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run<'_>) -> Ip {
-    let mut next = ip;
-    let op = next.fetch();
-    if !matches!(op, store_op!()) {
+    if !matches!(ip.op(), store_op!()) {
         return leave::<METER>(ip, run);
     }
+    // SAFETY: as for this handler.
+    unsafe { run_store_op::<METER>(ip, run, run.store_op) }
+}
+
+/// `CallIndirect`: runs it through `run.call_indirect`, as `other` runs the rest.
+unsafe fn call_indirect<const METER: bool>(
+    ip: Ip,
+    _: Slots,
+    _: MemView,
+    _: u64,
+    run: &mut Run<'_>,
+) -> Ip {
+    // SAFETY: as for this handler.
+    unsafe { run_store_op::<METER>(ip, run, run.call_indirect) }
+}
+
+/// Runs the store op at `ip` with `store_op` and goes on from the position it leaves.
+#[inline(always)]
+unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: StoreOp) -> Ip {
+    let mut next = ip;
+    let op = next.fetch();
     run.at.ip = next;
     // SAFETY: the loop executor set `run.store` to its store before starting the chain
     // and does not touch the store until the chain returns.
-    if !unsafe { (run.store_op)(run, op) } {
+    if !unsafe { store_op(run, op) } {
         return next;
     }
     // SAFETY: `run.at` is the position the op left: after it, or a callee's entry. No
@@ -273,6 +292,8 @@ macro_rules! handlers {
                 $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER, STORE>; )?
             )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
+            let indirect = Op::CallIndirect { type_index: 0, table: 0, index: 0, base: 0 };
+            table[indirect.tag() as usize] = call_indirect::<METER>;
             table[Op::Return.tag() as usize] = ret::<METER>;
             table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
             table
