@@ -75,6 +75,8 @@ pub(crate) fn invoke<T>(
         #[cfg(wasmcade_threaded)]
         store_op: erased_store_op::<T>,
         #[cfg(wasmcade_threaded)]
+        call_import: erased_call_import::<T>,
+        #[cfg(wasmcade_threaded)]
         call_indirect: erased_call_indirect::<T>,
         #[cfg(wasmcade_threaded)]
         trap: None,
@@ -137,11 +139,12 @@ struct Run<'a> {
     /// loop executor lent them for this stretch of the chain...
     #[cfg(wasmcade_threaded)]
     store: *mut (),
-    /// ...`Run::store_op` for that `T` (see `erased_store_op`), and its `call_indirect`
-    /// alone (`erased_call_indirect`: a much smaller function, for the commonest of
-    /// them)...
+    /// ...`Run::store_op` for that `T` (see `erased_store_op`), and its two calls alone
+    /// (much smaller functions, for the commonest store ops)...
     #[cfg(wasmcade_threaded)]
     store_op: StoreOp,
+    #[cfg(wasmcade_threaded)]
+    call_import: StoreOp,
     #[cfg(wasmcade_threaded)]
     call_indirect: StoreOp,
     /// ...and the trap of a store op they ran, for the loop executor to raise.
@@ -164,6 +167,16 @@ type StoreOp = unsafe fn(&mut Run<'_>, &Op) -> bool;
 unsafe fn erased_store_op<T>(run: &mut Run<'_>, op: &Op) -> bool {
     // SAFETY: the caller's guarantee.
     unsafe { with_erased_store::<T>(run, |run, store| run.store_op(store, op)) }
+}
+
+/// `Run::call_import`, as `erased_store_op` runs `Run::store_op`.
+///
+/// # Safety
+/// As for `erased_store_op`.
+#[cfg(wasmcade_threaded)]
+unsafe fn erased_call_import<T>(run: &mut Run<'_>, op: &Op) -> bool {
+    // SAFETY: the caller's guarantee.
+    unsafe { with_erased_store::<T>(run, |run, store| run.call_import(store, op)) }
 }
 
 /// `Run::call_indirect`, as `erased_store_op` runs `Run::store_op`.
@@ -374,10 +387,7 @@ impl Run<'_> {
     fn store_op<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
         let slots = self.at.slots;
         match *op {
-            Op::CallImport { func, base } => {
-                let addr = store.instances[self.at.instance as usize].funcs[func as usize];
-                self.call_addr(store, addr, base)?;
-            }
+            Op::CallImport { .. } => self.call_import(store, op)?,
             Op::CallIndirect { .. } => self.call_indirect(store, op)?,
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.instance as usize].funcs[func as usize];
@@ -558,6 +568,16 @@ impl Run<'_> {
             instance: at.instance,
         });
         Ok(base)
+    }
+
+    /// `CallImport` (`op`), with `self.at.ip` already past it.
+    #[inline(always)]
+    fn call_import<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
+        let Op::CallImport { func, base } = *op else {
+            unreachable!("not a call of an import: {op:?}");
+        };
+        let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+        self.call_addr(store, addr, base)
     }
 
     /// `CallIndirect` (`op`), with `self.at.ip` already past it.

@@ -105,16 +105,22 @@ unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &m
     unsafe { run_store_op::<METER>(ip, run, run.store_op) }
 }
 
-/// `CallIndirect`: runs it through `run.call_indirect`, as `other` runs the rest.
-unsafe fn call_indirect<const METER: bool>(
+/// `CallImport` and (with `INDIRECT`) `CallIndirect`: runs them through `run.call_import`
+/// and `run.call_indirect`, as `other` runs the rest of the store ops.
+unsafe fn call_through_store<const METER: bool, const INDIRECT: bool>(
     ip: Ip,
     _: Slots,
     _: MemView,
     _: u64,
     run: &mut Run<'_>,
 ) -> Ip {
+    let call = if INDIRECT {
+        run.call_indirect
+    } else {
+        run.call_import
+    };
     // SAFETY: as for this handler.
-    unsafe { run_store_op::<METER>(ip, run, run.call_indirect) }
+    unsafe { run_store_op::<METER>(ip, run, call) }
 }
 
 /// Runs the store op at `ip` with `store_op` and goes on from the position it leaves.
@@ -293,7 +299,9 @@ macro_rules! handlers {
             )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
             let indirect = Op::CallIndirect { type_index: 0, table: 0, index: 0, base: 0 };
-            table[indirect.tag() as usize] = call_indirect::<METER>;
+            table[indirect.tag() as usize] = call_through_store::<METER, true>;
+            let import = Op::CallImport { func: 0, base: 0 };
+            table[import.tag() as usize] = call_through_store::<METER, false>;
             table[Op::Return.tag() as usize] = ret::<METER>;
             table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
             table
