@@ -4,7 +4,7 @@
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
 //! loop exits (at the head and before the back edge), loads addressed by the sum of two slots or of a slot and an immediate,
 //! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
-//! operands taken from the op before (the threaded executor's cached result), and
+//! operands (and stores' values) taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
@@ -834,6 +834,71 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
             _ => assert!(truncated.unwrap_err().contains("integer overflow")),
         }
     }
+}
+
+#[test]
+fn stores_take_their_value_from_the_register() {
+    // Each store's value is the xor just before it, left in the register; `same` stores a
+    // local to the address it holds (the local's slot is written either way).
+    let store = |bits: u32| {
+        let op = if bits == 64 {
+            "i64.store".to_string()
+        } else {
+            format!("i64.store{bits}")
+        };
+        format!(
+            r#"(func (export "store{bits}") (param $addr i64) (param $x i64) (result i64)
+                 ({op} (i32.wrap_i64 (local.get $addr)) (i64.xor (local.get $x) (i64.const -1)))
+                 (i64.load (i32.wrap_i64 (local.get $addr))))"#
+        )
+    };
+    let module = compile(&format!(
+        r#"(module (memory 1) {} {} {} {}
+              (func (export "same") (param $addr i64) (param $x i64) (result i64) (local $a i32)
+                (local.set $a (i32.wrap_i64 (local.get $addr)))
+                (i32.store (local.get $a) (local.get $a))
+                (i64.load (local.get $a))))"#,
+        store(8),
+        store(16),
+        store(32),
+        store(64)
+    ));
+    for func in 0..4 {
+        let code = module.disassemble(func).unwrap();
+        assert!(
+            code.contains("xor") && code.contains("(result in register)"),
+            "{code}"
+        );
+        assert!(
+            code.contains("store") && code.contains("(operand cached)"),
+            "{code}"
+        );
+    }
+    let (mut store, instance) = instantiate(&module);
+    for (name, bytes) in [
+        ("store8", 1),
+        ("store16", 2),
+        ("store32", 4),
+        ("store64", 8),
+    ] {
+        for x in [0i64, 1, -1, 0x1234_5678_9abc_def0, i64::MIN] {
+            let mut call = |addr| call_i64(&mut store, &instance, name, &[addr, x]);
+            // Each call stores at a fresh address: the bytes after the store's are zero.
+            let addr = 64 * bytes;
+            let mask = if bytes == 8 {
+                u64::MAX
+            } else {
+                (1u64 << (8 * bytes)) - 1
+            };
+            assert_eq!(call(addr), Ok(((!x as u64) & mask) as i64), "{name} {x:#x}");
+            call(0).unwrap();
+            // Out of bounds: the same trap as a store reading its value from the slot.
+            let trap = call(65_536 - bytes + 1).unwrap_err();
+            assert!(trap.contains("out of bounds"), "{name}: {trap}");
+        }
+    }
+    let same = call_i64(&mut store, &instance, "same", &[200, 0]);
+    assert_eq!(same, Ok(200));
 }
 
 #[test]

@@ -198,12 +198,13 @@ macro_rules! for_each_float_compare_branch {
     };
 }
 
-/// Stores: operator, its form storing a constant, wasm name, bytes.
+/// Stores: operator, its form storing a constant, its form storing the register (the
+/// threaded executor's cached result of the op before), wasm name, bytes.
 macro_rules! for_each_store {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Store8 Store8Imm "store8" 1, Store16 Store16Imm "store16" 2,
-            Store32 Store32Imm "store32" 4, Store64 Store64Imm "store64" 8,
+            Store8 Store8Imm Store8Acc "store8" 1, Store16 Store16Imm Store16Acc "store16" 2,
+            Store32 Store32Imm Store32Acc "store32" 4, Store64 Store64Imm Store64Acc "store64" 8,
         }
     };
 }
@@ -216,7 +217,7 @@ macro_rules! define_op {
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
-        store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
+        store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
@@ -297,6 +298,8 @@ macro_rules! define_op {
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = value` (its low bytes).
             $( $store_imm { addr: Slot, offset: u32, value: u64 }, )*
+            /// `$store`, reading `s[value]` from the register.
+            $( $store_acc { addr: Slot, value: Slot, offset: u32 }, )*
             /// The loop counter idiom: `s[counter] += step` (i32, wrapping), then jumps by
             /// `offset` if the new value is below `s[limit]` (unsigned).
             I32AddBrLtU { counter: Slot, limit: Slot, step: i32, offset: i32 },
@@ -364,7 +367,7 @@ macro_rules! define_op {
                     $( Op::$xun { .. } | Op::$xun_acc { .. } => $xun_name, )*
                     $( Op::$load { .. } => $load_name, )*
                     $( Op::$load_add { .. } | Op::$load_add_imm { .. } => concat!("i32.add+", $load_name), )*
-                    $( Op::$store { .. } | Op::$store_imm { .. } => $store_name, )*
+                    $( Op::$store { .. } | Op::$store_imm { .. } | Op::$store_acc { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
                     $( Op::$fbr { .. } | Op::$fbr_imm { .. } => concat!("br_if ", $fcmp_name), )*
                     $( Op::$fneg { .. } | Op::$fneg_imm { .. } => concat!("br_unless ", $fcmp_name), )*
@@ -503,6 +506,7 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, a, b } if a == cached => Op::$xbin_acc { dst, a, b }, )*
                     $( Op::$un { dst, src } if src == cached => Op::$un_acc { dst, src }, )*
                     $( Op::$xun { dst, src } if src == cached => Op::$xun_acc { dst, src }, )*
+                    $( Op::$store { addr, value, offset } if value == cached => Op::$store_acc { addr, value, offset }, )*
                     _ => return None,
                 })
             }
@@ -516,6 +520,9 @@ macro_rules! define_op {
                     $( Op::$bin_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
+                    // A store may trap, but run again from the slots it traps the same
+                    // way whatever the value.
+                    $( Op::$store_acc { addr, value, .. } if addr != value => Some(value), )*
                     _ => None,
                 }
             }
@@ -527,6 +534,7 @@ macro_rules! define_op {
                     $( Op::$bin_acc { .. } | Op::$bin_imm_acc { .. } )|*
                     $( | Op::$fbin_acc { .. } )* $( | Op::$xbin_acc { .. } )*
                     $( | Op::$un_acc { .. } )* $( | Op::$xun_acc { .. } )*
+                    $( | Op::$store_acc { .. } )*
                 )
             }
 

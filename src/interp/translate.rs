@@ -572,7 +572,7 @@ impl Translator<'_> {
         }
         for_each_load!(loads);
         macro_rules! stores {
-            ($($store:ident $store_imm:ident $name:literal $bytes:literal,)*) => {
+            ($($store:ident $store_imm:ident $store_acc:ident $name:literal $bytes:literal,)*) => {
                 fn store_op(kind: &str, addr: Slot, value: Slot, offset: u32) -> Op {
                     match kind {
                         $( stringify!($store) => Op::$store { addr, value, offset }, )*

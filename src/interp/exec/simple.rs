@@ -26,7 +26,7 @@ macro_rules! simple_ops {
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
-        store: [$($store:ident $store_imm:ident $store_name:literal $store_bytes:literal,)*]
+        store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
@@ -81,8 +81,8 @@ macro_rules! simple_ops {
                 let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
                 set!(dst, num::$load_fn(bytes));
             } )*
-            $( [$store] { addr, value, offset } => {
-                tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(slot!(value))));
+            $( [$store $store_acc] { addr, value, offset } => {
+                tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(operand!(value))));
             } )*
             $( [$store_imm] { addr, offset, value } => {
                 tri!(mem!().store(slot!(addr), offset, num::low_bytes::<$store_bytes>(value)));
