@@ -4,7 +4,7 @@
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
 //! loop exits (at the head and before the back edge), loads addressed by the sum of two slots or of a slot and an immediate,
 //! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
-//! operands (and stores' values) taken from the op before (the threaded executor's cached result), and
+//! operands (stores' values, loads' addresses, branches' conditions) taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
@@ -899,6 +899,54 @@ fn stores_take_their_value_from_the_register() {
     }
     let same = call_i64(&mut store, &instance, "same", &[200, 0]);
     assert_eq!(same, Ok(200));
+}
+
+#[test]
+fn loads_and_branches_take_their_operand_from_the_register() {
+    // The `i32.and` before each load gives its address, and the one before each branch its
+    // condition.
+    let module = compile(
+        r#"(module (memory 1) (data (i32.const 8) "\01\02\03\04\05")
+              (func (export "load") (param $p i32) (result i32)
+                (i32.load (i32.and (local.get $p) (i32.const 0x7fffffff))))
+              (func (export "load8") (param $p i32) (result i32)
+                (i32.load8_s (i32.and (local.get $p) (i32.const 0x7fffffff))))
+              (func (export "br_if") (param $x i32) (result i32)
+                (block $yes (br_if $yes (i32.and (local.get $x) (i32.const 4)))
+                  (return (i32.const 0)))
+                (i32.const 1))
+              (func (export "if") (param $x i32) (result i32)
+                (if (result i32) (i32.and (local.get $x) (i32.const 4))
+                  (then (i32.const 1)) (else (i32.const 0)))))"#,
+    );
+    for func in 0..4 {
+        let code = module.disassemble(func).unwrap();
+        let and = code.lines().find(|line| line.contains("i32.and")).unwrap();
+        assert!(code.contains("(operand cached)"), "{code}");
+        // A load may trap and be run again from the slots: its address is written there
+        // too. A branch cannot.
+        assert_eq!(and.contains("(result in register)"), func >= 2, "{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    let mut call = |name, arg| {
+        let args = [Value::I32(arg)];
+        match instance.call(&mut store, name, &args) {
+            Ok(results) => Ok(results[0].clone()),
+            Err(trap) => Err(trap.to_string()),
+        }
+    };
+    assert_eq!(call("load", 8), Ok(Value::I32(0x0403_0201)));
+    assert_eq!(call("load", i32::MIN | 9), Ok(Value::I32(0x0504_0302)));
+    assert_eq!(call("load8", 12), Ok(Value::I32(5)));
+    for p in [65_533, -1] {
+        let trap = call("load", p).unwrap_err();
+        assert!(trap.contains("out of bounds"), "{p}: {trap}");
+    }
+    for x in EDGES.into_iter().chain([4, 5, 3, -5]) {
+        let want = Ok(Value::I32((x & 4 != 0) as i32));
+        assert_eq!(call("br_if", x), want, "br_if {x}");
+        assert_eq!(call("if", x), want, "if {x}");
+    }
 }
 
 #[test]

@@ -135,19 +135,22 @@ macro_rules! for_each_fallible_unary {
 }
 
 /// Loads: operator, its forms addressed by the sum of two slots and by the sum of a slot
-/// and an immediate (an `i32.add` whose only use is the address), wasm name (of the
-/// widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
+/// and an immediate (an `i32.add` whose only use is the address), its form addressed by
+/// the register (the threaded executor's cached result of the op before), wasm name (of
+/// the widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
 /// `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Load32 Load32Add Load32AddImm "load32" 4 load32, Load64 Load64Add Load64AddImm "load64" 8 load64,
-            Load8S32 Load8S32Add Load8S32AddImm "i32.load8_s" 1 load8_s32, Load8U Load8UAdd Load8UAddImm "load8_u" 1 load8_u,
-            Load16S32 Load16S32Add Load16S32AddImm "i32.load16_s" 2 load16_s32,
-            Load16U Load16UAdd Load16UAddImm "load16_u" 2 load16_u,
-            Load8S64 Load8S64Add Load8S64AddImm "i64.load8_s" 1 load8_s64,
-            Load16S64 Load16S64Add Load16S64AddImm "i64.load16_s" 2 load16_s64,
-            Load32S64 Load32S64Add Load32S64AddImm "i64.load32_s" 4 load32_s64,
+            Load32 Load32Add Load32AddImm Load32Acc "load32" 4 load32,
+            Load64 Load64Add Load64AddImm Load64Acc "load64" 8 load64,
+            Load8S32 Load8S32Add Load8S32AddImm Load8S32Acc "i32.load8_s" 1 load8_s32,
+            Load8U Load8UAdd Load8UAddImm Load8UAcc "load8_u" 1 load8_u,
+            Load16S32 Load16S32Add Load16S32AddImm Load16S32Acc "i32.load16_s" 2 load16_s32,
+            Load16U Load16UAdd Load16UAddImm Load16UAcc "load16_u" 2 load16_u,
+            Load8S64 Load8S64Add Load8S64AddImm Load8S64Acc "i64.load8_s" 1 load8_s64,
+            Load16S64 Load16S64Add Load16S64AddImm Load16S64Acc "i64.load16_s" 2 load16_s64,
+            Load32S64 Load32S64Add Load32S64AddImm Load32S64Acc "i64.load32_s" 4 load32_s64,
         }
     };
 }
@@ -216,7 +219,7 @@ macro_rules! define_op {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
@@ -236,6 +239,9 @@ macro_rules! define_op {
             BrIfNez { cond: Slot, offset: i32 },
             /// Jumps if `s[cond] == 0` (as i32).
             BrIfEqz { cond: Slot, offset: i32 },
+            /// `BrIfNez` and `BrIfEqz`, reading `s[cond]` from the register.
+            BrIfNezAcc { cond: Slot, offset: i32 },
+            BrIfEqzAcc { cond: Slot, offset: i32 },
             /// Executes the `min(s[index], len)`-th of the `len + 1` `Br` ops that follow.
             BrTable { index: Slot, len: u32 },
             /// Returns with no results.
@@ -294,6 +300,8 @@ macro_rules! define_op {
             $( $load_add { dst: Slot, a: Slot, b: Slot, offset: u32 }, )*
             /// `s[dst] = mem[(s[a] + imm) mod 2^32 + offset]`.
             $( $load_add_imm { dst: Slot, a: Slot, imm: u32, offset: u32 }, )*
+            /// `$load`, reading `s[addr]` from the register.
+            $( $load_acc { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
             $( $store { addr: Slot, value: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = value` (its low bytes).
@@ -334,8 +342,8 @@ macro_rules! define_op {
                 match self {
                     Op::Unreachable => "unreachable",
                     Op::Br { .. } => "br",
-                    Op::BrIfNez { .. } => "br_if",
-                    Op::BrIfEqz { .. } => "br_unless",
+                    Op::BrIfNez { .. } | Op::BrIfNezAcc { .. } => "br_if",
+                    Op::BrIfEqz { .. } | Op::BrIfEqzAcc { .. } => "br_unless",
                     Op::BrTable { .. } => "br_table",
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
@@ -365,7 +373,7 @@ macro_rules! define_op {
                     $( Op::$xbin { .. } | Op::$xbin_acc { .. } => $xbin_name, )*
                     $( Op::$un { .. } | Op::$un_acc { .. } => $un_name, )*
                     $( Op::$xun { .. } | Op::$xun_acc { .. } => $xun_name, )*
-                    $( Op::$load { .. } => $load_name, )*
+                    $( Op::$load { .. } | Op::$load_acc { .. } => $load_name, )*
                     $( Op::$load_add { .. } | Op::$load_add_imm { .. } => concat!("i32.add+", $load_name), )*
                     $( Op::$store { .. } | Op::$store_imm { .. } | Op::$store_acc { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
@@ -479,6 +487,7 @@ macro_rules! define_op {
             pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
                 match self {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
+                    Op::BrIfNezAcc { offset, .. } | Op::BrIfEqzAcc { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
@@ -506,7 +515,12 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, a, b } if a == cached => Op::$xbin_acc { dst, a, b }, )*
                     $( Op::$un { dst, src } if src == cached => Op::$un_acc { dst, src }, )*
                     $( Op::$xun { dst, src } if src == cached => Op::$xun_acc { dst, src }, )*
+                    Op::BrIfNez { cond, offset } if cond == cached => Op::BrIfNezAcc { cond, offset },
+                    Op::BrIfEqz { cond, offset } if cond == cached => Op::BrIfEqzAcc { cond, offset },
                     $( Op::$store { addr, value, offset } if value == cached => Op::$store_acc { addr, value, offset }, )*
+                    // (A load may trap and be run again from the slots: the address stays
+                    // in its slot too, `register_only_operand` has no load.)
+                    $( Op::$load { dst, addr, offset } if addr == cached => Op::$load_acc { dst, addr, offset }, )*
                     _ => return None,
                 })
             }
@@ -520,6 +534,7 @@ macro_rules! define_op {
                     $( Op::$bin_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
+                    Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     // A store may trap, but run again from the slots it traps the same
                     // way whatever the value.
                     $( Op::$store_acc { addr, value, .. } if addr != value => Some(value), )*
@@ -534,7 +549,8 @@ macro_rules! define_op {
                     $( Op::$bin_acc { .. } | Op::$bin_imm_acc { .. } )|*
                     $( | Op::$fbin_acc { .. } )* $( | Op::$xbin_acc { .. } )*
                     $( | Op::$un_acc { .. } )* $( | Op::$xun_acc { .. } )*
-                    $( | Op::$store_acc { .. } )*
+                    $( | Op::$store_acc { .. } )* $( | Op::$load_acc { .. } )*
+                    | Op::BrIfNezAcc { .. } | Op::BrIfEqzAcc { .. }
                 )
             }
 
@@ -560,6 +576,7 @@ macro_rules! define_op {
                     $( Op::$un { dst, .. } | Op::$un_acc { dst, .. } => Some(dst), )*
                     $( Op::$xun { dst, .. } | Op::$xun_acc { dst, .. } => Some(dst), )*
                     $( Op::$load { dst, .. } | Op::$load_add { dst, .. } | Op::$load_add_imm { dst, .. } => Some(dst), )*
+                    $( Op::$load_acc { dst, .. } => Some(dst), )*
                     _ => None,
                 }
             }

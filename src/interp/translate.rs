@@ -549,7 +549,7 @@ impl Translator<'_> {
 
     fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
         macro_rules! loads {
-            ($($load:ident $load_add:ident $load_add_imm:ident $name:literal $bytes:literal $f:ident,)*) => {
+            ($($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $name:literal $bytes:literal $f:ident,)*) => {
                 fn load_op(kind: &str, dst: Slot, addr: Slot, offset: u32) -> Op {
                     match kind {
                         $( stringify!($load) => Op::$load { dst, addr, offset }, )*

@@ -25,7 +25,7 @@ macro_rules! simple_ops {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
@@ -67,8 +67,8 @@ macro_rules! simple_ops {
             $( [$xbin $xbin_acc] { dst, a, b } => { set!(dst, tri!(num::$xbin_fn(operand!(a), slot!(b)))) } )*
             $( [$un $un_acc] { dst, src } => { set!(dst, num::$un_fn(operand!(src))) } )*
             $( [$xun $xun_acc] { dst, src } => { set!(dst, tri!(num::$xun_fn(operand!(src)))) } )*
-            $( [$load] { dst, addr, offset } => {
-                let bytes = tri!(mem!().load::<$load_bytes>(slot!(addr), offset));
+            $( [$load $load_acc] { dst, addr, offset } => {
+                let bytes = tri!(mem!().load::<$load_bytes>(operand!(addr), offset));
                 set!(dst, num::$load_fn(bytes));
             } )*
             $( [$load_add] { dst, a, b, offset } => {
@@ -130,13 +130,13 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
-            [BrIfNez] { cond, offset } => {
-                if slot!(cond) as u32 != 0 {
+            [BrIfNez BrIfNezAcc] { cond, offset } => {
+                if operand!(cond) as u32 != 0 {
                     jump!(offset);
                 }
             }
-            [BrIfEqz] { cond, offset } => {
-                if slot!(cond) as u32 == 0 {
+            [BrIfEqz BrIfEqzAcc] { cond, offset } => {
+                if operand!(cond) as u32 == 0 {
                     jump!(offset);
                 }
             }
