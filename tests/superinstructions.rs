@@ -931,7 +931,7 @@ fn loads_and_branches_take_their_operand_from_the_register() {
     let mut call = |name, arg| {
         let args = [Value::I32(arg)];
         match instance.call(&mut store, name, &args) {
-            Ok(results) => Ok(results[0].clone()),
+            Ok(results) => Ok(results[0]),
             Err(trap) => Err(trap.to_string()),
         }
     };
