@@ -4,7 +4,8 @@
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
 //! loop exits (at the head and before the back edge), loads addressed by the sum of two slots or of a slot and an immediate,
 //! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
-//! operands (stores' values, loads' addresses, branches' conditions) taken from the op before (the threaded executor's cached result), and
+//! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
+//! operand) taken from the op before (the threaded executor's cached result), and
 //! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
@@ -177,6 +178,81 @@ fn fused_float_compare_and_branch_is_false_on_nan_either_way() {
                         let func = format!("{func}_const");
                         let got = instance.call(&mut store, &func, &[value(a)]);
                         assert_eq!(got.unwrap(), want, "{func} {ty}.{cmp} {a} {b}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn compare_and_branch_takes_either_operand_from_the_register() {
+    // Each comparison's left (`_a`, and `_imm` against a constant) or right (`_b`)
+    // operand is computed by the op just before it (an identity: `x ^ 0`, `-(-x)`); with
+    // the right one in the register the branch becomes the mirrored comparison.
+    let identity = |ty: &str, x: &str| match ty {
+        "i32" => format!("(i32.xor {x} (i32.const 0))"),
+        _ => format!("({ty}.neg ({ty}.neg {x}))"),
+    };
+    let value = |ty: &str, x: f64| match ty {
+        "i32" => Value::I32(x as i32),
+        "f32" => Value::F32(x as f32),
+        _ => Value::F64(x),
+    };
+    // Both kinds of semantics on f64 arguments (the i32 edges are exact as f64).
+    type Holds = Box<dyn Fn(f64, f64) -> bool>;
+    let comparisons = |ty: &str| -> Vec<(&str, Holds)> {
+        match ty {
+            "i32" => COMPARISONS
+                .map(|(cmp, holds)| {
+                    (
+                        cmp,
+                        Box::new(move |x: f64, y: f64| holds(x as i32, y as i32)) as Holds,
+                    )
+                })
+                .into(),
+            _ => FLOAT_COMPARISONS
+                .map(|(cmp, holds)| (cmp, Box::new(holds) as Holds))
+                .into(),
+        }
+    };
+    for ty in ["i32", "f32", "f64"] {
+        for (cmp, holds) in comparisons(ty) {
+            let (a, b) = (identity(ty, "(local.get 0)"), identity(ty, "(local.get 1)"));
+            let params = format!("{ty} {ty}");
+            let mut text = branches_on(&format!("({ty}.{cmp} {a} (local.get 1))"), &params, "_a");
+            text += &branches_on(&format!("({ty}.{cmp} (local.get 0) {b})"), &params, "_b");
+            if ty == "i32" {
+                text += &branches_on(&format!("(i32.{cmp} {a} (i32.const 7))"), &params, "_imm");
+            }
+            let module = compile(&format!("(module {text})"));
+            let funcs = if ty == "i32" { 12 } else { 8 };
+            for func in 0..funcs {
+                let code = module.disassemble(func).unwrap();
+                let branch = code.lines().find(|line| line.contains(" br_")).unwrap();
+                assert!(branch.contains("(operand cached)"), "{ty}.{cmp}:\n{code}");
+            }
+            let (mut store, instance) = instantiate(&module);
+            let edges: Vec<f64> = match ty {
+                "i32" => EDGES.iter().map(|&x| x as f64).collect(),
+                _ => FLOAT_EDGES.to_vec(),
+            };
+            for &x in &edges {
+                for &y in &edges {
+                    let args = [value(ty, x), value(ty, y)];
+                    for func in BRANCH_FUNCS {
+                        for (suffix, want) in [
+                            ("_a", holds(x, y)),
+                            ("_b", holds(x, y)),
+                            ("_imm", holds(x, 7.0)),
+                        ] {
+                            if suffix == "_imm" && ty != "i32" {
+                                continue;
+                            }
+                            let name = format!("{func}{suffix}");
+                            let got = instance.call(&mut store, &name, &args).unwrap();
+                            assert_eq!(got, [Value::I32(want as i32)], "{name} {ty}.{cmp} {x} {y}");
+                        }
                     }
                 }
             }

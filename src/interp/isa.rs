@@ -158,21 +158,23 @@ macro_rules! for_each_load {
 /// Compare-and-branch superinstructions: an i32 comparison whose only use is a
 /// `br_if` (or `if`) becomes one op. Columns: the comparison and its immediate form,
 /// the fused op and its immediate form, the fused op of the negated comparison and its
-/// immediate form (for `if`, which branches when the condition is false), the wasm
-/// name, the semantics in `exec::num`.
+/// immediate form (for `if`, which branches when the condition is false), the fused op's
+/// forms reading its left operand from the register and that of the mirrored comparison
+/// (`a < b` is `b > a`: for a right operand in the register), the wasm name, the
+/// semantics in `exec::num`.
 macro_rules! for_each_compare_branch {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32Eq I32EqImm BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm "i32.eq" i32_eq,
-            I32Ne I32NeImm BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm "i32.ne" i32_ne,
-            I32LtS I32LtSImm BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm "i32.lt_s" i32_lt_s,
-            I32LtU I32LtUImm BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm "i32.lt_u" i32_lt_u,
-            I32GtS I32GtSImm BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm "i32.gt_s" i32_gt_s,
-            I32GtU I32GtUImm BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm "i32.gt_u" i32_gt_u,
-            I32LeS I32LeSImm BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm "i32.le_s" i32_le_s,
-            I32LeU I32LeUImm BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm "i32.le_u" i32_le_u,
-            I32GeS I32GeSImm BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm "i32.ge_s" i32_ge_s,
-            I32GeU I32GeUImm BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm "i32.ge_u" i32_ge_u,
+            I32Eq I32EqImm BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm BrI32EqAcc BrI32EqImmAcc BrI32EqAcc "i32.eq" i32_eq,
+            I32Ne I32NeImm BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm BrI32NeAcc BrI32NeImmAcc BrI32NeAcc "i32.ne" i32_ne,
+            I32LtS I32LtSImm BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm BrI32LtSAcc BrI32LtSImmAcc BrI32GtSAcc "i32.lt_s" i32_lt_s,
+            I32LtU I32LtUImm BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm BrI32LtUAcc BrI32LtUImmAcc BrI32GtUAcc "i32.lt_u" i32_lt_u,
+            I32GtS I32GtSImm BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm BrI32GtSAcc BrI32GtSImmAcc BrI32LtSAcc "i32.gt_s" i32_gt_s,
+            I32GtU I32GtUImm BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm BrI32GtUAcc BrI32GtUImmAcc BrI32LtUAcc "i32.gt_u" i32_gt_u,
+            I32LeS I32LeSImm BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm BrI32LeSAcc BrI32LeSImmAcc BrI32GeSAcc "i32.le_s" i32_le_s,
+            I32LeU I32LeUImm BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm BrI32LeUAcc BrI32LeUImmAcc BrI32GeUAcc "i32.le_u" i32_le_u,
+            I32GeS I32GeSImm BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm BrI32GeSAcc BrI32GeSImmAcc BrI32LeSAcc "i32.ge_s" i32_ge_s,
+            I32GeU I32GeUImm BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm BrI32GeUAcc BrI32GeUImmAcc BrI32LeUAcc "i32.ge_u" i32_ge_u,
         }
     };
 }
@@ -180,23 +182,25 @@ macro_rules! for_each_compare_branch {
 /// Float compare-and-branch superinstructions: a float comparison whose only use is a
 /// `br_if` (or `if`) becomes one op. Columns: the comparison, the fused op, the fused op
 /// branching when the comparison is false (not the opposite comparison: with a NaN
-/// operand both are false), their forms comparing with a constant, the wasm name, the
-/// semantics in `exec::num`.
+/// operand both are false), their forms comparing with a constant, their forms reading
+/// the left operand from the register and those of the mirrored comparison (exact for
+/// floats too: `a < b` is `b > a` even with a NaN), the wasm name, the semantics in
+/// `exec::num`.
 macro_rules! for_each_float_compare_branch {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            F32Eq BrF32Eq BrF32NotEq BrF32EqImm BrF32NotEqImm "f32.eq" f32_eq,
-            F32Ne BrF32Ne BrF32NotNe BrF32NeImm BrF32NotNeImm "f32.ne" f32_ne,
-            F32Lt BrF32Lt BrF32NotLt BrF32LtImm BrF32NotLtImm "f32.lt" f32_lt,
-            F32Gt BrF32Gt BrF32NotGt BrF32GtImm BrF32NotGtImm "f32.gt" f32_gt,
-            F32Le BrF32Le BrF32NotLe BrF32LeImm BrF32NotLeImm "f32.le" f32_le,
-            F32Ge BrF32Ge BrF32NotGe BrF32GeImm BrF32NotGeImm "f32.ge" f32_ge,
-            F64Eq BrF64Eq BrF64NotEq BrF64EqImm BrF64NotEqImm "f64.eq" f64_eq,
-            F64Ne BrF64Ne BrF64NotNe BrF64NeImm BrF64NotNeImm "f64.ne" f64_ne,
-            F64Lt BrF64Lt BrF64NotLt BrF64LtImm BrF64NotLtImm "f64.lt" f64_lt,
-            F64Gt BrF64Gt BrF64NotGt BrF64GtImm BrF64NotGtImm "f64.gt" f64_gt,
-            F64Le BrF64Le BrF64NotLe BrF64LeImm BrF64NotLeImm "f64.le" f64_le,
-            F64Ge BrF64Ge BrF64NotGe BrF64GeImm BrF64NotGeImm "f64.ge" f64_ge,
+            F32Eq BrF32Eq BrF32NotEq BrF32EqImm BrF32NotEqImm BrF32EqAcc BrF32NotEqAcc BrF32EqAcc BrF32NotEqAcc "f32.eq" f32_eq,
+            F32Ne BrF32Ne BrF32NotNe BrF32NeImm BrF32NotNeImm BrF32NeAcc BrF32NotNeAcc BrF32NeAcc BrF32NotNeAcc "f32.ne" f32_ne,
+            F32Lt BrF32Lt BrF32NotLt BrF32LtImm BrF32NotLtImm BrF32LtAcc BrF32NotLtAcc BrF32GtAcc BrF32NotGtAcc "f32.lt" f32_lt,
+            F32Gt BrF32Gt BrF32NotGt BrF32GtImm BrF32NotGtImm BrF32GtAcc BrF32NotGtAcc BrF32LtAcc BrF32NotLtAcc "f32.gt" f32_gt,
+            F32Le BrF32Le BrF32NotLe BrF32LeImm BrF32NotLeImm BrF32LeAcc BrF32NotLeAcc BrF32GeAcc BrF32NotGeAcc "f32.le" f32_le,
+            F32Ge BrF32Ge BrF32NotGe BrF32GeImm BrF32NotGeImm BrF32GeAcc BrF32NotGeAcc BrF32LeAcc BrF32NotLeAcc "f32.ge" f32_ge,
+            F64Eq BrF64Eq BrF64NotEq BrF64EqImm BrF64NotEqImm BrF64EqAcc BrF64NotEqAcc BrF64EqAcc BrF64NotEqAcc "f64.eq" f64_eq,
+            F64Ne BrF64Ne BrF64NotNe BrF64NeImm BrF64NotNeImm BrF64NeAcc BrF64NotNeAcc BrF64NeAcc BrF64NotNeAcc "f64.ne" f64_ne,
+            F64Lt BrF64Lt BrF64NotLt BrF64LtImm BrF64NotLtImm BrF64LtAcc BrF64NotLtAcc BrF64GtAcc BrF64NotGtAcc "f64.lt" f64_lt,
+            F64Gt BrF64Gt BrF64NotGt BrF64GtImm BrF64NotGtImm BrF64GtAcc BrF64NotGtAcc BrF64LtAcc BrF64NotLtAcc "f64.gt" f64_gt,
+            F64Le BrF64Le BrF64NotLe BrF64LeImm BrF64NotLeImm BrF64LeAcc BrF64NotLeAcc BrF64GeAcc BrF64NotGeAcc "f64.le" f64_le,
+            F64Ge BrF64Ge BrF64NotGe BrF64GeImm BrF64NotGeImm BrF64GeAcc BrF64NotGeAcc BrF64LeAcc BrF64NotLeAcc "f64.ge" f64_ge,
         }
     };
 }
@@ -221,8 +225,8 @@ macro_rules! define_op {
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
-        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
-        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
+        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
         /// `repr(u16)`: the first two bytes are the variant's tag, by which the threaded
@@ -334,6 +338,11 @@ macro_rules! define_op {
             $( $fbr_imm { a: Slot, offset: i32, imm: u64 }, )*
             /// Jumps by `offset` if the float comparison of `s[a]` and `imm` does not hold.
             $( $fneg_imm { a: Slot, offset: i32, imm: u64 }, )*
+            /// `$br`, `$br_imm`, `$fbr` and `$fneg`, reading `s[a]` from the register.
+            $( $br_acc { a: Slot, b: Slot, offset: i32 }, )*
+            $( $br_imm_acc { a: Slot, imm: i32, offset: i32 }, )*
+            $( $fbr_acc { a: Slot, b: Slot, offset: i32 }, )*
+            $( $fneg_acc { a: Slot, b: Slot, offset: i32 }, )*
         }
 
         impl Op {
@@ -376,9 +385,9 @@ macro_rules! define_op {
                     $( Op::$load { .. } | Op::$load_acc { .. } => $load_name, )*
                     $( Op::$load_add { .. } | Op::$load_add_imm { .. } => concat!("i32.add+", $load_name), )*
                     $( Op::$store { .. } | Op::$store_imm { .. } | Op::$store_acc { .. } => $store_name, )*
-                    $( Op::$br { .. } | Op::$br_imm { .. } => concat!("br_if ", $cmp_name), )*
-                    $( Op::$fbr { .. } | Op::$fbr_imm { .. } => concat!("br_if ", $fcmp_name), )*
-                    $( Op::$fneg { .. } | Op::$fneg_imm { .. } => concat!("br_unless ", $fcmp_name), )*
+                    $( Op::$br { .. } | Op::$br_imm { .. } | Op::$br_acc { .. } | Op::$br_imm_acc { .. } => concat!("br_if ", $cmp_name), )*
+                    $( Op::$fbr { .. } | Op::$fbr_imm { .. } | Op::$fbr_acc { .. } => concat!("br_if ", $fcmp_name), )*
+                    $( Op::$fneg { .. } | Op::$fneg_imm { .. } | Op::$fneg_acc { .. } => concat!("br_unless ", $fcmp_name), )*
                     Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } | Op::I32AddSlotBrLtU { .. } => "i32.add+br_if i32.lt_u",
                     Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } | Op::I32AddSlotBrNe { .. } => "i32.add+br_if i32.ne",
                 }
@@ -494,6 +503,8 @@ macro_rules! define_op {
                     $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
                     $( Op::$fbr { offset, .. } | Op::$fneg { offset, .. } => Some(offset), )*
                     $( Op::$fbr_imm { offset, .. } | Op::$fneg_imm { offset, .. } => Some(offset), )*
+                    $( Op::$br_acc { offset, .. } | Op::$br_imm_acc { offset, .. } => Some(offset), )*
+                    $( Op::$fbr_acc { offset, .. } | Op::$fneg_acc { offset, .. } => Some(offset), )*
                     _ => None,
                 }
             }
@@ -515,6 +526,15 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, a, b } if a == cached => Op::$xbin_acc { dst, a, b }, )*
                     $( Op::$un { dst, src } if src == cached => Op::$un_acc { dst, src }, )*
                     $( Op::$xun { dst, src } if src == cached => Op::$xun_acc { dst, src }, )*
+                    // A comparison with its right operand in the register becomes the
+                    // mirrored comparison (`a < b` is `b > a`, for floats too).
+                    $( Op::$br { a, b, offset } if a == cached => Op::$br_acc { a, b, offset }, )*
+                    $( Op::$br { a, b, offset } if b == cached => Op::$br_mirror_acc { a: b, b: a, offset }, )*
+                    $( Op::$br_imm { a, imm, offset } if a == cached => Op::$br_imm_acc { a, imm, offset }, )*
+                    $( Op::$fbr { a, b, offset } if a == cached => Op::$fbr_acc { a, b, offset }, )*
+                    $( Op::$fbr { a, b, offset } if b == cached => Op::$fbr_mirror_acc { a: b, b: a, offset }, )*
+                    $( Op::$fneg { a, b, offset } if a == cached => Op::$fneg_acc { a, b, offset }, )*
+                    $( Op::$fneg { a, b, offset } if b == cached => Op::$fneg_mirror_acc { a: b, b: a, offset }, )*
                     Op::BrIfNez { cond, offset } if cond == cached => Op::BrIfNezAcc { cond, offset },
                     Op::BrIfEqz { cond, offset } if cond == cached => Op::BrIfEqzAcc { cond, offset },
                     $( Op::$store { addr, value, offset } if value == cached => Op::$store_acc { addr, value, offset }, )*
@@ -535,6 +555,9 @@ macro_rules! define_op {
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
+                    $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
+                    $( Op::$br_imm_acc { a, .. } => Some(a), )*
+                    $( Op::$fbr_acc { a, b, .. } | Op::$fneg_acc { a, b, .. } if a != b => Some(a), )*
                     // A store may trap, but run again from the slots it traps the same
                     // way whatever the value.
                     $( Op::$store_acc { addr, value, .. } if addr != value => Some(value), )*
@@ -551,6 +574,8 @@ macro_rules! define_op {
                     $( | Op::$un_acc { .. } )* $( | Op::$xun_acc { .. } )*
                     $( | Op::$store_acc { .. } )* $( | Op::$load_acc { .. } )*
                     | Op::BrIfNezAcc { .. } | Op::BrIfEqzAcc { .. }
+                    $( | Op::$br_acc { .. } | Op::$br_imm_acc { .. } )*
+                    $( | Op::$fbr_acc { .. } | Op::$fneg_acc { .. } )*
                 )
             }
 

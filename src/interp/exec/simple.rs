@@ -27,27 +27,27 @@ macro_rules! simple_ops {
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
-        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $cmp_name:literal $cmp_fn:ident,)*]
-        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fcmp_name:literal $fcmp_fn:ident,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
+        float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
     ) => {
         $cb! { $($extra)*
-            $( [$br] { a, b, offset } => {
-                if num::$cmp_fn(slot!(a), slot!(b)) != 0 {
+            $( [$br $br_acc] { a, b, offset } => {
+                if num::$cmp_fn(operand!(a), slot!(b)) != 0 {
                     jump!(offset);
                 }
             } )*
-            $( [$br_imm] { a, imm, offset } => {
-                if num::$cmp_fn(slot!(a), imm as i64 as u64) != 0 {
+            $( [$br_imm $br_imm_acc] { a, imm, offset } => {
+                if num::$cmp_fn(operand!(a), imm as i64 as u64) != 0 {
                     jump!(offset);
                 }
             } )*
-            $( [$fbr] { a, b, offset } => {
-                if num::$fcmp_fn(slot!(a), slot!(b)) != 0 {
+            $( [$fbr $fbr_acc] { a, b, offset } => {
+                if num::$fcmp_fn(operand!(a), slot!(b)) != 0 {
                     jump!(offset);
                 }
             } )*
-            $( [$fneg] { a, b, offset } => {
-                if num::$fcmp_fn(slot!(a), slot!(b)) == 0 {
+            $( [$fneg $fneg_acc] { a, b, offset } => {
+                if num::$fcmp_fn(operand!(a), slot!(b)) == 0 {
                     jump!(offset);
                 }
             } )*

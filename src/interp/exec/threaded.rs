@@ -26,7 +26,7 @@ use crate::interp::isa::{ErasedHandler, Op};
 use crate::interp::limits::PAGE_SIZE;
 
 /// Room in the handler tables: more than there are op variants, a power of two.
-const TAGS: usize = 512;
+const TAGS: usize = 1024;
 
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
 /// of `run.at.slots` and `run.at.mem` (`run.at.ip` is only written for calls); `cached`
