@@ -121,8 +121,10 @@ fn millions_of_mixed_ops_agree_with_wasmi_with_and_without_fuel() {
         let (metered, used) =
             on_small_stack(move || wasmcade_run(&metered_text, Some(u64::MAX / 2)));
         assert_eq!(metered, want, "{calls}");
+        // Fuel counts translated ops (fused ones count once): the loop body runs well
+        // over a dozen.
         assert!(
-            used > 20 * ITERATIONS as u64,
+            used > 12 * ITERATIONS as u64,
             "{used} instructions counted for {ITERATIONS} iterations"
         );
     }

@@ -2,11 +2,13 @@
 //! semantics on edge values, and checked to be really emitted (by disassembly): i32
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits (at the head and before the back edge), loads addressed by the sum of two slots or of a slot and an immediate,
+//! loop exits (at the head and before the back edge), loads addressed by the sum of two
+//! slots or of a slot and an immediate,
 //! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
-//! operand) taken from the op before (the threaded executor's cached result), and
-//! `br_table` taking its selected branch itself; and `i64.extend_i32_u`, which needs no op.
+//! operand) taken from the op before (the threaded executor's cached result), copies in a
+//! row run as one op, and `br_table` taking its selected branch itself; and
+//! `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
 
@@ -789,6 +791,44 @@ fn stores_of_constants_write_their_low_bytes_and_trap_past_the_end() {
             trap.to_string().contains("out of bounds"),
             "{store_op}: {trap}"
         );
+    }
+}
+
+#[test]
+fn copies_in_a_row_run_as_one_op_in_order() {
+    let module = compile(
+        r#"(module
+              (func $pick (param i32 i32 i32 i32) (result i32)
+                (i32.sub (i32.mul (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 3))))
+              ;; The arguments' moves pair up; the second copy of `chain` reads the first's.
+              (func (export "call") (param i32 i32) (result i32)
+                (call $pick (local.get 1) (local.get 0) (local.get 1) (local.get 1)))
+              (func (export "chain") (param i32 i32) (result i32) (local i32)
+                (local.set 1 (local.get 0))
+                (local.set 2 (local.get 1))
+                (i32.sub (local.get 2) (local.get 1)))
+              ;; The branch lands on the second copy: the two stay apart.
+              (func (export "landing") (param i32 i32) (result i32) (local i32)
+                (block (br_if 0 (local.get 0)) (local.set 1 (local.get 0)))
+                (local.set 2 (local.get 1))
+                (i32.sub (local.get 2) (local.get 0))))"#,
+    );
+    let code = |func: u32| module.disassemble(func).unwrap();
+    assert_eq!(code(1).matches("  copy2 ").count(), 2, "{}", code(1));
+    assert!(
+        code(2).contains("copy2 dst=s1 src=s0 dst2=s2 src2=s1"),
+        "{}",
+        code(2)
+    );
+    assert!(!code(3).contains("copy2"), "{}", code(3));
+    let (mut store, instance) = instantiate(&module);
+    for (a, b) in [(0, 5), (3, 4), (-7, 2), (i32::MAX, i32::MIN)] {
+        let want = b.wrapping_mul(a).wrapping_sub(b.wrapping_add(b));
+        assert_eq!(call(&mut store, &instance, "call", &[a, b]), want);
+        assert_eq!(call(&mut store, &instance, "chain", &[a, b]), 0);
+        let landing = if a != 0 { b } else { a };
+        let got = call(&mut store, &instance, "landing", &[a, b]);
+        assert_eq!(got, landing.wrapping_sub(a));
     }
 }
 

@@ -262,6 +262,8 @@ macro_rules! define_op {
             /// `call_indirect` through table `table`, expecting module type `type_index`.
             CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
             Copy { dst: Slot, src: Slot },
+            /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
+            Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, value: u64 },
             /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
@@ -358,6 +360,7 @@ macro_rules! define_op {
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
                     Op::CallIndirect { .. } => "call_indirect",
                     Op::Copy { .. } => "copy",
+                    Op::Copy2 { .. } => "copy2",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
                     Op::Select { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
@@ -755,8 +758,8 @@ impl Op {
             "step" => slot_step,
             // `br_table`'s is the number of its entries.
             "len" => !matches!(self, Op::BrTable { .. }),
-            "dst" | "src" | "a" | "b" | "cond" | "addr" | "index" | "base" | "delta" | "start"
-            | "init" | "counter" => true,
+            "dst" | "src" | "dst2" | "src2" | "a" | "b" | "cond" | "addr" | "index" | "base"
+            | "delta" | "start" | "init" | "counter" => true,
             _ => false,
         }
     }

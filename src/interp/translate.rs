@@ -188,6 +188,7 @@ pub(crate) fn translate_function(
         ));
     }
     shortcut_branches(&mut t.ops);
+    pair_copies(&mut t.ops, &mut t.offsets);
     cache_operands(&mut t.ops);
     Ok(CompiledFunc {
         ops: t
@@ -1301,6 +1302,54 @@ fn branch_back_directly(ops: &mut [Op]) {
         };
         fuse_counter_step(ops, at, head);
     }
+}
+
+/// Runs each two copies in a row as one op (`Copy2`; a call's arguments are moved into
+/// place by a run of copies), unless a branch lands on the second. Drops the merged ops
+/// and resolves every branch offset again.
+fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    let targeted = branch_targets(ops);
+    // For each old op, its new index (a merged copy: that of its pair); for each new op,
+    // the old index it came from.
+    let mut new_index = Vec::with_capacity(ops.len());
+    let mut origin = Vec::with_capacity(ops.len());
+    let (mut paired, mut paired_offsets) = (Vec::with_capacity(ops.len()), Vec::new());
+    let mut at = 0;
+    while at < ops.len() {
+        new_index.push(paired.len());
+        origin.push(at);
+        paired_offsets.push(offsets[at]);
+        match (ops[at], ops.get(at + 1)) {
+            (
+                Op::Copy { dst, src },
+                Some(&Op::Copy {
+                    dst: dst2,
+                    src: src2,
+                }),
+            ) if !targeted[at + 1] => {
+                new_index.push(paired.len());
+                paired.push(Op::Copy2 {
+                    dst,
+                    src,
+                    dst2,
+                    src2,
+                });
+                at += 2;
+            }
+            (op, _) => {
+                paired.push(op);
+                at += 1;
+            }
+        }
+    }
+    for (at, op) in paired.iter_mut().enumerate() {
+        if let Some(offset) = op.branch_offset_mut() {
+            let target = (origin[at] as isize + *offset as isize) as usize;
+            *offset = new_index[target] as i32 - at as i32;
+        }
+    }
+    *ops = paired;
+    *offsets = paired_offsets;
 }
 
 /// Fuses `i += k` right before the loop test at `at` (one that jumps back to `head`) with

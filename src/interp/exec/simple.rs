@@ -142,6 +142,12 @@ macro_rules! simple_ops {
             }
             [BrTable] { index, len } => { take_entry!((slot!(index) as u32).min(len)) }
             [Copy] { dst, src } => { set!(dst, slot!(src)) }
+            // No `Op::cached_result`, so never given the handler that leaves its result
+            // only in the register: both copies are written.
+            [Copy2] { dst, src, dst2, src2 } => {
+                set!(dst, slot!(src));
+                set!(dst2, slot!(src2));
+            }
             [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
             [GlobalSet] { src, global } => { globals!().set(global, slot!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }
