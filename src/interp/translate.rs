@@ -1282,12 +1282,12 @@ fn shortcut_branches(ops: &mut [Op]) {
 /// the set of targeted ops and the meaning of landing on the test; a `br` that a branch
 /// lands on is left alone.
 fn branch_back_directly(ops: &mut [Op]) {
-    let targeted = branch_targets(ops);
+    let mut targeted = None;
     for at in 0..ops.len().saturating_sub(1) {
         let Op::Br { offset: back } = ops[at + 1] else {
             continue;
         };
-        if back >= 0 || targeted[at + 1] {
+        if back >= 0 || targeted.get_or_insert_with(|| branch_targets(ops))[at + 1] {
             continue;
         }
         let Some(mut inverted) = ops[at].inverted_branch() else {
@@ -1308,48 +1308,50 @@ fn branch_back_directly(ops: &mut [Op]) {
 /// place by a run of copies), unless a branch lands on the second. Drops the merged ops
 /// and resolves every branch offset again.
 fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    let is_pair = |pair: &[Op]| matches!(pair, [Op::Copy { .. }, Op::Copy { .. }]);
+    if !ops.windows(2).any(is_pair) {
+        return;
+    }
     let targeted = branch_targets(ops);
-    // For each old op, its new index (a merged copy: that of its pair); for each new op,
-    // the old index it came from.
+    // Compacts in place: for each old op, its new index (a merged copy: its pair's); for
+    // each new op, the old index it came from.
     let mut new_index = Vec::with_capacity(ops.len());
     let mut origin = Vec::with_capacity(ops.len());
-    let (mut paired, mut paired_offsets) = (Vec::with_capacity(ops.len()), Vec::new());
-    let mut at = 0;
-    while at < ops.len() {
-        new_index.push(paired.len());
-        origin.push(at);
-        paired_offsets.push(offsets[at]);
-        match (ops[at], ops.get(at + 1)) {
+    let (mut read, mut write) = (0, 0);
+    while read < ops.len() {
+        new_index.push(write);
+        origin.push(read);
+        offsets[write] = offsets[read];
+        ops[write] = match (ops[read], ops.get(read + 1)) {
             (
                 Op::Copy { dst, src },
                 Some(&Op::Copy {
                     dst: dst2,
                     src: src2,
                 }),
-            ) if !targeted[at + 1] => {
-                new_index.push(paired.len());
-                paired.push(Op::Copy2 {
+            ) if !targeted[read + 1] => {
+                new_index.push(write);
+                read += 1;
+                Op::Copy2 {
                     dst,
                     src,
                     dst2,
                     src2,
-                });
-                at += 2;
+                }
             }
-            (op, _) => {
-                paired.push(op);
-                at += 1;
-            }
-        }
+            (op, _) => op,
+        };
+        read += 1;
+        write += 1;
     }
-    for (at, op) in paired.iter_mut().enumerate() {
+    ops.truncate(write);
+    offsets.truncate(write);
+    for (at, op) in ops.iter_mut().enumerate() {
         if let Some(offset) = op.branch_offset_mut() {
             let target = (origin[at] as isize + *offset as isize) as usize;
             *offset = new_index[target] as i32 - at as i32;
         }
     }
-    *ops = paired;
-    *offsets = paired_offsets;
 }
 
 /// Fuses `i += k` right before the loop test at `at` (one that jumps back to `head`) with
