@@ -1225,7 +1225,8 @@ fn if_save_position(height: u32, params: u32) -> u32 {
     height + params + 1
 }
 
-/// Rewrites each `br` whose target makes the jump itself redundant:
+/// Rotates loops whose exit test sits before the back edge (`branch_back_directly`),
+/// then rewrites each `br` whose target makes the jump itself redundant:
 ///
 /// - A `br` to a return (the end of an `if` or a block at the end of the function)
 ///   becomes that return: returns read only slots, so where they run does not matter.

@@ -230,7 +230,6 @@ impl MemView {
         self.len
     }
 
-    /// The byte range `[addr + offset, .. + n)` if it lies inside memory.
     /// The end of the `N`-byte access at `addr + offset` if it lies inside memory. Loads
     /// and stores address their bytes back from the end: the sum is then computed once,
     /// both for the bounds check and (less `N`, folded into the access's displacement)
@@ -245,6 +244,7 @@ impl MemView {
         Ok(end as usize)
     }
 
+    /// The byte range `[addr + offset, .. + n)` if it lies inside memory.
     #[inline(always)]
     fn range(self, addr: u64, offset: u64, n: usize) -> Result<usize, TrapKind> {
         // Addresses are u32 and offsets at most u32, so the sum cannot overflow u64.
@@ -347,11 +347,19 @@ impl GlobalsView {
 /// (LLVM otherwise recomputes an access's start address next to its end, one more add per
 /// load and store). Costs no instruction.
 #[inline(always)]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    allow(unused_mut)
+)]
 fn opaque(mut value: u64) -> u64 {
     #[cfg(any(target_arch = "x86_64", target_arch = "aarch64"))]
     // SAFETY: the template is a comment: the register is left as it is.
     unsafe {
-        std::arch::asm!("/* {0} */", inout(reg) value, options(pure, nomem, nostack, preserves_flags));
+        std::arch::asm!(
+            "/* {0} */",
+            inout(reg) value,
+            options(pure, nomem, nostack, preserves_flags)
+        );
     }
     value
 }
