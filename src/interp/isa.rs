@@ -496,6 +496,12 @@ macro_rules! define_op {
             }
 
             /// The branch offset of a branching op.
+            pub(crate) fn branch_offset(&self) -> Option<i32> {
+                let mut op = *self;
+                op.branch_offset_mut().copied()
+            }
+
+            /// The branch offset of a branching op, to change.
             pub(crate) fn branch_offset_mut(&mut self) -> Option<&mut i32> {
                 match self {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
@@ -722,7 +728,7 @@ impl fmt::Display for Op {
         for field in fields.split(", ").filter(|s| !s.is_empty()) {
             let (key, value) = field.split_once(": ").unwrap_or((field, ""));
             let _ = match key {
-                "offset" if self.clone().branch_offset_mut().is_some() => {
+                "offset" if self.branch_offset().is_some() => {
                     write!(
                         out,
                         " ->{}{value}",

@@ -1294,7 +1294,7 @@ fn branch_back_directly(ops: &mut [Op]) {
         let Some(mut inverted) = ops[at].inverted_branch() else {
             continue;
         };
-        let exit = at as i32 + branch_offset(ops[at]);
+        let exit = at as i32 + ops[at].branch_offset().expect("a conditional branch");
         let head = at as i32 + 1 + back;
         set_offset(&mut inverted, head - at as i32);
         ops[at] = inverted;
@@ -1372,7 +1372,7 @@ fn fuse_counter_step(ops: &mut [Op], at: usize, head: i32) {
 fn branch_targets(ops: &[Op]) -> Vec<bool> {
     let mut targeted = vec![false; ops.len()];
     for (at, op) in ops.iter().enumerate() {
-        if let Some(&mut offset) = op.clone().branch_offset_mut() {
+        if let Some(offset) = op.branch_offset() {
             targeted[(at as isize + offset as isize) as usize] = true;
         }
     }
@@ -1394,11 +1394,6 @@ fn cache_operands(ops: &mut [Op]) {
             ops[at] = op;
         }
     }
-}
-
-/// A branching op's offset.
-fn branch_offset(mut op: Op) -> i32 {
-    *op.branch_offset_mut().expect("a branch")
 }
 
 fn set_offset(op: &mut Op, new: i32) {

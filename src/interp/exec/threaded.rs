@@ -11,8 +11,9 @@
 //! (`Op::result_stays_in_register`), the op gets the handler that does not write the
 //! slot at all: each simple op has one of each, in separate tables.
 //!
-//! The ops that need the store (host and indirect calls, tables, ...) share one handler,
-//! `other`, which runs them through `Run::store_op` and goes on. Any other op, and any op
+//! The ops that need the store (tables, `memory.grow`, ...) share one handler, `other`,
+//! which runs them through `Run::store_op` and goes on; calls of imports and
+//! `call_indirect` have one of their own (`call_through_store`), running only that op. Any other op, and any op
 //! that would trap, ends the chain: `run` returns its address with nothing changed, the
 //! loop executor runs that one op (raising the trap with its usual message) and calls
 //! `run` again. Compiled only where the tail calls are reliably jumps
