@@ -891,9 +891,26 @@ pub struct CompiledFunc {
     pub num_locals: u16,
     /// Slots the frame needs: locals plus the maximum operand stack height.
     pub frame_size: u32,
+    /// Slots from the frame's base that a call entering the function directly
+    /// (`Run::try_enter_directly`) needs: the frame, and the `ZEROED_AT_ENTRY` slots after
+    /// the parameters that it zeroes in one store; `u32::MAX` (more than any value stack)
+    /// when more locals are declared than that, for the call to zero them out of line.
+    pub direct_entry_slots: u32,
 }
 
+/// Declared locals a direct call zeroes at once (see `CompiledFunc::direct_entry_slots`).
+pub const ZEROED_AT_ENTRY: usize = 8;
+
 impl CompiledFunc {
+    /// `direct_entry_slots` of a function with these counts.
+    pub fn direct_entry_slots(num_params: u32, num_locals: u32, frame_size: u32) -> u32 {
+        let zeroed = ZEROED_AT_ENTRY as u32;
+        if num_locals - num_params > zeroed {
+            return u32::MAX;
+        }
+        frame_size.max(num_params + zeroed)
+    }
+
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {

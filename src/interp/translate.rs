@@ -190,6 +190,8 @@ pub(crate) fn translate_function(
     shortcut_branches(&mut t.ops);
     pair_copies(&mut t.ops, &mut t.offsets);
     cache_operands(&mut t.ops);
+    let num_params = ty.params().len() as u32;
+    let frame_size = num_locals + t.max_height;
     Ok(CompiledFunc {
         ops: t
             .ops
@@ -202,10 +204,11 @@ pub(crate) fn translate_function(
             .collect(),
         offsets: t.offsets.into(),
         func_index,
-        num_params: ty.params().len() as u16,
+        num_params: num_params as u16,
         num_results: ty.results().len() as u16,
         num_locals: num_locals as u16,
-        frame_size: num_locals + t.max_height,
+        frame_size,
+        direct_entry_slots: CompiledFunc::direct_entry_slots(num_params, num_locals, frame_size),
     })
 }
 

@@ -21,7 +21,7 @@ use std::rc::Rc;
 use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, Slots};
 
 use super::error::{FrameInfo, Trap, TrapKind};
-use super::isa::{Op, Slot};
+use super::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use super::limits::PAGE_SIZE;
 use super::observer::{Observer, Step};
 use super::store::{Caller, Func, FuncEntity, HostCall, Instance, Store};
@@ -62,11 +62,14 @@ pub(crate) fn invoke<T>(
     let mut observer = store.observer.take();
     let fuel = store.limits.fuel;
     let at = position(&mut stack, store, instance, code, 0);
+    let frames = Vec::with_capacity(16);
+    let max_depth = store.limits.max_call_depth;
     let mut run = Run {
         stack: &mut stack,
         at,
-        frames: Vec::with_capacity(16),
-        max_depth: store.limits.max_call_depth,
+        frame_room: frames.capacity().min(max_depth),
+        frames,
+        max_depth,
         fuel: fuel.unwrap_or(u64::MAX),
         host_args: Vec::new(),
         host_results: Vec::new(),
@@ -112,15 +115,40 @@ pub(crate) fn invoke<T>(
     })
 }
 
-/// A suspended caller: where to continue when the callee returns.
+/// A function's place in the run: the running one's (`Position::frame`), or a suspended
+/// caller's, saved by a call (a copy of its `Position::frame`) and restored by the return.
+#[derive(Clone, Copy)]
 struct CallFrame {
     code: CodeRef,
+    /// The next op to run; a caller's, the op after its call.
     ip: Ip,
     base: usize,
-    /// The caller's slot view, kept so a return within the instance need not rebuild
-    /// (and re-check) it: the value stack never moves while a call runs.
+    /// The slot view of the frame at `base`, kept so a return within the instance need
+    /// not rebuild (and re-check) it: the value stack never moves while a call runs.
     slots: Slots,
     instance: u32,
+}
+
+impl CallFrame {
+    /// A copy, read field by field. A call writes some fields of the running frame
+    /// just before saving it, and a return restores a frame a call saved just before:
+    /// a copy in wider (vector) moves would read data from two narrower stores still on
+    /// their way to the cache, which the processor cannot forward, and stall until they
+    /// land. (Volatile reads are never merged.)
+    #[inline(always)]
+    fn copy_by_field(&self) -> CallFrame {
+        use std::ptr::read_volatile;
+        // SAFETY: reads of this frame's own fields, all initialized.
+        unsafe {
+            CallFrame {
+                code: read_volatile(&self.code),
+                ip: read_volatile(&self.ip),
+                base: read_volatile(&self.base),
+                slots: read_volatile(&self.slots),
+                instance: read_volatile(&self.instance),
+            }
+        }
+    }
 }
 
 /// The state of one call from the host into wasm.
@@ -131,6 +159,8 @@ struct Run<'a> {
     frames: Vec<CallFrame>,
     /// The most frames `frames` may hold.
     max_depth: usize,
+    /// How many frames `frames` can hold without growing or passing `max_depth`.
+    frame_room: usize,
     fuel: u64,
     /// Host calls' arguments and results, reused so that a call does not allocate.
     host_args: Vec<Value>,
@@ -213,12 +243,7 @@ unsafe fn with_erased_store<T>(
 
 /// Where the executor is: the running function, its frame and its instance.
 struct Position {
-    code: CodeRef,
-    /// The next op to run.
-    ip: Ip,
-    base: usize,
-    instance: u32,
-    slots: Slots,
+    frame: CallFrame,
     mem: MemView,
     globals: GlobalsView,
     /// The running instance's module code (for `CallInternal`).
@@ -233,8 +258,8 @@ impl Run<'_> {
     ) -> Result<(), Trap> {
         // The two values every op uses live in locals (registers), not in `self.at`: they
         // are written back to it before a call or return and read again after it.
-        let mut ip = self.at.ip;
-        let mut slots = self.at.slots;
+        let mut ip = self.at.frame.ip;
+        let mut slots = self.at.frame.slots;
 
         macro_rules! slot {
             ($s:expr) => {
@@ -250,10 +275,10 @@ impl Run<'_> {
             // Runs a call or return on `self.at` with the locals written back, then reloads them.
             macro_rules! with_frame_change {
                 ($e:expr) => {{
-                    self.at.ip = ip;
+                    self.at.frame.ip = ip;
                     let result = $e;
-                    ip = self.at.ip;
-                    slots = self.at.slots;
+                    ip = self.at.frame.ip;
+                    slots = self.at.frame.slots;
                     result
                 }};
             }
@@ -271,7 +296,7 @@ impl Run<'_> {
             if !OBSERVE {
                 self.store = std::ptr::from_mut(store).cast();
                 ip = threaded::run::<METER>(ip, self);
-                slots = self.at.slots;
+                slots = self.at.frame.slots;
                 if let Some(kind) = self.trap.take() {
                     break 'exec Err(kind);
                 }
@@ -288,9 +313,9 @@ impl Run<'_> {
             }
             if OBSERVE {
                 if let Some(observer) = observer.as_deref_mut() {
-                    let func = self.at.code.func();
-                    let module = &store.instances[self.at.instance as usize].module;
-                    let pc = self.at.code.index_of(ip) - 1;
+                    let func = self.at.frame.code.func();
+                    let module = &store.instances[self.at.frame.instance as usize].module;
+                    let pc = self.at.frame.code.index_of(ip) - 1;
                     // As translated: the executor's copy has branch offsets in bytes.
                     let op = func.ops[pc].op();
                     observer.before(&Step {
@@ -300,7 +325,8 @@ impl Run<'_> {
                         pc,
                         op: &op,
                         depth: self.frames.len(),
-                        slots: &self.stack[self.at.base..self.at.base + func.frame_size as usize],
+                        slots: &self.stack
+                            [self.at.frame.base..self.at.frame.base + func.frame_size as usize],
                         num_locals: func.num_locals as usize,
                     });
                 }
@@ -362,8 +388,7 @@ impl Run<'_> {
                         }
                         Op::CallInternal { def, base } => {
                             let callee = self.at.module_code.nth(def);
-                            let instance = self.at.instance;
-                            tri!(with_frame_change!(self.call_wasm(callee, instance, base, store)));
+                            tri!(with_frame_change!(self.enter(callee, base)));
                         }
                         store_op!() => tri!(with_frame_change!(self.store_op(store, op))),
                     }
@@ -373,11 +398,11 @@ impl Run<'_> {
         };
         outcome.map_err(|kind| Trap {
             kind,
-            backtrace: self.backtrace(store, self.at.code, ip, self.at.instance),
+            backtrace: self.backtrace(store, self.at.frame.code, ip, self.at.frame.instance),
         })
     }
 
-    /// Runs an op that needs the store (`store_op!`), with `self.at.ip` already past it.
+    /// Runs an op that needs the store (`store_op!`), with `self.at.frame.ip` already past it.
     /// Calls move the position to the callee; everything else stays in the function.
     /// Both executors run these ops here: the loop executor directly, the threaded one
     /// through `Run::store_op` (it has no store of its own). Inlined into both in
@@ -385,17 +410,17 @@ impl Run<'_> {
     /// stays small even unoptimised (where it holds every inlined arm's locals).
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn store_op<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
-        let slots = self.at.slots;
+        let slots = self.at.frame.slots;
         match *op {
             Op::CallImport { .. } => self.call_import(store, op)?,
             Op::CallIndirect { .. } => self.call_indirect(store, op)?,
             Op::RefFunc { dst, func } => {
-                let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+                let addr = store.instances[self.at.frame.instance as usize].funcs[func as usize];
                 slots.set(dst, addr as u64 + 1);
             }
             Op::MemoryGrow { dst, delta } => {
                 let limit = store.limits.max_memory_pages;
-                let addr = store.instances[self.at.instance as usize].memories[0];
+                let addr = store.instances[self.at.frame.instance as usize].memories[0];
                 let memory = &mut store.memories[addr as usize];
                 let result = memory
                     .grow(slots.get(delta) as u32, limit)
@@ -409,17 +434,18 @@ impl Run<'_> {
                 src,
                 len,
             } => {
-                let data = &store.instances[self.at.instance as usize].datas[segment as usize];
+                let data =
+                    &store.instances[self.at.frame.instance as usize].datas[segment as usize];
                 let bytes = sub_range(data, slots.get(src), slots.get(len))
                     .ok_or(TrapKind::MemoryOutOfBounds)?;
                 self.at.mem.write(slots.get(dst), bytes)?;
             }
             Op::DataDrop { segment } => {
-                store.instances[self.at.instance as usize].datas[segment as usize] =
+                store.instances[self.at.frame.instance as usize].datas[segment as usize] =
                     std::sync::Arc::new([]);
             }
             Op::TableGet { dst, index, table } => {
-                let elements = table_elements(store, self.at.instance, table);
+                let elements = table_elements(store, self.at.frame.instance, table);
                 let value = *elements
                     .get(slots.get(index) as u32 as usize)
                     .ok_or(TrapKind::TableOutOfBounds)?;
@@ -430,7 +456,7 @@ impl Run<'_> {
                 value,
                 table,
             } => {
-                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let addr = store.instances[self.at.frame.instance as usize].tables[table as usize];
                 let elements = &mut store.tables[addr as usize].elements;
                 let cell = elements
                     .get_mut(slots.get(index) as u32 as usize)
@@ -440,7 +466,7 @@ impl Run<'_> {
             Op::TableSize { dst, table } => {
                 slots.set(
                     dst,
-                    table_elements(store, self.at.instance, table).len() as u64,
+                    table_elements(store, self.at.frame.instance, table).len() as u64,
                 );
             }
             Op::TableGrow {
@@ -450,7 +476,7 @@ impl Run<'_> {
                 table,
             } => {
                 let limit = store.limits.max_table_elements;
-                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let addr = store.instances[self.at.frame.instance as usize].tables[table as usize];
                 let result = store.tables[addr as usize]
                     .grow(slots.get(delta) as u32, slots.get(init), limit)
                     .unwrap_or(u32::MAX);
@@ -462,7 +488,7 @@ impl Run<'_> {
                 len,
                 table,
             } => {
-                let addr = store.instances[self.at.instance as usize].tables[table as usize];
+                let addr = store.instances[self.at.frame.instance as usize].tables[table as usize];
                 let elements = &mut store.tables[addr as usize].elements;
                 let range = checked_range(elements.len(), slots.get(start), slots.get(len))
                     .ok_or(TrapKind::TableOutOfBounds)?;
@@ -475,11 +501,12 @@ impl Run<'_> {
                 src,
                 len,
             } => {
-                let source = table_elements(store, self.at.instance, src_table);
+                let source = table_elements(store, self.at.frame.instance, src_table);
                 let from = checked_range(source.len(), slots.get(src), slots.get(len))
                     .ok_or(TrapKind::TableOutOfBounds)?;
                 let items: Vec<u64> = source[from].to_vec();
-                let addr = store.instances[self.at.instance as usize].tables[dst_table as usize];
+                let addr =
+                    store.instances[self.at.frame.instance as usize].tables[dst_table as usize];
                 let target = &mut store.tables[addr as usize].elements;
                 super::instance::copy_in_bounds(target, slots.get(dst), &items)
                     .ok_or(TrapKind::TableOutOfBounds)?;
@@ -491,7 +518,7 @@ impl Run<'_> {
                 src,
                 len,
             } => {
-                let inst = &store.instances[self.at.instance as usize];
+                let inst = &store.instances[self.at.frame.instance as usize];
                 let segment = &inst.elements[segment as usize];
                 let from = checked_range(segment.len(), slots.get(src), slots.get(len))
                     .ok_or(TrapKind::TableOutOfBounds)?;
@@ -500,87 +527,120 @@ impl Run<'_> {
                     .ok_or(TrapKind::TableOutOfBounds)?;
             }
             Op::ElemDrop { segment } => {
-                store.instances[self.at.instance as usize].elements[segment as usize] = Rc::new([]);
+                store.instances[self.at.frame.instance as usize].elements[segment as usize] =
+                    Rc::new([]);
             }
             _ => unreachable!("not an op of the store: {op:?}"),
         }
         Ok(())
     }
 
-    /// Enters a wasm function whose arguments start at slot `arg_base` of the current frame.
-    #[inline(always)]
-    fn call_wasm<T>(
-        &mut self,
-        callee: CodeRef,
-        callee_instance: u32,
-        arg_base: Slot,
-        store: &mut Store<T>,
-    ) -> Result<(), TrapKind> {
-        if callee_instance == self.at.instance {
-            return self.enter(callee, arg_base);
-        }
-        let base = self.push_frame(callee, arg_base)?;
-        self.at = position(self.stack, store, callee_instance, callee, base);
-        Ok(())
-    }
-
     /// Enters `callee`, a function of the running instance, whose arguments start at slot
-    /// `arg_base` of the current frame; the caller resumes at `self.at.ip`.
+    /// `arg_base` of the current frame; the caller resumes at `self.at.frame.ip`.
     #[inline(always)]
     fn enter(&mut self, callee: CodeRef, arg_base: Slot) -> Result<(), TrapKind> {
+        if self.try_enter_directly(callee, arg_base) {
+            return Ok(());
+        }
+        self.enter_through_push_frame(callee, arg_base)
+    }
+
+    /// `enter` without its inline common case: for calls that seldom enter a function of
+    /// the same instance (calls of imports), where it would only make the code larger.
+    #[inline(always)]
+    fn enter_through_push_frame(
+        &mut self,
+        callee: CodeRef,
+        arg_base: Slot,
+    ) -> Result<(), TrapKind> {
         let base = self.push_frame(callee, arg_base)?;
         self.move_within_instance(callee, callee.entry(), base);
         Ok(())
+    }
+
+    /// `enter`'s common case, with no call out of line (so a threaded handler running it
+    /// need not save registers): `false`, with nothing done, when the frame stack must
+    /// grow, a limit is near or the callee has more than a few declared locals to zero.
+    #[inline(always)]
+    fn try_enter_directly(&mut self, callee: CodeRef, arg_base: Slot) -> bool {
+        // The caller's frame is written first, and kept only if the checks pass: fewer
+        // values live at once, so none goes to the native stack.
+        let depth = self.frames.len();
+        if depth >= self.frame_room {
+            return false;
+        }
+        // SAFETY: `depth < frame_room <= frames.capacity()`.
+        unsafe {
+            self.frames
+                .as_mut_ptr()
+                .add(depth)
+                .write(self.at.frame.copy_by_field())
+        };
+        let func = callee.func();
+        let base = self.at.frame.base + arg_base as usize;
+        // (`base` is inside the caller's frame, so `stack.len() - base` does not wrap.)
+        if func.direct_entry_slots as usize > self.stack.len() - base {
+            return false;
+        }
+        // Zeroes the declared locals, and past them up to `ZEROED_AT_ENTRY` slots that
+        // hold nothing yet (the callee's operands, or beyond the top of the stack in
+        // use): a fixed-size store, with no loop or `memset`.
+        // SAFETY: `base + num_params + ZEROED_AT_ENTRY <= base + direct_entry_slots`,
+        // within the stack as just checked.
+        unsafe {
+            let locals = self.stack.as_mut_ptr().add(base + func.num_params as usize);
+            locals
+                .cast::<[u64; ZEROED_AT_ENTRY]>()
+                .write_unaligned([0; ZEROED_AT_ENTRY]);
+        }
+        // SAFETY: `base + frame_size <= base + direct_entry_slots <= stack.len()`.
+        let slots = unsafe { Slots::new_unchecked(self.stack, base, func.frame_size as usize) };
+        // SAFETY: the frame at `depth` was written above.
+        unsafe { self.frames.set_len(depth + 1) };
+        let frame = &mut self.at.frame;
+        (frame.code, frame.ip, frame.base, frame.slots) = (callee, callee.entry(), base, slots);
+        true
     }
 
     /// Moves to `ip` in `code` of the running instance, with its frame at `stack[base]`.
     #[inline(always)]
     fn move_within_instance(&mut self, code: CodeRef, ip: Ip, base: usize) {
         let frame_size = code.func().frame_size as usize;
-        let at = &mut self.at;
-        at.code = code;
-        at.ip = ip;
-        at.base = base;
-        at.slots = Slots::new(self.stack, base, frame_size);
+        let slots = Slots::new(self.stack, base, frame_size);
+        let frame = &mut self.at.frame;
+        (frame.code, frame.ip, frame.base, frame.slots) = (code, ip, base, slots);
     }
 
     /// Saves the caller's position for a call of `callee` with its frame at slot
     /// `arg_base`, after checking the limits and zeroing the callee's declared locals;
-    /// returns the callee's frame base.
-    #[inline(always)]
+    /// returns the callee's frame base. Out of line: the path `try_enter_directly`
+    /// leaves, and calls across instances.
+    #[inline(never)]
     fn push_frame(&mut self, callee: CodeRef, arg_base: Slot) -> Result<usize, TrapKind> {
-        let at = &self.at;
         let func = callee.func();
-        let base = at.base + arg_base as usize;
+        let base = self.at.frame.base + arg_base as usize;
         if self.frames.len() >= self.max_depth || base + func.frame_size as usize > self.stack.len()
         {
             return Err(TrapKind::CallStackExhausted);
         }
-        // Declared locals start at zero; most callees have none (skips a `memset` call).
-        if func.num_locals > func.num_params {
-            self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
-        }
-        self.frames.push(CallFrame {
-            code: at.code,
-            ip: at.ip,
-            base: at.base,
-            slots: at.slots,
-            instance: at.instance,
-        });
+        // Declared locals start at zero.
+        self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
+        self.frames.push(self.at.frame);
+        self.frame_room = self.frames.capacity().min(self.max_depth);
         Ok(base)
     }
 
-    /// `CallImport` (`op`), with `self.at.ip` already past it.
+    /// `CallImport` (`op`), with `self.at.frame.ip` already past it.
     #[inline(always)]
     fn call_import<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
         let Op::CallImport { func, base } = *op else {
             unreachable!("not a call of an import: {op:?}");
         };
-        let addr = store.instances[self.at.instance as usize].funcs[func as usize];
+        let addr = store.instances[self.at.frame.instance as usize].funcs[func as usize];
         self.call_addr(store, addr, base)
     }
 
-    /// `CallIndirect` (`op`), with `self.at.ip` already past it.
+    /// `CallIndirect` (`op`), with `self.at.frame.ip` already past it.
     #[inline(always)]
     fn call_indirect<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
         let Op::CallIndirect {
@@ -592,11 +652,11 @@ impl Run<'_> {
         else {
             unreachable!("not a call_indirect: {op:?}");
         };
-        let inst = &store.instances[self.at.instance as usize];
+        let inst = &store.instances[self.at.frame.instance as usize];
         let table = &store.tables[inst.tables[table as usize] as usize];
         let element = *table
             .elements
-            .get(self.at.slots.get(index) as u32 as usize)
+            .get(self.at.frame.slots.get(index) as u32 as usize)
             .ok_or(TrapKind::UndefinedElement)?;
         let addr = element
             .checked_sub(1)
@@ -607,7 +667,7 @@ impl Run<'_> {
         }
         match *callee {
             // The common case, without `call_addr` looking the callee up again.
-            FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
+            FuncEntity::Wasm { instance, def, .. } if instance == self.at.frame.instance => {
                 self.enter(self.at.module_code.nth(def), base)
             }
             _ => self.call_addr(store, addr, base),
@@ -623,17 +683,24 @@ impl Run<'_> {
         arg_base: Slot,
     ) -> Result<(), TrapKind> {
         match &store.funcs[addr as usize] {
-            &FuncEntity::Wasm { instance, def, .. } if instance == self.at.instance => {
-                self.enter(self.at.module_code.nth(def), arg_base)
+            &FuncEntity::Wasm { instance, def, .. } if instance == self.at.frame.instance => {
+                self.enter_through_push_frame(self.at.module_code.nth(def), arg_base)
             }
             &FuncEntity::Wasm { instance, def, .. } => {
                 let callee =
                     CodeRef::nth(&store.instances[instance as usize].module.inner.code, def);
-                self.call_wasm(callee, instance, arg_base, store)
+                let base = self.push_frame(callee, arg_base)?;
+                self.at = position(self.stack, store, instance, callee, base);
+                Ok(())
             }
             FuncEntity::Host { .. } => {
-                let instance = self.at.instance;
-                self.call_host(store, addr, self.at.base + arg_base as usize, instance)?;
+                let instance = self.at.frame.instance;
+                self.call_host(
+                    store,
+                    addr,
+                    self.at.frame.base + arg_base as usize,
+                    instance,
+                )?;
                 // The host may have grown (and so moved) the memory, or added globals.
                 self.at.mem = memory_view(store, instance);
                 self.at.globals = globals_view(store, instance);
@@ -707,7 +774,7 @@ impl Run<'_> {
             return false;
         };
         self.at = position(self.stack, store, frame.instance, frame.code, frame.base);
-        self.at.ip = frame.ip;
+        self.at.frame = frame;
         true
     }
 
@@ -715,15 +782,13 @@ impl Run<'_> {
     /// otherwise, or when the outermost function is returning.
     #[inline(always)]
     fn leave_within_instance(&mut self) -> bool {
-        let instance = self.at.instance;
-        match self.frames.pop_if(|frame| frame.instance == instance) {
-            Some(frame) => {
-                let at = &mut self.at;
-                (at.code, at.ip, at.base, at.slots) =
-                    (frame.code, frame.ip, frame.base, frame.slots);
+        match self.frames.last() {
+            Some(frame) if frame.instance == self.at.frame.instance => {
+                self.at.frame = frame.copy_by_field();
+                self.frames.pop();
                 true
             }
-            None => false,
+            _ => false,
         }
     }
 
@@ -783,11 +848,13 @@ fn position<T>(
     let frame_size = code.func().frame_size as usize;
     let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
     Position {
-        code,
-        ip: code.entry(),
-        base,
-        instance,
-        slots: Slots::new(stack, base, frame_size),
+        frame: CallFrame {
+            code,
+            ip: code.entry(),
+            base,
+            instance,
+            slots: Slots::new(stack, base, frame_size),
+        },
         mem: memory_view(store, instance),
         globals: globals_view(store, instance),
         module_code,

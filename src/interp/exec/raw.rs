@@ -19,16 +19,26 @@ pub(super) struct Slots {
 }
 
 impl Slots {
-    /// The frame starting at `stack[base]`; the caller has checked that
-    /// `base + frame_size <= stack.len()` for the function about to run.
+    /// The frame starting at `stack[base]`, of a function needing `frame_size` slots.
     #[inline(always)]
     pub fn new(stack: &mut [u64], base: usize, frame_size: usize) -> Slots {
         assert!(
             base + frame_size <= stack.len(),
             "frame outside the value stack"
         );
+        // SAFETY: just asserted.
+        unsafe { Slots::new_unchecked(stack, base, frame_size) }
+    }
+
+    /// `new` without its check.
+    ///
+    /// # Safety
+    /// `base + frame_size <= stack.len()`.
+    #[inline(always)]
+    pub unsafe fn new_unchecked(stack: &mut [u64], base: usize, frame_size: usize) -> Slots {
+        let _ = frame_size; // Kept for the debug build's slot checks.
         Slots {
-            // SAFETY: `base <= stack.len()` was just asserted.
+            // SAFETY: `base <= stack.len()`, by the caller's guarantee.
             base: unsafe { stack.as_mut_ptr().add(base) },
             #[cfg(debug_assertions)]
             len: frame_size,

@@ -30,7 +30,7 @@ use crate::interp::limits::PAGE_SIZE;
 const TAGS: usize = 1024;
 
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
-/// of `run.at.slots` and `run.at.mem` (`run.at.ip` is only written for calls); `cached`
+/// of `run.at.frame.slots` and `run.at.mem` (`run.at.frame.ip` is only written for calls); `cached`
 /// is the result of the op before (if it has one).
 type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
 
@@ -40,9 +40,9 @@ type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
 /// that stopped the chain is not charged.
 #[inline(always)]
 pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
-    let (slots, mem) = (run.at.slots, run.at.mem);
+    let (slots, mem) = (run.at.frame.slots, run.at.mem);
     // SAFETY: the loop executor's own invariants: `ip` points at an op of the running
-    // function, `run.at.slots` is its frame and `run.at.mem` the instance's current
+    // function, `run.at.frame.slots` is its frame and `run.at.mem` the instance's current
     // memory view. `ip` is an entry, or the op before it ran in the loop executor or is
     // a call: none that the translator lets the op at `ip` take its operand from.
     unsafe { dispatch::<METER>(ip, slots, mem, 0, run) }
@@ -129,7 +129,7 @@ unsafe fn call_through_store<const METER: bool, const INDIRECT: bool>(
 unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: StoreOp) -> Ip {
     let mut next = ip;
     let op = next.fetch();
-    run.at.ip = next;
+    run.at.frame.ip = next;
     // SAFETY: the loop executor set `run.store` to its store before starting the chain
     // and does not touch the store until the chain returns.
     if !unsafe { store_op(run, op) } {
@@ -137,14 +137,14 @@ unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: S
     }
     // SAFETY: `run.at` is the position the op left: after it, or a callee's entry. No
     // op takes its operand from the register after a store op (`Op::cached_result`).
-    let (resume, frame, mem) = (run.at.ip, run.at.slots, run.at.mem);
+    let (resume, frame, mem) = (run.at.frame.ip, run.at.frame.slots, run.at.mem);
     unsafe { dispatch::<METER>(resume, frame, mem, 0, run) }
 }
 
 /// `CallInternal`: enters the callee and goes on with its first op.
 unsafe fn call_internal<const METER: bool>(
     ip: Ip,
-    _: Slots,
+    slots: Slots,
     mem: MemView,
     cached: u64,
     run: &mut Run<'_>,
@@ -154,13 +154,37 @@ unsafe fn call_internal<const METER: bool>(
         // SAFETY: the tables store this handler under `CallInternal`'s tag.
         unsafe { std::hint::unreachable_unchecked() }
     };
-    run.at.ip = next;
+    run.at.frame.ip = next;
+    if !run.try_enter_directly(run.at.module_code.nth(def), base) {
+        // SAFETY: as for this handler.
+        return unsafe { call_internal_checked::<METER>(ip, slots, mem, cached, run) };
+    }
+    // SAFETY: `try_enter_directly` set `run.at` to the callee's entry, frame and
+    // (unchanged) instance.
+    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
+    unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
+}
+
+/// `call_internal`'s other path, out of line so that the common one saves no registers:
+/// enters through `Run::enter` (growing the frame stack, zeroing many locals), or ends
+/// the chain when the call is too deep, for the loop executor to raise the trap.
+#[inline(never)]
+unsafe fn call_internal_checked<const METER: bool>(
+    ip: Ip,
+    _: Slots,
+    mem: MemView,
+    cached: u64,
+    run: &mut Run<'_>,
+) -> Ip {
+    let Op::CallInternal { def, base } = *ip.op() else {
+        // SAFETY: only `call_internal` calls this, for its own op.
+        unsafe { std::hint::unreachable_unchecked() }
+    };
     if run.enter(run.at.module_code.nth(def), base).is_err() {
-        // Too deep: the loop executor raises the trap.
         return leave::<METER>(ip, run);
     }
     // SAFETY: `enter` set `run.at` to the callee's entry, frame and (unchanged) instance.
-    let (entry, frame) = (run.at.ip, run.at.slots);
+    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
     unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
 }
 
@@ -183,7 +207,7 @@ unsafe fn ret<const METER: bool>(
         return leave::<METER>(ip, run);
     }
     // SAFETY: `leave_within_instance` restored the caller's position in this instance.
-    let (resume, frame) = (run.at.ip, run.at.slots);
+    let (resume, frame) = (run.at.frame.ip, run.at.frame.slots);
     unsafe { dispatch::<METER>(resume, frame, mem, cached, run) }
 }
 

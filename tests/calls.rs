@@ -1,0 +1,114 @@
+//! Calls between functions of an instance: a callee's declared locals start at zero
+//! however the call enters it (directly, zeroing a few slots at once, or through the
+//! frame push that zeroes any number), even where the slots held a caller's values; the
+//! frame stack grows past its first allocation; and the call-depth limit is exact.
+
+use wasmcade::interp::{Limits, Linker, Module, Store, Value};
+
+/// Enough declared locals to take either way into a function.
+const MOST_LOCALS: usize = 20;
+
+/// `probe_k` declares `k` i64 locals and returns their sum (zero if they start at zero);
+/// `dirty_k` calls `spill` (which fills its frame with ones) and then `probe_k`, whose
+/// frame lies where `spill`'s was.
+fn locals_module() -> String {
+    let mut funcs = String::from(
+        r#"(func $spill (param i64) (result i64)
+             (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+             (local.set 1 (i64.const -1)) (local.set 2 (i64.const -1)) (local.set 3 (i64.const -1))
+             (local.set 4 (i64.const -1)) (local.set 5 (i64.const -1)) (local.set 6 (i64.const -1))
+             (local.set 7 (i64.const -1)) (local.set 8 (i64.const -1)) (local.set 9 (i64.const -1))
+             (local.set 10 (i64.const -1)) (local.set 11 (i64.const -1)) (local.set 12 (i64.const -1))
+             (local.set 13 (i64.const -1)) (local.set 14 (i64.const -1)) (local.set 15 (i64.const -1))
+             (local.set 16 (i64.const -1)) (local.set 17 (i64.const -1)) (local.set 18 (i64.const -1))
+             (local.set 19 (i64.const -1)) (local.set 20 (i64.const -1))
+             (i64.add (local.get 0) (local.get 20)))"#,
+    );
+    for k in 0..=MOST_LOCALS {
+        let locals = if k == 0 {
+            String::new()
+        } else {
+            format!("(local{})", " i64".repeat(k))
+        };
+        let sum = (1..=k).fold("(local.get 0)".to_string(), |sum, local| {
+            format!("(i64.add {sum} (local.get {local}))")
+        });
+        funcs.push_str(&format!(
+            r#"(func $probe_{k} (param i64) (result i64) {locals} {sum})
+               (func (export "dirty_{k}") (param i64) (result i64)
+                 (drop (call $spill (local.get 0)))
+                 (call $probe_{k} (local.get 0)))"#
+        ));
+    }
+    format!("(module {funcs})")
+}
+
+#[test]
+fn declared_locals_start_at_zero_however_the_callee_is_entered() {
+    let module = Module::new(&wat::parse_str(locals_module()).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    for k in 0..=MOST_LOCALS {
+        let dirty = instance.get_func(&store, &format!("dirty_{k}")).unwrap();
+        // Twice: the second call finds the slots the first one's callees used.
+        for _ in 0..2 {
+            let result = dirty.call(&mut store, &[Value::I64(5)]).unwrap();
+            assert_eq!(result, [Value::I64(5)], "{k} declared locals");
+        }
+    }
+}
+
+/// `down(n)`: recursion `n` calls deep, each frame with declared locals that must start
+/// at zero and keep their values across the call below; returns the sum of 1..=n.
+const RECURSION: &str = r#"(module
+  (func $down (export "down") (param $n i32) (result i64)
+    (local $mine i64) (local $below i64) (local $check i64)
+    (if (i32.eqz (local.get $n)) (then (return (i64.const 0))))
+    (local.set $mine (i64.add (local.get $mine) (i64.extend_i32_u (local.get $n))))
+    (local.set $below (call $down (i32.sub (local.get $n) (i32.const 1))))
+    (if (i64.ne (local.get $check) (i64.const 0)) (then unreachable))
+    (i64.add (local.get $mine) (local.get $below))))"#;
+
+fn recursion_with_depth_limit(max_call_depth: usize) -> (Store<()>, wasmcade::interp::Func) {
+    let module = Module::new(&wat::parse_str(RECURSION).unwrap()).unwrap();
+    let limits = Limits {
+        max_call_depth,
+        ..Limits::default()
+    };
+    let mut store = Store::with_limits((), limits);
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let down = instance.get_func(&store, "down").unwrap();
+    (store, down)
+}
+
+#[test]
+fn the_frame_stack_grows_past_its_first_allocation() {
+    let (mut store, down) = recursion_with_depth_limit(Limits::DEFAULT_MAX_CALL_DEPTH);
+    for n in [1u32, 15, 16, 17, 100, 5_000] {
+        let result = down.call(&mut store, &[Value::I32(n as i32)]).unwrap();
+        let expected = u64::from(n) * u64::from(n + 1) / 2;
+        assert_eq!(result, [Value::I64(expected as i64)], "depth {n}");
+    }
+}
+
+#[test]
+fn the_call_depth_limit_is_exact() {
+    // `down(n)` makes n nested calls below the host's call of it: the limit counts them.
+    for limit in [1, 16, 17, 64] {
+        let (mut store, down) = recursion_with_depth_limit(limit);
+        let deepest = limit as i32;
+        assert!(
+            down.call(&mut store, &[Value::I32(deepest)]).is_ok(),
+            "depth {deepest} within a limit of {limit}"
+        );
+        let error = down
+            .call(&mut store, &[Value::I32(deepest + 1)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("call stack exhausted"),
+            "depth {} past a limit of {limit}: {error}",
+            deepest + 1
+        );
+    }
+}
