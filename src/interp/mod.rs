@@ -10,6 +10,7 @@
 #[macro_use]
 pub mod isa;
 mod binary_checks;
+mod bodies;
 mod error;
 mod exec;
 mod instance;

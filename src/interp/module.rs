@@ -5,15 +5,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use wasmparser::{
-    ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations, Name, NameSectionReader,
-    Operator, Parser, Payload, TypeRef, Validator, WasmFeatures,
+    ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Operator, Parser, Payload,
+    TypeRef, Validator, WasmFeatures,
 };
 
 use super::binary_checks;
+use super::bodies::{body_size, translate_bodies};
 use super::error::LoadError;
 use super::isa::CompiledFunc;
 use super::locate;
-use super::translate::translate_function;
 use super::types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 use super::value::{FuncType, ValType};
 
@@ -144,9 +144,14 @@ impl Module {
             sections: Vec::new(),
             code_size: 0,
         };
-        let mut allocs = FuncValidatorAllocations::default();
         let mut export_kinds: Vec<(String, ExternalKind, u32)> = Vec::new();
+        // The code section's bodies, translated together once the section has been read
+        // (before anything after it is looked at, so errors come in the same order).
+        let mut bodies = Vec::new();
         for payload in Parser::new(0).parse_all(bytes) {
+            if !bodies.is_empty() && !matches!(payload, Ok(Payload::CodeSectionEntry(_))) {
+                m.code = translate_bodies(&m, bytes, std::mem::take(&mut bodies))?;
+            }
             let payload = payload?;
             if let Some((name, range)) = section_name_and_range(&payload) {
                 m.sections.push(SectionInfo {
@@ -156,14 +161,8 @@ impl Module {
             }
             match validator.payload(&payload)? {
                 wasmparser::ValidPayload::Func(to_validate, body) => {
-                    let mut func_validator = to_validate.into_validator(allocs);
-                    let func_index = func_validator.index();
-                    let ty = m.types[m.func_types[func_index as usize] as usize].clone();
-                    m.code_size += (body.range().end - body.range().start) as usize;
-                    let compiled =
-                        translate_function(&m, bytes, func_index, &ty, &body, &mut func_validator)?;
-                    m.code.push(compiled);
-                    allocs = func_validator.into_allocations();
+                    m.code_size += body_size(&body);
+                    bodies.push((to_validate, body));
                     continue;
                 }
                 wasmparser::ValidPayload::End(_) => break,
