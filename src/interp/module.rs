@@ -1,5 +1,6 @@
 //! Loading a module: decode and validate with wasmparser, translate every function body
-//! to our internal code in the same pass, and keep what instantiation needs.
+//! to our internal code (`bodies`, once the code section is read), and keep what
+//! instantiation needs.
 
 use std::collections::HashMap;
 use std::sync::Arc;
