@@ -665,13 +665,27 @@ impl Run<'_> {
         if callee.type_id() != inst.type_ids[type_index as usize] {
             return Err(TrapKind::IndirectCallTypeMismatch);
         }
-        match *callee {
-            // The common case, without `call_addr` looking the callee up again.
-            FuncEntity::Wasm { instance, def, .. } if instance == self.at.frame.instance => {
-                self.enter(self.at.module_code.nth(def), base)
+        // The common case, a function of the running instance entered directly, makes no
+        // call out of line (so the function running it saves few registers).
+        if let FuncEntity::Wasm { instance, def, .. } = *callee {
+            if instance == self.at.frame.instance
+                && self.try_enter_directly(self.at.module_code.nth(def), base)
+            {
+                return Ok(());
             }
-            _ => self.call_addr(store, addr, base),
         }
+        self.call_addr_out_of_line(store, addr, base)
+    }
+
+    /// `call_addr`, out of line.
+    #[inline(never)]
+    fn call_addr_out_of_line<T>(
+        &mut self,
+        store: &mut Store<T>,
+        addr: u32,
+        arg_base: Slot,
+    ) -> Result<(), TrapKind> {
+        self.call_addr(store, addr, arg_base)
     }
 
     /// Calls the function at store address `addr` (wasm or host).
