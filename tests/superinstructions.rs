@@ -3,8 +3,8 @@
 //! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
 //! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
 //! loop exits (at the head and before the back edge), loads addressed by the sum of two
-//! slots or of a slot and an immediate,
-//! float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
+//! slots or of a slot and an immediate, population counts (with the processor's own
+//! instruction where it has one), float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
 //! row run as one op, and `br_table` taking its selected branch itself; and
@@ -948,6 +948,53 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
         match x {
             0 => assert_eq!(truncated, Ok(0)),
             _ => assert!(truncated.unwrap_err().contains("integer overflow")),
+        }
+    }
+}
+
+#[test]
+fn popcounts_agree_with_rust_in_both_widths_and_both_forms() {
+    // Where the processor has `popcnt`, the threaded executor counts with it.
+    let module = compile(
+        r#"(module
+              (func (export "i64") (param i64 i64) (result i64) (i64.popcnt (local.get 0)))
+              (func (export "i64_cached") (param i64 i64) (result i64)
+                (i64.popcnt (i64.xor (local.get 0) (local.get 1))))
+              (func (export "i32") (param i64 i64) (result i64) (local i32 i64)
+                (local.set 2 (i32.wrap_i64 (local.get 0)))
+                (local.set 3 (i64.const 5))
+                (i64.extend_i32_u (i32.popcnt (local.get 2))))
+              (func (export "i32_cached") (param i64 i64) (result i64)
+                (i64.extend_i32_u
+                  (i32.popcnt (i32.xor (i32.wrap_i64 (local.get 0)) (i32.wrap_i64 (local.get 1)))))))"#,
+    );
+    for (func, cached) in [(0, false), (1, true), (2, false), (3, true)] {
+        let code = module.disassemble(func).unwrap();
+        let popcnt = code.lines().find(|line| line.contains("popcnt")).unwrap();
+        assert_eq!(popcnt.contains("(operand cached)"), cached, "{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    let edges = [
+        0i64,
+        1,
+        -1,
+        2,
+        i64::MIN,
+        i64::MAX,
+        0x5555_5555_5555_5555,
+        0x0000_0001_8000_0000,
+    ];
+    for x in edges {
+        for y in [0i64, -1, 0x00ff_00ff_00ff_00ff] {
+            let call = |store: &mut Store<()>, name| call_i64(store, &instance, name, &[x, y]);
+            assert_eq!(call(&mut store, "i64"), Ok(x.count_ones() as i64));
+            assert_eq!(
+                call(&mut store, "i64_cached"),
+                Ok((x ^ y).count_ones() as i64)
+            );
+            assert_eq!(call(&mut store, "i32"), Ok((x as u32).count_ones() as i64));
+            let low = (x as u32) ^ (y as u32);
+            assert_eq!(call(&mut store, "i32_cached"), Ok(low.count_ones() as i64));
         }
     }
 }

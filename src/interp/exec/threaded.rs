@@ -74,6 +74,10 @@ unsafe fn dispatch<const METER: bool>(
 /// The handler of `op` (the one charging fuel, with `METER`; the one leaving its result
 /// only in the register, with `in_register`), as `Instr` stores it.
 pub(crate) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
+    if let Some(handler) = processor_specific::<METER>(op, in_register) {
+        // SAFETY: as below.
+        return unsafe { std::mem::transmute::<Handler, ErasedHandler>(handler) };
+    }
     let table = match (METER, in_register) {
         (false, false) => &UNMETERED,
         (true, false) => &METERED,
@@ -82,6 +86,38 @@ pub(crate) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> Erase
     };
     // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
     unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize]) }
+}
+
+/// The handler of `op` that uses an instruction of this processor the portable build
+/// does not assume, if there is one: `popcnt`, where the processor has it.
+#[cfg(target_arch = "x86_64")]
+fn processor_specific<const METER: bool>(op: &Op, in_register: bool) -> Option<Handler> {
+    if !matches!(
+        op,
+        Op::I32Popcnt { .. }
+            | Op::I32PopcntAcc { .. }
+            | Op::I64Popcnt { .. }
+            | Op::I64PopcntAcc { .. }
+    ) || !std::arch::is_x86_feature_detected!("popcnt")
+    {
+        return None;
+    }
+    let pick = |stored: Handler, in_register_only: Handler| match in_register {
+        false => stored,
+        true => in_register_only,
+    };
+    use popcnt::*;
+    Some(match op {
+        Op::I32Popcnt { .. } => pick(I32Popcnt::<METER, true>, I32Popcnt::<METER, false>),
+        Op::I32PopcntAcc { .. } => pick(I32PopcntAcc::<METER, true>, I32PopcntAcc::<METER, false>),
+        Op::I64Popcnt { .. } => pick(I64Popcnt::<METER, true>, I64Popcnt::<METER, false>),
+        _ => pick(I64PopcntAcc::<METER, true>, I64PopcntAcc::<METER, false>),
+    })
+}
+
+#[cfg(not(target_arch = "x86_64"))]
+fn processor_specific<const METER: bool>(_: &Op, _: bool) -> Option<Handler> {
+    None
 }
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
@@ -346,3 +382,25 @@ static UNMETERED: [Handler; TAGS] = table::<false, true>();
 static METERED: [Handler; TAGS] = table::<true, true>();
 static UNMETERED_IN_REGISTER: [Handler; TAGS] = table::<false, false>();
 static METERED_IN_REGISTER: [Handler; TAGS] = table::<true, false>();
+
+/// The handlers of `i32.popcnt` and `i64.popcnt` (plain and cached-operand forms) with the
+/// `popcnt` instruction (`processor_specific` chooses them only where the processor has it).
+#[cfg(target_arch = "x86_64")]
+#[allow(non_snake_case)]
+mod popcnt {
+    use super::*;
+    // SAFETY (each): `processor_specific` stores these handlers only where the processor
+    // has `popcnt`.
+    handler!(I32Popcnt slot { dst, src } {
+        set!(dst, unsafe { num::i32_popcnt_instruction(slot!(src)) })
+    });
+    handler!(I32PopcntAcc cached { dst, src } {
+        set!(dst, unsafe { num::i32_popcnt_instruction(cached!(src)) })
+    });
+    handler!(I64Popcnt slot { dst, src } {
+        set!(dst, unsafe { num::i64_popcnt_instruction(slot!(src)) })
+    });
+    handler!(I64PopcntAcc cached { dst, src } {
+        set!(dst, unsafe { num::i64_popcnt_instruction(cached!(src)) })
+    });
+}
