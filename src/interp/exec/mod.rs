@@ -130,23 +130,26 @@ struct CallFrame {
 }
 
 impl CallFrame {
-    /// A copy, read field by field. A call writes some fields of the running frame
-    /// just before saving it, and a return restores a frame a call saved just before:
-    /// a copy in wider (vector) moves would read data from two narrower stores still on
-    /// their way to the cache, which the processor cannot forward, and stall until they
-    /// land. (Volatile reads are never merged.)
+    /// Copies `from` to `to` field by field, each read then written before the next. A
+    /// call writes some fields of the running frame just before saving it, and a return
+    /// restores a frame a call saved just before: a copy in wider (vector) moves would
+    /// read data from two narrower stores still on their way to the cache, which the
+    /// processor cannot forward, and stall until they land; and reading every field
+    /// before writing any takes as many registers, which a call's handler then saves.
+    /// (Volatile accesses are neither merged nor reordered.)
+    ///
+    /// # Safety
+    /// `to` is valid for writes (it may be uninitialized).
     #[inline(always)]
-    fn copy_by_field(&self) -> CallFrame {
-        use std::ptr::read_volatile;
-        // SAFETY: reads of this frame's own fields, all initialized.
+    unsafe fn copy(from: &CallFrame, to: *mut CallFrame) {
+        use std::ptr::{addr_of_mut, read_volatile, write_volatile};
+        // SAFETY: `from`'s fields are initialized; `to` is valid for writes.
         unsafe {
-            CallFrame {
-                code: read_volatile(&self.code),
-                ip: read_volatile(&self.ip),
-                base: read_volatile(&self.base),
-                slots: read_volatile(&self.slots),
-                instance: read_volatile(&self.instance),
-            }
+            write_volatile(addr_of_mut!((*to).code), read_volatile(&from.code));
+            write_volatile(addr_of_mut!((*to).ip), read_volatile(&from.ip));
+            write_volatile(addr_of_mut!((*to).base), read_volatile(&from.base));
+            write_volatile(addr_of_mut!((*to).slots), read_volatile(&from.slots));
+            write_volatile(addr_of_mut!((*to).instance), read_volatile(&from.instance));
         }
     }
 }
@@ -570,12 +573,7 @@ impl Run<'_> {
             return false;
         }
         // SAFETY: `depth < frame_room <= frames.capacity()`.
-        unsafe {
-            self.frames
-                .as_mut_ptr()
-                .add(depth)
-                .write(self.at.frame.copy_by_field())
-        };
+        unsafe { CallFrame::copy(&self.at.frame, self.frames.as_mut_ptr().add(depth)) };
         let func = callee.func();
         let base = self.at.frame.base + arg_base as usize;
         // (`base` is inside the caller's frame, so `stack.len() - base` does not wrap.)
@@ -798,7 +796,8 @@ impl Run<'_> {
     fn leave_within_instance(&mut self) -> bool {
         match self.frames.last() {
             Some(frame) if frame.instance == self.at.frame.instance => {
-                self.at.frame = frame.copy_by_field();
+                // SAFETY: `at.frame` is a live frame record.
+                unsafe { CallFrame::copy(frame, &mut self.at.frame) };
                 self.frames.pop();
                 true
             }
