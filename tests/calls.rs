@@ -1,7 +1,9 @@
 //! Calls between functions of an instance: a callee's declared locals start at zero
 //! however the call enters it (directly, zeroing a few slots at once, or through the
 //! frame push that zeroes any number), even where the slots held a caller's values; the
-//! frame stack grows past its first allocation; and the call-depth limit is exact.
+//! frame stack grows past its first allocation; the call-depth limit is exact; and
+//! `call_indirect`, which reads table 0 through a cached view, sees the table grow
+//! however it grows (in the function, in the instance that owns it, in a host call).
 
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
@@ -111,4 +113,73 @@ fn the_call_depth_limit_is_exact() {
             deepest + 1
         );
     }
+}
+
+/// The instance that owns the shared table: `grow` adds three elements calling `seven`.
+const TABLE_OWNER: &str = r#"(module
+  (table (export "table") 1 16 funcref)
+  (func $seven (result i32) (i32.const 7))
+  (elem declare func $seven)
+  (func (export "grow") (result i32) (table.grow (ref.func $seven) (i32.const 3))))"#;
+
+/// Calls through the shared table (its table 0) after growing it: itself, through the
+/// owner, and through a host function that calls the owner back.
+const TABLE_USER: &str = r#"(module
+  (type $result (func (result i32)))
+  (import "owner" "table" (table 1 16 funcref))
+  (import "owner" "grow" (func $grow (result i32)))
+  (import "host" "grow" (func $host_grow))
+  (func $eight (result i32) (i32.const 8))
+  (elem declare func $eight)
+  (func (export "call_at") (param i32) (result i32) (call_indirect (type $result) (local.get 0)))
+  (func (export "grow_here") (param i32) (result i32)
+    (drop (table.grow (ref.func $eight) (i32.const 2)))
+    (call_indirect (type $result) (local.get 0)))
+  (func (export "grow_in_owner") (param i32) (result i32)
+    (drop (call $grow))
+    (call_indirect (type $result) (local.get 0)))
+  (func (export "grow_through_host") (param i32) (result i32)
+    (call $host_grow)
+    (call_indirect (type $result) (local.get 0))))"#;
+
+#[test]
+fn call_indirect_sees_its_table_grow_however_it_grows() {
+    use wasmcade::interp::{Extern, Func, FuncType};
+    let parse = |text: &str| Module::new(&wat::parse_str(text).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let owner = Linker::new()
+        .instantiate(&mut store, &parse(TABLE_OWNER))
+        .unwrap();
+    let grow = owner.get_func(&store, "grow").unwrap();
+    let host_grow = Func::new(&mut store, FuncType::new([], []), move |caller, _, _| {
+        grow.call(caller.store(), &[])
+            .expect("the owner's grow runs");
+        Ok(())
+    });
+    let mut linker = Linker::new();
+    linker
+        .define("owner", "table", owner.export(&store, "table").unwrap())
+        .define("owner", "grow", Extern::Func(grow))
+        .define("host", "grow", host_grow);
+    let user = linker.instantiate(&mut store, &parse(TABLE_USER)).unwrap();
+    let mut call = |name: &str, index: i32| {
+        let func = user.get_func(&store, name).unwrap();
+        func.call(&mut store, &[Value::I32(index)])
+            .map_err(|trap| trap.to_string())
+    };
+    // Each growth moves the elements; a call through a stale view of the table would
+    // find the new index out of bounds.
+    assert!(call("call_at", 1)
+        .unwrap_err()
+        .contains("undefined element"));
+    assert_eq!(call("grow_here", 2), Ok(vec![Value::I32(8)]));
+    assert!(call("call_at", 3)
+        .unwrap_err()
+        .contains("undefined element"));
+    assert_eq!(call("grow_in_owner", 5), Ok(vec![Value::I32(7)]));
+    assert!(call("call_at", 6)
+        .unwrap_err()
+        .contains("undefined element"));
+    assert_eq!(call("grow_through_host", 8), Ok(vec![Value::I32(7)]));
+    assert_eq!(call("call_at", 1), Ok(vec![Value::I32(8)]));
 }

@@ -18,7 +18,7 @@ pub(crate) use threaded::handler_of;
 
 use std::rc::Rc;
 
-use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, Slots};
+use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, Slots, TableView};
 
 use super::error::{FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot, ZEROED_AT_ENTRY};
@@ -249,6 +249,8 @@ struct Position {
     frame: CallFrame,
     mem: MemView,
     globals: GlobalsView,
+    /// The running instance's table 0 (for `CallIndirect`).
+    table0: TableView,
     /// The running instance's module code (for `CallInternal`).
     module_code: ModuleCode,
 }
@@ -483,6 +485,7 @@ impl Run<'_> {
                 let result = store.tables[addr as usize]
                     .grow(slots.get(delta) as u32, slots.get(init), limit)
                     .unwrap_or(u32::MAX);
+                self.at.table0 = table_view(store, self.at.frame.instance);
                 slots.set(dst, result as u64);
             }
             Op::TableFill {
@@ -651,11 +654,15 @@ impl Run<'_> {
             unreachable!("not a call_indirect: {op:?}");
         };
         let inst = &store.instances[self.at.frame.instance as usize];
-        let table = &store.tables[inst.tables[table as usize] as usize];
-        let element = *table
-            .elements
-            .get(self.at.frame.slots.get(index) as u32 as usize)
-            .ok_or(TrapKind::UndefinedElement)?;
+        let index = self.at.frame.slots.get(index) as u32;
+        let element = match table {
+            0 => self.at.table0.get(index),
+            _ => {
+                let table = &store.tables[inst.tables[table as usize] as usize];
+                table.elements.get(index as usize).copied()
+            }
+        }
+        .ok_or(TrapKind::UndefinedElement)?;
         let addr = element
             .checked_sub(1)
             .ok_or(TrapKind::UninitializedElement)? as u32;
@@ -716,6 +723,7 @@ impl Run<'_> {
                 // The host may have grown (and so moved) the memory, or added globals.
                 self.at.mem = memory_view(store, instance);
                 self.at.globals = globals_view(store, instance);
+                self.at.table0 = table_view(store, instance);
                 Ok(())
             }
         }
@@ -870,6 +878,7 @@ fn position<T>(
         },
         mem: memory_view(store, instance),
         globals: globals_view(store, instance),
+        table0: table_view(store, instance),
         module_code,
     }
 }
@@ -888,6 +897,13 @@ fn globals_view<T>(store: &mut Store<T>, instance: u32) -> GlobalsView {
         &store.instances[instance as usize].globals,
         &mut store.globals,
     )
+}
+
+fn table_view<T>(store: &Store<T>, instance: u32) -> TableView {
+    match store.instances[instance as usize].tables.first() {
+        Some(&addr) => TableView::new(&store.tables[addr as usize].elements),
+        None => TableView::none(),
+    }
 }
 
 fn table_elements<T>(store: &Store<T>, instance: u32, table: u32) -> &[u64] {

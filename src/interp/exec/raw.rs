@@ -213,6 +213,41 @@ impl ModuleCode {
     }
 }
 
+/// The current instance's table 0, as a cached pointer and length (for `call_indirect`,
+/// which otherwise reaches the elements through four lookups in a row). Refreshed
+/// whenever the elements may have moved: after `table.grow`, host calls and instance
+/// switches.
+#[derive(Clone, Copy)]
+pub(super) struct TableView {
+    ptr: *const u64,
+    len: usize,
+}
+
+impl TableView {
+    pub fn new(elements: &[u64]) -> TableView {
+        TableView {
+            ptr: elements.as_ptr(),
+            len: elements.len(),
+        }
+    }
+
+    pub fn none() -> TableView {
+        TableView {
+            ptr: ptr::null(),
+            len: 0,
+        }
+    }
+
+    /// The reference bits of element `index`, if the table has it.
+    #[inline(always)]
+    pub fn get(self, index: u32) -> Option<u64> {
+        let index = index as usize;
+        // SAFETY: `index < len`; the view is refreshed whenever the elements may have
+        // moved (see the type's docs), so `ptr..ptr + len` is the live table.
+        (index < self.len).then(|| unsafe { *self.ptr.add(index) })
+    }
+}
+
 /// The current instance's memory 0, as a cached pointer and length. Refreshed whenever
 /// the memory may have moved: after `memory.grow`, host calls and instance switches.
 #[derive(Clone, Copy)]
