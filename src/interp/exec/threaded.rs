@@ -9,14 +9,16 @@
 //! cached-operand forms (`Op::with_cached_operand`) read it without the store-to-load
 //! round trip of its slot. Where nothing but that next op reads the result
 //! (`Op::result_stays_in_register`), the op gets the handler that does not write the
-//! slot at all: each simple op has one of each, in separate tables.
+//! slot at all: each simple op has one of each, in separate tables. The popcounts have a
+//! second pair, using the processor's `popcnt` instruction, chosen where it has one
+//! (`processor_specific`).
 //!
 //! The ops that need the store (tables, `memory.grow`, ...) share one handler, `other`,
 //! which runs them through `Run::store_op` and goes on; calls of imports and
-//! `call_indirect` have one of their own (`call_through_store`), running only that op. Any other op, and any op
-//! that would trap, ends the chain: `run` returns its address with nothing changed, the
-//! loop executor runs that one op (raising the trap with its usual message) and calls
-//! `run` again. Compiled only where the tail calls are reliably jumps
+//! `call_indirect` have one of their own (`call_through_store`), running only that op.
+//! Any other op, and any op that would trap, ends the chain: `run` returns its address
+//! with nothing changed, the loop executor runs that one op (raising the trap with its
+//! usual message) and calls `run` again. Compiled only where the tail calls are reliably jumps
 //! (`cfg(wasmcade_threaded)`, set by `build.rs`); a debug build would grow the native
 //! stack with every op.
 
@@ -30,8 +32,8 @@ use crate::interp::limits::PAGE_SIZE;
 const TAGS: usize = 1024;
 
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
-/// of `run.at.frame.slots` and `run.at.mem` (`run.at.frame.ip` is only written for calls); `cached`
-/// is the result of the op before (if it has one).
+/// of `run.at.frame.slots` and `run.at.mem` (`run.at.frame.ip` is only written for
+/// calls); `cached` is the result of the op before (if it has one).
 type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
 
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
@@ -201,9 +203,9 @@ unsafe fn call_internal<const METER: bool>(
     unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
 }
 
-/// `call_internal`'s other path, out of line so that the common one saves no registers:
-/// enters through `Run::enter` (growing the frame stack, zeroing many locals), or ends
-/// the chain when the call is too deep, for the loop executor to raise the trap.
+/// `call_internal`'s other path, out of line so that the common one saves few registers:
+/// enters through `Run::push_frame` (growing the frame stack, zeroing many locals), or
+/// ends the chain when the call is too deep, for the loop executor to raise the trap.
 #[inline(never)]
 unsafe fn call_internal_checked<const METER: bool>(
     ip: Ip,
@@ -216,10 +218,11 @@ unsafe fn call_internal_checked<const METER: bool>(
         // SAFETY: only `call_internal` calls this, for its own op.
         unsafe { std::hint::unreachable_unchecked() }
     };
-    if run.enter(run.at.module_code.nth(def), base).is_err() {
+    let callee = run.at.module_code.nth(def);
+    if run.enter_through_push_frame(callee, base).is_err() {
         return leave::<METER>(ip, run);
     }
-    // SAFETY: `enter` set `run.at` to the callee's entry, frame and (unchanged) instance.
+    // SAFETY: the call set `run.at` to the callee's entry, frame and (unchanged) instance.
     let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
     unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
 }
