@@ -97,36 +97,16 @@ macro_rules! unary {
     };
 }
 
-/// `i32.popcnt` with the processor's `popcnt` instruction, which the portable build
+/// `i64.popcnt` with the processor's `popcnt` instruction, which the portable build
 /// does not assume (`count_ones` is then a dozen instructions of bit twiddling).
 ///
 /// # Safety
 /// The processor has `popcnt` (`is_x86_feature_detected!("popcnt")`).
 #[cfg(all(wasmcade_threaded, target_arch = "x86_64"))]
 #[inline(always)]
-pub unsafe fn i32_popcnt_instruction(v: u64) -> u64 {
-    let count: u32;
-    // SAFETY: the caller's guarantee; the instruction only reads and writes registers.
-    unsafe {
-        std::arch::asm!(
-            "popcnt {count:e}, {v:e}",
-            v = in(reg) v as u32,
-            count = lateout(reg) count,
-            options(pure, nomem, nostack)
-        );
-    }
-    from_u32(count)
-}
-
-/// `i64.popcnt` with the processor's `popcnt` instruction (see `i32_popcnt_instruction`).
-///
-/// # Safety
-/// The processor has `popcnt`.
-#[cfg(all(wasmcade_threaded, target_arch = "x86_64"))]
-#[inline(always)]
 pub unsafe fn i64_popcnt_instruction(v: u64) -> u64 {
     let count: u64;
-    // SAFETY: as for `i32_popcnt_instruction`.
+    // SAFETY: the caller's guarantee; the instruction only reads and writes registers.
     unsafe {
         std::arch::asm!(
             "popcnt {count}, {v}",
@@ -136,6 +116,17 @@ pub unsafe fn i64_popcnt_instruction(v: u64) -> u64 {
         );
     }
     count
+}
+
+/// `i32.popcnt` with the `popcnt` instruction: the count of the low 32 bits, zero-extended.
+///
+/// # Safety
+/// As for `i64_popcnt_instruction`.
+#[cfg(all(wasmcade_threaded, target_arch = "x86_64"))]
+#[inline(always)]
+pub unsafe fn i32_popcnt_instruction(v: u64) -> u64 {
+    // SAFETY: the caller's guarantee.
+    unsafe { i64_popcnt_instruction(v & u64::from(u32::MAX)) }
 }
 
 fn id(v: u64) -> u64 {

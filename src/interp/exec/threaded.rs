@@ -94,26 +94,22 @@ pub(crate) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> Erase
 /// does not assume, if there is one: `popcnt`, where the processor has it.
 #[cfg(target_arch = "x86_64")]
 fn processor_specific<const METER: bool>(op: &Op, in_register: bool) -> Option<Handler> {
-    if !matches!(
-        op,
-        Op::I32Popcnt { .. }
-            | Op::I32PopcntAcc { .. }
-            | Op::I64Popcnt { .. }
-            | Op::I64PopcntAcc { .. }
-    ) || !std::arch::is_x86_feature_detected!("popcnt")
-    {
+    use popcnt::*;
+    // (The handler writing its result's slot, the one leaving it in the register.)
+    let (stored, in_register_only): (Handler, Handler) = match op {
+        Op::I32Popcnt { .. } => (I32Popcnt::<METER, true>, I32Popcnt::<METER, false>),
+        Op::I32PopcntAcc { .. } => (I32PopcntAcc::<METER, true>, I32PopcntAcc::<METER, false>),
+        Op::I64Popcnt { .. } => (I64Popcnt::<METER, true>, I64Popcnt::<METER, false>),
+        Op::I64PopcntAcc { .. } => (I64PopcntAcc::<METER, true>, I64PopcntAcc::<METER, false>),
+        _ => return None,
+    };
+    if !std::arch::is_x86_feature_detected!("popcnt") {
         return None;
     }
-    let pick = |stored: Handler, in_register_only: Handler| match in_register {
-        false => stored,
-        true => in_register_only,
-    };
-    use popcnt::*;
-    Some(match op {
-        Op::I32Popcnt { .. } => pick(I32Popcnt::<METER, true>, I32Popcnt::<METER, false>),
-        Op::I32PopcntAcc { .. } => pick(I32PopcntAcc::<METER, true>, I32PopcntAcc::<METER, false>),
-        Op::I64Popcnt { .. } => pick(I64Popcnt::<METER, true>, I64Popcnt::<METER, false>),
-        _ => pick(I64PopcntAcc::<METER, true>, I64PopcntAcc::<METER, false>),
+    Some(if in_register {
+        in_register_only
+    } else {
+        stored
     })
 }
 
