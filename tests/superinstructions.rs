@@ -7,7 +7,8 @@
 //! instruction where it has one), float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
-//! row run as one op, and `br_table` taking its selected branch itself; and
+//! row run as one op, `br_table` taking its selected branch itself, and shifts by a
+//! constant fused into the add, xor or or that uses them; and
 //! `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
@@ -882,7 +883,7 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
     let module = compile(
         r#"(module
               (func (export "chain") (param i64 i64) (result i64)
-                (i64.mul (i64.xor (local.get 0) (i64.shr_u (local.get 0) (i64.const 30)))
+                (i64.mul (i64.xor (local.get 0) (i64.shr_u (local.get 0) (local.get 1)))
                   (i64.const 0xbf58476d1ce4e5b9)))
               (func (export "commuted") (param i64 i64) (result i64)
                 (i64.add (local.get 1) (i64.popcnt (local.get 0))))
@@ -903,7 +904,7 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
             .count()
     };
     // Results only the next op reads, from the register, are not written to their slots:
-    // shr and xor in `chain`; popcnt; convert and the constant before the mul in `floats`;
+    // shr (by a slot: not fused with the xor) and xor in `chain`; popcnt; convert and the constant before the mul in `floats`;
     // the constant in `truncate`. Not the add before the division, which may trap and be
     // run again from the slots, nor the mul before the truncation, for the same reason.
     let in_register = |func: u32| {
@@ -927,7 +928,7 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
     for x in [0i64, 1, -1, 7, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0] {
         let chain = ((x ^ ((x as u64) >> 30) as i64) as u64).wrapping_mul(0xbf58476d1ce4e5b9);
         let call = |store: &mut Store<()>, name, y| call_i64(store, &instance, name, &[x, y]);
-        assert_eq!(call(&mut store, "chain", 0), Ok(chain as i64));
+        assert_eq!(call(&mut store, "chain", 30), Ok(chain as i64));
         let popcount = x.count_ones() as i64;
         assert_eq!(call(&mut store, "commuted", 5), Ok(5 + popcount));
         assert_eq!(call(&mut store, "not_commuted", 5), Ok(5 - popcount));
@@ -997,6 +998,146 @@ fn popcounts_agree_with_rust_in_both_widths_and_both_forms() {
             assert_eq!(call(&mut store, "i32_cached"), Ok(low.count_ones() as i64));
         }
     }
+}
+
+/// The value of `x` (of `bits` bits) shifted by the wasm shift `shift` by `count`.
+fn shifted(shift: &str, bits: u32, x: u64, count: u32) -> u64 {
+    let count = count % bits;
+    match (shift, bits) {
+        ("shl", 32) => ((x as u32) << count) as u64,
+        ("shr_u", 32) => ((x as u32) >> count) as u64,
+        ("shr_s", 32) => ((x as i32) >> count) as u32 as u64,
+        ("rotl", 32) => (x as u32).rotate_left(count) as u64,
+        ("shl", 64) => x << count,
+        ("shr_u", 64) => x >> count,
+        ("shr_s", 64) => ((x as i64) >> count) as u64,
+        ("rotl", 64) => x.rotate_left(count),
+        _ => unreachable!("{shift}"),
+    }
+}
+
+/// `a COMBINE b` for the wasm op `combine` on values of `bits` bits.
+fn combined(combine: &str, bits: u32, a: u64, b: u64) -> u64 {
+    let mask = u64::MAX >> (64 - bits);
+    match combine {
+        "add" => a.wrapping_add(b) & mask,
+        "xor" => (a ^ b) & mask,
+        "or" => (a | b) & mask,
+        _ => unreachable!("{combine}"),
+    }
+}
+
+#[test]
+fn shifts_by_a_constant_fuse_into_add_xor_and_or() {
+    // Each function computes `x COMBINE (y SHIFT count)` (x and y in locals 2 and 3):
+    // `self_*` with y = x, `*_left` with the shifted operand on the left, `cached` with x
+    // the result of the op just before (its cached-operand form).
+    let cases = |ty: &str, count: i64| {
+        let shift = |y: &str, shift: &str| format!("({ty}.{shift} {y} ({ty}.const {count}))");
+        let funcs = |combine: &str, shift_op: &str| {
+            let c = |lhs: &str, rhs: &str| format!("({ty}.{combine} {lhs} {rhs})");
+            let (x, y) = ("(local.get 2)", "(local.get 3)");
+            [
+                c(x, &shift(x, shift_op)),
+                c(&shift(x, shift_op), x),
+                c(x, &shift(y, shift_op)),
+                c(&shift(y, shift_op), x),
+                format!(
+                    "(local.set 2 ({ty}.sub (local.get 2) (local.get 3))) {}",
+                    c(x, &shift(x, shift_op))
+                ),
+            ]
+        };
+        let mut text = String::from("(module");
+        let mut expected = vec![];
+        for combine in ["add", "xor", "or"] {
+            for shift_op in ["shl", "shr_s", "shr_u", "rotl"] {
+                for (form, body) in funcs(combine, shift_op).into_iter().enumerate() {
+                    let locals = match ty {
+                        "i32" => "(local.set 2 (i32.wrap_i64 (local.get 0))) (local.set 3 (i32.wrap_i64 (local.get 1)))",
+                        _ => "(local.set 2 (local.get 0)) (local.set 3 (local.get 1))",
+                    };
+                    let result = match ty {
+                        "i32" => format!("(i64.extend_i32_u {body})"),
+                        _ => body,
+                    };
+                    text += &format!(
+                        "(func (export \"{combine}_{shift_op}_{form}\") (param i64 i64) (result i64) \
+                         (local {ty} {ty}) {locals} {result})"
+                    );
+                    expected.push((combine, shift_op, form));
+                }
+            }
+        }
+        (compile(&(text + ")")), expected)
+    };
+    let values = [
+        0u64,
+        1,
+        u64::MAX,
+        0x8000_0000,
+        0x8000_0000_0000_0000,
+        0x1234_5678_9abc_def0,
+    ];
+    for (ty, bits) in [("i32", 32), ("i64", 64)] {
+        // Counts past the width use their low bits, negative ones too.
+        for count in [0i64, 1, 13, 31, 33, 63, 69, -1] {
+            let (module, expected) = cases(ty, count);
+            let (mut store, instance) = instantiate(&module);
+            for (func, &(combine, shift_op, form)) in expected.iter().enumerate() {
+                let code = module.disassemble(func as u32).unwrap();
+                let fused = format!("{ty}.{shift_op}+{ty}.{combine}");
+                let line = code.lines().find(|line| line.contains(&fused));
+                let line = line.unwrap_or_else(|| panic!("{fused} not fused:\n{code}"));
+                assert!(!code.contains(&format!("{ty}.{shift_op} ")), "{code}");
+                assert_eq!(line.contains("(operand cached)"), form == 4, "{code}");
+                let name = format!("{combine}_{shift_op}_{form}");
+                let mask = u64::MAX >> (64 - bits);
+                for x in values {
+                    for y in values {
+                        let (x, y) = (x & mask, y & mask);
+                        let result = call_i64(&mut store, &instance, &name, &[x as i64, y as i64]);
+                        let (x, y) = match form {
+                            0 | 1 => (x, x),
+                            4 => (x.wrapping_sub(y) & mask, x.wrapping_sub(y) & mask),
+                            _ => (x, y),
+                        };
+                        let want =
+                            combined(combine, bits, x, shifted(shift_op, bits, y, count as u32));
+                        assert_eq!(
+                            result,
+                            Ok(want as i64),
+                            "{name} count {count} x {x:#x} y {y:#x}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_shift_whose_result_is_kept_or_branched_over_is_not_fused() {
+    let module = compile(
+        r#"(module
+              (func (export "kept") (param i32 i32) (result i32) (local i32)
+                (i32.add (local.get 2)
+                  (local.tee 2 (i32.shl (local.get 0) (i32.const 3)))))
+              (func (export "by_a_slot") (param i32 i32) (result i32)
+                (i32.xor (local.get 0) (i32.shr_u (local.get 0) (local.get 1))))
+              (func (export "from_a_block") (param i32 i32) (result i32)
+                (i32.or (local.get 1)
+                  (block (result i32) (i32.rotl (local.get 0) (i32.const 1))))))"#,
+    );
+    for func in 0..3 {
+        let code = module.disassemble(func).unwrap();
+        assert!(!code.contains('+'), "{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    let call = |store: &mut Store<()>, name, a, b| call(store, &instance, name, &[a, b]);
+    assert_eq!(call(&mut store, "kept", 5, 0), 40);
+    assert_eq!(call(&mut store, "by_a_slot", -1, 28), -1 ^ 15);
+    assert_eq!(call(&mut store, "from_a_block", i32::MIN, 4), 5);
 }
 
 #[test]

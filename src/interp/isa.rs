@@ -216,6 +216,44 @@ macro_rules! for_each_store {
     };
 }
 
+/// Shift-and-combine superinstructions: an add, xor or or one of whose operands is
+/// the result of a shift by a constant, used nowhere else (`x ^ (x << 13)` in xorshift
+/// generators and hashes, `base + (i << 3)` in array indexing), as one op
+/// `dst = a COMBINE (b SHIFT shift)`. Columns: the fused op, its form combining a value
+/// with itself shifted (`a == b`: the common case, whose operand can come from the
+/// register) and that form with its operand cached, the combining op and the shift's
+/// immediate form as translated, their wasm names, their semantics in `exec::num`.
+macro_rules! for_each_shifted_binary {
+    ($m:ident $($extra:tt)*) => {
+        $m! { $($extra)*
+            I32AddShl I32AddShlSelf I32AddShlSelfAcc I32Add I32ShlImm "i32.add" "i32.shl" i32_add i32_shl,
+            I32AddShrS I32AddShrSSelf I32AddShrSSelfAcc I32Add I32ShrSImm "i32.add" "i32.shr_s" i32_add i32_shr_s,
+            I32AddShrU I32AddShrUSelf I32AddShrUSelfAcc I32Add I32ShrUImm "i32.add" "i32.shr_u" i32_add i32_shr_u,
+            I32AddRotl I32AddRotlSelf I32AddRotlSelfAcc I32Add I32RotlImm "i32.add" "i32.rotl" i32_add i32_rotl,
+            I32XorShl I32XorShlSelf I32XorShlSelfAcc I32Xor I32ShlImm "i32.xor" "i32.shl" i32_xor i32_shl,
+            I32XorShrS I32XorShrSSelf I32XorShrSSelfAcc I32Xor I32ShrSImm "i32.xor" "i32.shr_s" i32_xor i32_shr_s,
+            I32XorShrU I32XorShrUSelf I32XorShrUSelfAcc I32Xor I32ShrUImm "i32.xor" "i32.shr_u" i32_xor i32_shr_u,
+            I32XorRotl I32XorRotlSelf I32XorRotlSelfAcc I32Xor I32RotlImm "i32.xor" "i32.rotl" i32_xor i32_rotl,
+            I32OrShl I32OrShlSelf I32OrShlSelfAcc I32Or I32ShlImm "i32.or" "i32.shl" i32_or i32_shl,
+            I32OrShrS I32OrShrSSelf I32OrShrSSelfAcc I32Or I32ShrSImm "i32.or" "i32.shr_s" i32_or i32_shr_s,
+            I32OrShrU I32OrShrUSelf I32OrShrUSelfAcc I32Or I32ShrUImm "i32.or" "i32.shr_u" i32_or i32_shr_u,
+            I32OrRotl I32OrRotlSelf I32OrRotlSelfAcc I32Or I32RotlImm "i32.or" "i32.rotl" i32_or i32_rotl,
+            I64AddShl I64AddShlSelf I64AddShlSelfAcc I64Add I64ShlImm "i64.add" "i64.shl" i64_add i64_shl,
+            I64AddShrS I64AddShrSSelf I64AddShrSSelfAcc I64Add I64ShrSImm "i64.add" "i64.shr_s" i64_add i64_shr_s,
+            I64AddShrU I64AddShrUSelf I64AddShrUSelfAcc I64Add I64ShrUImm "i64.add" "i64.shr_u" i64_add i64_shr_u,
+            I64AddRotl I64AddRotlSelf I64AddRotlSelfAcc I64Add I64RotlImm "i64.add" "i64.rotl" i64_add i64_rotl,
+            I64XorShl I64XorShlSelf I64XorShlSelfAcc I64Xor I64ShlImm "i64.xor" "i64.shl" i64_xor i64_shl,
+            I64XorShrS I64XorShrSSelf I64XorShrSSelfAcc I64Xor I64ShrSImm "i64.xor" "i64.shr_s" i64_xor i64_shr_s,
+            I64XorShrU I64XorShrUSelf I64XorShrUSelfAcc I64Xor I64ShrUImm "i64.xor" "i64.shr_u" i64_xor i64_shr_u,
+            I64XorRotl I64XorRotlSelf I64XorRotlSelfAcc I64Xor I64RotlImm "i64.xor" "i64.rotl" i64_xor i64_rotl,
+            I64OrShl I64OrShlSelf I64OrShlSelfAcc I64Or I64ShlImm "i64.or" "i64.shl" i64_or i64_shl,
+            I64OrShrS I64OrShrSSelf I64OrShrSSelfAcc I64Or I64ShrSImm "i64.or" "i64.shr_s" i64_or i64_shr_s,
+            I64OrShrU I64OrShrUSelf I64OrShrUSelfAcc I64Or I64ShrUImm "i64.or" "i64.shr_u" i64_or i64_shr_u,
+            I64OrRotl I64OrRotlSelf I64OrRotlSelfAcc I64Or I64RotlImm "i64.or" "i64.rotl" i64_or i64_rotl,
+        }
+    };
+}
+
 macro_rules! define_op {
     (
         binary: [$($bin:ident $bin_imm:ident $bin_acc:ident $bin_imm_acc:ident $bin_name:literal $bin_fn:ident,)*]
@@ -227,6 +265,7 @@ macro_rules! define_op {
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
+        shifted_binary: [$($sh:ident $sh_self:ident $sh_self_acc:ident $sh_comb:ident $sh_shift:ident $sh_comb_name:literal $sh_shift_name:literal $sh_comb_fn:ident $sh_shift_fn:ident,)*]
     ) => {
         /// One internal instruction. 16 bytes; see the module docs for the slot model.
         /// `repr(u16)`: the first two bytes are the variant's tag, by which the threaded
@@ -345,6 +384,12 @@ macro_rules! define_op {
             $( $br_imm_acc { a: Slot, imm: i32, offset: i32 }, )*
             $( $fbr_acc { a: Slot, b: Slot, offset: i32 }, )*
             $( $fneg_acc { a: Slot, b: Slot, offset: i32 }, )*
+            /// `s[dst] = s[a] COMBINE (s[b] SHIFT shift)`.
+            $( $sh { dst: Slot, a: Slot, b: Slot, shift: u8 }, )*
+            /// `s[dst] = s[src] COMBINE (s[src] SHIFT shift)`.
+            $( $sh_self { dst: Slot, src: Slot, shift: u8 }, )*
+            /// `$sh_self`, reading `s[src]` from the register.
+            $( $sh_self_acc { dst: Slot, src: Slot, shift: u8 }, )*
         }
 
         impl Op {
@@ -393,6 +438,30 @@ macro_rules! define_op {
                     $( Op::$fneg { .. } | Op::$fneg_imm { .. } | Op::$fneg_acc { .. } => concat!("br_unless ", $fcmp_name), )*
                     Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } | Op::I32AddSlotBrLtU { .. } => "i32.add+br_if i32.lt_u",
                     Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } | Op::I32AddSlotBrNe { .. } => "i32.add+br_if i32.ne",
+                    $( Op::$sh { .. } | Op::$sh_self { .. } | Op::$sh_self_acc { .. } => concat!($sh_shift_name, "+", $sh_comb_name), )*
+                }
+            }
+
+            /// `self`, an add, xor or or, as one op with `shift`, the op just before it,
+            /// if that is a shift by a constant whose result is `self`'s operand
+            /// `shifted` (the other one may be either: the three commute); `None` if the
+            /// pair has no fused form.
+            pub(crate) fn with_shifted_operand(&self, shift: &Op, shifted: Slot) -> Option<Op> {
+                match (*self, *shift) {
+                    $(
+                        (Op::$sh_comb { dst, a, b }, Op::$sh_shift { dst: result, a: source, imm })
+                            if result == shifted && (a == shifted) != (b == shifted) =>
+                        {
+                            let other = if a == shifted { b } else { a };
+                            // The shifts use the count's low 5 or 6 bits: the low 8 are enough.
+                            let shift = imm as u8;
+                            Some(match other == source {
+                                true => Op::$sh_self { dst, src: source, shift },
+                                false => Op::$sh { dst, a: other, b: source, shift },
+                            })
+                        }
+                    )*
+                    _ => None,
                 }
             }
 
@@ -550,6 +619,7 @@ macro_rules! define_op {
                     // (A load may trap and be run again from the slots: the address stays
                     // in its slot too, `register_only_operand` has no load.)
                     $( Op::$load { dst, addr, offset } if addr == cached => Op::$load_acc { dst, addr, offset }, )*
+                    $( Op::$sh_self { dst, src, shift } if src == cached => Op::$sh_self_acc { dst, src, shift }, )*
                     _ => return None,
                 })
             }
@@ -563,6 +633,7 @@ macro_rules! define_op {
                     $( Op::$bin_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
+                    $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$br_imm_acc { a, .. } => Some(a), )*
@@ -585,6 +656,7 @@ macro_rules! define_op {
                     | Op::BrIfNezAcc { .. } | Op::BrIfEqzAcc { .. }
                     $( | Op::$br_acc { .. } | Op::$br_imm_acc { .. } )*
                     $( | Op::$fbr_acc { .. } | Op::$fneg_acc { .. } )*
+                    $( | Op::$sh_self_acc { .. } )*
                 )
             }
 
@@ -611,6 +683,7 @@ macro_rules! define_op {
                     $( Op::$xun { dst, .. } | Op::$xun_acc { dst, .. } => Some(dst), )*
                     $( Op::$load { dst, .. } | Op::$load_add { dst, .. } | Op::$load_add_imm { dst, .. } => Some(dst), )*
                     $( Op::$load_acc { dst, .. } => Some(dst), )*
+                    $( Op::$sh { dst, .. } | Op::$sh_self { dst, .. } | Op::$sh_self_acc { dst, .. } => Some(dst), )*
                     _ => None,
                 }
             }
@@ -642,7 +715,7 @@ macro_rules! store_op {
 
 /// Calls `$callback! { $extra.. binary: [..] float_binary: [..] fallible_binary: [..]
 /// unary: [..] fallible_unary: [..] load: [..] store: [..] compare_branch: [..]
-/// float_compare_branch: [..] }` with
+/// float_compare_branch: [..] shifted_binary: [..] }` with
 /// every table above, so one macro (the enum here, the executors' dispatch) can see all
 /// opcodes at once; `$extra` tokens are passed through in front.
 macro_rules! with_op_tables {
@@ -690,6 +763,11 @@ macro_rules! collect_compare_branch {
 }
 macro_rules! collect_float_compare_branch {
     ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] [$($c:tt)*] $($fc:tt)*) => {
+        for_each_shifted_binary!(collect_shifted_binary $cb [$($e)*] [$($b)*] [$($f)*] [$($x)*] [$($u)*] [$($xu)*] [$($l)*] [$($s)*] [$($c)*] [$($fc)*]);
+    };
+}
+macro_rules! collect_shifted_binary {
+    ($cb:ident [$($e:tt)*] [$($b:tt)*] [$($f:tt)*] [$($x:tt)*] [$($u:tt)*] [$($xu:tt)*] [$($l:tt)*] [$($s:tt)*] [$($c:tt)*] [$($fc:tt)*] $($sh:tt)*) => {
         $cb! {
             $($e)*
             binary: [$($b)*]
@@ -701,6 +779,7 @@ macro_rules! collect_float_compare_branch {
             store: [$($s)*]
             compare_branch: [$($c)*]
             float_compare_branch: [$($fc)*]
+            shifted_binary: [$($sh)*]
         }
     };
 }

@@ -770,6 +770,33 @@ impl Translator<'_> {
         self.ops.pop()
     }
 
+    /// `combined`, a binary op on the two operands on top of the stack (the top one just
+    /// popped), fused with the op just emitted if that computed either operand (a
+    /// temporary, with no label between them) by a shift with a fused form
+    /// (`Op::with_shifted_operand`); the shift is taken back. `combined` unchanged otherwise.
+    fn fuse_shifted_operand(&mut self, combined: Op) -> Op {
+        if self.ops.len() <= self.barrier {
+            return combined;
+        }
+        let Some(&shift) = self.ops.last() else {
+            return combined;
+        };
+        // The operands' positions: `combined` reads a position's own slot only where
+        // that operand is a temporary.
+        let lhs = self.height() - 1;
+        let fused = [lhs, lhs + 1]
+            .into_iter()
+            .find_map(|position| combined.with_shifted_operand(&shift, self.slot(position).ok()?));
+        match fused {
+            Some(fused) => {
+                self.ops.pop();
+                self.offsets.pop();
+                fused
+            }
+            None => combined,
+        }
+    }
+
     fn pop3(&mut self) -> Result<[Slot; 3], ()> {
         let c = self.pop_slot()?;
         let b = self.pop_slot()?;
@@ -852,7 +879,7 @@ impl Translator<'_> {
                 let b = self.pop_slot()?;
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                op(dst, a, b)
+                self.fuse_shifted_operand(op(dst, a, b))
             }
         };
         self.stack.pop();

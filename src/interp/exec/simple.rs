@@ -29,6 +29,7 @@ macro_rules! simple_ops {
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
+        shifted_binary: [$($sh:ident $sh_self:ident $sh_self_acc:ident $sh_comb:ident $sh_shift:ident $sh_comb_name:literal $sh_shift_name:literal $sh_comb_fn:ident $sh_shift_fn:ident,)*]
     ) => {
         $cb! { $($extra)*
             $( [$br $br_acc] { a, b, offset } => {
@@ -60,6 +61,13 @@ macro_rules! simple_ops {
                 if num::$fcmp_fn(slot!(a), imm) == 0 {
                     jump!(offset);
                 }
+            } )*
+            $( [$sh] { dst, a, b, shift } => {
+                set!(dst, num::$sh_comb_fn(slot!(a), num::$sh_shift_fn(slot!(b), shift as u64)))
+            } )*
+            $( [$sh_self $sh_self_acc] { dst, src, shift } => {
+                let value = operand!(src);
+                set!(dst, num::$sh_comb_fn(value, num::$sh_shift_fn(value, shift as u64)))
             } )*
             $( [$bin $bin_acc] { dst, a, b } => { set!(dst, num::$bin_fn(operand!(a), slot!(b))) } )*
             $( [$imm $imm_acc] { dst, a, imm } => { set!(dst, num::$bin_fn(operand!(a), imm as u64)) } )*
