@@ -3,7 +3,9 @@
 //! frame push that zeroes any number), even where the slots held a caller's values; the
 //! frame stack grows past its first allocation; the call-depth limit is exact; and
 //! `call_indirect`, which reads table 0 through a cached view, sees the table grow
-//! however it grows (in the function, in the instance that owns it, in a host call).
+//! however it grows (in the function, in the instance that owns it, in a host call);
+//! and code running on after a host call sees the memory the host grew and the
+//! globals it moved by adding more.
 
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
@@ -182,4 +184,64 @@ fn call_indirect_sees_its_table_grow_however_it_grows() {
         .contains("undefined element"));
     assert_eq!(call("grow_through_host", 8), Ok(vec![Value::I32(7)]));
     assert_eq!(call("call_at", 1), Ok(vec![Value::I32(8)]));
+}
+
+/// Grows its memory and adds globals in host calls, then goes on using both.
+const MOVED_BY_THE_HOST: &str = r#"(module
+  (import "host" "grow" (func $grow))
+  (import "host" "add_globals" (func $add_globals))
+  (memory 1)
+  (global $counter (export "counter") (mut i64) (i64.const 5))
+  (func (export "store_past_the_old_end") (result i32)
+    (call $grow)
+    (i32.store (i32.const 70000) (i32.const 42))
+    (i32.load (i32.const 70000)))
+  (func (export "count_around_new_globals") (result i64)
+    (global.set $counter (i64.const 6))
+    (call $add_globals)
+    (global.set $counter (i64.add (global.get $counter) (i64.const 1)))
+    (global.get $counter)))"#;
+
+#[test]
+fn code_after_a_host_call_sees_the_memory_and_globals_the_host_moved() {
+    use wasmcade::interp::{Func, FuncType, Global, GlobalType, ValType};
+    let module = Module::new(&wat::parse_str(MOVED_BY_THE_HOST).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let grow = Func::new(&mut store, FuncType::new([], []), |caller, _, _| {
+        let memory = caller.memory().expect("the caller has a memory");
+        assert_eq!(memory.grow(caller.store(), 1), Some(1));
+        Ok(())
+    });
+    // Enough globals that the store's list of them moves (with allocations in between,
+    // so that it cannot grow where it is).
+    let add_globals = Func::new(&mut store, FuncType::new([], []), |caller, _, _| {
+        let ty = GlobalType {
+            content: ValType::I32,
+            mutable: false,
+        };
+        let mut in_the_way = Vec::new();
+        for value in 0..1000 {
+            Global::new(caller.store(), ty, Value::I32(value));
+            in_the_way.push(vec![value; 16]);
+        }
+        Ok(())
+    });
+    let mut linker = Linker::new();
+    linker
+        .define("host", "grow", grow)
+        .define("host", "add_globals", add_globals);
+    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let mut call = |name: &str| {
+        let func = instance.get_func(&store, name).unwrap();
+        func.call(&mut store, &[]).map_err(|trap| trap.to_string())
+    };
+    // A stale view of the memory would end at its first page: the store would trap.
+    assert_eq!(call("store_past_the_old_end"), Ok(vec![Value::I32(42)]));
+    // A stale view of the globals would read and write where they were before.
+    assert_eq!(call("count_around_new_globals"), Ok(vec![Value::I64(7)]));
+    let counter = match instance.export(&store, "counter") {
+        Some(wasmcade::interp::Extern::Global(global)) => global,
+        other => panic!("not a global: {other:?}"),
+    };
+    assert_eq!(counter.get(&store), Value::I64(7));
 }

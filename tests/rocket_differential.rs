@@ -2,7 +2,8 @@
 //! minute of play with shooting, turning, boosting, kills and deaths) played natively
 //! (the game crate linked as a Rust library) and through wasmcade running the committed
 //! `games/rocket/program.wasm`. The two streams of draw calls must be identical,
-//! argument for argument, bit for bit.
+//! argument for argument, bit for bit; and the import call counts the host reports for
+//! its HUD must be each frame's calls, math functions included.
 
 use rocket::Host;
 use wasmcade::host::{Action, DrawCall, Game, RocketGame};
@@ -33,9 +34,9 @@ fn dt(frame: u64) -> f64 {
 }
 
 /// The native game's host: records draw calls as the wasm host's bindings do, with the
-/// same math functions.
+/// same math functions, and counts the math calls (sin, cos, atan).
 #[derive(Default)]
-struct Recorder(Vec<DrawCall>);
+struct Recorder(Vec<DrawCall>, [u32; 3]);
 
 impl Host for Recorder {
     fn clear_screen(&mut self) {
@@ -57,18 +58,28 @@ impl Host for Recorder {
         self.0.push(DrawCall::Score(score));
     }
     fn sin(&mut self, x: f64) -> f64 {
+        self.1[0] += 1;
         x.sin()
     }
     fn cos(&mut self, x: f64) -> f64 {
+        self.1[1] += 1;
         x.cos()
     }
     fn atan(&mut self, x: f64) -> f64 {
+        self.1[2] += 1;
         x.atan()
     }
 }
 
-/// Every frame's draw calls, played natively.
-fn native_session() -> Vec<Vec<DrawCall>> {
+/// One frame of a session: its draw calls, and how often each import was called (by
+/// the host's names) during its update and draw.
+struct Frame {
+    calls: Vec<DrawCall>,
+    import_calls: Vec<(&'static str, u32)>,
+}
+
+/// Every frame, played natively.
+fn native_session() -> Vec<Frame> {
     let mut game = rocket::Game::new(FIELD.0, FIELD.1);
     let mut host = Recorder::default();
     let mut keys = [false; 4];
@@ -86,16 +97,37 @@ fn native_session() -> Vec<Vec<DrawCall>> {
                 }
             }
             keys = now;
+            host.1 = [0; 3];
             game.update(dt(frame), &mut host);
             host.0.clear();
             game.draw(&mut host);
-            host.0.clone()
+            let mut import_calls = vec![("clear_screen", 0), ("draw_player", 0)];
+            import_calls.extend([("draw_enemy", 0), ("draw_bullet", 0)]);
+            import_calls.extend([("draw_particle", 0), ("draw_score", 0)]);
+            for call in &host.0 {
+                let index = match call {
+                    DrawCall::Clear => 0,
+                    DrawCall::Player { .. } => 1,
+                    DrawCall::Enemy { .. } => 2,
+                    DrawCall::Bullet { .. } => 3,
+                    DrawCall::Particle { .. } => 4,
+                    DrawCall::Score(_) => 5,
+                    other => panic!("not a rocket draw call: {other:?}"),
+                };
+                import_calls[index].1 += 1;
+            }
+            let [sin, cos, atan] = host.1;
+            import_calls.extend([("sin", sin), ("cos", cos), ("Math_atan", atan)]);
+            Frame {
+                calls: host.0.clone(),
+                import_calls,
+            }
         })
         .collect()
 }
 
-/// Every frame's draw calls, played by the interpreter on the committed module.
-fn interpreted_session() -> Vec<Vec<DrawCall>> {
+/// Every frame, played by the interpreter on the committed module.
+fn interpreted_session() -> Vec<Frame> {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/games/rocket/program.wasm"
@@ -115,7 +147,11 @@ fn interpreted_session() -> Vec<Vec<DrawCall>> {
             }
             keys = now;
             game.update(dt(frame)).unwrap();
-            game.draw().unwrap().to_vec()
+            let calls = game.draw().unwrap().to_vec();
+            Frame {
+                calls,
+                import_calls: game.take_import_calls(),
+            }
         })
         .collect()
 }
@@ -128,7 +164,7 @@ fn the_interpreter_draws_exactly_what_native_code_draws() {
     // The session is worth comparing: it kills, and it dies.
     let scores: Vec<f64> = native
         .iter()
-        .filter_map(|calls| match calls.last() {
+        .filter_map(|frame| match frame.calls.last() {
             Some(DrawCall::Score(score)) => Some(*score),
             _ => None,
         })
@@ -140,9 +176,10 @@ fn the_interpreter_draws_exactly_what_native_code_draws() {
         .count();
     assert!(kills >= 10, "only {kills} kills");
     assert!(deaths >= 1, "no death in the session");
-    let total: usize = native.iter().map(Vec::len).sum();
+    let total: usize = native.iter().map(|frame| frame.calls.len()).sum();
 
     for (frame, (want, got)) in native.iter().zip(&interpreted).enumerate() {
+        let (want, got) = (&want.calls, &got.calls);
         let first_difference = want
             .iter()
             .zip(got)
@@ -160,4 +197,7 @@ fn the_interpreter_draws_exactly_what_native_code_draws() {
     }
     assert_eq!(native.len(), interpreted.len());
     println!("{FRAMES} frames, {total} draw calls identical; {kills} kills, {deaths} deaths");
+    for (frame, (want, got)) in native.iter().zip(&interpreted).enumerate() {
+        assert_eq!(want.import_calls, got.import_calls, "frame {frame}");
+    }
 }

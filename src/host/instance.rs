@@ -1,6 +1,6 @@
-//! What every game ABI shares: the state its bindings fill (the display list and import
-//! call counts), import definitions as plain functions, the running instance with its
-//! export calls, and the error a game stops with.
+//! What every game ABI shares: the state its bindings fill (the display list), import
+//! definitions as plain functions, the running instance with its export calls and
+//! import call counts, and the error a game stops with.
 
 use std::fmt;
 use std::rc::Rc;
@@ -12,13 +12,9 @@ use crate::interp::{
     MemoryType, Module, Observer, RawHostFn, Store, TrapKind, Value,
 };
 
-/// The bindings' state: this frame's display list, import call counts, and the ABI's
-/// own state `S`.
+/// The bindings' state: this frame's display list and the ABI's own state `S`.
 pub struct HostState<S> {
     pub calls: Vec<DrawCall>,
-    /// Calls of each import since the last [`GameInstance::take_import_calls`], in the
-    /// order of the ABI's import table.
-    pub import_calls: Vec<u32>,
     pub abi: S,
 }
 
@@ -100,7 +96,10 @@ impl std::error::Error for GameError {}
 pub struct GameInstance<S> {
     store: Store<HostState<S>>,
     instance: Instance,
-    import_names: Vec<&'static str>,
+    /// Each import's name and function, in the order of the ABI's import table.
+    imports: Vec<(&'static str, Func)>,
+    /// Each import's call count (`Func::host_calls`) at the last `take_import_calls`.
+    counted_calls: Vec<u64>,
 }
 
 impl<S: 'static> GameInstance<S> {
@@ -136,30 +135,24 @@ impl<S: 'static> GameInstance<S> {
         }
         let host_state = HostState {
             calls: Vec::new(),
-            import_calls: vec![0; imports.len()],
             abi: state,
         };
         let mut store = Store::with_limits(host_state, limits);
         let mut linker = Linker::new();
-        for (index, import) in imports.iter().enumerate() {
+        let mut import_funcs = Vec::with_capacity(imports.len());
+        for import in imports {
             let ty = import.ty.clone();
             let func = match &import.bind {
                 Binding::Values(bind) => {
                     let bind = Rc::clone(bind);
                     Func::new(&mut store, ty, move |caller, args, results| {
-                        caller.data_mut().import_calls[index] += 1;
                         bind(caller, args, results)
                     })
                 }
-                Binding::Raw(bind) => {
-                    let bind = Rc::clone(bind);
-                    Func::new_raw(&mut store, ty, move |caller, bits| {
-                        caller.data_mut().import_calls[index] += 1;
-                        bind(caller, bits)
-                    })
-                }
+                Binding::Raw(bind) => Func::new_raw_shared(&mut store, ty, Rc::clone(bind)),
             };
             linker.define(IMPORT_MODULE, import.name, func);
+            import_funcs.push((import.name, func));
         }
         if let Some(HostMemory { ty, init }) = memory {
             let memory = Memory::new(&mut store, ty).map_err(GameError::Instantiate)?;
@@ -172,7 +165,8 @@ impl<S: 'static> GameInstance<S> {
         Ok(GameInstance {
             store,
             instance,
-            import_names: imports.iter().map(|import| import.name).collect(),
+            counted_calls: vec![0; import_funcs.len()],
+            imports: import_funcs,
         })
     }
 
@@ -247,9 +241,16 @@ impl<S: 'static> GameInstance<S> {
     /// How often each import was called since the last time this was asked, by name;
     /// the counters restart at zero.
     pub fn take_import_calls(&mut self) -> Vec<(&'static str, u32)> {
-        let counts = &mut self.store.data_mut().import_calls;
-        let taken = std::mem::replace(counts, vec![0; counts.len()]);
-        self.import_names.iter().copied().zip(taken).collect()
+        let counted = self.counted_calls.iter_mut();
+        self.imports
+            .iter()
+            .zip(counted)
+            .map(|(&(name, func), counted)| {
+                let calls = func.host_calls(&self.store);
+                let since = calls - std::mem::replace(counted, calls);
+                (name, since as u32)
+            })
+            .collect()
     }
 
     /// The game's linear memory size in 64 KiB pages (0 if it has none).

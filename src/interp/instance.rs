@@ -70,8 +70,7 @@ pub(crate) fn instantiate<T>(
         .zip(&m.global_inits)
     {
         let bits = eval(store, &globals, init);
-        store.globals.push(GlobalEntity { ty: *ty, bits });
-        globals.push(store.globals.len() as u32 - 1);
+        globals.push(store.push_global(GlobalEntity { ty: *ty, bits }));
     }
 
     let elements: Vec<Rc<[u64]>> = m

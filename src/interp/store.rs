@@ -126,6 +126,12 @@ pub(crate) enum FuncEntity<T> {
         ty: FuncType,
         type_id: u32,
         call: HostCall<T>,
+        /// The slots a call hands over: the longer of the parameter and result lists.
+        frame_len: usize,
+        /// Whether a result is i32 or f32, whose bits a call must zero-extend.
+        narrow_results: bool,
+        /// Calls so far (`Func::host_calls`).
+        calls: u64,
     },
 }
 
@@ -148,7 +154,7 @@ impl MemoryEntity {
     }
 
     /// `memory.grow`: the old size in pages, or `None` (wasm -1) past either maximum.
-    pub fn grow(&mut self, delta: u32, limit_pages: u32) -> Option<u32> {
+    fn grow(&mut self, delta: u32, limit_pages: u32) -> Option<u32> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
         let max = self.ty.limits.max.unwrap_or(65_536).min(limit_pages);
@@ -168,7 +174,7 @@ pub(crate) struct TableEntity {
 
 impl TableEntity {
     /// `table.grow`: the old size, or `None` (wasm -1) past either maximum.
-    pub fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
+    fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
         let old = self.elements.len() as u32;
         let new = old.checked_add(delta)?;
         if new > self.ty.limits.max.unwrap_or(u32::MAX).min(limit) {
@@ -214,6 +220,10 @@ pub struct Store<T> {
     /// A value stack kept between calls, so a call does not allocate one.
     pub(crate) spare_stack: Option<Vec<u64>>,
     pub(crate) fuel_consumed: u64,
+    /// Counts the changes that may move memory bytes, table elements or globals
+    /// (`grow_memory`, `grow_table`, `push_global`: their only ways in), so that an
+    /// executor can tell whether its views of them survived a host call.
+    pub(crate) moves: u64,
 }
 
 impl<T> Store<T> {
@@ -234,7 +244,31 @@ impl<T> Store<T> {
             observer: None,
             spare_stack: None,
             fuel_consumed: 0,
+            moves: 0,
         }
+    }
+
+    /// `memory.grow` of memory `addr` by `delta` pages: the old size in pages, or `None`
+    /// (wasm -1) past its maximum or the store's limit.
+    pub(crate) fn grow_memory(&mut self, addr: u32, delta: u32) -> Option<u32> {
+        self.moves += 1;
+        let limit = self.limits.max_memory_pages;
+        self.memories[addr as usize].grow(delta, limit)
+    }
+
+    /// `table.grow` of table `addr` by `delta` elements `init`: the old size, or `None`
+    /// (wasm -1) past its maximum or the store's limit.
+    pub(crate) fn grow_table(&mut self, addr: u32, delta: u32, init: u64) -> Option<u32> {
+        self.moves += 1;
+        let limit = self.limits.max_table_elements;
+        self.tables[addr as usize].grow(delta, init, limit)
+    }
+
+    /// Adds a global; its address.
+    pub(crate) fn push_global(&mut self, global: GlobalEntity) -> u32 {
+        self.moves += 1;
+        self.globals.push(global);
+        self.globals.len() as u32 - 1
     }
 
     pub fn data(&self) -> &T {
@@ -342,10 +376,36 @@ impl Func {
         Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
     }
 
+    /// [`Func::new_raw`] with a function the host already holds in an `Rc` (one host
+    /// function bound in several stores), called without a closure around it.
+    pub fn new_raw_shared<T>(store: &mut Store<T>, ty: FuncType, call: Rc<RawHostFn<T>>) -> Func {
+        Func::new_host(store, ty, HostCall::Raw(call))
+    }
+
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
-        store.funcs.push(FuncEntity::Host { ty, type_id, call });
+        let frame_len = ty.params().len().max(ty.results().len());
+        let narrow_results = ty
+            .results()
+            .iter()
+            .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
+        store.funcs.push(FuncEntity::Host {
+            ty,
+            type_id,
+            call,
+            frame_len,
+            narrow_results,
+            calls: 0,
+        });
         Func(store.funcs.len() as u32 - 1)
+    }
+
+    /// How many times wasm code has called this host function (0 for a wasm function).
+    pub fn host_calls<T>(&self, store: &Store<T>) -> u64 {
+        match store.funcs[self.0 as usize] {
+            FuncEntity::Host { calls, .. } => calls,
+            FuncEntity::Wasm { .. } => 0,
+        }
     }
 
     pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
@@ -395,8 +455,7 @@ impl Memory {
 
     /// Grows by `delta` pages; the old size, or `None` past the maximum or the store's limit.
     pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Option<u32> {
-        let limit = store.limits.max_memory_pages;
-        store.memories[self.0 as usize].grow(delta, limit)
+        store.grow_memory(self.0, delta)
     }
 }
 
@@ -428,11 +487,10 @@ impl Table {
 
 impl Global {
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Global {
-        store.globals.push(GlobalEntity {
+        Global(store.push_global(GlobalEntity {
             ty,
             bits: value.to_bits(),
-        });
-        Global(store.globals.len() as u32 - 1)
+        }))
     }
 
     pub fn get<T>(&self, store: &Store<T>) -> Value {

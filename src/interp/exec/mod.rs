@@ -424,13 +424,11 @@ impl Run<'_> {
                 slots.set(dst, addr as u64 + 1);
             }
             Op::MemoryGrow { dst, delta } => {
-                let limit = store.limits.max_memory_pages;
                 let addr = store.instances[self.at.frame.instance as usize].memories[0];
-                let memory = &mut store.memories[addr as usize];
-                let result = memory
-                    .grow(slots.get(delta) as u32, limit)
+                let result = store
+                    .grow_memory(addr, slots.get(delta) as u32)
                     .unwrap_or(u32::MAX);
-                self.at.mem = MemView::new(&mut memory.data);
+                self.at.mem = MemView::new(&mut store.memories[addr as usize].data);
                 slots.set(dst, result as u64);
             }
             Op::MemoryInit {
@@ -480,10 +478,9 @@ impl Run<'_> {
                 delta,
                 table,
             } => {
-                let limit = store.limits.max_table_elements;
                 let addr = store.instances[self.at.frame.instance as usize].tables[table as usize];
-                let result = store.tables[addr as usize]
-                    .grow(slots.get(delta) as u32, slots.get(init), limit)
+                let result = store
+                    .grow_table(addr, slots.get(delta) as u32, slots.get(init))
                     .unwrap_or(u32::MAX);
                 self.at.table0 = table_view(store, self.at.frame.instance);
                 slots.set(dst, result as u64);
@@ -714,16 +711,20 @@ impl Run<'_> {
             }
             FuncEntity::Host { .. } => {
                 let instance = self.at.frame.instance;
+                let moves = store.moves;
                 self.call_host(
                     store,
                     addr,
                     self.at.frame.base + arg_base as usize,
                     instance,
                 )?;
-                // The host may have grown (and so moved) the memory, or added globals.
-                self.at.mem = memory_view(store, instance);
-                self.at.globals = globals_view(store, instance);
-                self.at.table0 = table_view(store, instance);
+                // The host may have grown (and so moved) the memory or table, or added
+                // globals.
+                if store.moves != moves {
+                    self.at.mem = memory_view(store, instance);
+                    self.at.globals = globals_view(store, instance);
+                    self.at.table0 = table_view(store, instance);
+                }
                 Ok(())
             }
         }
@@ -739,30 +740,46 @@ impl Run<'_> {
         base: usize,
         instance: u32,
     ) -> Result<(), TrapKind> {
-        let FuncEntity::Host { ty, call, .. } = &store.funcs[addr as usize] else {
+        let FuncEntity::Host {
+            ty,
+            call,
+            frame_len,
+            narrow_results,
+            calls,
+            ..
+        } = &mut store.funcs[addr as usize]
+        else {
             unreachable!("call_addr checked that `addr` is a host function");
         };
-        let (params, results) = (ty.params().len(), ty.results().len());
-        let Some(frame) = self.stack.get_mut(base..base + params.max(results)) else {
+        *calls += 1;
+        let Some(frame) = self.stack.get_mut(base..base + *frame_len) else {
             return Err(TrapKind::CallStackExhausted);
         };
-        match call.clone() {
+        match call {
             HostCall::Raw(call) => {
+                let narrow_results = *narrow_results;
+                // SAFETY: functions are never removed from the store or replaced, and the
+                // function behind the `Rc` stays where it is when the host adds functions
+                // (and so moves the `Rc`s): it outlives the call, which cannot reach it.
+                let call = unsafe { &*Rc::as_ptr(call) };
                 let mut caller = Caller {
                     store,
                     instance: Some(Instance(instance)),
                 };
                 call(&mut caller, frame).map_err(|trap| trap.kind)?;
-                // Keep the slots' invariant (`num.rs`: 32-bit values zero-extended) through
-                // the conversions that define the encoding.
-                let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
-                    unreachable!("functions are never removed");
-                };
-                for (bits, &ty) in frame.iter_mut().zip(ty.results()) {
-                    *bits = Value::from_bits(ty, *bits).to_bits();
+                if narrow_results {
+                    // Keep the slots' invariant (`num.rs`: 32-bit values zero-extended)
+                    // through the conversions that define the encoding.
+                    let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
+                        unreachable!("functions are never removed");
+                    };
+                    for (bits, &ty) in frame.iter_mut().zip(ty.results()) {
+                        *bits = Value::from_bits(ty, *bits).to_bits();
+                    }
                 }
             }
             HostCall::Values(call) => {
+                let call = Rc::clone(call);
                 self.host_args.clear();
                 let args = ty.params().iter().zip(frame.iter());
                 self.host_args
