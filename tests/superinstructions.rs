@@ -7,8 +7,9 @@
 //! instruction where it has one), float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
-//! row run as one op, `br_table` taking its selected branch itself, and shifts by a
-//! constant fused into the add, xor or or that uses them; and
+//! row run as one op, `br_table` taking its selected branch itself, shifts by a
+//! constant fused into the add, xor or or that uses them, and a `br` to a short tail
+//! replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op.
 
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
@@ -1277,6 +1278,70 @@ fn an_op_that_a_branch_lands_on_reads_its_operand_from_the_slot() {
         101,
         "fall through"
     );
+}
+
+/// A loop over the bits of its first argument, with an `if`/`else` whose `then` arm
+/// jumps over the `else` to the loop's latch; `tail` more ops before the latch's test.
+fn branchy_loop(tail: usize) -> String {
+    let extra = "(local.set 2 (i32.rotl (local.get 2) (i32.const 3)))".repeat(tail);
+    format!(
+        r#"(func (export "loop{tail}") (param i32 i32) (result i32) (local i32)
+             (block $done
+               (loop $next
+                 (if (i32.and (local.get 0) (i32.const 1))
+                   (then (local.set 2 (i32.add (local.get 2) (local.get 0))))
+                   (else (local.set 2 (i32.xor (local.get 2) (local.get 1)))))
+                 {extra}
+                 (local.set 0 (i32.shr_u (local.get 0) (i32.const 1)))
+                 (br_if $next (local.get 0))))
+             (local.get 2))"#
+    )
+}
+
+#[test]
+fn a_br_to_a_short_tail_runs_a_copy_of_the_tail_instead() {
+    // `loop0`'s and `loop1`'s `then` arms end in a copy of the latch (and the return
+    // after it); `loop9`'s latch is too long to copy. `skip`'s `br` to the next op goes.
+    let module = compile(&format!(
+        r#"(module {} {} {}
+              (func (export "skip") (param i32 i32) (result i32)
+                (block (br 0)) (i32.sub (local.get 0) (local.get 1))))"#,
+        branchy_loop(0),
+        branchy_loop(1),
+        branchy_loop(9)
+    ));
+    let has_br = |func: u32| {
+        let code = module.disassemble(func).unwrap();
+        code.lines().any(|line| line.contains(" br ->"))
+    };
+    assert_eq!([0, 1, 2, 3].map(has_br), [false, false, true, false]);
+    let (mut store, instance) = instantiate(&module);
+    for a in [0, 1, 2, 7, 0x5555, -1, i32::MIN] {
+        for b in [0, 3, -1] {
+            for tail in [0u32, 1, 9] {
+                let (mut x, mut acc) = (a as u32, 0u32);
+                loop {
+                    acc = if x & 1 != 0 {
+                        acc.wrapping_add(x)
+                    } else {
+                        acc ^ b as u32
+                    };
+                    for _ in 0..tail {
+                        acc = acc.rotate_left(3);
+                    }
+                    x >>= 1;
+                    if x == 0 {
+                        break;
+                    }
+                }
+                let name = format!("loop{tail}");
+                let got = call(&mut store, &instance, &name, &[a, b]);
+                assert_eq!(got as u32, acc, "{name}({a}, {b})");
+            }
+            let skip = call(&mut store, &instance, "skip", &[a, b]);
+            assert_eq!(skip, a.wrapping_sub(b));
+        }
+    }
 }
 
 #[test]

@@ -177,6 +177,10 @@ pub(crate) fn translate_function(
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
     }
     reader.finish()?;
+    shortcut_branches(&mut t.ops);
+    duplicate_short_tails(&mut t.ops, &mut t.offsets);
+    pair_copies(&mut t.ops, &mut t.offsets);
+    cache_operands(&mut t.ops);
     if t.ops.len() > MAX_FUNCTION_OPS {
         return Err(LoadError::new(
             format!(
@@ -187,9 +191,6 @@ pub(crate) fn translate_function(
             Some(t.offset as usize),
         ));
     }
-    shortcut_branches(&mut t.ops);
-    pair_copies(&mut t.ops, &mut t.offsets);
-    cache_operands(&mut t.ops);
     let num_params = ty.params().len() as u32;
     let frame_size = num_locals + t.max_height;
     Ok(CompiledFunc {
@@ -1333,6 +1334,80 @@ fn branch_back_directly(ops: &mut [Op]) {
         };
         fuse_counter_step(ops, at, head);
     }
+}
+
+/// The longest run of ops `duplicate_short_tails` copies in place of a `br`.
+const MAX_TAIL_OPS: usize = 6;
+
+/// Tail duplication: a forward `br` to a short run of ops that ends in an unconditional
+/// branch or a return (a loop's latch, the code after an `if`/`else` or a `br_table`'s
+/// case) is replaced by a copy of the run, saving the `br` and running the copy with its
+/// own branch history; a `br` to the next op is dropped. Copies keep their branches'
+/// targets; `br_table` entries, which the table reads, and runs containing a `br_table`
+/// are left alone; the copies add at most as many ops as the function had. Resolves
+/// every branch offset again.
+fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    let tail_end = |head: usize| {
+        for (at, op) in ops.iter().enumerate().skip(head).take(MAX_TAIL_OPS) {
+            match op {
+                Op::BrTable { .. } => return None,
+                Op::Br { .. }
+                | Op::Return
+                | Op::Return1 { .. }
+                | Op::ReturnMany { .. }
+                | Op::Unreachable => return Some(at),
+                _ => {}
+            }
+        }
+        None
+    };
+    let mut table_entries = vec![false; ops.len()];
+    for (at, op) in ops.iter().enumerate() {
+        if let Op::BrTable { len, .. } = *op {
+            table_entries[at + 1..=at + 1 + len as usize].fill(true);
+        }
+    }
+    let mut budget = ops.len();
+    let mut tails = vec![None; ops.len()];
+    for (at, op) in ops.iter().enumerate() {
+        let Op::Br { offset } = *op else {
+            continue;
+        };
+        if offset <= 0 || table_entries[at] {
+            continue;
+        }
+        let head = at + offset as usize;
+        if head == at + 1 {
+            // A `br` to the next op does nothing: dropped.
+            tails[at] = Some(head..head);
+        } else if let Some(end) = tail_end(head).filter(|&end| end - head <= budget) {
+            budget -= end - head;
+            tails[at] = Some(head..end + 1);
+        }
+    }
+    if tails.iter().all(Option::is_none) {
+        return;
+    }
+    // For each old op, its new index (a replaced `br`: its copy's first op, or the next
+    // op's); for each new op, the old index of the op it is or copies.
+    let mut new_index = Vec::with_capacity(ops.len());
+    let mut origin = Vec::with_capacity(2 * ops.len());
+    for (at, tail) in tails.into_iter().enumerate() {
+        new_index.push(origin.len());
+        match tail {
+            Some(run) => origin.extend(run),
+            None => origin.push(at),
+        }
+    }
+    let mut copied: Vec<Op> = origin.iter().map(|&old| ops[old]).collect();
+    for (at, op) in copied.iter_mut().enumerate() {
+        if let Some(offset) = op.branch_offset_mut() {
+            let target = (origin[at] as isize + *offset as isize) as usize;
+            *offset = new_index[target] as i32 - at as i32;
+        }
+    }
+    *offsets = origin.iter().map(|&old| offsets[old]).collect();
+    *ops = copied;
 }
 
 /// Runs each two copies in a row as one op (`Copy2`; a call's arguments are moved into
