@@ -5,7 +5,7 @@
 //! (by index) that has one.
 
 use std::num::NonZeroUsize;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread;
 
 use wasmparser::{FuncToValidate, FuncValidatorAllocations, FunctionBody, ValidatorResources};
@@ -35,10 +35,7 @@ pub(crate) fn translate_bodies(
     let threads = if code_bytes < PARALLEL_MIN_BYTES {
         1
     } else {
-        thread::available_parallelism()
-            .map_or(1, NonZeroUsize::get)
-            .min(MAX_THREADS)
-            .min(bodies.len())
+        processors().min(MAX_THREADS).min(bodies.len())
     };
     if threads <= 1 {
         return translate_run(module, bytes, bodies);
@@ -107,6 +104,13 @@ fn translate_run(
         allocations = validator.into_allocations();
     }
     Ok(code)
+}
+
+/// The processors this process may use, asked once: the standard library reads the
+/// scheduler's and cgroups' limits from the system on every call.
+fn processors() -> usize {
+    static PROCESSORS: OnceLock<usize> = OnceLock::new();
+    *PROCESSORS.get_or_init(|| thread::available_parallelism().map_or(1, NonZeroUsize::get))
 }
 
 /// Splits `bodies` (of `total` code bytes) into at most `runs` contiguous runs of about

@@ -327,16 +327,9 @@ impl Translator<'_> {
         if self.frame().unreachable {
             return self.skip_dead(op);
         }
-        if let Some(done) = self
-            .translate_binary(&op)
-            .or_else(|| self.translate_float_binary(&op))
-            .or_else(|| self.translate_fallible_binary(&op))
-            .or_else(|| self.translate_unary_total(&op))
-            .or_else(|| self.translate_fallible_unary(&op))
-            .or_else(|| self.translate_memory_access(&op))
-        {
-            return done;
-        }
+        // The ops with one translation per table row (numeric ones, loads and stores) are
+        // looked for after the rest, among which are the most frequent (`local.get`,
+        // constants, `local.set`): they are matched first.
         match op {
             Operator::Nop => Ok(()),
             Operator::Unreachable => {
@@ -548,7 +541,16 @@ impl Translator<'_> {
                 });
                 Ok(())
             }
-            other => unreachable!("the validator rejects {other:?} with our feature set"),
+            other => self
+                .translate_binary(&other)
+                .or_else(|| self.translate_float_binary(&other))
+                .or_else(|| self.translate_fallible_binary(&other))
+                .or_else(|| self.translate_unary_total(&other))
+                .or_else(|| self.translate_fallible_unary(&other))
+                .or_else(|| self.translate_memory_access(&other))
+                .unwrap_or_else(|| {
+                    unreachable!("the validator rejects {other:?} with our feature set")
+                }),
         }
     }
 
@@ -1361,6 +1363,12 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
         }
         None
     };
+    if !ops
+        .iter()
+        .any(|op| matches!(*op, Op::Br { offset } if offset > 0))
+    {
+        return;
+    }
     let mut table_entries = vec![false; ops.len()];
     for (at, op) in ops.iter().enumerate() {
         if let Op::BrTable { len, .. } = *op {
