@@ -5,7 +5,7 @@
 //! `call_indirect`, which reads table 0 through a cached view, sees the table grow
 //! however it grows (in the function, in the instance that owns it, in a host call);
 //! and code running on after a host call sees the memory the host grew and the
-//! globals it moved by adding more.
+//! globals and functions it moved by adding more.
 
 use wasmcade::interp::{Limits, Linker, Module, Store, Value};
 
@@ -186,10 +186,15 @@ fn call_indirect_sees_its_table_grow_however_it_grows() {
     assert_eq!(call("call_at", 1), Ok(vec![Value::I32(8)]));
 }
 
-/// Grows its memory and adds globals in host calls, then goes on using both.
+/// Grows its memory and adds globals and functions in host calls, then goes on using them.
 const MOVED_BY_THE_HOST: &str = r#"(module
   (import "host" "grow" (func $grow))
   (import "host" "add_globals" (func $add_globals))
+  (import "host" "add_functions" (func $add_functions (result funcref)))
+  (type $to_i32 (func (result i32)))
+  (table 2 funcref)
+  (elem (i32.const 1) $nine)
+  (func $nine (result i32) (i32.const 9))
   (memory 1)
   (global $counter (export "counter") (mut i64) (i64.const 5))
   (func (export "store_past_the_old_end") (result i32)
@@ -200,10 +205,15 @@ const MOVED_BY_THE_HOST: &str = r#"(module
     (global.set $counter (i64.const 6))
     (call $add_globals)
     (global.set $counter (i64.add (global.get $counter) (i64.const 1)))
-    (global.get $counter)))"#;
+    (global.get $counter))
+  (func (export "call_around_new_functions") (result i32)
+    (drop (call_indirect (type $to_i32) (i32.const 1)))
+    (table.set (i32.const 0) (call $add_functions))
+    (i32.add (call_indirect (type $to_i32) (i32.const 1))
+      (call_indirect (type $to_i32) (i32.const 0)))))"#;
 
 #[test]
-fn code_after_a_host_call_sees_the_memory_and_globals_the_host_moved() {
+fn code_after_a_host_call_sees_the_memory_globals_and_functions_the_host_moved() {
     use wasmcade::interp::{Func, FuncType, Global, GlobalType, ValType};
     let module = Module::new(&wat::parse_str(MOVED_BY_THE_HOST).unwrap()).unwrap();
     let mut store = Store::new(());
@@ -226,10 +236,29 @@ fn code_after_a_host_call_sees_the_memory_and_globals_the_host_moved() {
         }
         Ok(())
     });
+    // As many functions (the last one returned, for the table), for the same reason.
+    let to_i32 = FuncType::new([], [ValType::I32]);
+    let add_functions = Func::new(
+        &mut store,
+        FuncType::new([], [ValType::FuncRef]),
+        move |caller, _, results| {
+            let mut in_the_way = Vec::new();
+            for value in 0..1000 {
+                let eleven = Func::new(caller.store(), to_i32.clone(), |_, _, results| {
+                    results[0] = Value::I32(11);
+                    Ok(())
+                });
+                results[0] = Value::FuncRef(Some(eleven));
+                in_the_way.push(vec![value; 16]);
+            }
+            Ok(())
+        },
+    );
     let mut linker = Linker::new();
     linker
         .define("host", "grow", grow)
-        .define("host", "add_globals", add_globals);
+        .define("host", "add_globals", add_globals)
+        .define("host", "add_functions", add_functions);
     let instance = linker.instantiate(&mut store, &module).unwrap();
     let mut call = |name: &str| {
         let func = instance.get_func(&store, name).unwrap();
@@ -239,6 +268,8 @@ fn code_after_a_host_call_sees_the_memory_and_globals_the_host_moved() {
     assert_eq!(call("store_past_the_old_end"), Ok(vec![Value::I32(42)]));
     // A stale view of the globals would read and write where they were before.
     assert_eq!(call("count_around_new_globals"), Ok(vec![Value::I64(7)]));
+    // A stale view of the store's functions would not have the new ones.
+    assert_eq!(call("call_around_new_functions"), Ok(vec![Value::I32(20)]));
     let counter = match instance.export(&store, "counter") {
         Some(wasmcade::interp::Extern::Global(global)) => global,
         other => panic!("not a global: {other:?}"),

@@ -41,12 +41,11 @@ pub(crate) fn instantiate<T>(
         .iter()
         .enumerate()
     {
-        store.funcs.push(FuncEntity::Wasm {
+        funcs.push(store.push_func(FuncEntity::Wasm {
             instance: instance_index,
             def: def as u32,
             type_id: type_ids[ty as usize],
-        });
-        funcs.push(store.funcs.len() as u32 - 1);
+        }));
     }
 
     // Resources first, so a module over the limits fails before anything runs.

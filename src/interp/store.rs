@@ -115,6 +115,20 @@ impl From<Global> for Extern {
     }
 }
 
+/// What `call_indirect` checks and enters of a function, kept beside `Store::funcs`
+/// without the host data type (so the threaded executor can read it): its type's
+/// store-wide id, and the instance and index of its code (`HOST_CALLEE` for a host
+/// function).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Callee {
+    pub type_id: u32,
+    pub instance: u32,
+    pub def: u32,
+}
+
+/// `Callee::instance` of a host function.
+pub(crate) const HOST_CALLEE: u32 = u32::MAX;
+
 pub(crate) enum FuncEntity<T> {
     Wasm {
         instance: u32,
@@ -133,14 +147,6 @@ pub(crate) enum FuncEntity<T> {
         /// Calls so far (`Func::host_calls`).
         calls: u64,
     },
-}
-
-impl<T> FuncEntity<T> {
-    pub(crate) fn type_id(&self) -> u32 {
-        match self {
-            FuncEntity::Wasm { type_id, .. } | FuncEntity::Host { type_id, .. } => *type_id,
-        }
-    }
 }
 
 pub(crate) struct MemoryEntity {
@@ -211,6 +217,8 @@ pub struct Store<T> {
     data: T,
     pub(crate) limits: Limits,
     pub(crate) funcs: Vec<FuncEntity<T>>,
+    /// Each function's `Callee`, by the same addresses.
+    pub(crate) callees: Vec<Callee>,
     pub(crate) memories: Vec<MemoryEntity>,
     pub(crate) tables: Vec<TableEntity>,
     pub(crate) globals: Vec<GlobalEntity>,
@@ -220,9 +228,9 @@ pub struct Store<T> {
     /// A value stack kept between calls, so a call does not allocate one.
     pub(crate) spare_stack: Option<Vec<u64>>,
     pub(crate) fuel_consumed: u64,
-    /// Counts the changes that may move memory bytes, table elements or globals
-    /// (`grow_memory`, `grow_table`, `push_global`: their only ways in), so that an
-    /// executor can tell whether its views of them survived a host call.
+    /// Counts the changes that may move memory bytes, table elements, globals or callees
+    /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
+    /// that an executor can tell whether its views of them survived a host call.
     pub(crate) moves: u64,
 }
 
@@ -236,6 +244,7 @@ impl<T> Store<T> {
             data,
             limits,
             funcs: Vec::new(),
+            callees: Vec::new(),
             memories: Vec::new(),
             tables: Vec::new(),
             globals: Vec::new(),
@@ -262,6 +271,29 @@ impl<T> Store<T> {
         self.moves += 1;
         let limit = self.limits.max_table_elements;
         self.tables[addr as usize].grow(delta, init, limit)
+    }
+
+    /// Adds a function; its address.
+    pub(crate) fn push_func(&mut self, func: FuncEntity<T>) -> u32 {
+        self.moves += 1;
+        self.callees.push(match func {
+            FuncEntity::Wasm {
+                instance,
+                def,
+                type_id,
+            } => Callee {
+                type_id,
+                instance,
+                def,
+            },
+            FuncEntity::Host { type_id, .. } => Callee {
+                type_id,
+                instance: HOST_CALLEE,
+                def: 0,
+            },
+        });
+        self.funcs.push(func);
+        self.funcs.len() as u32 - 1
     }
 
     /// Adds a global; its address.
@@ -389,15 +421,14 @@ impl Func {
             .results()
             .iter()
             .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
-        store.funcs.push(FuncEntity::Host {
+        Func(store.push_func(FuncEntity::Host {
             ty,
             type_id,
             call,
             frame_len,
             narrow_results,
             calls: 0,
-        });
-        Func(store.funcs.len() as u32 - 1)
+        }))
     }
 
     /// How many times wasm code has called this host function (0 for a wasm function).

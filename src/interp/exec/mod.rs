@@ -18,13 +18,13 @@ pub(crate) use threaded::handler_of;
 
 use std::rc::Rc;
 
-use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, Slots, TableView};
+use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, SliceView, Slots};
 
 use super::error::{FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use super::limits::PAGE_SIZE;
 use super::observer::{Observer, Step};
-use super::store::{Caller, Func, FuncEntity, HostCall, Instance, Store};
+use super::store::{Callee, Caller, Func, FuncEntity, HostCall, Instance, Store};
 use super::value::Value;
 
 /// Calls `func` with `args` (already type-checked) from the host.
@@ -249,8 +249,11 @@ struct Position {
     frame: CallFrame,
     mem: MemView,
     globals: GlobalsView,
-    /// The running instance's table 0 (for `CallIndirect`).
-    table0: TableView,
+    /// The running instance's table 0, the store ids of its function types and the
+    /// store's callees (for `CallIndirect`).
+    table0: SliceView<u64>,
+    type_ids: SliceView<u32>,
+    callees: SliceView<Callee>,
     /// The running instance's module code (for `CallInternal`).
     module_code: ModuleCode,
 }
@@ -600,6 +603,37 @@ impl Run<'_> {
         true
     }
 
+    /// `CallIndirect` (`op`, with `self.at.frame.ip` already past it) through table 0 to
+    /// a function of the running instance, entered directly (see `try_enter_directly`),
+    /// with no access to the store; `false`, with nothing done, for anything else: other
+    /// tables, other callees, calls to enter out of line and calls that trap.
+    #[cfg(wasmcade_threaded)]
+    #[inline(always)]
+    fn try_call_indirect_directly(&mut self, op: &Op) -> bool {
+        let Op::CallIndirect {
+            type_index,
+            table: 0,
+            index,
+            base,
+        } = *op
+        else {
+            return false;
+        };
+        let at = &self.at;
+        let element = at.table0.get(at.frame.slots.get(index) as u32);
+        let Some(addr) = element.and_then(|element| element.checked_sub(1)) else {
+            return false;
+        };
+        let (Some(callee), Some(type_id)) =
+            (at.callees.get(addr as u32), at.type_ids.get(type_index))
+        else {
+            return false;
+        };
+        callee.type_id == type_id
+            && callee.instance == at.frame.instance
+            && self.try_enter_directly(at.module_code.nth(callee.def), base)
+    }
+
     /// Moves to `ip` in `code` of the running instance, with its frame at `stack[base]`.
     #[inline(always)]
     fn move_within_instance(&mut self, code: CodeRef, ip: Ip, base: usize) {
@@ -663,18 +697,20 @@ impl Run<'_> {
         let addr = element
             .checked_sub(1)
             .ok_or(TrapKind::UninitializedElement)? as u32;
-        let callee = &store.funcs[addr as usize];
-        if callee.type_id() != inst.type_ids[type_index as usize] {
+        let callee = self
+            .at
+            .callees
+            .get(addr)
+            .expect("tables hold functions of the store");
+        if Some(callee.type_id) != self.at.type_ids.get(type_index) {
             return Err(TrapKind::IndirectCallTypeMismatch);
         }
         // The common case, a function of the running instance entered directly, makes no
         // call out of line (so the function running it saves few registers).
-        if let FuncEntity::Wasm { instance, def, .. } = *callee {
-            if instance == self.at.frame.instance
-                && self.try_enter_directly(self.at.module_code.nth(def), base)
-            {
-                return Ok(());
-            }
+        if callee.instance == self.at.frame.instance
+            && self.try_enter_directly(self.at.module_code.nth(callee.def), base)
+        {
+            return Ok(());
         }
         self.call_addr_out_of_line(store, addr, base)
     }
@@ -724,6 +760,7 @@ impl Run<'_> {
                     self.at.mem = memory_view(store, instance);
                     self.at.globals = globals_view(store, instance);
                     self.at.table0 = table_view(store, instance);
+                    self.at.callees = SliceView::new(&store.callees);
                 }
                 Ok(())
             }
@@ -896,6 +933,8 @@ fn position<T>(
         mem: memory_view(store, instance),
         globals: globals_view(store, instance),
         table0: table_view(store, instance),
+        type_ids: SliceView::new(&store.instances[instance as usize].type_ids),
+        callees: SliceView::new(&store.callees),
         module_code,
     }
 }
@@ -916,10 +955,10 @@ fn globals_view<T>(store: &mut Store<T>, instance: u32) -> GlobalsView {
     )
 }
 
-fn table_view<T>(store: &Store<T>, instance: u32) -> TableView {
+fn table_view<T>(store: &Store<T>, instance: u32) -> SliceView<u64> {
     match store.instances[instance as usize].tables.first() {
-        Some(&addr) => TableView::new(&store.tables[addr as usize].elements),
-        None => TableView::none(),
+        Some(&addr) => SliceView::new(&store.tables[addr as usize].elements),
+        None => SliceView::none(),
     }
 }
 

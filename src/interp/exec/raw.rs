@@ -213,37 +213,38 @@ impl ModuleCode {
     }
 }
 
-/// The current instance's table 0, as a cached pointer and length (for `call_indirect`,
-/// which otherwise reaches the elements through four lookups in a row). Refreshed
-/// whenever the elements may have moved: after `table.grow`, host calls and instance
-/// switches.
+/// A slice of the store the executor reads often, as a cached pointer and length: the
+/// current instance's table 0 and function type ids, and the store's callees (for
+/// `call_indirect`, which otherwise reaches them through several lookups in a row).
+/// Refreshed whenever the slice may have moved: after `table.grow` (table 0), after host
+/// calls that moved anything (`Store::moves`) and on instance switches.
 #[derive(Clone, Copy)]
-pub(super) struct TableView {
-    ptr: *const u64,
+pub(super) struct SliceView<E> {
+    ptr: *const E,
     len: usize,
 }
 
-impl TableView {
-    pub fn new(elements: &[u64]) -> TableView {
-        TableView {
+impl<E: Copy> SliceView<E> {
+    pub fn new(elements: &[E]) -> SliceView<E> {
+        SliceView {
             ptr: elements.as_ptr(),
             len: elements.len(),
         }
     }
 
-    pub fn none() -> TableView {
-        TableView {
+    pub fn none() -> SliceView<E> {
+        SliceView {
             ptr: ptr::null(),
             len: 0,
         }
     }
 
-    /// The reference bits of element `index`, if the table has it.
+    /// Element `index`, if the slice has it.
     #[inline(always)]
-    pub fn get(self, index: u32) -> Option<u64> {
+    pub fn get(self, index: u32) -> Option<E> {
         let index = index as usize;
-        // SAFETY: `index < len`; the view is refreshed whenever the elements may have
-        // moved (see the type's docs), so `ptr..ptr + len` is the live table.
+        // SAFETY: `index < len`; the view is refreshed whenever the slice may have moved
+        // (see the type's docs), so `ptr..ptr + len` is the live slice.
         (index < self.len).then(|| unsafe { *self.ptr.add(index) })
     }
 }

@@ -175,6 +175,29 @@ unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: S
     unsafe { dispatch::<METER>(resume, frame, mem, 0, run) }
 }
 
+/// `CallIndirect`: enters a callee of the running instance through table 0 and goes on
+/// with its first op; anything else (and any trap) through the store, as
+/// `call_through_store`.
+unsafe fn call_indirect<const METER: bool>(
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    cached: u64,
+    run: &mut Run<'_>,
+) -> Ip {
+    let mut next = ip;
+    let op = next.fetch();
+    run.at.frame.ip = next;
+    if !run.try_call_indirect_directly(op) {
+        // SAFETY: as for this handler.
+        return unsafe { call_through_store::<METER, true>(ip, slots, mem, cached, run) };
+    }
+    // SAFETY: `try_call_indirect_directly` set `run.at` to the callee's entry, frame and
+    // (unchanged) instance. No op takes its operand from the register after a call.
+    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
+    unsafe { dispatch::<METER>(entry, frame, mem, 0, run) }
+}
+
 /// `CallInternal`: enters the callee and goes on with its first op.
 unsafe fn call_internal<const METER: bool>(
     ip: Ip,
@@ -359,7 +382,7 @@ macro_rules! handlers {
             )*
             table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
             let indirect = Op::CallIndirect { type_index: 0, table: 0, index: 0, base: 0 };
-            table[indirect.tag() as usize] = call_through_store::<METER, true>;
+            table[indirect.tag() as usize] = call_indirect::<METER>;
             let import = Op::CallImport { func: 0, base: 0 };
             table[import.tag() as usize] = call_through_store::<METER, false>;
             table[Op::Return.tag() as usize] = ret::<METER>;
