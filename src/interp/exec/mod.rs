@@ -754,8 +754,8 @@ impl Run<'_> {
                     self.at.frame.base + arg_base as usize,
                     instance,
                 )?;
-                // The host may have grown (and so moved) the memory or table, or added
-                // globals.
+                // The host may have grown (and so moved) the memory or a table, or added
+                // globals or functions.
                 if store.moves != moves {
                     self.at.mem = memory_view(store, instance);
                     self.at.globals = globals_view(store, instance);

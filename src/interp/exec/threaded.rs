@@ -14,8 +14,11 @@
 //! (`processor_specific`).
 //!
 //! The ops that need the store (tables, `memory.grow`, ...) share one handler, `other`,
-//! which runs them through `Run::store_op` and goes on; calls of imports and
-//! `call_indirect` have one of their own (`call_through_store`), running only that op.
+//! which runs them through `Run::store_op` and goes on; calls of imports have one of
+//! their own (`call_through_store`), running only that op, and so has `call_indirect`,
+//! which enters a callee of the running instance through table 0 itself
+//! (`Run::try_call_indirect_directly`, reading views of the store's callees) and leaves
+//! the rest to `call_through_store`.
 //! Any other op, and any op that would trap, ends the chain: `run` returns its address
 //! with nothing changed, the loop executor runs that one op (raising the trap with its
 //! usual message) and calls `run` again. Compiled only where the tail calls are reliably jumps
