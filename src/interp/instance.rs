@@ -41,11 +41,11 @@ pub(crate) fn instantiate<T>(
         .iter()
         .enumerate()
     {
-        funcs.push(store.push_func(FuncEntity::Wasm {
+        let wasm = FuncEntity::Wasm {
             instance: instance_index,
             def: def as u32,
-            type_id: type_ids[ty as usize],
-        }));
+        };
+        funcs.push(store.push_func(wasm, type_ids[ty as usize]));
     }
 
     // Resources first, so a module over the limits fails before anything runs.

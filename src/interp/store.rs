@@ -117,8 +117,8 @@ impl From<Global> for Extern {
 
 /// What `call_indirect` checks and enters of a function, kept beside `Store::funcs`
 /// without the host data type (so the threaded executor can read it): its type's
-/// store-wide id, and the instance and index of its code (`HOST_CALLEE` for a host
-/// function).
+/// store-wide id (kept only here), and the instance and index of its code
+/// (`HOST_CALLEE` for a host function).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Callee {
     pub type_id: u32,
@@ -134,11 +134,9 @@ pub(crate) enum FuncEntity<T> {
         instance: u32,
         /// Index into the module's translated code (defined functions only).
         def: u32,
-        type_id: u32,
     },
     Host {
         ty: FuncType,
-        type_id: u32,
         call: HostCall<T>,
         /// The slots a call hands over: the longer of the parameter and result lists.
         frame_len: usize,
@@ -273,20 +271,16 @@ impl<T> Store<T> {
         self.tables[addr as usize].grow(delta, init, limit)
     }
 
-    /// Adds a function; its address.
-    pub(crate) fn push_func(&mut self, func: FuncEntity<T>) -> u32 {
+    /// Adds a function of the type with store-wide id `type_id`; its address.
+    pub(crate) fn push_func(&mut self, func: FuncEntity<T>, type_id: u32) -> u32 {
         self.moves += 1;
         self.callees.push(match func {
-            FuncEntity::Wasm {
-                instance,
-                def,
-                type_id,
-            } => Callee {
+            FuncEntity::Wasm { instance, def } => Callee {
                 type_id,
                 instance,
                 def,
             },
-            FuncEntity::Host { type_id, .. } => Callee {
+            FuncEntity::Host { .. } => Callee {
                 type_id,
                 instance: HOST_CALLEE,
                 def: 0,
@@ -421,14 +415,14 @@ impl Func {
             .results()
             .iter()
             .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
-        Func(store.push_func(FuncEntity::Host {
+        let host = FuncEntity::Host {
             ty,
-            type_id,
             call,
             frame_len,
             narrow_results,
             calls: 0,
-        }))
+        };
+        Func(store.push_func(host, type_id))
     }
 
     /// How many times wasm code has called this host function (0 for a wasm function).

@@ -619,19 +619,43 @@ impl Run<'_> {
         else {
             return false;
         };
-        let at = &self.at;
-        let element = at.table0.get(at.frame.slots.get(index) as u32);
-        let Some(addr) = element.and_then(|element| element.checked_sub(1)) else {
-            return false;
-        };
-        let (Some(callee), Some(type_id)) =
-            (at.callees.get(addr as u32), at.type_ids.get(type_index))
-        else {
-            return false;
-        };
-        callee.type_id == type_id
-            && callee.instance == at.frame.instance
-            && self.try_enter_directly(at.module_code.nth(callee.def), base)
+        let element = self.at.table0.get(self.at.frame.slots.get(index) as u32);
+        match self.indirect_callee(element, type_index) {
+            Ok((_, callee)) => self.try_enter_callee_directly(callee, base),
+            Err(_) => false,
+        }
+    }
+
+    /// The function a `CallIndirect` of module type `type_index` finds in the table
+    /// element `element` (its bits; `None` past the table's end): its store address and
+    /// callee record, or the trap.
+    #[inline(always)]
+    fn indirect_callee(
+        &self,
+        element: Option<u64>,
+        type_index: u32,
+    ) -> Result<(u32, Callee), TrapKind> {
+        let element = element.ok_or(TrapKind::UndefinedElement)?;
+        let addr = element
+            .checked_sub(1)
+            .ok_or(TrapKind::UninitializedElement)? as u32;
+        let callee = self
+            .at
+            .callees
+            .get(addr)
+            .expect("tables hold functions of the store");
+        if Some(callee.type_id) != self.at.type_ids.get(type_index) {
+            return Err(TrapKind::IndirectCallTypeMismatch);
+        }
+        Ok((addr, callee))
+    }
+
+    /// Enters `callee` directly if it is a function of the running instance (see
+    /// `try_enter_directly`); `false`, with nothing done, otherwise.
+    #[inline(always)]
+    fn try_enter_callee_directly(&mut self, callee: Callee, arg_base: Slot) -> bool {
+        callee.instance == self.at.frame.instance
+            && self.try_enter_directly(self.at.module_code.nth(callee.def), arg_base)
     }
 
     /// Moves to `ip` in `code` of the running instance, with its frame at `stack[base]`.
@@ -684,32 +708,17 @@ impl Run<'_> {
         else {
             unreachable!("not a call_indirect: {op:?}");
         };
-        let inst = &store.instances[self.at.frame.instance as usize];
         let index = self.at.frame.slots.get(index) as u32;
         let element = match table {
             0 => self.at.table0.get(index),
-            _ => {
-                let table = &store.tables[inst.tables[table as usize] as usize];
-                table.elements.get(index as usize).copied()
-            }
-        }
-        .ok_or(TrapKind::UndefinedElement)?;
-        let addr = element
-            .checked_sub(1)
-            .ok_or(TrapKind::UninitializedElement)? as u32;
-        let callee = self
-            .at
-            .callees
-            .get(addr)
-            .expect("tables hold functions of the store");
-        if Some(callee.type_id) != self.at.type_ids.get(type_index) {
-            return Err(TrapKind::IndirectCallTypeMismatch);
-        }
+            _ => table_elements(store, self.at.frame.instance, table)
+                .get(index as usize)
+                .copied(),
+        };
+        let (addr, callee) = self.indirect_callee(element, type_index)?;
         // The common case, a function of the running instance entered directly, makes no
         // call out of line (so the function running it saves few registers).
-        if callee.instance == self.at.frame.instance
-            && self.try_enter_directly(self.at.module_code.nth(callee.def), base)
-        {
+        if self.try_enter_callee_directly(callee, base) {
             return Ok(());
         }
         self.call_addr_out_of_line(store, addr, base)

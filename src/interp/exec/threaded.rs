@@ -174,8 +174,20 @@ unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: S
     }
     // SAFETY: `run.at` is the position the op left: after it, or a callee's entry. No
     // op takes its operand from the register after a store op (`Op::cached_result`).
-    let (resume, frame, mem) = (run.at.frame.ip, run.at.frame.slots, run.at.mem);
-    unsafe { dispatch::<METER>(resume, frame, mem, 0, run) }
+    unsafe { go_on_at_position::<METER>(run.at.mem, 0, run) }
+}
+
+/// Goes on at `run.at`'s instruction pointer, in its frame: where a call, a return or a
+/// store op has moved it.
+///
+/// # Safety
+/// As for `dispatch`: `run.at` is a position of the running instance, `mem` its memory
+/// view, and the op there takes nothing from the register that `cached` does not hold.
+#[inline(always)]
+unsafe fn go_on_at_position<const METER: bool>(mem: MemView, cached: u64, run: &mut Run<'_>) -> Ip {
+    let (ip, slots) = (run.at.frame.ip, run.at.frame.slots);
+    // SAFETY: the caller's guarantee.
+    unsafe { dispatch::<METER>(ip, slots, mem, cached, run) }
 }
 
 /// `CallIndirect`: enters a callee of the running instance through table 0 and goes on
@@ -197,8 +209,7 @@ unsafe fn call_indirect<const METER: bool>(
     }
     // SAFETY: `try_call_indirect_directly` set `run.at` to the callee's entry, frame and
     // (unchanged) instance. No op takes its operand from the register after a call.
-    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
-    unsafe { dispatch::<METER>(entry, frame, mem, 0, run) }
+    unsafe { go_on_at_position::<METER>(mem, 0, run) }
 }
 
 /// `CallInternal`: enters the callee and goes on with its first op.
@@ -221,8 +232,7 @@ unsafe fn call_internal<const METER: bool>(
     }
     // SAFETY: `try_enter_directly` set `run.at` to the callee's entry, frame and
     // (unchanged) instance.
-    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
-    unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
+    unsafe { go_on_at_position::<METER>(mem, cached, run) }
 }
 
 /// `call_internal`'s other path, out of line so that the common one saves few registers:
@@ -245,8 +255,7 @@ unsafe fn call_internal_checked<const METER: bool>(
         return leave::<METER>(ip, run);
     }
     // SAFETY: the call set `run.at` to the callee's entry, frame and (unchanged) instance.
-    let (entry, frame) = (run.at.frame.ip, run.at.frame.slots);
-    unsafe { dispatch::<METER>(entry, frame, mem, cached, run) }
+    unsafe { go_on_at_position::<METER>(mem, cached, run) }
 }
 
 /// `Return` and `Return1`: returns to a caller in the same instance (the loop executor
@@ -268,8 +277,7 @@ unsafe fn ret<const METER: bool>(
         return leave::<METER>(ip, run);
     }
     // SAFETY: `leave_within_instance` restored the caller's position in this instance.
-    let (resume, frame) = (run.at.frame.ip, run.at.frame.slots);
-    unsafe { dispatch::<METER>(resume, frame, mem, cached, run) }
+    unsafe { go_on_at_position::<METER>(mem, cached, run) }
 }
 
 /// One handler: `$name` runs the op variant of that name, whose semantics (`simple.rs`)
