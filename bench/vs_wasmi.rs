@@ -65,7 +65,8 @@ fn main() {
         let bytes = wat::parse_bytes(kernel.module).expect("kernel parses");
         let mut ours = wasmcade_kernel(&bytes);
         let mut theirs = wasmi_kernel(&bytes);
-        let (ours, theirs, result) = side_by_side(runs(7), || ours(kernel.arg), || theirs(kernel.arg));
+        let (ours, theirs, result) =
+            side_by_side(runs(7), || ours(kernel.arg), || theirs(kernel.arg));
         if let Some(expected) = kernel.expected {
             assert_eq!(
                 result,
@@ -79,8 +80,11 @@ fn main() {
     if wanted("rocket") {
         let name = "rocket (10,000 frames)";
         // Both must make the same number of draw calls.
-        let (ours, theirs, _) =
-            side_by_side(runs(5), || rocket_in_wasmcade(None), || rocket_in_wasmi(false));
+        let (ours, theirs, _) = side_by_side(
+            runs(5),
+            || rocket_in_wasmcade(None),
+            || rocket_in_wasmi(false),
+        );
         ratios.push(report(name, ours, theirs));
         println!(
             "  rocket per frame (update + draw): wasmcade {:.1} µs, wasmi {:.1} µs",
@@ -98,14 +102,7 @@ fn main() {
             micros(theirs) / ROCKET_FRAMES as f64,
             ours.as_secs_f64() / theirs.as_secs_f64()
         );
-        let load = median_time(runs(21), || {
-            let module = Module::new(ROCKET_WASM).unwrap();
-            RocketGame::instantiate(&module, Limits::default()).unwrap();
-        });
-        println!(
-            "  rocket load + instantiate in wasmcade: {:.3} ms",
-            micros(load) / 1000.0
-        );
+        rocket_startup();
     }
     if !ratios.is_empty() {
         let mean = (ratios.iter().map(|r| r.ln()).sum::<f64>() / ratios.len() as f64).exp();
@@ -222,6 +219,59 @@ fn rocket_in_wasmcade(fuel: Option<u64>) -> i64 {
         calls += game.draw().unwrap().len() as i64;
     }
     calls
+}
+
+/// Prints how long the rocket game takes to start in wasmcade (median of 21 each):
+/// loading and instantiating, and on to the end of the first frame, with each function
+/// translated at its first call (as `wasmcade play` does) and with all translated at
+/// load; and wasmi's `Module::new` in its default mode (translation at first call too)
+/// and in its eager one.
+fn rocket_startup() {
+    let load = |eager: bool| {
+        let module = Module::new(ROCKET_WASM).unwrap();
+        if eager {
+            module.translate_all().unwrap();
+        }
+        module
+    };
+    let ms = |run: &dyn Fn()| micros(median_time(runs(21), run)) / 1000.0;
+    let [instantiated, eager_instantiated] = [false, true].map(|eager| {
+        ms(&|| {
+            RocketGame::instantiate(&load(eager), Limits::default()).unwrap();
+        })
+    });
+    let [first_frame, eager_first_frame] =
+        [false, true].map(|eager| ms(&|| rocket_first_frame(&load(eager))));
+    let [wasmi_lazy, wasmi_eager] = [
+        wasmi::CompilationMode::LazyTranslation,
+        wasmi::CompilationMode::Eager,
+    ]
+    .map(|mode| {
+        let mut config = wasmi::Config::default();
+        config.compilation_mode(mode);
+        let engine = wasmi::Engine::new(&config);
+        ms(&|| {
+            wasmi::Module::new(&engine, ROCKET_WASM).unwrap();
+        })
+    });
+    println!(
+        "  rocket load + instantiate in wasmcade: {instantiated:.3} ms \
+         ({eager_instantiated:.3} ms translating every function at load)"
+    );
+    println!(
+        "    to the end of the first frame: {first_frame:.3} ms ({eager_first_frame:.3} ms); \
+         wasmi's Module::new: {wasmi_lazy:.3} ms ({wasmi_eager:.3} ms eager)"
+    );
+}
+
+/// Instantiates the rocket game from `module` and runs its first frame, shooting (which
+/// reaches the functions that spawn bullets and particles).
+fn rocket_first_frame(module: &Module) {
+    let mut game = RocketGame::instantiate(module, Limits::default()).unwrap();
+    game.resize(1024.0, 600.0).unwrap();
+    game.toggle(Action::Shoot, true).unwrap();
+    game.update(1.0 / 60.0).unwrap();
+    game.draw().unwrap();
 }
 
 /// The same session in wasmi, with host functions that also record every draw call

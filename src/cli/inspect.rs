@@ -29,7 +29,7 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
             .with_context(|| format!("no function named `{name}` in {}", args.file.display()))?;
         let code = module
             .disassemble(index)
-            .with_context(|| format!("function `{name}` is imported: it has no code"))?;
+            .with_context(|| format!("cannot show the code of function `{name}`"))?;
         let ty = module.func_type(index).expect("function exists");
         println!(
             "func {index} {} {ty}",

@@ -1,36 +1,38 @@
-//! The code section's function bodies: each validated and translated (`translate`), on
-//! as many threads as the machine offers when there is enough code to repay starting
-//! them, each taking a contiguous run of bodies. The result is the same as translating
-//! them one after another: the functions in order, or the error of the first function
-//! (by index) that has one.
+//! The code section's function bodies, validated when the module loads (translation
+//! waits for each function's first call, see `code`): by wasmparser, plus the 2.0
+//! encoding rules it relaxes (`binary_checks`) and our frame-size limit. On as many
+//! threads as the machine offers when there is enough code to repay starting them, each
+//! taking a contiguous run of bodies. The result is the same as validating them one
+//! after another: where each body is, in order, or the error of the first function (by
+//! index) that has one.
 
 use std::num::NonZeroUsize;
+use std::ops::Range;
 use std::sync::{Mutex, OnceLock, PoisonError};
 use std::thread;
 
-use wasmparser::{FuncToValidate, FuncValidatorAllocations, FunctionBody, ValidatorResources};
+use wasmparser::{
+    FuncToValidate, FuncValidator, FuncValidatorAllocations, FunctionBody, ValidatorResources,
+};
 
+use super::binary_checks;
 use super::error::LoadError;
-use super::isa::CompiledFunc;
-use super::module::ModuleInner;
-use super::translate::translate_function;
+use super::translate::{too_large, MAX_FRAME_SLOTS};
 
 /// A function body with what validates it, as the module's validator hands it out.
 pub(crate) type Body<'a> = (FuncToValidate<ValidatorResources>, FunctionBody<'a>);
 
-/// Code bytes below which one thread translates everything (a thread costs about as
-/// much to start as a few kilobytes of code cost to translate).
+/// Code bytes below which one thread validates everything (a thread costs about as
+/// much to start as a few kilobytes of code cost to validate).
 const PARALLEL_MIN_BYTES: usize = 16 * 1024;
 /// At most this many threads.
 const MAX_THREADS: usize = 8;
 
-/// Validates and translates `bodies` (the functions of `module` they belong to), in
-/// `bytes`, the whole module.
-pub(crate) fn translate_bodies(
-    module: &ModuleInner,
+/// Validates `bodies`, in `bytes`, the whole module; returns where each one is.
+pub(crate) fn validate_bodies(
     bytes: &[u8],
     bodies: Vec<Body<'_>>,
-) -> Result<Vec<CompiledFunc>, LoadError> {
+) -> Result<Vec<Range<usize>>, LoadError> {
     let code_bytes: usize = bodies.iter().map(|(_, body)| body_size(body)).sum();
     let threads = if code_bytes < PARALLEL_MIN_BYTES {
         1
@@ -38,9 +40,9 @@ pub(crate) fn translate_bodies(
         processors().min(MAX_THREADS).min(bodies.len())
     };
     if threads <= 1 {
-        return translate_run(module, bytes, bodies);
+        return validate_run(bytes, bodies);
     }
-    // This thread translates the first run; each other one waits in its slot for the
+    // This thread validates the first run; each other one waits in its slot for the
     // thread started for it (or for this one, if that thread cannot start).
     let mut runs = split_by_size(bodies, threads, code_bytes).into_iter();
     let first = runs.next().unwrap_or_default();
@@ -50,29 +52,29 @@ pub(crate) fn translate_bodies(
             .iter()
             .map(|slot| {
                 thread::Builder::new()
-                    .name("wasmcade-translate".into())
-                    .spawn_scoped(scope, move || translate_run(module, bytes, take(slot)))
+                    .name("wasmcade-validate".into())
+                    .spawn_scoped(scope, move || validate_run(bytes, take(slot)))
             })
             .collect();
-        let mut results = vec![translate_run(module, bytes, first)];
+        let mut results = vec![validate_run(bytes, first)];
         for (worker, slot) in workers.into_iter().zip(&others) {
             results.push(match worker {
                 Ok(handle) => handle
                     .join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
                 Err(error) => {
-                    log::warn!("translating on one thread: cannot start another ({error})");
-                    translate_run(module, bytes, take(slot))
+                    log::warn!("validating on one thread: cannot start another ({error})");
+                    validate_run(bytes, take(slot))
                 }
             });
         }
         results
     });
-    let mut code = Vec::new();
+    let mut ranges = Vec::new();
     for result in results {
-        code.extend(result?);
+        ranges.extend(result?);
     }
-    Ok(code)
+    Ok(ranges)
 }
 
 /// The run waiting in `slot` (empty once taken).
@@ -81,29 +83,72 @@ fn take<'a>(slot: &Mutex<Option<Vec<Body<'a>>>>) -> Vec<Body<'a>> {
     slot.take().unwrap_or_default()
 }
 
-/// Translates `bodies` in order, up to the first error.
-fn translate_run(
-    module: &ModuleInner,
-    bytes: &[u8],
-    bodies: Vec<Body<'_>>,
-) -> Result<Vec<CompiledFunc>, LoadError> {
+/// Validates `bodies` in order, up to the first error.
+fn validate_run(bytes: &[u8], bodies: Vec<Body<'_>>) -> Result<Vec<Range<usize>>, LoadError> {
     let mut allocations = FuncValidatorAllocations::default();
-    let mut code = Vec::with_capacity(bodies.len());
+    let mut ranges = Vec::with_capacity(bodies.len());
     for (to_validate, body) in bodies {
         let mut validator = to_validate.into_validator(allocations);
-        let func_index = validator.index();
-        let ty = &module.types[module.func_types[func_index as usize] as usize];
-        code.push(translate_function(
-            module,
-            bytes,
-            func_index,
-            ty,
-            &body,
-            &mut validator,
-        )?);
+        validate_body(bytes, &body, &mut validator)?;
+        let range = body.range();
+        ranges.push(range.start as usize..range.end as usize);
         allocations = validator.into_allocations();
     }
-    Ok(code)
+    Ok(ranges)
+}
+
+/// Validates one body, and that its frame (locals and the highest operand stack) fits
+/// in our 16-bit slots.
+fn validate_body(
+    bytes: &[u8],
+    body: &FunctionBody<'_>,
+    validator: &mut FuncValidator<ValidatorResources>,
+) -> Result<(), LoadError> {
+    let func_index = validator.index();
+    let mut locals_reader = body.get_locals_reader()?;
+    for _ in 0..locals_reader.get_count() {
+        let offset = locals_reader.original_position();
+        let (count, ty) = locals_reader.read()?;
+        validator.define_locals(offset, count, ty)?;
+    }
+    // Parameters and declared locals (wasmparser caps them far below `u32::MAX`).
+    let num_locals = validator.len_locals();
+    if num_locals > MAX_FRAME_SLOTS {
+        return Err(too_large(
+            func_index,
+            num_locals,
+            body.range().start as usize,
+        ));
+    }
+    let mut reader = body.get_operators_reader()?;
+    let mut max_height = 0;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        reader.visit_operator(&mut validator.visitor(offset))??;
+        check_encoding(bytes, offset as usize)?;
+        max_height = max_height.max(validator.operand_stack_height());
+        if num_locals + max_height > MAX_FRAME_SLOTS {
+            return Err(too_large(
+                func_index,
+                num_locals + max_height,
+                offset as usize,
+            ));
+        }
+    }
+    reader.finish()?;
+    Ok(())
+}
+
+/// The 2.0 binary rules wasmparser leaves to us (see `binary_checks`), for the operator
+/// at `offset` (its opcode byte).
+fn check_encoding(bytes: &[u8], offset: usize) -> Result<(), LoadError> {
+    match bytes.get(offset) {
+        // `memory.size`, `memory.grow`.
+        Some(0x3f | 0x40) => binary_checks::check_zero_byte(bytes, offset),
+        // The loads and stores, from `i32.load` to `i64.store32`.
+        Some(0x28..=0x3e) => binary_checks::check_memarg(bytes, offset),
+        _ => Ok(()),
+    }
 }
 
 /// The processors this process may use, asked once: the standard library reads the

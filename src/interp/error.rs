@@ -76,6 +76,9 @@ pub enum TrapKind {
     OutOfFuel(u64),
     /// A host function failed.
     Host(String),
+    /// A function could not be translated at its first call (it passed validation but
+    /// exceeds one of wasmcade's limits); carries the reason, naming the function.
+    Untranslatable(String),
 }
 
 impl fmt::Display for TrapKind {
@@ -95,6 +98,9 @@ impl fmt::Display for TrapKind {
                 return write!(f, "out of fuel (budget {budget} instructions)")
             }
             TrapKind::Host(message) => return write!(f, "host function failed: {message}"),
+            TrapKind::Untranslatable(message) => {
+                return write!(f, "cannot run the function called: {message}")
+            }
         })
     }
 }

@@ -990,6 +990,28 @@ impl CompiledFunc {
         frame_size.max(num_params + zeroed)
     }
 
+    /// The stub standing for functions not yet translated (see `code`): a function
+    /// index no function has, and a direct-entry size no value stack has, so that the
+    /// executor's direct call paths refuse it. Entered by mistake, it traps.
+    pub fn untranslated() -> CompiledFunc {
+        CompiledFunc {
+            ops: Box::new([Instr::new(Op::Unreachable, false)]),
+            offsets: Box::new([0]),
+            func_index: u32::MAX,
+            num_params: 0,
+            num_results: 0,
+            num_locals: 0,
+            frame_size: 0,
+            direct_entry_slots: u32::MAX,
+        }
+    }
+
+    /// Whether this is the stub of a function not yet translated.
+    #[inline(always)]
+    pub fn is_untranslated(&self) -> bool {
+        self.func_index == u32::MAX
+    }
+
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {

@@ -1,8 +1,8 @@
 //! wasmcade's WebAssembly interpreter core.
 //!
-//! Pipeline: [`Module::new`] decodes and validates with wasmparser and translates each
-//! function body, in the same pass, into our slot-based internal code (`isa`,
-//! `translate`); [`Linker::instantiate`] links imports and builds an [`Instance`] in a
+//! Pipeline: [`Module::new`] decodes and validates with wasmparser; each function body
+//! is translated into our slot-based internal code (`isa`, `translate`) at its first
+//! call (`code`); [`Linker::instantiate`] links imports and builds an [`Instance`] in a
 //! [`Store`]; [`Func::call`] runs code on an explicit value stack and frame stack
 //! (`exec`). Nothing here knows about games or windows.
 
@@ -11,6 +11,7 @@
 pub mod isa;
 mod binary_checks;
 mod bodies;
+mod code;
 mod error;
 mod exec;
 mod instance;

@@ -1,6 +1,6 @@
-//! Loading a module: decode and validate with wasmparser, translate every function body
-//! to our internal code (`bodies`, once the code section is read), and keep what
-//! instantiation needs.
+//! Loading a module: decode and validate with wasmparser (function bodies in `bodies`,
+//! once the code section is read), and keep what instantiation and translation on
+//! first call (`code`) need.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -11,9 +11,9 @@ use wasmparser::{
 };
 
 use super::binary_checks;
-use super::bodies::{body_size, translate_bodies};
+use super::bodies::{body_size, validate_bodies};
+use super::code::FunctionCode;
 use super::error::LoadError;
-use super::isa::CompiledFunc;
 use super::locate;
 use super::types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 use super::value::{FuncType, ValType};
@@ -95,8 +95,8 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
     pub datas: Vec<DataSegment>,
-    /// Translated bodies of the defined (non-imported) functions.
-    pub code: Vec<CompiledFunc>,
+    /// The defined (non-imported) functions' bodies, translated on first call.
+    pub code: FunctionCode,
     pub func_names: HashMap<u32, String>,
     pub sections: Vec<SectionInfo>,
     pub code_size: usize,
@@ -140,18 +140,19 @@ impl Module {
             start: None,
             elements: Vec::new(),
             datas: Vec::new(),
-            code: Vec::new(),
+            code: FunctionCode::new(&[], Vec::new()),
             func_names: HashMap::new(),
             sections: Vec::new(),
             code_size: 0,
         };
         let mut export_kinds: Vec<(String, ExternalKind, u32)> = Vec::new();
-        // The code section's bodies, translated together once the section has been read
+        // The code section's bodies, validated together once the section has been read
         // (before anything after it is looked at, so errors come in the same order).
         let mut bodies = Vec::new();
         for payload in Parser::new(0).parse_all(bytes) {
             if !bodies.is_empty() && !matches!(payload, Ok(Payload::CodeSectionEntry(_))) {
-                m.code = translate_bodies(&m, bytes, std::mem::take(&mut bodies))?;
+                let ranges = validate_bodies(bytes, std::mem::take(&mut bodies))?;
+                m.code = FunctionCode::new(bytes, ranges);
             }
             let payload = payload?;
             if let Some((name, range)) = section_name_and_range(&payload) {
@@ -380,17 +381,31 @@ impl Module {
         &self.inner.globals
     }
 
-    /// The translated code of a defined function, `None` for imports.
-    pub(crate) fn compiled(&self, func_index: u32) -> Option<&CompiledFunc> {
-        let defined = func_index.checked_sub(self.inner.num_imported_funcs)?;
-        self.inner.code.get(defined as usize)
+    /// Our internal instructions of one defined function (translated now if it has not
+    /// been called yet), one per line, with the wasm byte offset each came from.
+    pub fn disassemble(&self, func_index: u32) -> Result<String, LoadError> {
+        let def = func_index
+            .checked_sub(self.inner.num_imported_funcs)
+            .filter(|&def| (def as usize) < self.inner.code.len())
+            .ok_or_else(|| {
+                LoadError::new(
+                    format!("function {func_index} is imported: it has no code"),
+                    None,
+                )
+            })?;
+        Ok(self.inner.translated(def)?.disassemble())
     }
 
-    /// Our internal instructions of one defined function, one per line, with the wasm
-    /// byte offset each came from.
-    pub fn disassemble(&self, func_index: u32) -> Option<String> {
-        let code = self.compiled(func_index)?;
-        Some(code.disassemble())
+    /// How many defined functions have been translated so far: each is at its first
+    /// call (from any instance of the module), or by `disassemble` or `translate_all`.
+    pub fn translated_func_count(&self) -> usize {
+        self.inner.code.translated_count()
+    }
+
+    /// Translates every function not yet translated, rather than at its first call: for
+    /// tools and tests that want every function's code (or translation error) now.
+    pub fn translate_all(&self) -> Result<(), LoadError> {
+        self.inner.translate_all()
     }
 }
 

@@ -1,5 +1,5 @@
-//! Translation of one function body (validated in the same pass by wasmparser's
-//! `FuncValidator`) into our slot-based code (see `isa` for the model).
+//! Translation of one function body, validated when its module loaded (`bodies`), into
+//! our slot-based code (see `isa` for the model).
 //!
 //! The translator keeps a compile-time operand stack whose entries say where each value
 //! is: already in its own stack slot (`Temp`), still in a local, or a constant not yet
@@ -7,16 +7,15 @@
 //! and `i32.const` instructions cost nothing at run time, and a `local.set` right after
 //! the instruction that computed the value retargets that instruction to the local.
 
-use wasmparser::{BlockType, FuncValidator, FunctionBody, Operator, ValidatorResources};
+use wasmparser::{BlockType, FunctionBody, Operator};
 
-use super::binary_checks;
 use super::error::LoadError;
 use super::isa::{CompiledFunc, Instr, Op, Slot, MAX_FUNCTION_OPS};
 use super::module::ModuleInner;
 use super::value::FuncType;
 
 /// Slots are 16-bit: a frame holds at most this many locals plus operands.
-const MAX_FRAME_SLOTS: u32 = u16::MAX as u32;
+pub(crate) const MAX_FRAME_SLOTS: u32 = u16::MAX as u32;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Operand {
@@ -122,22 +121,17 @@ struct Translator<'m> {
     offset: u32,
 }
 
-/// Validates and translates one function body.
+/// Translates one function body (of type `ty`), which validated when its module loaded.
 pub(crate) fn translate_function(
     module: &ModuleInner,
-    bytes: &[u8],
     func_index: u32,
     ty: &FuncType,
     body: &FunctionBody<'_>,
-    validator: &mut FuncValidator<ValidatorResources>,
 ) -> Result<CompiledFunc, LoadError> {
     let mut locals_reader = body.get_locals_reader()?;
     let mut num_locals = ty.params().len() as u32;
     for _ in 0..locals_reader.get_count() {
-        let offset = locals_reader.original_position();
-        let (count, ty) = locals_reader.read()?;
-        validator.define_locals(offset, count, ty)?;
-        num_locals += count;
+        num_locals += locals_reader.read()?.0;
     }
     if num_locals > MAX_FRAME_SLOTS {
         return Err(too_large(
@@ -170,8 +164,6 @@ pub(crate) fn translate_function(
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;
-        validator.op(offset, &op)?;
-        check_encoding(bytes, &op, offset as usize)?;
         t.offset = offset as u32;
         t.translate(op)
             .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
@@ -213,48 +205,8 @@ pub(crate) fn translate_function(
     })
 }
 
-/// The 2.0 binary rules wasmparser leaves to us (see `binary_checks`).
-fn check_encoding(bytes: &[u8], op: &Operator, offset: usize) -> Result<(), LoadError> {
-    match op {
-        Operator::MemorySize { .. } | Operator::MemoryGrow { .. } => {
-            binary_checks::check_zero_byte(bytes, offset)
-        }
-        op if memarg(op).is_some() => binary_checks::check_memarg(bytes, offset),
-        _ => Ok(()),
-    }
-}
-
-fn memarg(op: &Operator) -> Option<wasmparser::MemArg> {
-    use Operator::*;
-    match *op {
-        I32Load { memarg }
-        | I64Load { memarg }
-        | F32Load { memarg }
-        | F64Load { memarg }
-        | I32Load8S { memarg }
-        | I32Load8U { memarg }
-        | I32Load16S { memarg }
-        | I32Load16U { memarg }
-        | I64Load8S { memarg }
-        | I64Load8U { memarg }
-        | I64Load16S { memarg }
-        | I64Load16U { memarg }
-        | I64Load32S { memarg }
-        | I64Load32U { memarg }
-        | I32Store { memarg }
-        | I64Store { memarg }
-        | F32Store { memarg }
-        | F64Store { memarg }
-        | I32Store8 { memarg }
-        | I32Store16 { memarg }
-        | I64Store8 { memarg }
-        | I64Store16 { memarg }
-        | I64Store32 { memarg } => Some(memarg),
-        _ => None,
-    }
-}
-
-fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
+/// The error for a function whose frame would need `slots` value slots.
+pub(crate) fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
     LoadError::new(
         format!(
             "function {func_index} needs {slots} value slots (locals plus operand stack); \

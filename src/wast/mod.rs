@@ -57,11 +57,22 @@ impl Totals {
 /// Runs one script with default limits; never panics (a panic inside counts as a
 /// failed directive).
 pub fn run_script(name: &str, text: &str) -> Report {
-    run_script_with_limits(name, text, Limits::default())
+    run_script_with(name, text, Limits::default(), Translation::AtFirstCall)
 }
 
-/// Runs one script with the given store limits (e.g. to exercise fuel metering).
-pub fn run_script_with_limits(name: &str, text: &str, limits: Limits) -> Report {
+/// When the runner translates a module's functions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Translation {
+    /// At each function's first call, as every host does.
+    AtFirstCall,
+    /// All of them as soon as the module loads, so that functions no assertion calls
+    /// are translated too.
+    Eager,
+}
+
+/// Runs one script with the given store limits (e.g. to exercise fuel metering) and
+/// translation mode.
+pub fn run_script_with(name: &str, text: &str, limits: Limits, translation: Translation) -> Report {
     let mut report = Report {
         name: name.to_string(),
         ..Report::default()
@@ -77,7 +88,7 @@ pub fn run_script_with_limits(name: &str, text: &str, limits: Limits) -> Report 
         Ok(script) => script,
         Err(err) => return report.with_failure(format!("cannot parse script: {err}")),
     };
-    let mut runner = Runner::new(limits);
+    let mut runner = Runner::new(limits, translation);
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(text);
         let outcome =
@@ -120,10 +131,11 @@ struct Runner {
     linker: Linker,
     named: HashMap<String, Instance>,
     current: Option<Instance>,
+    translation: Translation,
 }
 
 impl Runner {
-    fn new(limits: Limits) -> Runner {
+    fn new(limits: Limits, translation: Translation) -> Runner {
         let mut store = Store::with_limits((), limits);
         let mut linker = Linker::new();
         spectest::define(&mut store, &mut linker);
@@ -132,6 +144,7 @@ impl Runner {
             linker,
             named: HashMap::new(),
             current: None,
+            translation,
         }
     }
 
@@ -194,6 +207,9 @@ impl Runner {
 
     fn instantiate(&mut self, bytes: &[u8]) -> Result<Instance, Error> {
         let module = Module::new(bytes)?;
+        if self.translation == Translation::Eager {
+            module.translate_all()?;
+        }
         self.linker.instantiate(&mut self.store, &module)
     }
 

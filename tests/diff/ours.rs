@@ -20,6 +20,17 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
             return trace;
         }
     };
+    let trace = run_module(&module, plan, trace);
+    // The calls translated the functions they reached, each at its first call; the
+    // rest must translate too.
+    if let Err(err) = module.translate_all() {
+        panic!("a function of a valid module does not translate: {err}");
+    }
+    trace
+}
+
+/// Instantiates `module` and makes the plan's calls, recording them in `trace`.
+fn run_module(module: &Module, plan: &Plan, mut trace: Trace) -> Trace {
     let limits = Limits {
         fuel: Some(ENGINE_FUEL),
         max_memory_pages: MEMORY_PAGES,
@@ -27,7 +38,7 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
         ..Limits::default()
     };
     let mut store = Store::with_limits((), limits);
-    let instance = match Linker::new().instantiate(&mut store, &module) {
+    let instance = match Linker::new().instantiate(&mut store, module) {
         Ok(instance) => instance,
         Err(err) => {
             trace.instantiation = outcome(err);
@@ -79,6 +90,9 @@ fn outcome(err: Error) -> Outcome {
             return Outcome::Exhausted(trap.kind.to_string())
         }
         TrapKind::Host(message) => return Outcome::Failed(format!("host trap: {message}")),
+        TrapKind::Untranslatable(message) => {
+            return Outcome::Failed(format!("untranslatable: {message}"))
+        }
     })
 }
 

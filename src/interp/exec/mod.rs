@@ -44,7 +44,9 @@ pub(crate) fn invoke<T>(
         }
         FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
     };
-    let code = CodeRef::nth(&store.instances[instance as usize].module.inner.code, def);
+    let code = ModuleCode::new(&store.instances[instance as usize].module.inner)
+        .translated(def)
+        .map_err(Trap::new)?;
     let slots = store.limits.max_stack_slots;
     let mut stack = match store.spare_stack.take() {
         Some(stack) if stack.len() == slots => stack,
@@ -395,7 +397,7 @@ impl Run<'_> {
                             }
                         }
                         Op::CallInternal { def, base } => {
-                            let callee = self.at.module_code.nth(def);
+                            let callee = tri!(self.at.module_code.translated(def));
                             tri!(with_frame_change!(self.enter(callee, base)));
                         }
                         store_op!() => tri!(with_frame_change!(self.store_op(store, op))),
@@ -745,11 +747,11 @@ impl Run<'_> {
     ) -> Result<(), TrapKind> {
         match &store.funcs[addr as usize] {
             &FuncEntity::Wasm { instance, def, .. } if instance == self.at.frame.instance => {
-                self.enter_through_push_frame(self.at.module_code.nth(def), arg_base)
+                self.enter_through_push_frame(self.at.module_code.translated(def)?, arg_base)
             }
             &FuncEntity::Wasm { instance, def, .. } => {
-                let callee =
-                    CodeRef::nth(&store.instances[instance as usize].module.inner.code, def);
+                let callee = ModuleCode::new(&store.instances[instance as usize].module.inner)
+                    .translated(def)?;
                 let base = self.push_frame(callee, arg_base)?;
                 self.at = position(self.stack, store, instance, callee, base);
                 Ok(())
@@ -930,7 +932,7 @@ fn position<T>(
     base: usize,
 ) -> Position {
     let frame_size = code.func().frame_size as usize;
-    let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner.code);
+    let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner);
     Position {
         frame: CallFrame {
             code,

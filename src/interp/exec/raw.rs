@@ -5,9 +5,11 @@
 //! that makes it sound.
 
 use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::interp::error::TrapKind;
 use crate::interp::isa::{CompiledFunc, Instr, Op, Slot};
+use crate::interp::module::ModuleInner;
 use crate::interp::store::GlobalEntity;
 
 /// The current frame's slots: a pointer to slot 0 inside the value stack.
@@ -78,11 +80,6 @@ impl Slots {
 pub(super) struct CodeRef(*const CompiledFunc);
 
 impl CodeRef {
-    /// The `index`-th function of a module's code vector.
-    pub fn nth(code: &[CompiledFunc], index: u32) -> CodeRef {
-        CodeRef(&code[index as usize])
-    }
-
     #[inline(always)]
     pub fn func<'a>(self) -> &'a CompiledFunc {
         // SAFETY: compiled functions live in a module's `Arc<ModuleInner>`, owned by
@@ -195,21 +192,54 @@ impl Ip {
     }
 }
 
-/// The translated functions of the running instance's module.
+/// The functions of the running instance's module: their entries (see `code`) and the
+/// module, which translates a function at its first call.
 #[derive(Clone, Copy)]
-pub(super) struct ModuleCode(*const [CompiledFunc]);
+pub(super) struct ModuleCode {
+    entries: *const [AtomicPtr<CompiledFunc>],
+    module: *const ModuleInner,
+}
 
 impl ModuleCode {
-    pub fn new(code: &[CompiledFunc]) -> ModuleCode {
-        ModuleCode(code)
+    pub fn new(module: &ModuleInner) -> ModuleCode {
+        ModuleCode {
+            entries: module.code.entries(),
+            module,
+        }
     }
 
-    /// The `def`-th defined function (`CallInternal`'s operand, validated in range).
+    /// The `def`-th defined function (`CallInternal`'s operand, validated in range): its
+    /// translation, or the stub of one not yet translated, which only the fast call
+    /// paths may take (they refuse it, see `CompiledFunc::untranslated`).
     #[inline(always)]
     pub fn nth(self, def: u32) -> CodeRef {
-        // SAFETY: the code vector lives as long as the module, which outlives the call
+        // SAFETY: the module lives as long as its instance, which outlives the call
         // (see `CodeRef::func`); the index is bounds-checked.
-        CodeRef(unsafe { &(*self.0)[def as usize] })
+        let entry = unsafe { &(*self.entries)[def as usize] };
+        // Acquire: pairs with the release that published the translation.
+        CodeRef(entry.load(Ordering::Acquire))
+    }
+
+    /// The `def`-th defined function, translated now if this is its first call.
+    #[inline(always)]
+    pub fn translated(self, def: u32) -> Result<CodeRef, TrapKind> {
+        let code = self.nth(def);
+        if !code.func().is_untranslated() {
+            return Ok(code);
+        }
+        // SAFETY: as in `nth`.
+        let module = unsafe { &*self.module };
+        translate_at_first_call(module, def)
+    }
+}
+
+/// `ModuleCode::translated`'s slow path, out of line.
+#[cold]
+#[inline(never)]
+fn translate_at_first_call(module: &ModuleInner, def: u32) -> Result<CodeRef, TrapKind> {
+    match module.translated(def) {
+        Ok(func) => Ok(CodeRef(func)),
+        Err(err) => Err(TrapKind::Untranslatable(err.to_string())),
     }
 }
 

@@ -236,8 +236,9 @@ unsafe fn call_internal<const METER: bool>(
 }
 
 /// `call_internal`'s other path, out of line so that the common one saves few registers:
-/// enters through `Run::push_frame` (growing the frame stack, zeroing many locals), or
-/// ends the chain when the call is too deep, for the loop executor to raise the trap.
+/// translates a callee called for the first time, and enters through `Run::push_frame`
+/// (growing the frame stack, zeroing many locals); or ends the chain when the call is
+/// too deep or the callee cannot be translated, for the loop executor to raise the trap.
 #[inline(never)]
 unsafe fn call_internal_checked<const METER: bool>(
     ip: Ip,
@@ -250,8 +251,12 @@ unsafe fn call_internal_checked<const METER: bool>(
         // SAFETY: only `call_internal` calls this, for its own op.
         unsafe { std::hint::unreachable_unchecked() }
     };
-    let callee = run.at.module_code.nth(def);
-    if run.enter_through_push_frame(callee, base).is_err() {
+    let entered = run
+        .at
+        .module_code
+        .translated(def)
+        .and_then(|callee| run.enter_through_push_frame(callee, base));
+    if entered.is_err() {
         return leave::<METER>(ip, run);
     }
     // SAFETY: the call set `run.at` to the callee's entry, frame and (unchanged) instance.
