@@ -335,3 +335,49 @@ fn globals_stay_right_when_a_host_function_adds_globals_mid_call() {
     assert_eq!(result, [Value::I64(3206)]);
     assert_eq!(shared.get(&store), Value::I64(2100));
 }
+
+/// `memory.copy` and `memory.init` of every length around the point where large copies
+/// go in blocks (see `copy_bytes`), between addresses equally and unequally aligned,
+/// overlapping either way or apart, byte for byte as `copy_within` copies.
+#[test]
+fn large_memory_copies_and_inits_match_memmove_whatever_the_overlap() {
+    let segment: Vec<u8> = (0..12_000u32).map(|i| (i * 7 + i / 251) as u8).collect();
+    let data: String = segment.iter().map(|b| format!("\\{b:02x}")).collect();
+    let (mut store, instance) = instance(&format!(
+        r#"(module
+             (memory (export "memory") 2)
+             (data $segment "{data}")
+             (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+             (func (export "init") (param i32 i32 i32) (memory.init $segment (local.get 0) (local.get 1) (local.get 2))))"#
+    ));
+    let memory = instance.get_memory(&store, "memory").unwrap();
+    let pattern: Vec<u8> = (0..2 * 65536u32).map(|i| (i ^ (i >> 9)) as u8).collect();
+    memory.data_mut(&mut store).copy_from_slice(&pattern);
+    let mut expected = pattern;
+    let arg = |v: usize| Value::I32(v as i32);
+    for len in [0, 63, 2047, 2048, 2049, 4096 + 37, 10_000] {
+        for distance in [0, 1, 8, 63, 64, 100, 4096, 4104, 20_000] {
+            for (dst, src) in [(30_000, 30_000 + distance), (30_000 + distance, 30_000)] {
+                instance
+                    .call(&mut store, "copy", &[arg(dst), arg(src), arg(len)])
+                    .unwrap();
+                expected.copy_within(src..src + len, dst);
+                assert!(
+                    memory.data(&store) == expected.as_slice(),
+                    "memory.copy of {len} bytes from {src} to {dst}"
+                );
+            }
+        }
+        for (dst, from) in [(5, 0), (70_000, 3), (64, 64), (1_000, 1_100)] {
+            let len = len.min(segment.len() - from);
+            instance
+                .call(&mut store, "init", &[arg(dst), arg(from), arg(len)])
+                .unwrap();
+            expected[dst..dst + len].copy_from_slice(&segment[from..from + len]);
+            assert!(
+                memory.data(&store) == expected.as_slice(),
+                "memory.init of {len} bytes from {from} to {dst}"
+            );
+        }
+    }
+}

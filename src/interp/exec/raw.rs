@@ -366,17 +366,63 @@ impl MemView {
         let n = len as u32 as usize;
         let to = self.range(dst, 0, n)?;
         let from = self.range(src, 0, n)?;
-        // SAFETY: both ranges were checked as in `load`; `ptr::copy` allows overlap.
-        unsafe { ptr::copy(self.ptr.add(from), self.ptr.add(to), n) };
+        // SAFETY: both ranges were checked as in `load`.
+        unsafe { copy_bytes(self.ptr.add(from), self.ptr.add(to), n) };
         Ok(())
     }
 
     /// `memory.init`: copies bytes from outside memory (a data segment) in.
     pub fn write(self, dst: u64, bytes: &[u8]) -> Result<(), TrapKind> {
         let start = self.range(dst, 0, bytes.len())?;
-        // SAFETY: as in `load`; a data segment never aliases linear memory.
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
+        // SAFETY: as in `load`.
+        unsafe { copy_bytes(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
         Ok(())
+    }
+}
+
+/// Copies `len` bytes from `src` to `dst`; the ranges may overlap (as with `ptr::copy`).
+/// Large copies between addresses that differ in their offset within a cache line go in
+/// 64-byte blocks rather than through the C library's `memmove`: from 4 KiB up, glibc's
+/// uses `rep movsb`, which AMD Zen processors (the benchmark machine's) run more than
+/// ten times slower for such copies (100,000 copies of 4 KiB, 8 bytes out of line:
+/// 233 ms against 14 ms in blocks; 2.9 against 5.4 ms for 2 KiB, below its threshold,
+/// where the library's own vector loop is faster; equally aligned copies and copies of
+/// 16 MiB took the same time either way).
+///
+/// # Safety
+/// `src..src + len` must be readable and `dst..dst + len` writable.
+#[inline]
+unsafe fn copy_bytes(src: *const u8, dst: *mut u8, len: usize) {
+    const BLOCK: usize = 64;
+    type Block = [u8; BLOCK];
+    let (from, to) = (src as usize, dst as usize);
+    if len < 2048 || from.wrapping_sub(to) % BLOCK == 0 {
+        // SAFETY: as the caller promised; `ptr::copy` allows overlap.
+        return unsafe { ptr::copy(src, dst, len) };
+    }
+    let tail = len % BLOCK;
+    // Each block is read whole before it is written, and goes where no block still to be
+    // read lies: forward when the destination is below the source or apart from it,
+    // else (overlapping, above it) backward from the end.
+    // SAFETY: every block and the tail lie within the two ranges the caller vouched for.
+    unsafe {
+        if to <= from || to >= from + len {
+            let mut at = 0;
+            while at < len - tail {
+                let block = ptr::read_unaligned(src.add(at).cast::<Block>());
+                ptr::write_unaligned(dst.add(at).cast::<Block>(), block);
+                at += BLOCK;
+            }
+            ptr::copy(src.add(at), dst.add(at), tail);
+        } else {
+            let mut at = len;
+            while at > tail {
+                at -= BLOCK;
+                let block = ptr::read_unaligned(src.add(at).cast::<Block>());
+                ptr::write_unaligned(dst.add(at).cast::<Block>(), block);
+            }
+            ptr::copy(src, dst, tail);
+        }
     }
 }
 
