@@ -1,6 +1,6 @@
 //! The HUD (F1): frames per second, the frame's time split into update, draw and render,
-//! wasm instructions and host calls per frame, memory, the speed, and a graph of the last
-//! frame times.
+//! wasm instructions and host calls per frame, memory, how many functions have been
+//! translated, the speed, and a graph of the last frame times.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -25,6 +25,8 @@ pub struct HudInfo<'a> {
     pub stats: &'a FrameStats,
     pub render: Duration,
     pub memory_pages: u32,
+    /// Functions translated so far (at their first call), and functions defined.
+    pub translated_funcs: (usize, usize),
     pub time_scale: f64,
     pub paused: bool,
 }
@@ -94,6 +96,10 @@ pub fn hud_lines(info: &HudInfo<'_>) -> Vec<String> {
             info.memory_pages,
             info.memory_pages as u64 * 64
         ),
+        format!(
+            "{} of {} functions translated",
+            info.translated_funcs.0, info.translated_funcs.1
+        ),
     ];
     let mut calls: Vec<&(&str, u32)> = info
         .stats
@@ -145,6 +151,7 @@ mod tests {
             stats: &stats,
             render: Duration::from_micros(1500),
             memory_pages: 17,
+            translated_funcs: (32, 145),
             time_scale: 0.5,
             paused: true,
         });
@@ -152,7 +159,8 @@ mod tests {
         assert_eq!(lines[1], "update 0.12 ms  draw 0.05 ms  render 1.50 ms");
         assert_eq!(lines[2], "1,234,567 wasm instructions per frame");
         assert_eq!(lines[3], "memory 17 pages (1088 KiB)");
-        assert_eq!(lines[5], "  draw_enemy 7, sin 2");
+        assert_eq!(lines[4], "32 of 145 functions translated");
+        assert_eq!(lines[6], "  draw_enemy 7, sin 2");
         assert_eq!(group_digits(999), "999");
         assert_eq!(group_digits(1000), "1,000");
     }

@@ -330,11 +330,16 @@ impl Window {
         );
         self.render_time = started.elapsed();
         if self.show_hud {
+            let module = self.session.module();
             self.hud.draw(&HudInfo {
                 fps: get_fps(),
                 stats: self.session.last_frame(),
                 render: self.render_time,
                 memory_pages: self.session.game().memory_pages(),
+                translated_funcs: (
+                    module.translated_func_count(),
+                    module.func_count() - module.imported_func_count(),
+                ),
                 time_scale: TIME_SCALES[self.speed],
                 paused: self.paused,
             });

@@ -1,8 +1,8 @@
 //! A module's function code: every body is validated when the module loads (`bodies`),
 //! and translated (`translate`) the first time it is called, once for all the module's
-//! instances. A game calls about half of what its module defines in its first frames
-//! and some functions (panic formatting, unused library code) never, so loading pays
-//! only for validation.
+//! instances. A game reaches its code a little at a time (the rocket game calls 32 of
+//! its 145 functions in its first frame, 65 in five seconds of play) and some of it
+//! (panic formatting, unused library code) never, so loading pays only for validation.
 //!
 //! Until a function is translated, its entry points to a stub (`CompiledFunc::untranslated`)
 //! whose direct-entry size no frame can satisfy: the executor's fast call paths refuse
