@@ -3,7 +3,8 @@
 //! compiled Rust program (an LZ77 compressor round trip, `programs/lz/`, checked against
 //! the same code run natively) and the whole rocket game, each run in both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
-//! then the geometric mean.
+//! the rocket game's time per frame and startup (`rocket_startup`), then the geometric
+//! mean.
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
 //! it. Both engines run without fuel metering, except one extra line (not in the mean):

@@ -6,7 +6,7 @@
 
 use std::thread;
 
-use wasmcade::interp::{Linker, Module, Store, Value};
+use wasmcade::interp::{Instance, Linker, Module, Store, Value};
 
 /// Functions in the generated module: far more code than one thread validates alone.
 const FUNCS: usize = 800;
@@ -107,15 +107,21 @@ const FIRST_CALLS: &str = r#"
 /// The module `FIRST_CALLS` imports `seven` from: a wasm function of another instance.
 const LIB: &str = r#"(module (func (export "seven") (result i32) (i32.const 7)))"#;
 
+/// A store with an instance of `lib` and one of `module` importing from it.
+fn instantiate_with_lib(lib: &Module, module: &Module) -> (Store<()>, Instance) {
+    let mut store = Store::new(());
+    let lib_instance = Linker::new().instantiate(&mut store, lib).unwrap();
+    let mut linker = Linker::new();
+    linker.instance(&store, "lib", lib_instance);
+    let instance = linker.instantiate(&mut store, module).unwrap();
+    (store, instance)
+}
+
 #[test]
 fn functions_are_translated_at_their_first_call_by_any_path() {
     let lib = Module::new(&wat::parse_str(LIB).unwrap()).unwrap();
     let module = Module::new(&wat::parse_str(FIRST_CALLS).unwrap()).unwrap();
-    let mut store = Store::new(());
-    let lib_instance = Linker::new().instantiate(&mut store, &lib).unwrap();
-    let mut linker = Linker::new();
-    linker.instance(&store, "lib", lib_instance);
-    let instance = linker.instantiate(&mut store, &module).unwrap();
+    let (mut store, instance) = instantiate_with_lib(&lib, &module);
     assert_eq!(
         module.translated_func_count(),
         0,
@@ -129,11 +135,7 @@ fn functions_are_translated_at_their_first_call_by_any_path() {
         assert_eq!(lib.translated_func_count(), 1);
     }
     // Another instance of the module finds its functions translated.
-    let mut store = Store::new(());
-    let lib_instance = Linker::new().instantiate(&mut store, &lib).unwrap();
-    let mut linker = Linker::new();
-    linker.instance(&store, "lib", lib_instance);
-    let again = linker.instantiate(&mut store, &module).unwrap();
+    let (mut store, again) = instantiate_with_lib(&lib, &module);
     assert_eq!(
         again.call(&mut store, "run", &[]).unwrap(),
         [Value::I32(17)]

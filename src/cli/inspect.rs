@@ -23,6 +23,10 @@ pub fn run(args: InspectArgs) -> Result<ExitCode> {
     let bytes = read_module_bytes(&args.file)?;
     let module = Module::new(&bytes)
         .with_context(|| format!("{} is not a valid module", args.file.display()))?;
+    // Every function, not only those a run would reach: the inspection covers them all.
+    module
+        .translate_all()
+        .with_context(|| format!("{} cannot be run", args.file.display()))?;
     if let Some(name) = args.disasm {
         let index = module
             .find_func(&name)
