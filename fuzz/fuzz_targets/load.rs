@@ -1,10 +1,12 @@
-//! Any bytes → decode, validate, translate: must return `Ok` or a `LoadError`, never
-//! panic or hang.
+//! Any bytes → decode, validate, and translate every function (which a run does at
+//! each one's first call): must return `Ok` or a `LoadError`, never panic or hang.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let _ = wasmcade::interp::Module::new(data);
+    if let Ok(module) = wasmcade::interp::Module::new(data) {
+        let _ = module.translate_all();
+    }
 });
