@@ -1,5 +1,5 @@
 //! Our internal instruction set: the register-style code every wasm function body is
-//! translated into once, at load.
+//! translated into once, at the function's first call (see `code`).
 //!
 //! Every value lives in a 64-bit *slot* of the current frame: slots `0..num_locals` are
 //! the wasm locals (parameters first), and the wasm operand stack at height `h` lives in
