@@ -208,9 +208,7 @@ fn rocket_in_wasmcade(fuel: Option<u64>) -> i64 {
         fuel,
         ..Limits::default()
     };
-    let mut game = RocketGame::instantiate(&module, limits).unwrap();
-    game.resize(1024.0, 600.0).unwrap();
-    game.toggle(Action::Shoot, true).unwrap();
+    let mut game = start_rocket(&module, limits);
     let mut calls = 0;
     for frame in 0..ROCKET_FRAMES {
         if let Some((action, on)) = rocket_toggles(frame) {
@@ -265,12 +263,18 @@ fn rocket_startup() {
     );
 }
 
-/// Instantiates the rocket game from `module` and runs its first frame, shooting (which
-/// reaches the functions that spawn bullets and particles).
-fn rocket_first_frame(module: &Module) {
-    let mut game = RocketGame::instantiate(module, Limits::default()).unwrap();
+/// Instantiates the rocket game from `module`, sized and shooting (which reaches the
+/// functions that spawn bullets and particles), as each session starts.
+fn start_rocket(module: &Module, limits: Limits) -> RocketGame {
+    let mut game = RocketGame::instantiate(module, limits).unwrap();
     game.resize(1024.0, 600.0).unwrap();
     game.toggle(Action::Shoot, true).unwrap();
+    game
+}
+
+/// Starts the rocket game from `module` and runs its first frame.
+fn rocket_first_frame(module: &Module) {
+    let mut game = start_rocket(module, Limits::default());
     game.update(1.0 / 60.0).unwrap();
     game.draw().unwrap();
 }

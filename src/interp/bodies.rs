@@ -177,7 +177,7 @@ fn split_by_size(bodies: Vec<Body<'_>>, runs: usize, total: usize) -> Vec<Vec<Bo
 }
 
 /// A body's size in bytes.
-pub(crate) fn body_size(body: &FunctionBody<'_>) -> usize {
+fn body_size(body: &FunctionBody<'_>) -> usize {
     let range = body.range();
     (range.end - range.start) as usize
 }

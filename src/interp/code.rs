@@ -57,6 +57,11 @@ impl FunctionCode {
         &self.entries
     }
 
+    /// The bodies' total size in bytes.
+    pub fn size(&self) -> usize {
+        self.bodies.iter().map(ExactSizeIterator::len).sum()
+    }
+
     /// How many functions the module defines.
     pub fn len(&self) -> usize {
         self.bodies.len()

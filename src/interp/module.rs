@@ -11,7 +11,7 @@ use wasmparser::{
 };
 
 use super::binary_checks;
-use super::bodies::{body_size, validate_bodies};
+use super::bodies::validate_bodies;
 use super::code::FunctionCode;
 use super::error::LoadError;
 use super::locate;
@@ -99,7 +99,6 @@ pub(crate) struct ModuleInner {
     pub code: FunctionCode,
     pub func_names: HashMap<u32, String>,
     pub sections: Vec<SectionInfo>,
-    pub code_size: usize,
 }
 
 /// The WebAssembly 2.0 feature set, minus fixed-width SIMD.
@@ -143,7 +142,6 @@ impl Module {
             code: FunctionCode::new(&[], Vec::new()),
             func_names: HashMap::new(),
             sections: Vec::new(),
-            code_size: 0,
         };
         let mut export_kinds: Vec<(String, ExternalKind, u32)> = Vec::new();
         // The code section's bodies, validated together once the section has been read
@@ -163,7 +161,6 @@ impl Module {
             }
             match validator.payload(&payload)? {
                 wasmparser::ValidPayload::Func(to_validate, body) => {
-                    m.code_size += body_size(&body);
                     bodies.push((to_validate, body));
                     continue;
                 }
@@ -334,7 +331,7 @@ impl Module {
 
     /// Total size in bytes of the function bodies in the code section.
     pub fn code_size(&self) -> usize {
-        self.inner.code_size
+        self.inner.code.size()
     }
 
     pub fn func_type(&self, func_index: u32) -> Option<&FuncType> {

@@ -44,7 +44,7 @@ pub(crate) fn invoke<T>(
         }
         FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
     };
-    let code = ModuleCode::new(&store.instances[instance as usize].module.inner)
+    let code = module_code(store, instance)
         .translated(def)
         .map_err(Trap::new)?;
     let slots = store.limits.max_stack_slots;
@@ -750,8 +750,7 @@ impl Run<'_> {
                 self.enter_through_push_frame(self.at.module_code.translated(def)?, arg_base)
             }
             &FuncEntity::Wasm { instance, def, .. } => {
-                let callee = ModuleCode::new(&store.instances[instance as usize].module.inner)
-                    .translated(def)?;
+                let callee = module_code(store, instance).translated(def)?;
                 let base = self.push_frame(callee, arg_base)?;
                 self.at = position(self.stack, store, instance, callee, base);
                 Ok(())
@@ -932,7 +931,7 @@ fn position<T>(
     base: usize,
 ) -> Position {
     let frame_size = code.func().frame_size as usize;
-    let module_code = ModuleCode::new(&store.instances[instance as usize].module.inner);
+    let module_code = module_code(store, instance);
     Position {
         frame: CallFrame {
             code,
@@ -948,6 +947,12 @@ fn position<T>(
         callees: SliceView::new(&store.callees),
         module_code,
     }
+}
+
+/// The functions of `instance`'s module.
+#[inline(always)]
+fn module_code<T>(store: &Store<T>, instance: u32) -> ModuleCode {
+    ModuleCode::new(&store.instances[instance as usize].module.inner)
 }
 
 #[inline(always)]
