@@ -645,19 +645,23 @@ macro_rules! define_op {
                 }
             }
 
-            /// Whether this is a cached-operand form.
-            pub(crate) fn reads_cached_operand(&self) -> bool {
-                matches!(
-                    self,
-                    $( Op::$bin_acc { .. } | Op::$bin_imm_acc { .. } )|*
-                    $( | Op::$fbin_acc { .. } )* $( | Op::$xbin_acc { .. } )*
-                    $( | Op::$un_acc { .. } )* $( | Op::$xun_acc { .. } )*
-                    $( | Op::$store_acc { .. } )* $( | Op::$load_acc { .. } )*
-                    | Op::BrIfNezAcc { .. } | Op::BrIfEqzAcc { .. }
-                    $( | Op::$br_acc { .. } | Op::$br_imm_acc { .. } )*
-                    $( | Op::$fbr_acc { .. } | Op::$fneg_acc { .. } )*
-                    $( | Op::$sh_self_acc { .. } )*
-                )
+            /// The slot a cached-operand form reads from the register (`None` for the
+            /// other ops).
+            pub(crate) fn cached_operand(&self) -> Option<Slot> {
+                match *self {
+                    $( Op::$bin_acc { a, .. } | Op::$bin_imm_acc { a, .. } => Some(a), )*
+                    $( Op::$fbin_acc { a, .. } => Some(a), )*
+                    $( Op::$xbin_acc { a, .. } => Some(a), )*
+                    $( Op::$un_acc { src, .. } => Some(src), )*
+                    $( Op::$xun_acc { src, .. } => Some(src), )*
+                    $( Op::$store_acc { value, .. } => Some(value), )*
+                    $( Op::$load_acc { addr, .. } => Some(addr), )*
+                    Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
+                    $( Op::$br_acc { a, .. } | Op::$br_imm_acc { a, .. } => Some(a), )*
+                    $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
+                    $( Op::$sh_self_acc { src, .. } => Some(src), )*
+                    _ => None,
+                }
             }
 
             /// The slot this instruction writes its single result to, if it has one
@@ -818,7 +822,7 @@ impl fmt::Display for Op {
                 _ => write!(out, " {key}={value}"),
             };
         }
-        if self.reads_cached_operand() {
+        if self.cached_operand().is_some() {
             out.push_str(" (operand cached)");
         }
         f.write_str(&out)

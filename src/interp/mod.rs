@@ -26,6 +26,7 @@ mod types;
 mod value;
 
 pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use exec::{CallOutcome, PausedCall};
 pub use limits::{Limits, PAGE_SIZE};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};

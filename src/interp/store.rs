@@ -3,9 +3,11 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use super::error::{Error, Trap};
+use super::exec::CallOutcome;
 use super::limits::{Limits, PAGE_SIZE};
 use super::module::Module;
 use super::observer::Observer;
@@ -212,6 +214,8 @@ pub(crate) struct InstanceEntity {
 
 /// All runtime state of a set of instances, plus the host's data `T`.
 pub struct Store<T> {
+    /// Unique among the stores of this process (for handles that belong to one store).
+    pub(crate) id: u64,
     data: T,
     pub(crate) limits: Limits,
     pub(crate) funcs: Vec<FuncEntity<T>>,
@@ -226,6 +230,9 @@ pub struct Store<T> {
     /// A value stack kept between calls, so a call does not allocate one.
     pub(crate) spare_stack: Option<Vec<u64>>,
     pub(crate) fuel_consumed: u64,
+    /// The running call's fuel left, while a host function it called runs (charged by
+    /// `Caller::consume_fuel`).
+    pub(crate) fuel_in_host_call: u64,
     /// Counts the changes that may move memory bytes, table elements, globals or callees
     /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
     /// that an executor can tell whether its views of them survived a host call.
@@ -238,7 +245,9 @@ impl<T> Store<T> {
     }
 
     pub fn with_limits(data: T, limits: Limits) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
         Store {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             data,
             limits,
             funcs: Vec::new(),
@@ -251,6 +260,7 @@ impl<T> Store<T> {
             observer: None,
             spare_stack: None,
             fuel_consumed: 0,
+            fuel_in_host_call: 0,
             moves: 0,
         }
     }
@@ -439,6 +449,25 @@ impl Func {
 
     /// Calls the function with typed arguments; traps come back as `Error::Trap`.
     pub fn call<T>(&self, store: &mut Store<T>, args: &[Value]) -> Result<Vec<Value>, Error> {
+        self.check_args(store, args)?;
+        super::exec::invoke(store, *self, args).map_err(Error::Trap)
+    }
+
+    /// Calls the function with typed arguments and `fuel` units of fuel; when the fuel
+    /// runs out before it returns, the call pauses (`CallOutcome::OutOfFuel`) and can go
+    /// on with more (`PausedCall::resume`), however deep in wasm calls it is. The store's
+    /// own fuel limit does not apply.
+    pub fn call_resumable<T>(
+        &self,
+        store: &mut Store<T>,
+        args: &[Value],
+        fuel: u64,
+    ) -> Result<CallOutcome, Error> {
+        self.check_args(store, args)?;
+        super::exec::call(store, *self, args, Some(fuel), true).map_err(Error::Trap)
+    }
+
+    fn check_args<T>(&self, store: &Store<T>, args: &[Value]) -> Result<(), Error> {
         let ty = self.ty(store);
         let arg_types: Vec<ValType> = args.iter().map(Value::ty).collect();
         if arg_types != ty.params() {
@@ -451,7 +480,7 @@ impl Func {
                     .join(" ")
             )));
         }
-        super::exec::invoke(store, *self, args).map_err(Error::Trap)
+        Ok(())
     }
 }
 
@@ -637,5 +666,18 @@ impl<'a, T> Caller<'a, T> {
 
     pub fn store(&mut self) -> &mut Store<T> {
         self.store
+    }
+
+    /// Charges `units` of the calling wasm code's fuel for work this host function does
+    /// on its behalf (points copied, pixels drawn...), so that a flood of cheap calls
+    /// doing much work runs out of fuel like a loop does: the code stops (or pauses)
+    /// before its next instruction. Without fuel metering it changes nothing that shows.
+    pub fn consume_fuel(&mut self, units: u64) {
+        self.store.fuel_in_host_call = self.store.fuel_in_host_call.saturating_sub(units);
+    }
+
+    /// The calling code's fuel left (`u64::MAX`, or near it, without fuel metering).
+    pub fn fuel_left(&self) -> u64 {
+        self.store.fuel_in_host_call
     }
 }

@@ -20,19 +20,77 @@ use std::rc::Rc;
 
 use raw::{CodeRef, GlobalsView, Ip, MemView, ModuleCode, SliceView, Slots};
 
-use super::error::{FrameInfo, Trap, TrapKind};
+use super::error::{Error, FrameInfo, Trap, TrapKind};
 use super::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use super::limits::PAGE_SIZE;
 use super::observer::{Observer, Step};
 use super::store::{Callee, Caller, Func, FuncEntity, HostCall, Instance, Store};
 use super::value::Value;
 
-/// Calls `func` with `args` (already type-checked) from the host.
+/// Calls `func` with `args` (already type-checked) from the host, to its end, under the
+/// store's fuel limit (running out of fuel is a trap).
 pub(crate) fn invoke<T>(
     store: &mut Store<T>,
     func: Func,
     args: &[Value],
 ) -> Result<Vec<Value>, Trap> {
+    let fuel = store.limits.fuel;
+    match call(store, func, args, fuel, false)? {
+        CallOutcome::Finished(values) => Ok(values),
+        CallOutcome::OutOfFuel(_) => unreachable!("a call that may not pause trapped instead"),
+    }
+}
+
+/// How a call from the host that may pause ended (`Func::call_resumable`).
+pub enum CallOutcome {
+    /// The function returned these results.
+    Finished(Vec<Value>),
+    /// The fuel ran out before the next instruction: the call can go on with more.
+    OutOfFuel(PausedCall),
+}
+
+/// A call from the host into wasm that ran out of fuel before it finished. It goes on
+/// with [`PausedCall::resume`], or ends when dropped (its instance is then in whatever
+/// state the code left it, as after a trap). While it is paused the host may use the
+/// store as usual, even call other functions.
+pub struct PausedCall {
+    run: Box<Run>,
+    /// The function called, for its results' types.
+    func: Func,
+    /// The store the call runs in (`Store::id`): it may resume in no other.
+    store_id: u64,
+}
+
+impl PausedCall {
+    /// Goes on with `fuel` more units, until the function returns, traps or runs out again.
+    pub fn resume<T>(self, store: &mut Store<T>, fuel: u64) -> Result<CallOutcome, Error> {
+        if store.id != self.store_id {
+            return Err(Error::Usage(
+                "a paused call can only resume in the store it started in".into(),
+            ));
+        }
+        let mut run = *self.run;
+        run.refresh_views(store);
+        run.go(store, self.func, Some(fuel), true)
+            .map_err(Error::Trap)
+    }
+
+    /// Where the call stands: the function about to run its next instruction first,
+    /// then its callers.
+    pub fn backtrace<T>(&self, store: &Store<T>) -> Vec<FrameInfo> {
+        self.run.backtrace(store, true)
+    }
+}
+
+/// Calls `func` with `args` under `fuel` (none: unmetered); with `pausable`, running out
+/// of fuel pauses the call instead of trapping.
+pub(crate) fn call<T>(
+    store: &mut Store<T>,
+    func: Func,
+    args: &[Value],
+    fuel: Option<u64>,
+    pausable: bool,
+) -> Result<CallOutcome, Trap> {
     let (instance, def) = match &store.funcs[func.0 as usize] {
         FuncEntity::Host { call, ty, .. } => {
             let (call, ty) = (call.clone(), ty.clone());
@@ -40,7 +98,9 @@ pub(crate) fn invoke<T>(
                 store,
                 instance: None,
             };
-            return call.call_with_values(&mut caller, &ty, args);
+            return call
+                .call_with_values(&mut caller, &ty, args)
+                .map(CallOutcome::Finished);
         }
         FuncEntity::Wasm { instance, def, .. } => (*instance, *def),
     };
@@ -61,18 +121,16 @@ pub(crate) fn invoke<T>(
     }
     stack[func_code.num_params as usize..func_code.num_locals as usize].fill(0);
 
-    let mut observer = store.observer.take();
-    let fuel = store.limits.fuel;
     let at = position(&mut stack, store, instance, code, 0);
     let frames = Vec::with_capacity(16);
     let max_depth = store.limits.max_call_depth;
-    let mut run = Run {
-        stack: &mut stack,
+    let run = Run {
+        stack,
         at,
         frame_room: frames.capacity().min(max_depth),
         frames,
         max_depth,
-        fuel: fuel.unwrap_or(u64::MAX),
+        fuel: 0,
         host_args: Vec::new(),
         host_results: Vec::new(),
         #[cfg(wasmcade_threaded)]
@@ -85,36 +143,10 @@ pub(crate) fn invoke<T>(
         call_indirect: erased_call_indirect::<T>,
         #[cfg(wasmcade_threaded)]
         trap: None,
+        #[cfg(wasmcade_threaded)]
+        register_at_pause: 0,
     };
-    let result = match (fuel.is_some(), observer.as_deref_mut()) {
-        (false, None) => run.execute::<T, false, false>(store, None),
-        (true, None) => run.execute::<T, true, false>(store, None),
-        (false, Some(o)) => run.execute::<T, false, true>(store, Some(o)),
-        (true, Some(o)) => run.execute::<T, true, true>(store, Some(o)),
-    };
-    store.fuel_consumed = fuel.unwrap_or(u64::MAX) - run.fuel;
-    if store.observer.is_none() {
-        store.observer = observer;
-    }
-    let outcome = result.map(|()| {
-        let ty = store.func_type(func);
-        ty.results()
-            .iter()
-            .zip(stack.iter())
-            .map(|(ty, bits)| Value::from_bits(*ty, *bits))
-            .collect()
-    });
-    store.spare_stack = Some(stack);
-    outcome.map_err(|trap| {
-        if let TrapKind::OutOfFuel(_) = trap.kind {
-            Trap {
-                kind: TrapKind::OutOfFuel(fuel.unwrap_or(0)),
-                ..trap
-            }
-        } else {
-            trap
-        }
-    })
+    run.go(store, func, fuel, pausable)
 }
 
 /// A function's place in the run: the running one's (`Position::frame`), or a suspended
@@ -157,8 +189,8 @@ impl CallFrame {
 }
 
 /// The state of one call from the host into wasm.
-struct Run<'a> {
-    stack: &'a mut Vec<u64>,
+struct Run {
+    stack: Vec<u64>,
     /// Where execution is.
     at: Position,
     frames: Vec<CallFrame>,
@@ -185,11 +217,15 @@ struct Run<'a> {
     /// ...and the trap of a store op they ran, for the loop executor to raise.
     #[cfg(wasmcade_threaded)]
     trap: Option<TrapKind>,
+    /// The register when the handlers stopped for want of fuel: the op not run may read
+    /// its operand there alone (`Op::cached_operand`), so a pause writes it to the slot.
+    #[cfg(wasmcade_threaded)]
+    register_at_pause: u64,
 }
 
 /// An op that needs the store, run for the threaded handlers (`erased_store_op`).
 #[cfg(wasmcade_threaded)]
-type StoreOp = unsafe fn(&mut Run<'_>, &Op) -> bool;
+type StoreOp = unsafe fn(&mut Run, &Op) -> bool;
 
 /// `Run::store_op` for a `Store<T>` behind `run.store`: `false` when the op trapped, with
 /// the trap in `run.trap`. (Nothing is returned through memory: the handler calling it
@@ -199,7 +235,7 @@ type StoreOp = unsafe fn(&mut Run<'_>, &Op) -> bool;
 /// # Safety
 /// `run.store` points to a live `Store<T>` that nothing else uses during the call.
 #[cfg(wasmcade_threaded)]
-unsafe fn erased_store_op<T>(run: &mut Run<'_>, op: &Op) -> bool {
+unsafe fn erased_store_op<T>(run: &mut Run, op: &Op) -> bool {
     // SAFETY: the caller's guarantee.
     unsafe { with_erased_store::<T>(run, |run, store| run.store_op(store, op)) }
 }
@@ -209,7 +245,7 @@ unsafe fn erased_store_op<T>(run: &mut Run<'_>, op: &Op) -> bool {
 /// # Safety
 /// As for `erased_store_op`.
 #[cfg(wasmcade_threaded)]
-unsafe fn erased_call_import<T>(run: &mut Run<'_>, op: &Op) -> bool {
+unsafe fn erased_call_import<T>(run: &mut Run, op: &Op) -> bool {
     // SAFETY: the caller's guarantee.
     unsafe { with_erased_store::<T>(run, |run, store| run.call_import(store, op)) }
 }
@@ -219,7 +255,7 @@ unsafe fn erased_call_import<T>(run: &mut Run<'_>, op: &Op) -> bool {
 /// # Safety
 /// As for `erased_store_op`.
 #[cfg(wasmcade_threaded)]
-unsafe fn erased_call_indirect<T>(run: &mut Run<'_>, op: &Op) -> bool {
+unsafe fn erased_call_indirect<T>(run: &mut Run, op: &Op) -> bool {
     // SAFETY: the caller's guarantee.
     unsafe { with_erased_store::<T>(run, |run, store| run.call_indirect(store, op)) }
 }
@@ -232,8 +268,8 @@ unsafe fn erased_call_indirect<T>(run: &mut Run<'_>, op: &Op) -> bool {
 #[cfg(wasmcade_threaded)]
 #[inline(always)]
 unsafe fn with_erased_store<T>(
-    run: &mut Run<'_>,
-    f: impl FnOnce(&mut Run<'_>, &mut Store<T>) -> Result<(), TrapKind>,
+    run: &mut Run,
+    f: impl FnOnce(&mut Run, &mut Store<T>) -> Result<(), TrapKind>,
 ) -> bool {
     // SAFETY: the caller's guarantee.
     let store = unsafe { &mut *run.store.cast::<Store<T>>() };
@@ -260,12 +296,100 @@ struct Position {
     module_code: ModuleCode,
 }
 
-impl Run<'_> {
+impl Run {
+    /// Runs from where the call stands with `fuel` (none: unmetered) to its end, a trap,
+    /// or (with `pausable`) the fuel running out.
+    fn go<T>(
+        mut self,
+        store: &mut Store<T>,
+        func: Func,
+        fuel: Option<u64>,
+        pausable: bool,
+    ) -> Result<CallOutcome, Trap> {
+        self.fuel = fuel.unwrap_or(u64::MAX);
+        let mut observer = store.observer.take();
+        let observer_was_set = observer.is_some();
+        let result = match (fuel.is_some(), observer.as_deref_mut()) {
+            (false, None) => self.execute::<T, false, false>(store, None),
+            (true, None) => self.execute::<T, true, false>(store, None),
+            (false, Some(o)) => self.execute::<T, false, true>(store, Some(o)),
+            (true, Some(o)) => self.execute::<T, true, true>(store, Some(o)),
+        };
+        store.fuel_consumed = fuel.unwrap_or(u64::MAX) - self.fuel;
+        if store.observer.is_none() {
+            store.observer = observer;
+        }
+        let trap = match result {
+            Ok(()) => {
+                let ty = store.func_type(func);
+                let results = ty
+                    .results()
+                    .iter()
+                    .zip(self.stack.iter())
+                    .map(|(ty, bits)| Value::from_bits(*ty, *bits))
+                    .collect();
+                store.spare_stack = Some(self.stack);
+                return Ok(CallOutcome::Finished(results));
+            }
+            Err(TrapKind::OutOfFuel(_)) if pausable => {
+                self.save_register_at_pause(observer_was_set);
+                return Ok(CallOutcome::OutOfFuel(PausedCall {
+                    run: Box::new(self),
+                    func,
+                    store_id: store.id,
+                }));
+            }
+            Err(kind) => {
+                let out_of_fuel = matches!(kind, TrapKind::OutOfFuel(_));
+                let kind = match kind {
+                    TrapKind::OutOfFuel(_) => TrapKind::OutOfFuel(fuel.unwrap_or(0)),
+                    kind => kind,
+                };
+                Trap {
+                    kind,
+                    backtrace: self.backtrace(store, out_of_fuel),
+                }
+            }
+        };
+        store.spare_stack = Some(self.stack);
+        Err(trap)
+    }
+
+    /// Writes the register the threaded handlers stopped with (for want of fuel) to the
+    /// slot the op not run reads it from, if it does: a paused call goes on from the
+    /// slots. (The loop executor, which alone runs observed calls, keeps no register.)
+    fn save_register_at_pause(&mut self, observed: bool) {
+        #[cfg(wasmcade_threaded)]
+        if !observed {
+            let mut ip = self.at.frame.ip;
+            if let Some(slot) = ip.fetch().cached_operand() {
+                self.at.frame.slots.set(slot, self.register_at_pause);
+            }
+        }
+        #[cfg(not(wasmcade_threaded))]
+        let _ = observed;
+    }
+
+    /// Rebuilds the views of the store the position keeps (memory, globals, tables,
+    /// callees): before going on with a paused call, whose store the host may have
+    /// changed in the meantime.
+    fn refresh_views<T>(&mut self, store: &mut Store<T>) {
+        let frame = self.at.frame;
+        self.at = position(
+            &mut self.stack,
+            store,
+            frame.instance,
+            frame.code,
+            frame.base,
+        );
+        self.at.frame = frame;
+    }
+
     fn execute<T, const METER: bool, const OBSERVE: bool>(
         &mut self,
         store: &mut Store<T>,
         mut observer: Option<&mut dyn Observer>,
-    ) -> Result<(), Trap> {
+    ) -> Result<(), TrapKind> {
         // The two values every op uses live in locals (registers), not in `self.at`: they
         // are written back to it before a call or return and read again after it.
         let mut ip = self.at.frame.ip;
@@ -311,9 +435,9 @@ impl Run<'_> {
                     break 'exec Err(kind);
                 }
             }
-            let op = ip.fetch();
             if METER {
                 if self.fuel == 0 {
+                    // Before the op: a paused call goes on with it.
                     break 'exec Err(TrapKind::OutOfFuel(0));
                 }
                 self.fuel -= 1;
@@ -321,6 +445,7 @@ impl Run<'_> {
                 // Counted for the observer's statistics, never exhausted.
                 self.fuel -= 1;
             }
+            let op = ip.fetch();
             if OBSERVE {
                 if let Some(observer) = observer.as_deref_mut() {
                     let func = self.at.frame.code.func();
@@ -406,10 +531,9 @@ impl Run<'_> {
             }
             with_simple_ops!(dispatch);
         };
-        outcome.map_err(|kind| Trap {
-            kind,
-            backtrace: self.backtrace(store, self.at.frame.code, ip, self.at.frame.instance),
-        })
+        // Past the op that trapped; at the op not run for want of fuel.
+        self.at.frame.ip = ip;
+        outcome
     }
 
     /// Runs an op that needs the store (`store_op!`), with `self.at.frame.ip` already past it.
@@ -597,7 +721,8 @@ impl Run<'_> {
                 .write_unaligned([0; ZEROED_AT_ENTRY]);
         }
         // SAFETY: `base + frame_size <= base + direct_entry_slots <= stack.len()`.
-        let slots = unsafe { Slots::new_unchecked(self.stack, base, func.frame_size as usize) };
+        let slots =
+            unsafe { Slots::new_unchecked(&mut self.stack, base, func.frame_size as usize) };
         // SAFETY: the frame at `depth` was written above.
         unsafe { self.frames.set_len(depth + 1) };
         let frame = &mut self.at.frame;
@@ -664,7 +789,7 @@ impl Run<'_> {
     #[inline(always)]
     fn move_within_instance(&mut self, code: CodeRef, ip: Ip, base: usize) {
         let frame_size = code.func().frame_size as usize;
-        let slots = Slots::new(self.stack, base, frame_size);
+        let slots = Slots::new(&mut self.stack, base, frame_size);
         let frame = &mut self.at.frame;
         (frame.code, frame.ip, frame.base, frame.slots) = (code, ip, base, slots);
     }
@@ -752,18 +877,22 @@ impl Run<'_> {
             &FuncEntity::Wasm { instance, def, .. } => {
                 let callee = module_code(store, instance).translated(def)?;
                 let base = self.push_frame(callee, arg_base)?;
-                self.at = position(self.stack, store, instance, callee, base);
+                self.at = position(&mut self.stack, store, instance, callee, base);
                 Ok(())
             }
             FuncEntity::Host { .. } => {
                 let instance = self.at.frame.instance;
                 let moves = store.moves;
-                self.call_host(
+                // The host function may charge fuel for its work (`Caller::consume_fuel`).
+                store.fuel_in_host_call = self.fuel;
+                let called = self.call_host(
                     store,
                     addr,
                     self.at.frame.base + arg_base as usize,
                     instance,
-                )?;
+                );
+                self.fuel = store.fuel_in_host_call;
+                called?;
                 // The host may have grown (and so moved) the memory or a table, or added
                 // globals or functions.
                 if store.moves != moves {
@@ -857,7 +986,13 @@ impl Run<'_> {
         let Some(frame) = self.frames.pop() else {
             return false;
         };
-        self.at = position(self.stack, store, frame.instance, frame.code, frame.base);
+        self.at = position(
+            &mut self.stack,
+            store,
+            frame.instance,
+            frame.code,
+            frame.base,
+        );
         self.at.frame = frame;
         true
     }
@@ -877,16 +1012,17 @@ impl Run<'_> {
         }
     }
 
-    /// The trapping op is the one before `ip`; each caller's is its call, before its
-    /// saved return address.
-    fn backtrace<T>(
-        &self,
-        store: &Store<T>,
-        code: CodeRef,
-        ip: Ip,
-        instance: u32,
-    ) -> Vec<FrameInfo> {
-        let innermost = (code, code.index_of(ip).saturating_sub(1), instance);
+    /// The running function's place, then each caller's (its call, before its saved
+    /// return address). The running function is at the op before its instruction
+    /// pointer (the op that trapped), or `at_ip` at the op there (the op not yet run).
+    fn backtrace<T>(&self, store: &Store<T>, at_ip: bool) -> Vec<FrameInfo> {
+        let frame = &self.at.frame;
+        let pc = frame.code.index_of(frame.ip);
+        let innermost = (
+            frame.code,
+            if at_ip { pc } else { pc.saturating_sub(1) },
+            frame.instance,
+        );
         let callers = self
             .frames
             .iter()

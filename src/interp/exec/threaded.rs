@@ -37,20 +37,24 @@ const TAGS: usize = 1024;
 /// A handler: runs the op at `ip` and the ones after it. `slots` and `mem` are copies
 /// of `run.at.frame.slots` and `run.at.mem` (`run.at.frame.ip` is only written for
 /// calls); `cached` is the result of the op before (if it has one).
-type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run<'_>) -> Ip;
+type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run) -> Ip;
 
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
 /// address; `run.at` is the position of that op's function. With `METER`, charges one
 /// unit of `run.fuel` per op run and stops (before the op) when none is left; the op
 /// that stopped the chain is not charged.
 #[inline(always)]
-pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
+pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
     let (slots, mem) = (run.at.frame.slots, run.at.mem);
+    // The register as the op at `ip` may read it: from its slot. (`ip` is an entry, or
+    // the op before it ran in the loop executor or is a call, which leave no result in
+    // the register alone; or a paused call goes on at `ip`, whose register the pause
+    // wrote to the slot.)
+    let cached = ip.op().cached_operand().map_or(0, |slot| slots.get(slot));
     // SAFETY: the loop executor's own invariants: `ip` points at an op of the running
     // function, `run.at.frame.slots` is its frame and `run.at.mem` the instance's current
-    // memory view. `ip` is an entry, or the op before it ran in the loop executor or is
-    // a call: none that the translator lets the op at `ip` take its operand from.
-    unsafe { dispatch::<METER>(ip, slots, mem, 0, run) }
+    // memory view.
+    unsafe { dispatch::<METER>(ip, slots, mem, cached, run) }
 }
 
 /// Calls the handler of the op at `ip` (after charging its fuel).
@@ -60,10 +64,12 @@ unsafe fn dispatch<const METER: bool>(
     slots: Slots,
     mem: MemView,
     cached: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     if METER {
         if run.fuel == 0 {
+            // The op at `ip` may read the register: a paused call goes on with it.
+            run.register_at_pause = cached;
             return ip;
         }
         run.fuel -= 1;
@@ -123,7 +129,7 @@ fn processor_specific<const METER: bool>(_: &Op, _: bool) -> Option<Handler> {
 
 /// Ends the chain at `ip`, refunding the fuel charged for the op that is not run here.
 #[inline(always)]
-fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
+fn leave<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
     if METER {
         run.fuel += 1;
     }
@@ -135,7 +141,7 @@ fn leave<const METER: bool>(ip: Ip, run: &mut Run<'_>) -> Ip {
 /// call); ends the chain at any other op, for the loop executor to run. A store op's
 /// trap ends the chain after the op, in `run.trap`: the op may have had effects (a host
 /// function that trapped ran), so it is not run again.
-unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run<'_>) -> Ip {
+unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run) -> Ip {
     if !matches!(ip.op(), store_op!()) {
         return leave::<METER>(ip, run);
     }
@@ -150,7 +156,7 @@ unsafe fn call_through_store<const METER: bool, const INDIRECT: bool>(
     _: Slots,
     _: MemView,
     _: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     let call = if INDIRECT {
         run.call_indirect
@@ -163,7 +169,7 @@ unsafe fn call_through_store<const METER: bool, const INDIRECT: bool>(
 
 /// Runs the store op at `ip` with `store_op` and goes on from the position it leaves.
 #[inline(always)]
-unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: StoreOp) -> Ip {
+unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run, store_op: StoreOp) -> Ip {
     let mut next = ip;
     let op = next.fetch();
     run.at.frame.ip = next;
@@ -184,7 +190,7 @@ unsafe fn run_store_op<const METER: bool>(ip: Ip, run: &mut Run<'_>, store_op: S
 /// As for `dispatch`: `run.at` is a position of the running instance, `mem` its memory
 /// view, and the op there takes nothing from the register that `cached` does not hold.
 #[inline(always)]
-unsafe fn go_on_at_position<const METER: bool>(mem: MemView, cached: u64, run: &mut Run<'_>) -> Ip {
+unsafe fn go_on_at_position<const METER: bool>(mem: MemView, cached: u64, run: &mut Run) -> Ip {
     let (ip, slots) = (run.at.frame.ip, run.at.frame.slots);
     // SAFETY: the caller's guarantee.
     unsafe { dispatch::<METER>(ip, slots, mem, cached, run) }
@@ -198,7 +204,7 @@ unsafe fn call_indirect<const METER: bool>(
     slots: Slots,
     mem: MemView,
     cached: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     let mut next = ip;
     let op = next.fetch();
@@ -218,7 +224,7 @@ unsafe fn call_internal<const METER: bool>(
     slots: Slots,
     mem: MemView,
     cached: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     let mut next = ip;
     let Op::CallInternal { def, base } = *next.fetch() else {
@@ -245,7 +251,7 @@ unsafe fn call_internal_checked<const METER: bool>(
     _: Slots,
     mem: MemView,
     cached: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     let Op::CallInternal { def, base } = *ip.op() else {
         // SAFETY: only `call_internal` calls this, for its own op.
@@ -270,7 +276,7 @@ unsafe fn ret<const METER: bool>(
     slots: Slots,
     mem: MemView,
     cached: u64,
-    run: &mut Run<'_>,
+    run: &mut Run,
 ) -> Ip {
     // The result moves first: returning changes nothing the move reads, and a return the
     // loop executor takes over does the same move again.
@@ -297,7 +303,7 @@ macro_rules! handler {
             slots: Slots,
             mem: MemView,
             mut cached: u64,
-            run: &mut Run<'_>,
+            run: &mut Run,
         ) -> Ip {
             macro_rules! slot {
                 ($s:expr) => {
