@@ -897,44 +897,48 @@ impl Op {
     }
 }
 
-/// An op as the executor reads it. Where the threaded executor is compiled in, it also
-/// carries the addresses of the op's handlers (without and with fuel metering), so
-/// dispatching to the op is one load and a jump (direct threading) instead of a load of
-/// its tag and a table look-up.
+/// An op as the executor reads it: the op, and where the threaded executor is compiled
+/// in, the addresses of its handlers (without and with fuel metering), so that
+/// dispatching to it is one load and a jump (direct threading) instead of a load of its
+/// tag and a table look-up. The executor chooses the handlers (an `Encoder`, which
+/// reaches the layers below it as a parameter).
 #[derive(Clone, Copy)]
 pub struct Instr {
-    #[cfg(wasmcade_threaded)]
-    pub(crate) handler: ErasedHandler,
-    /// The handler that also charges fuel, for stores with fuel metering on.
-    #[cfg(wasmcade_threaded)]
-    pub(crate) metered_handler: ErasedHandler,
+    #[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
+    pub(crate) handlers: Handlers,
     /// The op with its branch offset, if any, in bytes (the translated offset in ops
     /// times the size of an `Instr`): a taken branch adds it to the instruction pointer
     /// without scaling it first. `Instr::op` gives the op as translated.
     pub(crate) encoded: Op,
 }
 
+/// An op's threaded handlers (none where the threaded executor is not compiled in).
+#[derive(Clone, Copy)]
+pub struct Handlers {
+    #[cfg(wasmcade_threaded)]
+    pub(crate) plain: ErasedHandler,
+    /// The handler that also charges fuel, for stores with fuel metering on.
+    #[cfg(wasmcade_threaded)]
+    pub(crate) metered: ErasedHandler,
+}
+
 /// A threaded handler's address; `exec::threaded` knows its real signature.
 #[cfg(wasmcade_threaded)]
 pub(crate) type ErasedHandler = unsafe fn();
 
+/// The executor's choice of handlers for an op (whose result stays only in the register
+/// with `in_register`, see `Op::result_stays_in_register`).
+pub(crate) type Encoder = fn(op: &Op, in_register: bool) -> Handlers;
+
 impl Instr {
-    /// `op`, with handlers that write its result to its slot unless `in_register`
-    /// (`Op::result_stays_in_register`).
-    #[cfg_attr(not(wasmcade_threaded), allow(unused_variables))]
-    /// The op's branch offset must fit in bytes (`MAX_FUNCTION_OPS`).
-    pub(crate) fn new(op: Op, in_register: bool) -> Instr {
+    /// `op` with its handlers. The op's branch offset must fit in bytes
+    /// (`MAX_FUNCTION_OPS`).
+    pub(crate) fn new(op: Op, handlers: Handlers) -> Instr {
         let mut encoded = op;
         if let Some(offset) = encoded.branch_offset_mut() {
             *offset *= Instr::SIZE;
         }
-        Instr {
-            #[cfg(wasmcade_threaded)]
-            handler: crate::interp::exec::handler_of::<false>(&op, in_register),
-            #[cfg(wasmcade_threaded)]
-            metered_handler: crate::interp::exec::handler_of::<true>(&op, in_register),
-            encoded,
-        }
+        Instr { handlers, encoded }
     }
 
     /// An `Instr`'s size in bytes: the unit of encoded branch offsets.
@@ -985,8 +989,38 @@ pub struct CompiledFunc {
 pub const ZEROED_AT_ENTRY: usize = 8;
 
 impl CompiledFunc {
+    /// A function translated to `ops` (each with its wasm byte offset in `offsets`), with
+    /// the handlers `encoder` chooses for each.
+    pub(crate) fn new(
+        ops: &[Op],
+        offsets: Box<[u32]>,
+        func_index: u32,
+        [num_params, num_results, num_locals]: [u16; 3],
+        frame_size: u32,
+        encoder: Encoder,
+    ) -> CompiledFunc {
+        let instrs = ops.iter().enumerate().map(|(at, op)| {
+            let in_register = op.result_stays_in_register(ops.get(at + 1), num_locals);
+            Instr::new(*op, encoder(op, in_register))
+        });
+        CompiledFunc {
+            ops: instrs.collect(),
+            offsets,
+            func_index,
+            num_params,
+            num_results,
+            num_locals,
+            frame_size,
+            direct_entry_slots: Self::direct_entry_slots(
+                num_params as u32,
+                num_locals as u32,
+                frame_size,
+            ),
+        }
+    }
+
     /// `direct_entry_slots` of a function with these counts.
-    pub fn direct_entry_slots(num_params: u32, num_locals: u32, frame_size: u32) -> u32 {
+    fn direct_entry_slots(num_params: u32, num_locals: u32, frame_size: u32) -> u32 {
         let zeroed = ZEROED_AT_ENTRY as u32;
         if num_locals - num_params > zeroed {
             return u32::MAX;
@@ -995,12 +1029,13 @@ impl CompiledFunc {
     }
 
     /// The stub standing for functions not yet translated (see `code`): a function
-    /// index no function has, and a direct-entry size no value stack has, so that the
-    /// executor's direct call paths refuse it. Entered by mistake, it traps.
+    /// index no function has, a direct-entry size no value stack has, so that the
+    /// executor's direct call paths refuse it, and no ops: every other way into a
+    /// function asks for its translation first (`is_untranslated`).
     pub fn untranslated() -> CompiledFunc {
         CompiledFunc {
-            ops: Box::new([Instr::new(Op::Unreachable, false)]),
-            offsets: Box::new([0]),
+            ops: Box::new([]),
+            offsets: Box::new([]),
             func_index: u32::MAX,
             num_params: 0,
             num_results: 0,

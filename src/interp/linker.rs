@@ -1,13 +1,12 @@
-//! The linker: host definitions by (module name, field name), and instantiation that
-//! checks every import against them, reporting all problems at once.
+//! The linker, the top layer: host definitions by (module name, field name), and
+//! instantiation that checks every import against them, reporting all problems at once,
+//! then runs the start function.
 
 use std::collections::HashMap;
 
-use super::error::{Error, LinkError, Trap};
-use super::instance::instantiate;
 use super::module::Module;
-use super::store::{Caller, Extern, Func, Instance, Store};
-use super::value::{FuncType, Value};
+use super::store::{instantiate, Caller, Store};
+use super::types::{Error, Extern, Func, FuncType, Instance, LinkError, Trap, Value};
 
 /// Names host (or other instances') definitions so modules can import them.
 pub struct Linker {
@@ -66,7 +65,7 @@ impl Linker {
     }
 
     /// Resolves the module's imports (all problems reported together), then instantiates:
-    /// globals, tables, memories, element and data segments, and the start function.
+    /// globals, tables, memories, element and data segments, and runs the start function.
     pub fn instantiate<T>(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
         let mut resolved = Vec::with_capacity(module.imports().len());
         let mut problems = Vec::new();
@@ -95,6 +94,10 @@ impl Linker {
         if !problems.is_empty() {
             return Err(Error::Link(LinkError { problems }));
         }
-        instantiate(store, module, &resolved)
+        let (instance, start) = instantiate(store, module, &resolved)?;
+        if let Some(start) = start {
+            start.call(store, &[])?;
+        }
+        Ok(instance)
     }
 }

@@ -1,36 +1,40 @@
 //! wasmcade's WebAssembly interpreter core.
 //!
 //! Pipeline: [`Module::new`] decodes and validates with wasmparser; each function body
-//! is translated into our slot-based internal code (`isa`, `translate`) at its first
-//! call (`code`); [`Linker::instantiate`] links imports and builds an [`Instance`] in a
-//! [`Store`]; [`Func::call`] runs code on an explicit value stack and frame stack
-//! (`exec`). Nothing here knows about games or windows.
+//! is translated into our slot-based internal code at its first call; [`Linker::instantiate`]
+//! links imports and builds an [`Instance`] in a [`Store`]; [`Func::call`] runs code on an
+//! explicit value stack and frame stack. Nothing here knows about games or windows.
+//!
+//! The layers, each knowing only those below it (`tools/module-cycles.py` checks it):
+//! 1. `types`: value types and values, function and extern types, store handles,
+//!    limits, typed errors;
+//! 2. `isa`: the internal instruction set, one definition per operator;
+//! 3. `module`: decoding and validation (`Module`), with the slots translations go in;
+//! 4. `translate`: one function body into ops;
+//! 5. `code`: the lazy translation cache (translates at first use, publishes);
+//! 6. `store`: runtime entities, instantiation, the handles' methods, host functions'
+//!    view (`Caller`), the observer hook;
+//! 7. `exec`: the executors, calls, memory views, operator semantics, and the calls
+//!    from the host into wasm (`Func::call`);
+//! 8. `linker`: resolving imports, instantiating and running the start function.
 
 // First, so its opcode-table macros are in scope in the modules below.
 #[macro_use]
 pub mod isa;
-mod binary_checks;
-mod bodies;
 mod code;
-mod error;
 mod exec;
-mod instance;
-mod limits;
 mod linker;
-mod locate;
 mod module;
-mod observer;
 mod store;
 mod translate;
 mod types;
-mod value;
 
-pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
 pub use exec::{CallOutcome, PausedCall};
-pub use limits::{Limits, PAGE_SIZE};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
-pub use observer::{Observer, Step};
-pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, RawHostFn, Store, Table};
-pub use types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
-pub use value::{FuncType, ValType, Value};
+pub use store::{Caller, HostFn, Observer, RawHostFn, Step, Store};
+pub use types::{
+    backtrace_lines, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global, GlobalType,
+    Instance, Limits, Limits32, LinkError, LoadError, Memory, MemoryType, Table, TableType, Trap,
+    TrapKind, ValType, Value, PAGE_SIZE,
+};

@@ -4,7 +4,7 @@
 //! Float behaviour follows the spec exactly: NaN-propagating `min`/`max` that order
 //! `-0 < +0`, ties-to-even `nearest`, and trapping float-to-int conversions.
 
-use crate::interp::error::TrapKind;
+use crate::interp::types::TrapKind;
 
 /// The low `N` bytes of a slot value, little-endian: what a store of `N` bytes writes.
 #[inline(always)]

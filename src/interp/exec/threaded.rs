@@ -25,11 +25,12 @@
 //! (`cfg(wasmcade_threaded)`, set by `build.rs`); a debug build would grow the native
 //! stack with every op.
 
+use super::erased::StoreOp;
 use super::num;
-use super::raw::{Ip, MemView, Slots};
-use super::{likely, Run, StoreOp};
-use crate::interp::isa::{ErasedHandler, Op};
-use crate::interp::limits::PAGE_SIZE;
+use super::run::{likely, Run};
+use super::views::{Ip, MemView, Slots};
+use crate::interp::isa::{ErasedHandler, Handlers, Op};
+use crate::interp::types::PAGE_SIZE;
 
 /// Room in the handler tables: more than there are op variants, a power of two.
 const TAGS: usize = 1024;
@@ -74,7 +75,7 @@ unsafe fn dispatch<const METER: bool>(
         }
         run.fuel -= 1;
     }
-    // SAFETY: `Instr::new` stored the op's entries of the tables (see `handler_of`), and
+    // SAFETY: `Instr::new` stored the op's entries of the tables (see `handlers_of`), and
     // each table entry handles exactly the op tag it is stored under.
     unsafe {
         let handler = std::mem::transmute::<ErasedHandler, Handler>(ip.handler::<METER>());
@@ -82,9 +83,18 @@ unsafe fn dispatch<const METER: bool>(
     }
 }
 
+/// The handlers of `op` (the one leaving its result only in the register, with
+/// `in_register`), as `Instr` stores them: the executor's `Encoder`.
+pub(super) fn handlers_of(op: &Op, in_register: bool) -> Handlers {
+    Handlers {
+        plain: handler_of::<false>(op, in_register),
+        metered: handler_of::<true>(op, in_register),
+    }
+}
+
 /// The handler of `op` (the one charging fuel, with `METER`; the one leaving its result
-/// only in the register, with `in_register`), as `Instr` stores it.
-pub(crate) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
+/// only in the register, with `in_register`).
+fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
     if let Some(handler) = processor_specific::<METER>(op, in_register) {
         // SAFETY: as below.
         return unsafe { std::mem::transmute::<Handler, ErasedHandler>(handler) };
@@ -260,7 +270,7 @@ unsafe fn call_internal_checked<const METER: bool>(
     let entered = run
         .at
         .module_code
-        .translated(def)
+        .translated(def, run.encoder)
         .and_then(|callee| run.enter_through_push_frame(callee, base));
     if entered.is_err() {
         return leave::<METER>(ip, run);

@@ -4,7 +4,7 @@
 //! slips through) and the `memory.size`/`memory.grow` byte as a memory index. We check
 //! the raw bytes for those few spots.
 
-use super::error::LoadError;
+use crate::interp::types::LoadError;
 
 /// Reads one unsigned LEB128 at `pos`, returning (value, encoded length).
 fn read_leb(bytes: &[u8], pos: usize) -> Option<(u64, usize)> {

@@ -1,6 +1,12 @@
 //! Loading a module: decode and validate with wasmparser (function bodies in `bodies`,
 //! once the code section is read), and keep what instantiation and translation on
-//! first call (`code`) need.
+//! first call (`code`) need. Nothing here translates: `code` does, at first call, into
+//! the slots of `function_code`.
+
+mod binary_checks;
+mod bodies;
+mod function_code;
+pub(crate) mod locate;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -10,13 +16,11 @@ use wasmparser::{
     TypeRef, Validator, WasmFeatures,
 };
 
-use super::binary_checks;
-use super::bodies::validate_bodies;
-use super::code::FunctionCode;
-use super::error::LoadError;
-use super::locate;
-use super::types::{ExternType, GlobalType, Limits32, MemoryType, TableType};
-use super::value::{FuncType, ValType};
+use crate::interp::types::{
+    ExternType, FuncType, GlobalType, Limits32, LoadError, MemoryType, TableType, ValType,
+};
+use bodies::validate_bodies;
+pub(crate) use function_code::FunctionCode;
 
 /// A validated, translated module, ready to instantiate any number of times.
 /// Cheap to clone.
@@ -378,35 +382,22 @@ impl Module {
         &self.inner.globals
     }
 
-    /// Our internal instructions of one defined function (translated now if it has not
-    /// been called yet), one per line, with the wasm byte offset each came from.
-    pub fn disassemble(&self, func_index: u32) -> Result<String, LoadError> {
-        let def = func_index
-            .checked_sub(self.inner.num_imported_funcs)
-            .filter(|&def| (def as usize) < self.inner.code.len())
-            .ok_or_else(|| {
-                LoadError::new(
-                    format!("function {func_index} is imported: it has no code"),
-                    None,
-                )
-            })?;
-        Ok(self.inner.translated(def)?.disassemble())
-    }
-
     /// How many defined functions have been translated so far: each is at its first
     /// call (from any instance of the module), or by `disassemble` or `translate_all`.
     pub fn translated_func_count(&self) -> usize {
         self.inner.code.translated_count()
     }
-
-    /// Translates every function not yet translated, rather than at its first call: for
-    /// tools and tests that want every function's code (or translation error) now.
-    pub fn translate_all(&self) -> Result<(), LoadError> {
-        self.inner.translate_all()
-    }
 }
 
 impl ModuleInner {
+    /// The defined function of `func_index` (`None` for an import or past the end): its
+    /// index among the module's code.
+    pub(crate) fn defined(&self, func_index: u32) -> Option<u32> {
+        func_index
+            .checked_sub(self.num_imported_funcs)
+            .filter(|&def| (def as usize) < self.code.len())
+    }
+
     pub(crate) fn func_type_of(&self, func_index: u32) -> &FuncType {
         &self.types[self.func_types[func_index as usize] as usize]
     }

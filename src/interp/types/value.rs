@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use super::store::Func;
+use super::handles::Func;
 
 /// A WebAssembly value type (WebAssembly 2.0 without SIMD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -16,8 +16,7 @@ use wasmparser::{
 };
 
 use super::binary_checks;
-use super::error::LoadError;
-use super::translate::{too_large, MAX_FRAME_SLOTS};
+use crate::interp::types::{LoadError, MAX_FRAME_SLOTS};
 
 /// A function body with what validates it, as the module's validator hands it out.
 pub(crate) type Body<'a> = (FuncToValidate<ValidatorResources>, FunctionBody<'a>);
@@ -114,7 +113,7 @@ fn validate_body(
     // Parameters and declared locals (wasmparser caps them far below `u32::MAX`).
     let num_locals = validator.len_locals();
     if num_locals > MAX_FRAME_SLOTS {
-        return Err(too_large(
+        return Err(LoadError::frame_too_large(
             func_index,
             num_locals,
             body.range().start as usize,
@@ -128,7 +127,7 @@ fn validate_body(
         check_encoding(bytes, offset as usize)?;
         max_height = max_height.max(validator.operand_stack_height());
         if num_locals + max_height > MAX_FRAME_SLOTS {
-            return Err(too_large(
+            return Err(LoadError::frame_too_large(
                 func_index,
                 num_locals + max_height,
                 offset as usize,

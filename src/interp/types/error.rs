@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::limits::MAX_FRAME_SLOTS;
+
 /// A module that could not be loaded: malformed bytes, failed validation, or a
 /// function our translator cannot represent. `offset` is the byte offset in the file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +18,18 @@ impl LoadError {
             message: message.into(),
             offset,
         }
+    }
+
+    /// The error for a function whose frame would need `slots` value slots, more than
+    /// `MAX_FRAME_SLOTS`.
+    pub(crate) fn frame_too_large(func_index: u32, slots: u32, offset: usize) -> Self {
+        LoadError::new(
+            format!(
+                "function {func_index} needs {slots} value slots (locals plus operand stack); \
+                 wasmcade supports at most {MAX_FRAME_SLOTS}"
+            ),
+            Some(offset),
+        )
     }
 }
 

@@ -1,4 +1,4 @@
-//! The executor's only `unsafe` code: unchecked access to frame slots, to the current
+//! The executor's views of what it runs on, and its only `unsafe` code: unchecked access to frame slots, to the current
 //! function's code and to the instance's globals, and bounds-checked access to linear
 //! memory through a cached pointer.
 //! Each block names the guarantee (from validation, translation or the call protocol)
@@ -7,10 +7,11 @@
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use crate::interp::error::TrapKind;
-use crate::interp::isa::{CompiledFunc, Instr, Op, Slot};
+use crate::interp::code;
+use crate::interp::isa::{CompiledFunc, Encoder, Instr, Op, Slot};
 use crate::interp::module::ModuleInner;
 use crate::interp::store::GlobalEntity;
+use crate::interp::types::TrapKind;
 
 /// The current frame's slots: a pointer to slot 0 inside the value stack.
 #[derive(Clone, Copy)]
@@ -159,9 +160,9 @@ impl Ip {
         // SAFETY: as in `fetch`.
         unsafe {
             if METER {
-                (*self.0).metered_handler
+                (*self.0).handlers.metered
             } else {
-                (*self.0).handler
+                (*self.0).handlers.plain
             }
         }
     }
@@ -203,7 +204,7 @@ pub(super) struct ModuleCode {
 impl ModuleCode {
     pub fn new(module: &ModuleInner) -> ModuleCode {
         ModuleCode {
-            entries: module.code.entries(),
+            entries: &*module.code.entries,
             module,
         }
     }
@@ -220,24 +221,29 @@ impl ModuleCode {
         CodeRef(entry.load(Ordering::Acquire))
     }
 
-    /// The `def`-th defined function, translated now if this is its first call.
+    /// The `def`-th defined function, translated now (its ops given their handlers by
+    /// `encoder`) if this is its first call.
     #[inline(always)]
-    pub fn translated(self, def: u32) -> Result<CodeRef, TrapKind> {
+    pub fn translated(self, def: u32, encoder: Encoder) -> Result<CodeRef, TrapKind> {
         let code = self.nth(def);
         if !code.func().is_untranslated() {
             return Ok(code);
         }
         // SAFETY: as in `nth`.
         let module = unsafe { &*self.module };
-        translate_at_first_call(module, def)
+        translate_at_first_call(module, def, encoder)
     }
 }
 
 /// `ModuleCode::translated`'s slow path, out of line.
 #[cold]
 #[inline(never)]
-fn translate_at_first_call(module: &ModuleInner, def: u32) -> Result<CodeRef, TrapKind> {
-    match module.translated(def) {
+fn translate_at_first_call(
+    module: &ModuleInner,
+    def: u32,
+    encoder: Encoder,
+) -> Result<CodeRef, TrapKind> {
+    match code::translated(module, def, encoder) {
         Ok(func) => Ok(CodeRef(func)),
         Err(err) => Err(TrapKind::Untranslatable(err.to_string())),
     }

@@ -1,5 +1,5 @@
 //! Instantiation: allocate a module's functions, globals, tables and memories in the
-//! store, apply element and data segments, run the start function.
+//! store, apply element and data segments. The caller runs the start function.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -7,19 +7,19 @@ use std::sync::Arc;
 
 use wasmparser::ExternalKind;
 
-use super::error::{Error, TrapKind};
-use super::module::{ConstExpr, ElementMode, Module};
-use super::store::{
-    Extern, Func, FuncEntity, Global, GlobalEntity, Instance, InstanceEntity, Memory, Store, Table,
-};
-use super::value::Value;
+use super::entities::{copy_in_bounds, FuncEntity, GlobalEntity, InstanceEntity};
+use super::Store;
+use crate::interp::module::{ConstExpr, ElementMode, Module};
+use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, TrapKind, Value};
 
-/// Instantiates `module` with `imports` already resolved and type-checked, in order.
+/// Instantiates `module` with `imports` already resolved and type-checked, in order, up
+/// to its start function, which it returns for the caller to run (running code is above
+/// this layer).
 pub(crate) fn instantiate<T>(
     store: &mut Store<T>,
     module: &Module,
     imports: &[Extern],
-) -> Result<Instance, Error> {
+) -> Result<(Instance, Option<Func>), Error> {
     let m = &module.inner;
     let instance_index = store.instances.len() as u32;
 
@@ -154,17 +154,5 @@ pub(crate) fn instantiate<T>(
         copy_in_bounds(memory, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
         instance.datas[i] = Arc::new([]);
     }
-    if let Some(start) = start {
-        start.call(store, &[])?;
-    }
-    Ok(Instance(instance_index))
-}
-
-/// Copies `items` into `dst` at `offset` (an i32 as the const expression produced it),
-/// or `None` if any of it falls outside.
-pub(crate) fn copy_in_bounds<E: Copy>(dst: &mut [E], offset: u64, items: &[E]) -> Option<()> {
-    let start = offset as u32 as usize;
-    let end = start.checked_add(items.len())?;
-    dst.get_mut(start..end)?.copy_from_slice(items);
-    Some(())
+    Ok((Instance(instance_index), start))
 }

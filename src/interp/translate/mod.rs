@@ -9,13 +9,9 @@
 
 use wasmparser::{BlockType, FunctionBody, Operator};
 
-use super::error::LoadError;
-use super::isa::{CompiledFunc, Instr, Op, Slot, MAX_FUNCTION_OPS};
-use super::module::ModuleInner;
-use super::value::FuncType;
-
-/// Slots are 16-bit: a frame holds at most this many locals plus operands.
-pub(crate) const MAX_FRAME_SLOTS: u32 = u16::MAX as u32;
+use crate::interp::isa::{CompiledFunc, Encoder, Op, Slot, MAX_FUNCTION_OPS};
+use crate::interp::module::ModuleInner;
+use crate::interp::types::{LoadError, MAX_FRAME_SLOTS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Operand {
@@ -121,20 +117,47 @@ struct Translator<'m> {
     offset: u32,
 }
 
-/// Translates one function body (of type `ty`), which validated when its module loaded.
+/// A function body translated to our ops, before the executor gives them handlers.
+pub(crate) struct Translation {
+    pub ops: Vec<Op>,
+    /// For each op, the byte offset in the module of the wasm instruction it came from.
+    pub offsets: Vec<u32>,
+    pub func_index: u32,
+    pub num_params: u16,
+    pub num_results: u16,
+    pub num_locals: u16,
+    /// Locals plus the highest operand stack.
+    pub frame_size: u32,
+}
+
+impl Translation {
+    /// The function as the executor runs it, each op with the handlers `encoder` gives it.
+    pub fn encode(self, encoder: Encoder) -> CompiledFunc {
+        CompiledFunc::new(
+            &self.ops,
+            self.offsets.into(),
+            self.func_index,
+            [self.num_params, self.num_results, self.num_locals],
+            self.frame_size,
+            encoder,
+        )
+    }
+}
+
+/// Translates one function body, which validated when its module loaded.
 pub(crate) fn translate_function(
     module: &ModuleInner,
     func_index: u32,
-    ty: &FuncType,
     body: &FunctionBody<'_>,
-) -> Result<CompiledFunc, LoadError> {
+) -> Result<Translation, LoadError> {
+    let ty = module.func_type_of(func_index);
     let mut locals_reader = body.get_locals_reader()?;
     let mut num_locals = ty.params().len() as u32;
     for _ in 0..locals_reader.get_count() {
         num_locals += locals_reader.read()?.0;
     }
     if num_locals > MAX_FRAME_SLOTS {
-        return Err(too_large(
+        return Err(LoadError::frame_too_large(
             func_index,
             num_locals,
             body.range().start as usize,
@@ -165,8 +188,9 @@ pub(crate) fn translate_function(
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;
         t.offset = offset as u32;
-        t.translate(op)
-            .map_err(|()| too_large(func_index, num_locals + t.max_height + 1, offset as usize))?;
+        t.translate(op).map_err(|()| {
+            LoadError::frame_too_large(func_index, num_locals + t.max_height + 1, offset as usize)
+        })?;
     }
     reader.finish()?;
     shortcut_branches(&mut t.ops);
@@ -183,37 +207,15 @@ pub(crate) fn translate_function(
             Some(t.offset as usize),
         ));
     }
-    let num_params = ty.params().len() as u32;
-    let frame_size = num_locals + t.max_height;
-    Ok(CompiledFunc {
-        ops: t
-            .ops
-            .iter()
-            .enumerate()
-            .map(|(at, &op)| {
-                let in_register = op.result_stays_in_register(t.ops.get(at + 1), num_locals as u16);
-                Instr::new(op, in_register)
-            })
-            .collect(),
-        offsets: t.offsets.into(),
+    Ok(Translation {
+        ops: t.ops,
+        offsets: t.offsets,
         func_index,
-        num_params: num_params as u16,
+        num_params: ty.params().len() as u16,
         num_results: ty.results().len() as u16,
         num_locals: num_locals as u16,
-        frame_size,
-        direct_entry_slots: CompiledFunc::direct_entry_slots(num_params, num_locals, frame_size),
+        frame_size: num_locals + t.max_height,
     })
-}
-
-/// The error for a function whose frame would need `slots` value slots.
-pub(crate) fn too_large(func_index: u32, slots: u32, offset: usize) -> LoadError {
-    LoadError::new(
-        format!(
-            "function {func_index} needs {slots} value slots (locals plus operand stack); \
-             wasmcade supports at most {MAX_FRAME_SLOTS}"
-        ),
-        Some(offset),
-    )
 }
 
 /// `Err(())` means the frame outgrew 16-bit slots (reported with the function's index).

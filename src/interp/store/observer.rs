@@ -4,7 +4,7 @@
 //! With no observer installed the executor runs a path compiled without the hook
 //! (a const generic), so observing costs nothing when it is off.
 
-use super::isa::Op;
+use crate::interp::isa::Op;
 
 /// One instruction about to execute.
 pub struct Step<'a> {

@@ -1,9 +1,13 @@
-//! Limits the host sets on a store: fuel, call depth, value stack size, memory size.
+//! Limits the host sets on a store (fuel, call depth, value stack size, memory size), and
+//! the size limit of a function's frame that our slot numbering sets.
 
 /// Bytes in one WebAssembly page.
 pub const PAGE_SIZE: usize = 65_536;
 
-/// Resource limits for everything running in one [`Store`](super::Store).
+/// Slots (locals plus operands) one function's frame may hold: slot numbers are 16-bit.
+pub const MAX_FRAME_SLOTS: u32 = u16::MAX as u32;
+
+/// Resource limits for everything running in one [`Store`](crate::interp::Store).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Limits {
     /// Instruction budget for each call from the host into wasm; `None` is unmetered

@@ -1,0 +1,167 @@
+//! The store's runtime entities: functions (wasm or host), memories, tables, globals and
+//! instances, as the executor reads them.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use super::Caller;
+use crate::interp::module::Module;
+use crate::interp::types::{
+    Extern, FuncType, GlobalType, MemoryType, TableType, Trap, Value, PAGE_SIZE,
+};
+/// A host function: reads its arguments, writes its results, or fails with a trap.
+pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
+
+/// A host function on raw bits (`Func::new_raw`): the slice holds the arguments' bits in
+/// order (an i32 zero-extended, a float its IEEE bits) and takes the results' bits in
+/// their place; it is as long as the longer of the two lists. A call skips the
+/// conversions to and from `Value`s.
+pub type RawHostFn<T> = dyn Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap>;
+
+/// How a host function takes its arguments.
+pub(crate) enum HostCall<T> {
+    Values(Rc<HostFn<T>>),
+    Raw(Rc<RawHostFn<T>>),
+}
+
+impl<T> Clone for HostCall<T> {
+    fn clone(&self) -> Self {
+        match self {
+            HostCall::Values(call) => HostCall::Values(Rc::clone(call)),
+            HostCall::Raw(call) => HostCall::Raw(Rc::clone(call)),
+        }
+    }
+}
+
+impl<T> HostCall<T> {
+    /// Calls with `args` (of `ty`'s parameter types) and returns the results.
+    pub(crate) fn call_with_values(
+        &self,
+        caller: &mut Caller<'_, T>,
+        ty: &FuncType,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Trap> {
+        match self {
+            HostCall::Values(call) => {
+                let mut results: Vec<Value> =
+                    ty.results().iter().map(|t| t.default_value()).collect();
+                call(caller, args, &mut results)?;
+                Ok(results)
+            }
+            HostCall::Raw(call) => {
+                let mut bits: Vec<u64> = args.iter().map(|arg| arg.to_bits()).collect();
+                bits.resize(args.len().max(ty.results().len()), 0);
+                call(caller, &mut bits)?;
+                let results = ty.results().iter().zip(bits);
+                Ok(results
+                    .map(|(&ty, bits)| Value::from_bits(ty, bits))
+                    .collect())
+            }
+        }
+    }
+}
+
+/// What `call_indirect` checks and enters of a function, kept beside `Store::funcs`
+/// without the host data type (so the threaded executor can read it): its type's
+/// store-wide id (kept only here), and the instance and index of its code
+/// (`HOST_CALLEE` for a host function).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Callee {
+    pub type_id: u32,
+    pub instance: u32,
+    pub def: u32,
+}
+
+/// `Callee::instance` of a host function.
+pub(crate) const HOST_CALLEE: u32 = u32::MAX;
+
+pub(crate) enum FuncEntity<T> {
+    Wasm {
+        instance: u32,
+        /// Index into the module's translated code (defined functions only).
+        def: u32,
+    },
+    Host {
+        ty: FuncType,
+        call: HostCall<T>,
+        /// The slots a call hands over: the longer of the parameter and result lists.
+        frame_len: usize,
+        /// Whether a result is i32 or f32, whose bits a call must zero-extend.
+        narrow_results: bool,
+        /// Calls so far (`Func::host_calls`).
+        calls: u64,
+    },
+}
+
+pub(crate) struct MemoryEntity {
+    pub ty: MemoryType,
+    pub data: Vec<u8>,
+}
+
+impl MemoryEntity {
+    pub fn pages(&self) -> u32 {
+        (self.data.len() / PAGE_SIZE) as u32
+    }
+
+    /// `memory.grow`: the old size in pages, or `None` (wasm -1) past either maximum.
+    pub(super) fn grow(&mut self, delta: u32, limit_pages: u32) -> Option<u32> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        let max = self.ty.limits.max.unwrap_or(65_536).min(limit_pages);
+        if new > max {
+            return None;
+        }
+        self.data.resize(new as usize * PAGE_SIZE, 0);
+        Some(old)
+    }
+}
+
+pub(crate) struct TableEntity {
+    pub ty: TableType,
+    /// Reference bits: 0 is null, otherwise index + 1.
+    pub elements: Vec<u64>,
+}
+
+impl TableEntity {
+    /// `table.grow`: the old size, or `None` (wasm -1) past either maximum.
+    pub(super) fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
+        let old = self.elements.len() as u32;
+        let new = old.checked_add(delta)?;
+        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(limit) {
+            return None;
+        }
+        self.elements.resize(new as usize, init);
+        Some(old)
+    }
+}
+
+pub(crate) struct GlobalEntity {
+    pub ty: GlobalType,
+    pub bits: u64,
+}
+
+pub(crate) struct InstanceEntity {
+    pub module: Module,
+    /// Store addresses of the module's functions, tables, memories, globals.
+    pub funcs: Box<[u32]>,
+    pub tables: Box<[u32]>,
+    pub memories: Box<[u32]>,
+    pub globals: Box<[u32]>,
+    /// Store-wide type id of each of the module's types (for `call_indirect`).
+    pub type_ids: Box<[u32]>,
+    /// Element segments as reference bits; dropped segments are empty.
+    pub elements: Vec<Rc<[u64]>>,
+    /// Data segments; dropped segments are empty.
+    pub datas: Vec<Arc<[u8]>>,
+    pub exports: HashMap<String, Extern>,
+}
+
+/// Copies `items` into `dst` at `offset` (an i32), or `None` if any of it falls outside:
+/// an element or data segment's copy into a table or memory.
+pub(crate) fn copy_in_bounds<E: Copy>(dst: &mut [E], offset: u64, items: &[E]) -> Option<()> {
+    let start = offset as u32 as usize;
+    let end = start.checked_add(items.len())?;
+    dst.get_mut(start..end)?.copy_from_slice(items);
+    Some(())
+}

@@ -1,0 +1,206 @@
+//! The store: owns every runtime object (functions, memories, tables, globals,
+//! instances) plus the host's data `T`; handles (`Func`, `Memory`, ...) index into it.
+//! Entities and their growth are here, instantiation in `instantiate`, the handles'
+//! methods in `objects`, a host function's view in `caller`. Running code is above, in
+//! `exec`.
+
+mod caller;
+mod entities;
+mod instantiate;
+mod objects;
+mod observer;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::interp::types::{Error, Extern, ExternType, Func, FuncType, Limits};
+use entities::HOST_CALLEE;
+
+pub use caller::Caller;
+pub(crate) use entities::{
+    copy_in_bounds, Callee, FuncEntity, GlobalEntity, HostCall, InstanceEntity, MemoryEntity,
+    TableEntity,
+};
+pub use entities::{HostFn, RawHostFn};
+pub(crate) use instantiate::instantiate;
+pub use observer::{Observer, Step};
+
+/// All runtime state of a set of instances, plus the host's data `T`.
+pub struct Store<T> {
+    /// Unique among the stores of this process (for handles that belong to one store).
+    pub(crate) id: u64,
+    data: T,
+    pub(crate) limits: Limits,
+    pub(crate) funcs: Vec<FuncEntity<T>>,
+    /// Each function's `Callee`, by the same addresses.
+    pub(crate) callees: Vec<Callee>,
+    pub(crate) memories: Vec<MemoryEntity>,
+    pub(crate) tables: Vec<TableEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
+    type_registry: HashMap<FuncType, u32>,
+    pub(crate) observer: Option<Box<dyn Observer>>,
+    /// A value stack kept between calls, so a call does not allocate one.
+    pub(crate) spare_stack: Option<Vec<u64>>,
+    pub(crate) fuel_consumed: u64,
+    /// The running call's fuel left, while a host function it called runs (charged by
+    /// `Caller::consume_fuel`).
+    pub(crate) fuel_in_host_call: u64,
+    /// Counts the changes that may move memory bytes, table elements, globals or callees
+    /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
+    /// that an executor can tell whether its views of them survived a host call.
+    pub(crate) moves: u64,
+}
+
+impl<T> Store<T> {
+    pub fn new(data: T) -> Self {
+        Store::with_limits(data, Limits::default())
+    }
+
+    pub fn with_limits(data: T, limits: Limits) -> Self {
+        static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+        Store {
+            id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+            data,
+            limits,
+            funcs: Vec::new(),
+            callees: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            type_registry: HashMap::new(),
+            observer: None,
+            spare_stack: None,
+            fuel_consumed: 0,
+            fuel_in_host_call: 0,
+            moves: 0,
+        }
+    }
+
+    /// `memory.grow` of memory `addr` by `delta` pages: the old size in pages, or `None`
+    /// (wasm -1) past its maximum or the store's limit.
+    pub(crate) fn grow_memory(&mut self, addr: u32, delta: u32) -> Option<u32> {
+        self.moves += 1;
+        let limit = self.limits.max_memory_pages;
+        self.memories[addr as usize].grow(delta, limit)
+    }
+
+    /// `table.grow` of table `addr` by `delta` elements `init`: the old size, or `None`
+    /// (wasm -1) past its maximum or the store's limit.
+    pub(crate) fn grow_table(&mut self, addr: u32, delta: u32, init: u64) -> Option<u32> {
+        self.moves += 1;
+        let limit = self.limits.max_table_elements;
+        self.tables[addr as usize].grow(delta, init, limit)
+    }
+
+    /// Adds a function of the type with store-wide id `type_id`; its address.
+    pub(crate) fn push_func(&mut self, func: FuncEntity<T>, type_id: u32) -> u32 {
+        self.moves += 1;
+        self.callees.push(match func {
+            FuncEntity::Wasm { instance, def } => Callee {
+                type_id,
+                instance,
+                def,
+            },
+            FuncEntity::Host { .. } => Callee {
+                type_id,
+                instance: HOST_CALLEE,
+                def: 0,
+            },
+        });
+        self.funcs.push(func);
+        self.funcs.len() as u32 - 1
+    }
+
+    /// Adds a global; its address.
+    pub(crate) fn push_global(&mut self, global: GlobalEntity) -> u32 {
+        self.moves += 1;
+        self.globals.push(global);
+        self.globals.len() as u32 - 1
+    }
+
+    pub fn data(&self) -> &T {
+        &self.data
+    }
+
+    pub fn data_mut(&mut self) -> &mut T {
+        &mut self.data
+    }
+
+    pub fn into_data(self) -> T {
+        self.data
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub fn limits_mut(&mut self) -> &mut Limits {
+        &mut self.limits
+    }
+
+    /// Instructions executed by the most recent call from the host (counted only while
+    /// fuel metering or an observer is on).
+    pub fn fuel_consumed(&self) -> u64 {
+        self.fuel_consumed
+    }
+
+    /// Installs (or removes) the instruction observer. With none installed, execution
+    /// takes a path compiled without any observer hook.
+    pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) {
+        self.observer = observer;
+    }
+
+    pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
+        self.observer.take()
+    }
+
+    /// The store-wide id of a function type: equal types get equal ids.
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        let next = self.type_registry.len() as u32;
+        *self.type_registry.entry(ty.clone()).or_insert(next)
+    }
+
+    pub(crate) fn func_type(&self, func: Func) -> FuncType {
+        match &self.funcs[func.0 as usize] {
+            FuncEntity::Host { ty, .. } => ty.clone(),
+            FuncEntity::Wasm { instance, def, .. } => {
+                let module = &self.instances[*instance as usize].module;
+                let index = module.inner.num_imported_funcs + def;
+                module.inner.func_type_of(index).clone()
+            }
+        }
+    }
+
+    pub(crate) fn extern_type(&self, ext: Extern) -> ExternType {
+        match ext {
+            Extern::Func(f) => ExternType::Func(self.func_type(f)),
+            Extern::Table(t) => {
+                let table = &self.tables[t.0 as usize];
+                let mut ty = table.ty;
+                ty.limits.min = table.elements.len() as u32;
+                ExternType::Table(ty)
+            }
+            Extern::Memory(m) => {
+                let memory = &self.memories[m.0 as usize];
+                let mut ty = memory.ty;
+                ty.limits.min = memory.pages();
+                ExternType::Memory(ty)
+            }
+            Extern::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
+        }
+    }
+
+    pub(crate) fn check_memory_size(&self, pages: u32) -> Result<(), Error> {
+        let limit = self.limits.max_memory_pages;
+        if pages > limit {
+            return Err(Error::Limit(format!(
+                "memory of {pages} pages ({} MiB) exceeds the limit of {limit} pages ({} MiB)",
+                pages as u64 * 64 / 1024,
+                limit as u64 * 64 / 1024
+            )));
+        }
+        Ok(())
+    }
+}

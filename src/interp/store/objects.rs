@@ -1,0 +1,196 @@
+//! The handles' methods that do not run code: creating host functions, memories, tables
+//! and globals, and reading them. (Calling a function is in `exec`.)
+
+use std::rc::Rc;
+
+use super::entities::{FuncEntity, GlobalEntity, HostCall, MemoryEntity, RawHostFn, TableEntity};
+use super::{Caller, Store};
+use crate::interp::module::Module;
+use crate::interp::types::{
+    Error, Extern, Func, FuncType, Global, GlobalType, Instance, Memory, MemoryType, Table,
+    TableType, Trap, ValType, Value, PAGE_SIZE,
+};
+
+impl Func {
+    /// A host function with the given signature.
+    pub fn new<T>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        call: impl Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        Func::new_host(store, ty, HostCall::Values(Rc::new(call)))
+    }
+
+    /// A host function with the given signature on raw bits (see [`RawHostFn`]): the
+    /// cheaper form for functions called often, such as a game's draw calls.
+    pub fn new_raw<T>(
+        store: &mut Store<T>,
+        ty: FuncType,
+        call: impl Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap> + 'static,
+    ) -> Func {
+        Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
+    }
+
+    /// [`Func::new_raw`] with a function the host already holds in an `Rc` (one host
+    /// function bound in several stores), called without a closure around it.
+    pub fn new_raw_shared<T>(store: &mut Store<T>, ty: FuncType, call: Rc<RawHostFn<T>>) -> Func {
+        Func::new_host(store, ty, HostCall::Raw(call))
+    }
+
+    fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
+        let type_id = store.intern_type(&ty);
+        let frame_len = ty.params().len().max(ty.results().len());
+        let narrow_results = ty
+            .results()
+            .iter()
+            .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
+        let host = FuncEntity::Host {
+            ty,
+            call,
+            frame_len,
+            narrow_results,
+            calls: 0,
+        };
+        Func(store.push_func(host, type_id))
+    }
+
+    /// How many times wasm code has called this host function (0 for a wasm function).
+    pub fn host_calls<T>(&self, store: &Store<T>) -> u64 {
+        match store.funcs[self.0 as usize] {
+            FuncEntity::Host { calls, .. } => calls,
+            FuncEntity::Wasm { .. } => 0,
+        }
+    }
+
+    pub fn ty<T>(&self, store: &Store<T>) -> FuncType {
+        store.func_type(*self)
+    }
+}
+
+impl Memory {
+    pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
+        store.check_memory_size(ty.limits.min)?;
+        store.memories.push(MemoryEntity {
+            ty,
+            data: vec![0; ty.limits.min as usize * PAGE_SIZE],
+        });
+        Ok(Memory(store.memories.len() as u32 - 1))
+    }
+
+    pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
+        &store.memories[self.0 as usize].data
+    }
+
+    pub fn data_mut<'a, T>(&self, store: &'a mut Store<T>) -> &'a mut [u8] {
+        &mut store.memories[self.0 as usize].data
+    }
+
+    /// Current size in 64 KiB pages.
+    pub fn pages<T>(&self, store: &Store<T>) -> u32 {
+        store.memories[self.0 as usize].pages()
+    }
+
+    /// Grows by `delta` pages; the old size, or `None` past the maximum or the store's limit.
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Option<u32> {
+        store.grow_memory(self.0, delta)
+    }
+}
+
+impl Table {
+    pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
+        if ty.limits.min > store.limits.max_table_elements {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {}",
+                ty.limits.min, store.limits.max_table_elements
+            )));
+        }
+        store.tables.push(TableEntity {
+            ty,
+            elements: vec![init.to_bits(); ty.limits.min as usize],
+        });
+        Ok(Table(store.tables.len() as u32 - 1))
+    }
+
+    pub fn size<T>(&self, store: &Store<T>) -> u32 {
+        store.tables[self.0 as usize].elements.len() as u32
+    }
+
+    pub fn get<T>(&self, store: &Store<T>, index: u32) -> Option<Value> {
+        let table = &store.tables[self.0 as usize];
+        let bits = *table.elements.get(index as usize)?;
+        Some(Value::from_bits(table.ty.element, bits))
+    }
+}
+
+impl Global {
+    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Global {
+        Global(store.push_global(GlobalEntity {
+            ty,
+            bits: value.to_bits(),
+        }))
+    }
+
+    pub fn get<T>(&self, store: &Store<T>) -> Value {
+        let global = &store.globals[self.0 as usize];
+        Value::from_bits(global.ty.content, global.bits)
+    }
+
+    pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
+        let global = &mut store.globals[self.0 as usize];
+        if !global.ty.mutable || value.ty() != global.ty.content {
+            return Err(Error::Usage(format!(
+                "cannot set a {} global to a {} value",
+                global.ty.content,
+                value.ty()
+            )));
+        }
+        global.bits = value.to_bits();
+        Ok(())
+    }
+}
+
+impl Instance {
+    pub fn export(&self, store: &Store<impl Sized>, name: &str) -> Option<Extern> {
+        store.instances[self.0 as usize].exports.get(name).copied()
+    }
+
+    pub fn get_func<T>(&self, store: &Store<T>, name: &str) -> Option<Func> {
+        match self.export(store, name)? {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    pub fn get_memory<T>(&self, store: &Store<T>, name: &str) -> Option<Memory> {
+        match self.export(store, name)? {
+            Extern::Memory(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn get_global<T>(&self, store: &Store<T>, name: &str) -> Option<Global> {
+        match self.export(store, name)? {
+            Extern::Global(g) => Some(g),
+            _ => None,
+        }
+    }
+
+    pub fn get_table<T>(&self, store: &Store<T>, name: &str) -> Option<Table> {
+        match self.export(store, name)? {
+            Extern::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The instance's first memory (exported or not), if it has one.
+    pub fn default_memory<T>(&self, store: &Store<T>) -> Option<Memory> {
+        store.instances[self.0 as usize]
+            .memories
+            .first()
+            .map(|&m| Memory(m))
+    }
+
+    pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {
+        &store.instances[self.0 as usize].module
+    }
+}

@@ -1,0 +1,16 @@
+//! The bottom layer: what every other layer speaks in. Value types and values, function
+//! and extern types, the store handles (plain indices, so that a `Value` need not know
+//! the store), the host's limits and the core's typed errors. Depends on nothing else in
+//! the interpreter.
+
+mod error;
+mod extern_type;
+mod handles;
+mod limits;
+mod value;
+
+pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
+pub use handles::{Extern, Func, Global, Instance, Memory, Table};
+pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
+pub use value::{FuncType, ValType, Value};
