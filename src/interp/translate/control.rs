@@ -1,0 +1,359 @@
+//! Control flow: blocks, loops, `if`/`else`, branches (with their values moved into the
+//! label's slots), `br_table`, returns, calls, and skipping dead code. Forward branches
+//! are patched when their label is reached.
+
+use wasmparser::{BlockType, Operator};
+
+use super::branches::set_offset;
+use super::stack::Operand;
+use super::{Emit, Translator};
+use crate::interp::isa::{Op, Slot};
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum FrameKind {
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+pub(super) struct ControlFrame {
+    pub(super) kind: FrameKind,
+    /// Operand stack height below the frame's parameters.
+    pub(super) height: u32,
+    pub(super) num_params: u32,
+    pub(super) num_results: u32,
+    /// For loops: where a branch to the label jumps.
+    pub(super) loop_start: usize,
+    /// Forward branches to the end of the frame, patched when it is reached.
+    pub(super) fixups: Vec<usize>,
+    /// For `if`: the conditional branch to patch at `else` (or at `end`).
+    pub(super) else_fixup: Option<usize>,
+    /// The rest of this frame is dead code (after `br`, `return`, `unreachable`).
+    pub(super) unreachable: bool,
+}
+
+impl ControlFrame {
+    /// How many values a branch to this frame's label carries.
+    pub(super) fn label_arity(&self) -> u32 {
+        if self.kind == FrameKind::Loop {
+            self.num_params
+        } else {
+            self.num_results
+        }
+    }
+}
+
+impl Translator<'_> {
+    // ---- control flow ----
+
+    pub(super) fn frame(&self) -> &ControlFrame {
+        self.control.last().expect("inside a function")
+    }
+
+    pub(super) fn frame_mut(&mut self) -> &mut ControlFrame {
+        self.control.last_mut().expect("inside a function")
+    }
+
+    /// Binds a label at the current position: no retargeting across it.
+    pub(super) fn bind_label(&mut self) -> usize {
+        self.barrier = self.ops.len();
+        self.ops.len()
+    }
+
+    pub(super) fn mark_unreachable(&mut self) {
+        let height = self.frame().height;
+        self.stack.truncate(height as usize);
+        self.frame_mut().unreachable = true;
+    }
+
+    pub(super) fn block_arity(&self, blockty: BlockType) -> (u32, u32) {
+        match blockty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(index) => {
+                let ty = &self.module.types[index as usize];
+                (ty.params().len() as u32, ty.results().len() as u32)
+            }
+        }
+    }
+
+    pub(super) fn open(&mut self, kind: FrameKind, blockty: BlockType) -> Emit {
+        // Control can join inside the block: values below must not depend on locals.
+        self.materialize_all()?;
+        let (num_params, num_results) = self.block_arity(blockty);
+        let loop_start = self.bind_label();
+        let height = self.height() - num_params;
+        self.reserve(height + num_results)?;
+        self.control.push(ControlFrame {
+            kind,
+            height,
+            num_params,
+            num_results,
+            loop_start,
+            fixups: Vec::new(),
+            else_fixup: None,
+            unreachable: false,
+        });
+        Ok(())
+    }
+
+    /// Moves the top `arity` operands into the label's slots at `height`.
+    pub(super) fn move_results(&mut self, height: u32, arity: u32) -> Emit {
+        let first = self.height() - arity;
+        for i in 0..arity {
+            let dst = self.slot(height + i)?;
+            self.move_operand(first + i, dst)?;
+        }
+        Ok(())
+    }
+
+    /// Whether branching with the top `arity` operands to slots at `height` needs moves.
+    pub(super) fn results_in_place(&self, height: u32, arity: u32) -> bool {
+        let first = self.height() - arity;
+        first == height
+            && self.stack[first as usize..]
+                .iter()
+                .all(|operand| *operand == Operand::Temp)
+    }
+
+    pub(super) fn target(&self, depth: u32) -> &ControlFrame {
+        &self.control[self.control.len() - 1 - depth as usize]
+    }
+
+    /// Emits the jump of a branch to `depth` whose values are already in place.
+    pub(super) fn jump(&mut self, depth: u32, op: Op) {
+        let at = self.emit_branch(op);
+        self.link(at, depth);
+    }
+
+    /// Points the branch op at `at` to the label at `depth` (now for loops, at the
+    /// frame's end otherwise).
+    pub(super) fn link(&mut self, at: usize, depth: u32) {
+        let frame_index = self.control.len() - 1 - depth as usize;
+        let frame = &mut self.control[frame_index];
+        if frame.kind == FrameKind::Loop {
+            let offset = frame.loop_start as i32 - at as i32;
+            set_offset(&mut self.ops[at], offset);
+        } else {
+            frame.fixups.push(at);
+        }
+    }
+
+    /// An unconditional branch: move the values, then jump.
+    pub(super) fn branch(&mut self, depth: u32) -> Emit {
+        if depth as usize == self.control.len() - 1 {
+            return self.translate_return();
+        }
+        let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+        self.move_results(height, arity)?;
+        self.jump(depth, Op::Br { offset: 0 });
+        Ok(())
+    }
+
+    pub(super) fn translate_br_if(&mut self, depth: u32) -> Emit {
+        let condition = self.pop_condition()?;
+        let is_return = depth as usize == self.control.len() - 1;
+        let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+        if !is_return && self.results_in_place(height, arity) {
+            self.jump(depth, condition.branch_when(true));
+            return Ok(());
+        }
+        // Moves are only for the taken path: skip them when the condition is false.
+        let skip = self.emit(condition.branch_when(false));
+        self.branch(depth)?;
+        self.patch_here(skip);
+        Ok(())
+    }
+
+    pub(super) fn translate_br_table(&mut self, index: Slot, depths: &[u32]) -> Emit {
+        self.emit(Op::BrTable {
+            index,
+            len: depths.len() as u32 - 1,
+        });
+        let entries: Vec<usize> = depths
+            .iter()
+            .map(|_| self.emit(Op::Br { offset: 0 }))
+            .collect();
+        for (&entry, &depth) in entries.iter().zip(depths) {
+            let is_return = depth as usize == self.control.len() - 1;
+            let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
+            if !is_return && self.results_in_place(height, arity) {
+                self.link(entry, depth);
+            } else {
+                // A trampoline after the table moves the values, then jumps.
+                self.patch_here(entry);
+                self.branch(depth)?;
+            }
+        }
+        self.mark_unreachable();
+        Ok(())
+    }
+
+    /// Moves the results to slots `0..arity` and returns. Leaves the compile-time stack
+    /// as it was: `br_if` and `br_table` reach this on one path only.
+    pub(super) fn translate_return(&mut self) -> Emit {
+        let arity = self.control[0].num_results;
+        let first = self.height() - arity;
+        match (arity, self.stack.last()) {
+            (0, _) => {
+                self.emit(Op::Return);
+            }
+            (1, Some(&Operand::Const(bits))) => {
+                self.emit_const(0, bits);
+                self.emit(Op::Return);
+            }
+            (1, Some(&Operand::Local(src))) => {
+                self.emit(Op::Return1 { src });
+            }
+            (1, _) => {
+                let src = self.slot(first)?;
+                self.emit(Op::Return1 { src });
+            }
+            _ => {
+                // Stage in the operands' own slots first: a local among the results may
+                // be one of the slots being overwritten.
+                for position in first..self.height() {
+                    let dst = self.slot(position)?;
+                    self.move_operand(position, dst)?;
+                }
+                let src = self.slot(first)?;
+                self.emit(Op::ReturnMany {
+                    src,
+                    count: arity as u16,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn translate_else(&mut self) -> Emit {
+        let (height, arity) = (self.frame().height, self.frame().num_results);
+        if !self.frame().unreachable {
+            self.move_results(height, arity)?;
+            let jump = self.emit(Op::Br { offset: 0 });
+            self.frame_mut().fixups.push(jump);
+        }
+        let else_fixup = self.frame_mut().else_fixup.take().expect("else follows if");
+        self.bind_label();
+        self.patch_here(else_fixup);
+        let params = self.frame().num_params;
+        for i in 0..params {
+            let (dst, src) = (
+                self.slot(height + i)?,
+                self.slot(if_save_position(height, params) + i)?,
+            );
+            self.emit(Op::Copy { dst, src });
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..params {
+            self.push_temp()?;
+        }
+        let frame = self.frame_mut();
+        frame.kind = FrameKind::Else;
+        frame.unreachable = false;
+        Ok(())
+    }
+
+    pub(super) fn translate_end(&mut self) -> Emit {
+        if self.control.len() == 1 {
+            // The function's end: return whatever the body left.
+            if !self.frame().unreachable {
+                self.translate_return()?;
+            }
+            let fixups = std::mem::take(&mut self.frame_mut().fixups);
+            if !fixups.is_empty() {
+                self.bind_label();
+                for fixup in fixups {
+                    self.patch_here(fixup);
+                }
+                // Branches to the function label carry the results in the label slots.
+                let arity = self.frame().num_results;
+                self.stack.truncate(0);
+                for _ in 0..arity {
+                    self.push_temp()?;
+                }
+                self.translate_return()?;
+            }
+            self.control.pop();
+            return Ok(());
+        }
+        let (height, arity) = (self.frame().height, self.frame().num_results);
+        if !self.frame().unreachable {
+            self.move_results(height, arity)?;
+        }
+        let frame = self.control.pop().expect("inside a block");
+        self.bind_label();
+        for fixup in frame.fixups.into_iter().chain(frame.else_fixup) {
+            self.patch_here(fixup);
+        }
+        self.stack.truncate(height as usize);
+        for _ in 0..arity {
+            self.push_temp()?;
+        }
+        Ok(())
+    }
+
+    /// Dead code after an unconditional branch: track nesting, wait for `else`/`end`.
+    pub(super) fn skip_dead(&mut self, op: Operator) -> Emit {
+        match op {
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+                self.dead_depth += 1;
+                Ok(())
+            }
+            Operator::End if self.dead_depth > 0 => {
+                self.dead_depth -= 1;
+                Ok(())
+            }
+            Operator::Else if self.dead_depth == 0 => self.translate_else(),
+            Operator::End => self.translate_end(),
+            _ => Ok(()),
+        }
+    }
+
+    // ---- calls ----
+
+    /// Puts the top `params` operands into consecutive slots; returns the first.
+    pub(super) fn prepare_args(&mut self, params: u32) -> Result<Slot, ()> {
+        let first = self.height() - params;
+        for position in first..self.height() {
+            self.materialize(position)?;
+        }
+        self.slot(first)
+    }
+
+    pub(super) fn finish_call(&mut self, params: u32, results: u32) -> Emit {
+        let first = self.height() - params;
+        self.stack.truncate(first as usize);
+        for _ in 0..results {
+            self.push_temp()?;
+        }
+        Ok(())
+    }
+
+    pub(super) fn translate_call(&mut self, func_index: u32) -> Emit {
+        let ty = self.module.func_type_of(func_index);
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let base = self.prepare_args(params)?;
+        let imported = self.module.num_imported_funcs;
+        self.emit(match func_index.checked_sub(imported) {
+            Some(def) => Op::CallInternal { def, base },
+            None => Op::CallImport {
+                func: func_index,
+                base,
+            },
+        });
+        self.finish_call(params, results)
+    }
+
+    /// Points the branch at `at` to the current end of the code.
+    pub(super) fn patch_here(&mut self, at: usize) {
+        let offset = self.ops.len() as i32 - at as i32;
+        set_offset(&mut self.ops[at], offset);
+    }
+}
+
+/// Where `if` saves its parameters for the else path: above them and the condition.
+pub(super) fn if_save_position(height: u32, params: u32) -> u32 {
+    height + params + 1
+}

@@ -1,0 +1,161 @@
+//! The fusions made as ops are emitted: the op just emitted is taken back when the op
+//! that uses its result can absorb it (a comparison into a branch, a constant into a
+//! float compare-and-branch, a shift into the add, xor or or using it, a counter's step
+//! into its loop test).
+
+use super::stack::Operand;
+use super::Translator;
+use crate::interp::isa::{Op, Slot};
+
+/// The condition of a conditional branch.
+pub(super) enum Condition {
+    /// An i32 in a slot: nonzero is true.
+    Slot(Slot),
+    /// A comparison (or `i32.eqz`) taken back from the code, to be fused into the branch.
+    Fused {
+        comparison: Op,
+        /// Under an `i32.eqz`, taken back too: the branch tests the comparison negated.
+        negated: bool,
+        /// The constant a float comparison's right operand is, its write taken back too.
+        constant: Option<u64>,
+    },
+}
+
+impl Condition {
+    /// The branch op (offset still to be linked) taken when the condition is `when`.
+    pub(super) fn branch_when(self, when: bool) -> Op {
+        let (comparison, negated, constant) = match self {
+            Condition::Slot(cond) if when => return Op::BrIfNez { cond, offset: 0 },
+            Condition::Slot(cond) => return Op::BrIfEqz { cond, offset: 0 },
+            Condition::Fused {
+                comparison,
+                negated,
+                constant,
+            } => (comparison, negated, constant),
+        };
+        if let Op::I32Eqz { src: cond, .. } = comparison {
+            return match when {
+                true => Op::BrIfEqz { cond, offset: 0 },
+                false => Op::BrIfNez { cond, offset: 0 },
+            };
+        }
+        let branch = comparison
+            .fused_branch(when != negated)
+            .expect("pop_condition fuses only comparisons");
+        match constant {
+            Some(imm) => branch
+                .with_immediate_operand(imm)
+                .expect("only float comparisons take their constant back"),
+            None => branch,
+        }
+    }
+}
+
+impl Translator<'_> {
+    /// Pops a branch condition. If it is the result of the op just emitted, a comparison
+    /// or `i32.eqz`, that op is taken back to be fused into the branch; so is the
+    /// comparison an `i32.eqz` negates, if it was emitted just before into the same slot,
+    /// and the write of a constant that a float comparison just after reads.
+    pub(super) fn pop_condition(&mut self) -> Result<Condition, ()> {
+        let is_comparison = |op: &Op| op.fused_branch(true).is_some();
+        let fused =
+            self.take_back_producer(|op| is_comparison(op) || matches!(op, Op::I32Eqz { .. }));
+        let Some(mut comparison) = fused else {
+            return Ok(Condition::Slot(self.pop_slot()?));
+        };
+        let mut negated = false;
+        // An `i32.eqz` of the temporary it overwrites: the comparison that computed the
+        // temporary may be just before it.
+        if let Op::I32Eqz { dst, src } = comparison {
+            if dst == src {
+                if let Some(negates) = self.take_back_producer(is_comparison) {
+                    (comparison, negated) = (negates, true);
+                }
+            }
+        }
+        let constant = comparison
+            .float_comparison_rhs()
+            .and_then(|rhs| self.take_back_constant(rhs));
+        self.pop_slot()?;
+        Ok(Condition::Fused {
+            comparison,
+            negated,
+            constant,
+        })
+    }
+
+    /// Takes back the op just emitted if it wrote a constant to `slot`, the operand stack
+    /// slot just above the top (so nothing but the op after it read it); its bits.
+    pub(super) fn take_back_constant(&mut self, slot: Slot) -> Option<u64> {
+        if self.ops.len() <= self.barrier || self.slot(self.height()) != Ok(slot) {
+            return None;
+        }
+        let value = match *self.ops.last()? {
+            Op::Const32 { dst, value } if dst == slot => value as u64,
+            Op::Const64 { dst, value } if dst == slot => value,
+            _ => return None,
+        };
+        self.ops.pop();
+        self.offsets.pop();
+        Some(value)
+    }
+
+    /// Takes back the op just emitted if it computed the operand on top of the stack (a
+    /// temporary, with no label between them) and `wanted` accepts it, to fuse it into
+    /// the op that uses that operand. The operand stays on the stack.
+    pub(super) fn take_back_producer(&mut self, wanted: impl Fn(&Op) -> bool) -> Option<Op> {
+        if self.stack.last() != Some(&Operand::Temp) || self.ops.len() <= self.barrier {
+            return None;
+        }
+        let top = self.slot(self.height() - 1).ok()?;
+        let mut last = *self.ops.last()?;
+        if !(last.result_slot_mut().is_some_and(|dst| *dst == top) && wanted(&last)) {
+            return None;
+        }
+        self.offsets.pop();
+        self.ops.pop()
+    }
+
+    /// `combined`, a binary op on the two operands on top of the stack (the top one just
+    /// popped), fused with the op just emitted if that computed either operand (a
+    /// temporary, with no label between them) by a shift with a fused form
+    /// (`Op::with_shifted_operand`); the shift is taken back. `combined` unchanged otherwise.
+    pub(super) fn fuse_shifted_operand(&mut self, combined: Op) -> Op {
+        if self.ops.len() <= self.barrier {
+            return combined;
+        }
+        let Some(&shift) = self.ops.last() else {
+            return combined;
+        };
+        // The operands' positions: `combined` reads a position's own slot only where
+        // that operand is a temporary.
+        let lhs = self.height() - 1;
+        let fused = [lhs, lhs + 1]
+            .into_iter()
+            .find_map(|position| combined.with_shifted_operand(&shift, self.slot(position).ok()?));
+        match fused {
+            Some(fused) => {
+                self.ops.pop();
+                self.offsets.pop();
+                fused
+            }
+            None => combined,
+        }
+    }
+
+    /// Emits a conditional branch, fused with the op just emitted when that op steps the
+    /// counter it tests (`i += k; br_if i < n`: the loop idiom) and no label lies between.
+    pub(super) fn emit_branch(&mut self, op: Op) -> usize {
+        let fused = (self.ops.len() > self.barrier)
+            .then(|| self.ops.last().and_then(|add| op.fused_increment(add)))
+            .flatten();
+        match fused {
+            Some(fused) => {
+                self.ops.pop();
+                self.offsets.pop();
+                self.emit(fused)
+            }
+            None => self.emit(op),
+        }
+    }
+}

@@ -1,0 +1,244 @@
+//! The passes over a function's ops after translation, each separate (a mode without
+//! fusion can skip them): branch shortcuts and loop rotation, tail duplication, pairing
+//! copies, and operands taken from the register.
+
+use super::branches::{branch_targets, repoint, set_offset};
+use crate::interp::isa::Op;
+
+/// Runs every pass, in order, over `ops` (with their wasm offsets).
+pub(super) fn run(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    shortcut_branches(ops);
+    duplicate_short_tails(ops, offsets);
+    pair_copies(ops, offsets);
+    cache_operands(ops);
+}
+
+/// Rotates loops whose exit test sits before the back edge (`branch_back_directly`),
+/// then rewrites each `br` whose target makes the jump itself redundant:
+///
+/// - A `br` to a return (the end of an `if` or a block at the end of the function)
+///   becomes that return: returns read only slots, so where they run does not matter.
+/// - Loop inversion. A `while` loop compiles to a head that tests for the exit and a
+///   `br` at the bottom that jumps back to it: two dispatches per iteration for one
+///   test. When a `br` jumps to a side-effect-free conditional branch whose target is
+///   the op right after that `br`, running the test in the `br`'s place, inverted and
+///   jumping past the head, does the same in one op; each iteration then runs the test
+///   once (fused with the counter's step when it has one, as `emit_branch` does).
+///
+/// Then a copy into the slot a `return` reads, right before it, becomes the return of the
+/// copy's source (a block's result moved into place only to be returned). The return
+/// stays for branches that target it, which wrote its slot themselves.
+fn shortcut_branches(ops: &mut [Op]) {
+    branch_back_directly(ops);
+    for at in 0..ops.len() {
+        let Op::Br { offset } = ops[at] else {
+            continue;
+        };
+        let head = (at as isize + offset as isize) as usize;
+        let mut target = ops[head];
+        if let Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } = target {
+            ops[at] = target;
+            continue;
+        }
+        let Some(&mut exit) = target.branch_offset_mut() else {
+            continue;
+        };
+        if head as isize + exit as isize != at as isize + 1 {
+            continue;
+        }
+        let Some(mut inverted) = target.inverted_branch() else {
+            continue;
+        };
+        let body = head as i32 + 1;
+        set_offset(&mut inverted, body - at as i32);
+        ops[at] = inverted;
+        fuse_counter_step(ops, at, body);
+    }
+    for at in 1..ops.len() {
+        if let (Op::Copy { dst, src }, Op::Return1 { src: returned }) = (ops[at - 1], ops[at]) {
+            if dst == returned {
+                ops[at - 1] = Op::Return1 { src };
+            }
+        }
+    }
+}
+
+/// Loop rotation at the bottom: a conditional branch out of a loop followed by the `br`
+/// back to the loop's head (`br_if $exit; br $loop`, or a `do while` loop's test
+/// compiled to jump out) runs two ops per iteration. With the test inverted to jump back
+/// itself and the `br` taking the exit instead, an iteration runs one (fused with the
+/// counter's step when it has one); the exit runs two. Swapping the two targets keeps
+/// the set of targeted ops and the meaning of landing on the test; a `br` that a branch
+/// lands on is left alone.
+fn branch_back_directly(ops: &mut [Op]) {
+    let mut targeted = None;
+    for at in 0..ops.len().saturating_sub(1) {
+        let Op::Br { offset: back } = ops[at + 1] else {
+            continue;
+        };
+        if back >= 0 || targeted.get_or_insert_with(|| branch_targets(ops))[at + 1] {
+            continue;
+        }
+        let Some(mut inverted) = ops[at].inverted_branch() else {
+            continue;
+        };
+        let exit = at as i32 + ops[at].branch_offset().expect("a conditional branch");
+        let head = at as i32 + 1 + back;
+        set_offset(&mut inverted, head - at as i32);
+        ops[at] = inverted;
+        ops[at + 1] = Op::Br {
+            offset: exit - (at as i32 + 1),
+        };
+        fuse_counter_step(ops, at, head);
+    }
+}
+
+/// The longest run of ops `duplicate_short_tails` copies in place of a `br`.
+const MAX_TAIL_OPS: usize = 6;
+
+/// Tail duplication: a forward `br` to a short run of ops that ends in an unconditional
+/// branch or a return (a loop's latch, the code after an `if`/`else` or a `br_table`'s
+/// case) is replaced by a copy of the run, saving the `br` and running the copy with its
+/// own branch history; a `br` to the next op is dropped. Copies keep their branches'
+/// targets; `br_table` entries, which the table reads, and runs containing a `br_table`
+/// are left alone; the copies add at most as many ops as the function had. Resolves
+/// every branch offset again.
+fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    let tail_end = |head: usize| {
+        for (at, op) in ops.iter().enumerate().skip(head).take(MAX_TAIL_OPS) {
+            match op {
+                Op::BrTable { .. } => return None,
+                Op::Br { .. }
+                | Op::Return
+                | Op::Return1 { .. }
+                | Op::ReturnMany { .. }
+                | Op::Unreachable => return Some(at),
+                _ => {}
+            }
+        }
+        None
+    };
+    if !ops
+        .iter()
+        .any(|op| matches!(*op, Op::Br { offset } if offset > 0))
+    {
+        return;
+    }
+    let mut table_entries = vec![false; ops.len()];
+    for (at, op) in ops.iter().enumerate() {
+        if let Op::BrTable { len, .. } = *op {
+            table_entries[at + 1..=at + 1 + len as usize].fill(true);
+        }
+    }
+    let mut budget = ops.len();
+    let mut tails = vec![None; ops.len()];
+    for (at, op) in ops.iter().enumerate() {
+        let Op::Br { offset } = *op else {
+            continue;
+        };
+        if offset <= 0 || table_entries[at] {
+            continue;
+        }
+        let head = at + offset as usize;
+        if head == at + 1 {
+            // A `br` to the next op does nothing: dropped.
+            tails[at] = Some(head..head);
+        } else if let Some(end) = tail_end(head).filter(|&end| end - head <= budget) {
+            budget -= end - head;
+            tails[at] = Some(head..end + 1);
+        }
+    }
+    if tails.iter().all(Option::is_none) {
+        return;
+    }
+    // For each old op, its new index (a replaced `br`: its copy's first op, or the next
+    // op's); for each new op, the old index of the op it is or copies.
+    let mut new_index = Vec::with_capacity(ops.len());
+    let mut origin = Vec::with_capacity(2 * ops.len());
+    for (at, tail) in tails.into_iter().enumerate() {
+        new_index.push(origin.len());
+        match tail {
+            Some(run) => origin.extend(run),
+            None => origin.push(at),
+        }
+    }
+    let mut copied: Vec<Op> = origin.iter().map(|&old| ops[old]).collect();
+    repoint(&mut copied, &origin, &new_index);
+    *offsets = origin.iter().map(|&old| offsets[old]).collect();
+    *ops = copied;
+}
+
+/// Runs each two copies in a row as one op (`Copy2`; a call's arguments are moved into
+/// place by a run of copies), unless a branch lands on the second. Drops the merged ops
+/// and resolves every branch offset again.
+fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    let is_pair = |pair: &[Op]| matches!(pair, [Op::Copy { .. }, Op::Copy { .. }]);
+    if !ops.windows(2).any(is_pair) {
+        return;
+    }
+    let targeted = branch_targets(ops);
+    // Compacts in place: for each old op, its new index (a merged copy: its pair's); for
+    // each new op, the old index it came from.
+    let mut new_index = Vec::with_capacity(ops.len());
+    let mut origin = Vec::with_capacity(ops.len());
+    let (mut read, mut write) = (0, 0);
+    while read < ops.len() {
+        new_index.push(write);
+        origin.push(read);
+        offsets[write] = offsets[read];
+        ops[write] = match (ops[read], ops.get(read + 1)) {
+            (
+                Op::Copy { dst, src },
+                Some(&Op::Copy {
+                    dst: dst2,
+                    src: src2,
+                }),
+            ) if !targeted[read + 1] => {
+                new_index.push(write);
+                read += 1;
+                Op::Copy2 {
+                    dst,
+                    src,
+                    dst2,
+                    src2,
+                }
+            }
+            (op, _) => op,
+        };
+        read += 1;
+        write += 1;
+    }
+    ops.truncate(write);
+    offsets.truncate(write);
+    repoint(ops, &origin, &new_index);
+}
+
+/// Fuses `i += k` right before the loop test at `at` (one that jumps back to `head`) with
+/// it into a loop-counter op; the test stays behind it for branches that target it, run
+/// once on exit otherwise.
+fn fuse_counter_step(ops: &mut [Op], at: usize, head: i32) {
+    let counted = at
+        .checked_sub(1)
+        .and_then(|add| ops[at].fused_increment(&ops[add]));
+    if let Some(mut counted) = counted {
+        set_offset(&mut counted, head - (at as i32 - 1));
+        ops[at - 1] = counted;
+    }
+}
+
+/// Lets an op take its operand from the register where the threaded executor keeps the
+/// result of the op just before it (`Op::with_cached_operand`), wherever that op is the
+/// only way in: no branch lands between them. (Calls are no producers, so returning to
+/// the op after a call never relies on the register either.)
+fn cache_operands(ops: &mut [Op]) {
+    let targeted = branch_targets(ops);
+    for at in 1..ops.len() {
+        if targeted[at] {
+            continue;
+        }
+        let cached = ops[at - 1].cached_result();
+        if let Some(op) = cached.and_then(|slot| ops[at].with_cached_operand(slot)) {
+            ops[at] = op;
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The compile-time operand stack: where each operand is (its own slot, still in a
+//! local, or a constant not yet written), and the emitting of ops that read operands in
+//! place and push their result.
+
+use super::{Emit, Translator};
+use crate::interp::isa::{Op, Slot};
+use crate::interp::types::MAX_FRAME_SLOTS;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Operand {
+    /// In its own slot: `num_locals + position`.
+    Temp,
+    /// Still in a local.
+    Local(Slot),
+    /// A constant (raw bits) not yet written to any slot.
+    Const(u64),
+}
+
+impl Translator<'_> {
+    // ---- the operand stack ----
+
+    pub(super) fn height(&self) -> u32 {
+        self.stack.len() as u32
+    }
+
+    /// The slot of operand stack position `position`.
+    pub(super) fn slot(&self, position: u32) -> Result<Slot, ()> {
+        Slot::try_from(self.num_locals + position).map_err(|_| ())
+    }
+
+    pub(super) fn reserve(&mut self, height: u32) -> Emit {
+        if self.num_locals + height > MAX_FRAME_SLOTS {
+            return Err(());
+        }
+        self.max_height = self.max_height.max(height);
+        Ok(())
+    }
+
+    pub(super) fn push(&mut self, operand: Operand) -> Emit {
+        self.stack.push(operand);
+        self.reserve(self.height())
+    }
+
+    pub(super) fn push_temp(&mut self) -> Emit {
+        self.push(Operand::Temp)
+    }
+
+    /// The slot holding the operand at `position`, writing a constant to its own slot first.
+    pub(super) fn slot_at(&mut self, position: u32) -> Result<Slot, ()> {
+        match self.stack[position as usize] {
+            Operand::Temp => self.slot(position),
+            Operand::Local(local) => Ok(local),
+            Operand::Const(bits) => {
+                let dst = self.slot(position)?;
+                self.emit_const(dst, bits);
+                self.stack[position as usize] = Operand::Temp;
+                Ok(dst)
+            }
+        }
+    }
+
+    pub(super) fn slot_of_top(&mut self) -> Result<Slot, ()> {
+        self.slot_at(self.height() - 1)
+    }
+
+    pub(super) fn pop_slot(&mut self) -> Result<Slot, ()> {
+        let slot = self.slot_of_top()?;
+        self.stack.pop();
+        Ok(slot)
+    }
+
+    pub(super) fn pop3(&mut self) -> Result<[Slot; 3], ()> {
+        let c = self.pop_slot()?;
+        let b = self.pop_slot()?;
+        let a = self.pop_slot()?;
+        Ok([a, b, c])
+    }
+
+    pub(super) fn emit_const(&mut self, dst: Slot, bits: u64) {
+        match u32::try_from(bits) {
+            Ok(value) => self.emit(Op::Const32 { dst, value }),
+            Err(_) => self.emit(Op::Const64 { dst, value: bits }),
+        };
+    }
+
+    /// Writes the operand at `position` into slot `dst` (unless it is already there).
+    pub(super) fn move_operand(&mut self, position: u32, dst: Slot) -> Emit {
+        match self.stack[position as usize] {
+            Operand::Temp => {
+                let src = self.slot(position)?;
+                if src != dst {
+                    self.emit(Op::Copy { dst, src });
+                }
+            }
+            Operand::Local(src) => {
+                self.emit(Op::Copy { dst, src });
+            }
+            Operand::Const(bits) => self.emit_const(dst, bits),
+        }
+        Ok(())
+    }
+
+    /// Makes the operand at `position` a `Temp` in its own slot.
+    pub(super) fn materialize(&mut self, position: u32) -> Emit {
+        let dst = self.slot(position)?;
+        self.move_operand(position, dst)?;
+        self.stack[position as usize] = Operand::Temp;
+        Ok(())
+    }
+
+    pub(super) fn materialize_all(&mut self) -> Emit {
+        for position in 0..self.height() {
+            self.materialize(position)?;
+        }
+        Ok(())
+    }
+
+    /// An instruction with no operands and one result.
+    pub(super) fn produce(&mut self, op: impl FnOnce(Slot) -> Op) -> Emit {
+        let dst = self.slot(self.height())?;
+        self.emit(op(dst));
+        self.push_temp()
+    }
+
+    pub(super) fn unary(&mut self, op: impl FnOnce(Slot, Slot) -> Op) -> Emit {
+        let src = self.slot_of_top()?;
+        let dst = self.slot(self.height() - 1)?;
+        self.stack.pop();
+        self.emit(op(dst, src));
+        self.push_temp()
+    }
+
+    pub(super) fn binary(
+        &mut self,
+        op: impl FnOnce(Slot, Slot, Slot) -> Op,
+        imm_op: Option<fn(Slot, Slot, i64) -> Op>,
+    ) -> Emit {
+        let rhs = *self.stack.last().expect("validated");
+        let imm = match (rhs, imm_op) {
+            (Operand::Const(bits), Some(imm_op)) => Some((imm_op, bits as i64)),
+            _ => None,
+        };
+        let emitted = match imm {
+            Some((imm_op, imm)) => {
+                self.stack.pop();
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                imm_op(dst, a, imm)
+            }
+            None => {
+                let b = self.pop_slot()?;
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                self.fuse_shifted_operand(op(dst, a, b))
+            }
+        };
+        self.stack.pop();
+        self.emit(emitted);
+        self.push_temp()
+    }
+
+    pub(super) fn local_set(&mut self, local: Slot, tee: bool) -> Emit {
+        let value = self.stack.pop().expect("validated");
+        let top = self.height();
+        // Operands still reading the local's old value must get their own copy first.
+        let mut preserved = false;
+        for position in 0..top {
+            if self.stack[position as usize] == Operand::Local(local) {
+                self.materialize(position)?;
+                preserved = true;
+            }
+        }
+        let value_slot = self.slot(top)?;
+        let retargeted = value == Operand::Temp
+            && !preserved
+            && self.ops.len() > self.barrier
+            && self
+                .ops
+                .last_mut()
+                .and_then(Op::result_slot_mut)
+                .filter(|dst| **dst == value_slot)
+                .map(|dst| *dst = local)
+                .is_some();
+        if !retargeted {
+            self.stack.push(value);
+            self.move_operand(top, local)?;
+            self.stack.pop();
+        }
+        if tee {
+            self.push(Operand::Local(local))?;
+        }
+        Ok(())
+    }
+}
