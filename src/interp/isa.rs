@@ -17,6 +17,13 @@ use std::fmt::{self, Write as _};
 /// Index of a value slot, relative to the frame base.
 pub type Slot = u16;
 
+/// The second term of an address computed as a sum (`Op::load_from_sum`).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum AddressTerm {
+    Slot(Slot),
+    Imm(u32),
+}
+
 /// Binary operators `(lhs, rhs) -> result` that cannot trap.
 /// Columns: operator, immediate-operand variant, their forms with the left operand
 /// cached (see `Op::with_cached_operand`), wasm name, semantics in `exec::num`.
@@ -465,6 +472,27 @@ macro_rules! define_op {
                 }
             }
 
+            /// `self`, a load, addressed by the sum of slots `a` and `b` (an `i32.add` whose
+            /// only use is the address), or of slot `a` and `imm`; `None` for other ops.
+            pub(crate) fn load_from_sum(&self, a: Slot, b: AddressTerm) -> Option<Op> {
+                Some(match (*self, b) {
+                    $(
+                        (Op::$load { dst, offset, .. }, AddressTerm::Slot(b)) => Op::$load_add { dst, a, b, offset },
+                        (Op::$load { dst, offset, .. }, AddressTerm::Imm(imm)) => Op::$load_add_imm { dst, a, imm, offset },
+                    )*
+                    _ => return None,
+                })
+            }
+
+            /// `self`, a store, storing the constant `value` instead of its slot; `None`
+            /// for other ops.
+            pub(crate) fn store_of_constant(&self, value: u64) -> Option<Op> {
+                Some(match *self {
+                    $( Op::$store { addr, offset, .. } => Op::$store_imm { addr, offset, value }, )*
+                    _ => return None,
+                })
+            }
+
             /// The loop counter idiom: `self` (a compare-and-branch on `counter`, or a
             /// branch on it being nonzero), just after `counter += step` (`add`), as one
             /// op; `None` if they do not fit it.
@@ -647,7 +675,7 @@ macro_rules! define_op {
 
             /// The slot a cached-operand form reads from the register (`None` for the
             /// other ops).
-            pub(crate) fn cached_operand(&self) -> Option<Slot> {
+            pub fn cached_operand(&self) -> Option<Slot> {
                 match *self {
                     $( Op::$bin_acc { a, .. } | Op::$bin_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbin_acc { a, .. } => Some(a), )*
@@ -1051,18 +1079,54 @@ impl CompiledFunc {
         self.func_index == u32::MAX
     }
 
+    /// The ops as tools and tests see them, in order.
+    pub fn view(&self) -> Vec<CompiledOp> {
+        let ops: Vec<Op> = self.ops.iter().map(Instr::op).collect();
+        ops.iter()
+            .zip(self.offsets.iter())
+            .enumerate()
+            .map(|(at, (&op, &offset))| CompiledOp {
+                op,
+                offset,
+                operand_cached: op.cached_operand().is_some(),
+                result_in_register: op.result_stays_in_register(ops.get(at + 1), self.num_locals),
+            })
+            .collect()
+    }
+
+    /// One line per op: its index, wasm byte offset and text (`CompiledOp`'s `Display`).
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
-        for (index, (instr, offset)) in self.ops.iter().zip(self.offsets.iter()).enumerate() {
-            let op = instr.op();
-            let _ = write!(out, "{index:>5} @{offset:#07x}  {op}");
-            let next = self.ops.get(index + 1).map(Instr::op);
-            if op.result_stays_in_register(next.as_ref(), self.num_locals) {
-                out.push_str(" (result in register)");
-            }
-            out.push('\n');
+        for (index, op) in self.view().iter().enumerate() {
+            let _ = writeln!(out, "{index:>5} @{:#07x}  {op}", op.offset);
         }
         out
+    }
+}
+
+/// One op of a translated function, as tools and tests see it (`Module::compiled`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CompiledOp {
+    /// The op, its branch offset (if any) counted in ops from itself.
+    pub op: Op,
+    /// The byte offset in the module of the wasm instruction it came from.
+    pub offset: u32,
+    /// Whether the threaded executor gives it its operand `op.cached_operand()` from the
+    /// register, where the op before left its result (a cached-operand form).
+    pub operand_cached: bool,
+    /// Whether the threaded executor leaves its result only in the register, for the
+    /// next op (`Op::result_stays_in_register`).
+    pub result_in_register: bool,
+}
+
+/// `i32.add dst=s5 a=s2 b=s3 (result in register)`.
+impl fmt::Display for CompiledOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.op)?;
+        if self.result_in_register {
+            f.write_str(" (result in register)")?;
+        }
+        Ok(())
     }
 }
 

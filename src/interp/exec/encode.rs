@@ -4,7 +4,7 @@
 //! methods that translate, here.
 
 use crate::interp::code;
-use crate::interp::isa::Encoder;
+use crate::interp::isa::{CompiledFunc, CompiledOp, Encoder};
 #[cfg(not(wasmcade_threaded))]
 use crate::interp::isa::{Handlers, Op};
 use crate::interp::module::Module;
@@ -19,16 +19,27 @@ pub(super) fn encoder() -> Encoder {
 }
 
 impl Module {
-    /// Our internal instructions of one defined function (translated now if it has not
-    /// been called yet), one per line, with the wasm byte offset each came from.
+    /// The ops of one defined function (translated now if it has not been called yet),
+    /// as typed values: what `disassemble` prints, for tests and tools to look at.
+    pub fn compiled(&self, func_index: u32) -> Result<Vec<CompiledOp>, LoadError> {
+        Ok(self.translation(func_index)?.view())
+    }
+
+    /// Our internal instructions of one defined function, one per line, with the wasm
+    /// byte offset each came from (`compiled`, as text).
     pub fn disassemble(&self, func_index: u32) -> Result<String, LoadError> {
+        Ok(self.translation(func_index)?.disassemble())
+    }
+
+    /// The translation of defined function `func_index`, made now if need be.
+    fn translation(&self, func_index: u32) -> Result<&CompiledFunc, LoadError> {
         let def = self.inner.defined(func_index).ok_or_else(|| {
             LoadError::new(
                 format!("function {func_index} is imported: it has no code"),
                 None,
             )
         })?;
-        Ok(code::translated(&self.inner, def, encoder())?.disassemble())
+        code::translated(&self.inner, def, encoder())
     }
 
     /// Translates every function not yet translated, rather than at its first call: for
