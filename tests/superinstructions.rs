@@ -10,9 +10,57 @@
 //! row run as one op, `br_table` taking its selected branch itself, shifts by a
 //! constant fused into the add, xor or or that uses them, and a `br` to a short tail
 //! replaced by a copy of the tail; and
-//! `i64.extend_i32_u`, which needs no op.
+//! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
+//! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
 
+use std::fmt;
+
+use wasmcade::interp::isa::{CompiledOp, Op};
 use wasmcade::interp::{FuncType, Linker, Module, Store, ValType, Value};
+
+/// A function's compiled ops (`Module::compiled`); shown as its disassembly when a check
+/// fails.
+struct Code(Vec<CompiledOp>);
+
+impl Code {
+    fn of(module: &Module, func: u32) -> Code {
+        Code(module.compiled(func).unwrap())
+    }
+
+    /// Whether an op satisfies `check`.
+    fn any(&self, check: impl Fn(&CompiledOp) -> bool) -> bool {
+        self.0.iter().any(check)
+    }
+
+    /// How many ops satisfy `check`.
+    fn count(&self, check: impl Fn(&CompiledOp) -> bool) -> usize {
+        self.0.iter().filter(|op| check(op)).count()
+    }
+
+    /// The first op whose ISA name satisfies `check`.
+    fn find(&self, check: impl Fn(&str) -> bool) -> Option<&CompiledOp> {
+        self.0.iter().find(|op| check(op.op.name()))
+    }
+
+    /// Whether an op's ISA name satisfies `check`.
+    fn any_named(&self, check: impl Fn(&str) -> bool) -> bool {
+        self.find(check).is_some()
+    }
+
+    /// Whether an unconditional `br` is left (`backward`: one jumping back).
+    fn has_br(&self, backward: bool) -> bool {
+        self.any(|op| matches!(op.op, Op::Br { offset } if !backward || offset < 0))
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (at, op) in self.0.iter().enumerate() {
+            writeln!(f, "{at:>5}  {op}")?;
+        }
+        Ok(())
+    }
+}
 
 /// Rust's semantics of a comparison, on the i32 bit patterns.
 type Semantics = fn(i32, i32) -> bool;
@@ -101,10 +149,12 @@ fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
         for imm in EDGES {
             let module = compile(&comparison_module("i32", cmp, &imm.to_string()));
             for func in 0..8 {
-                let code = module.disassemble(func).unwrap();
+                let code = Code::of(&module, func);
                 // `if` branches on the negated comparison: any fused form will do.
-                assert!(code.contains("br_if i32."), "not fused:\n{code}");
-                assert!(!code.contains("  i32."), "comparison left over:\n{code}");
+                let fused = |name: &str| name.starts_with("br_if i32.");
+                assert!(code.any_named(fused), "not fused:\n{code}");
+                let comparison = |name: &str| name.starts_with("i32.");
+                assert!(!code.any_named(comparison), "comparison left over:\n{code}");
             }
             let (mut store, instance) = instantiate(&module);
             for a in EDGES {
@@ -157,17 +207,19 @@ fn fused_float_compare_and_branch_is_false_on_nan_either_way() {
                 };
                 let module = compile(&comparison_module(ty, cmp, &constant));
                 for func in 0..8 {
-                    let code = module.disassemble(func).unwrap();
-                    assert!(
-                        code.contains(&format!(" {ty}.{cmp} a=")),
-                        "not fused:\n{code}"
-                    );
-                    assert!(
-                        !code.contains(&format!("  {ty}.")) && !code.contains("eqz"),
-                        "left over:\n{code}"
-                    );
-                    // The constant is an immediate of the branch, not written to a slot.
-                    assert_eq!(func >= 4, code.contains("imm="), "{code}");
+                    let code = Code::of(&module, func);
+                    let fused = |name: &str| {
+                        name.starts_with("br_") && name.ends_with(&format!(" {ty}.{cmp}"))
+                    };
+                    assert!(code.any_named(fused), "not fused:\n{code}");
+                    let left_over =
+                        |name: &str| name.starts_with(&format!("{ty}.")) || name.contains("eqz");
+                    assert!(!code.any_named(left_over), "left over:\n{code}");
+                    // The constant is an immediate of the branch, not written to a slot
+                    // before it.
+                    let branch = code.0.iter().position(|op| fused(op.op.name())).unwrap();
+                    let constant = |op: &CompiledOp| op.op.name() == "const";
+                    assert!(!code.0[..branch].iter().any(constant), "{code}");
                 }
                 let (mut store, instance) = instantiate(&module);
                 let value = |x: f64| match ty {
@@ -232,9 +284,9 @@ fn compare_and_branch_takes_either_operand_from_the_register() {
             let module = compile(&format!("(module {text})"));
             let funcs = if ty == "i32" { 12 } else { 8 };
             for func in 0..funcs {
-                let code = module.disassemble(func).unwrap();
-                let branch = code.lines().find(|line| line.contains(" br_")).unwrap();
-                assert!(branch.contains("(operand cached)"), "{ty}.{cmp}:\n{code}");
+                let code = Code::of(&module, func);
+                let branch = code.find(|name| name.starts_with("br_")).unwrap();
+                assert!(branch.operand_cached, "{ty}.{cmp}:\n{code}");
             }
             let (mut store, instance) = instantiate(&module);
             let edges: Vec<f64> = match ty {
@@ -274,9 +326,10 @@ fn eqz_folds_into_the_branch() {
                 (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0)))))"#,
     );
     for func in 0..2 {
+        let code = Code::of(&module, func);
         assert!(
-            !module.disassemble(func).unwrap().contains("i32.eqz"),
-            "eqz not folded"
+            !code.any_named(|name| name == "i32.eqz"),
+            "eqz not folded:\n{code}"
         );
     }
     let (mut store, instance) = instantiate(&module);
@@ -324,9 +377,10 @@ fn sixty_four_bit_immediates_keep_every_bit() {
               (func (export "add") (param i64) (result i64) (i64.add (local.get 0) (i64.const -0x8000000000000000)))
               (func (export "sub32") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 0xffffffff))))"#,
     );
+    let code = Code::of(&module, 0);
     assert!(
-        !module.disassemble(0).unwrap().contains("const"),
-        "the constant is not inline"
+        !code.any_named(|name| name == "const"),
+        "the constant is not inline:\n{code}"
     );
     let (mut store, instance) = instantiate(&module);
     for x in [0i64, 1, -1, i64::MAX, i64::MIN, 0x1234_5678_9abc_def0] {
@@ -382,13 +436,13 @@ fn the_loop_counter_idiom_fuses_and_wraps_like_i32() {
             for step in [1i32, 8, -1, 0x4000_0000] {
                 let text = module(op, step_form, limit_form).replace("STEP", &step.to_string());
                 let module = compile(&text);
-                let code = module.disassemble(0).unwrap();
+                let code = Code::of(&module, 0);
                 let fused_name = format!("i32.add+br_if i32.{}", op.trim_end_matches("_swapped"));
                 // A constant left operand is written to a slot just before the test,
                 // between it and the add: the swapped form fuses only with a slot limit.
                 let fuses = fuses && !(op == "ne_swapped" && limit_form.contains("const"));
                 assert_eq!(
-                    code.contains(&fused_name),
+                    code.any_named(|name| name == fused_name),
                     fuses,
                     "{step_form} {limit_form}:\n{code}"
                 );
@@ -428,9 +482,13 @@ fn a_count_down_to_zero_fuses_with_its_branch() {
                 (br_if $again (local.tee $i (i32.add (local.get $i) (i32.const -5)))))
               (local.get $n)))"#,
     );
-    let code = module.disassemble(0).unwrap();
-    assert!(code.contains("i32.add+br_if i32.ne"), "not fused:\n{code}");
-    assert!(!code.contains("br_if cond"), "branch left over:\n{code}");
+    let code = Code::of(&module, 0);
+    assert!(
+        code.any_named(|name| name == "i32.add+br_if i32.ne"),
+        "not fused:\n{code}"
+    );
+    let plain = |op: &CompiledOp| matches!(op.op, Op::BrIfNez { .. } | Op::BrIfNezAcc { .. });
+    assert!(!code.any(plain), "branch left over:\n{code}");
     let (mut store, instance) = instantiate(&module);
     for (start, rounds) in [(5, 1), (50, 10), (1000, 200)] {
         assert_eq!(
@@ -459,11 +517,11 @@ fn while_loops_test_their_exit_once_per_iteration() {
     };
     for (cmp, holds) in COMPARISONS {
         let module = compile(&module(cmp));
-        let code = module.disassemble(0).unwrap();
-        assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
+        let code = Code::of(&module, 0);
+        assert!(!code.has_br(false), "the bottom br is left:\n{code}");
         if cmp == "ge_u" || cmp == "eq" {
             assert!(
-                code.contains("i32.add+br_if"),
+                code.any_named(|name| name.starts_with("i32.add+br_if")),
                 "the step is not fused:\n{code}"
             );
         }
@@ -502,8 +560,8 @@ fn an_inverted_loop_still_works_when_branched_to_from_inside() {
                 (br $head)))
               (local.get $sum)))"#,
     );
-    let code = module.disassemble(0).unwrap();
-    assert!(!code.contains(" br ->"), "the bottom br is left:\n{code}");
+    let code = Code::of(&module, 0);
+    assert!(!code.has_br(false), "the bottom br is left:\n{code}");
     let (mut store, instance) = instantiate(&module);
     for n in [0, 1, 2, 3, 10, 101] {
         let want: i32 = (0..n).filter(|k| k % 2 == 0).sum();
@@ -542,12 +600,12 @@ fn a_loop_exit_before_the_back_edge_jumps_back_itself() {
     for (cmp, holds) in COMPARISONS {
         for guarded in [false, true] {
             let module = compile(&exit_then_back_edge(cmp, guarded));
-            let code = module.disassemble(0).unwrap();
+            let code = Code::of(&module, 0);
             // The back edge is the inverted exit test, unless a branch lands on the `br`
             // or the exit test is already fused with the step (`ne` and `lt_u`, whose
             // loop-counter ops have no inverted forms).
             let rotated = !guarded && !matches!(cmp, "ne" | "lt_u");
-            assert_eq!(!code.contains(" br ->-"), rotated, "{cmp}:\n{code}");
+            assert_eq!(!code.has_br(true), rotated, "{cmp}:\n{code}");
             let (mut store, instance) = instantiate(&module);
             for start in [-3, -1, 0, 2, 7, i32::MAX - 1] {
                 for n in [-2, 0, 3, 8, i32::MAX, i32::MIN] {
@@ -590,11 +648,11 @@ fn branches_to_a_return_return_in_place() {
                   (br_table 0 1 0 (local.get 0)))
                 (drop) (drop) (i32.const 1) (i32.const 2)))"#,
     );
-    let fib = module.disassemble(0).unwrap();
-    assert!(!fib.contains(" br ->"), "a br to a return is left:\n{fib}");
+    let fib = Code::of(&module, 0);
+    assert!(!fib.has_br(false), "a br to a return is left:\n{fib}");
     // The entry for depth 1 returns in place, beside its trampoline and the final return.
-    let pick = module.disassemble(1).unwrap();
-    assert_eq!(pick.matches(" return ").count(), 3, "{pick}");
+    let pick = Code::of(&module, 1);
+    assert_eq!(pick.count(|op| op.op.name() == "return"), 3, "{pick}");
     let (mut store, instance) = instantiate(&module);
     let fib = [0, 1, 1, 2, 3, 5, 8, 13, 21, 34, 55];
     for (n, want) in fib.iter().enumerate() {
@@ -670,10 +728,11 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
         );
         let module = compile(&text);
         for func in [1, 2] {
-            let code = module.disassemble(func).unwrap();
-            assert!(code.contains("i32.add+"), "{load} not fused:\n{code}");
+            let code = Code::of(&module, func);
+            let fused = |name: &str| name.starts_with("i32.add+");
+            assert!(code.any_named(fused), "{load} not fused:\n{code}");
             assert_eq!(
-                code.lines().count(),
+                code.0.len(),
                 2,
                 "{load}: more than load and return:\n{code}"
             );
@@ -723,7 +782,11 @@ fn an_add_kept_in_a_local_is_not_fused_into_the_load() {
                 (i32.add (i32.load8_u (local.tee 2 (i32.add (local.get 0) (local.get 1))))
                   (local.get 2))))"#,
     );
-    assert!(!module.disassemble(0).unwrap().contains("i32.add+"));
+    let code = Code::of(&module, 0);
+    assert!(
+        !code.any_named(|name| name.starts_with("i32.add+")),
+        "{code}"
+    );
     let (mut store, instance) = instantiate(&module);
     assert_eq!(call(&mut store, &instance, "f", &[3, 5]), 0x2a + 8);
 }
@@ -764,9 +827,9 @@ fn stores_of_constants_write_their_low_bytes_and_trap_past_the_end() {
               (func (export "f") (param i32) ({store_op} offset=2 (local.get 0) ({constant}))))"#
         );
         let module = compile(&text);
-        let code = module.disassemble(0).unwrap();
+        let code = Code::of(&module, 0);
         assert!(
-            !code.contains("const"),
+            !code.any_named(|name| name == "const"),
             "{store_op}: constant not inline\n{code}"
         );
         let (mut store, instance) = instantiate(&module);
@@ -815,14 +878,17 @@ fn copies_in_a_row_run_as_one_op_in_order() {
                 (local.set 2 (local.get 1))
                 (i32.sub (local.get 2) (local.get 0))))"#,
     );
-    let code = |func: u32| module.disassemble(func).unwrap();
-    assert_eq!(code(1).matches("  copy2 ").count(), 2, "{}", code(1));
-    assert!(
-        code(2).contains("copy2 dst=s1 src=s0 dst2=s2 src2=s1"),
-        "{}",
-        code(2)
-    );
-    assert!(!code(3).contains("copy2"), "{}", code(3));
+    let code = |func: u32| Code::of(&module, func);
+    let copy2 = |op: &CompiledOp| matches!(op.op, Op::Copy2 { .. });
+    assert_eq!(code(1).count(copy2), 2, "{}", code(1));
+    let pair = Op::Copy2 {
+        dst: 1,
+        src: 0,
+        dst2: 2,
+        src2: 1,
+    };
+    assert!(code(2).any(|op| op.op == pair), "{}", code(2));
+    assert!(!code(3).any(copy2), "{}", code(3));
     let (mut store, instance) = instantiate(&module);
     for (a, b) in [(0, 5), (3, 4), (-7, 2), (i32::MAX, i32::MIN)] {
         let want = b.wrapping_mul(a).wrapping_sub(b.wrapping_add(b));
@@ -847,8 +913,11 @@ fn a_result_copied_only_to_be_returned_is_returned_from_where_it_is() {
                   (then (local.get 0))
                   (else (i32.add (local.get 0) (local.get 1)))))))"#,
     );
-    let code = module.disassemble(0).unwrap();
-    assert!(!code.contains("copy"), "copy kept:\n{code}");
+    let code = Code::of(&module, 0);
+    assert!(
+        !code.any_named(|name| name.starts_with("copy")),
+        "copy kept:\n{code}"
+    );
     let (mut store, instance) = instantiate(&module);
     assert_eq!(call(&mut store, &instance, "f", &[1, 0]), 1, "then arm");
     assert_eq!(call(&mut store, &instance, "f", &[5, 2]), 7, "else arm");
@@ -898,22 +967,12 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
               (func (export "truncate") (param i64 i64) (result i64)
                 (i64.trunc_f64_s (f64.mul (f64.convert_i64_s (local.get 0)) (f64.const 1e300)))))"#,
     );
-    let cached_ops = |func: u32| {
-        let code = module.disassemble(func).unwrap();
-        code.lines()
-            .filter(|line| line.contains("(operand cached)"))
-            .count()
-    };
+    let cached_ops = |func: u32| Code::of(&module, func).count(|op| op.operand_cached);
     // Results only the next op reads, from the register, are not written to their slots:
     // shr (by a slot: not fused with the xor) and xor in `chain`; popcnt; convert and the constant before the mul in `floats`;
     // the constant in `truncate`. Not the add before the division, which may trap and be
     // run again from the slots, nor the mul before the truncation, for the same reason.
-    let in_register = |func: u32| {
-        let code = module.disassemble(func).unwrap();
-        code.lines()
-            .filter(|line| line.contains("(result in register)"))
-            .count()
-    };
+    let in_register = |func: u32| Code::of(&module, func).count(|op| op.result_in_register);
     assert_eq!([0, 1, 2, 3, 4, 5].map(in_register), [2, 1, 0, 2, 0, 1]);
     // xor <- shr, mul <- xor. popcnt's result is add's right operand (the add commutes),
     // but not sub's. sqrt <- convert; the f64 constant is written to its slot just
@@ -923,7 +982,7 @@ fn ops_take_the_result_of_the_op_before_from_the_register() {
         [0, 1, 2, 3, 4, 5].map(cached_ops),
         [2, 1, 0, 2, 1, 2],
         "{}",
-        module.disassemble(0).unwrap()
+        Code::of(&module, 0)
     );
     let (mut store, instance) = instantiate(&module);
     for x in [0i64, 1, -1, 7, i64::MIN, i64::MAX, 0x1234_5678_9abc_def0] {
@@ -971,9 +1030,9 @@ fn popcounts_agree_with_rust_in_both_widths_and_both_forms() {
                   (i32.popcnt (i32.xor (i32.wrap_i64 (local.get 0)) (i32.wrap_i64 (local.get 1)))))))"#,
     );
     for (func, cached) in [(0, false), (1, true), (2, false), (3, true)] {
-        let code = module.disassemble(func).unwrap();
-        let popcnt = code.lines().find(|line| line.contains("popcnt")).unwrap();
-        assert_eq!(popcnt.contains("(operand cached)"), cached, "{code}");
+        let code = Code::of(&module, func);
+        let popcnt = code.find(|name| name.ends_with("popcnt")).unwrap();
+        assert_eq!(popcnt.operand_cached, cached, "{code}");
     }
     let (mut store, instance) = instantiate(&module);
     let edges = [
@@ -1086,12 +1145,13 @@ fn shifts_by_a_constant_fuse_into_add_xor_and_or() {
             let (module, expected) = cases(ty, count);
             let (mut store, instance) = instantiate(&module);
             for (func, &(combine, shift_op, form)) in expected.iter().enumerate() {
-                let code = module.disassemble(func as u32).unwrap();
+                let code = Code::of(&module, func as u32);
                 let fused = format!("{ty}.{shift_op}+{ty}.{combine}");
-                let line = code.lines().find(|line| line.contains(&fused));
-                let line = line.unwrap_or_else(|| panic!("{fused} not fused:\n{code}"));
-                assert!(!code.contains(&format!("{ty}.{shift_op} ")), "{code}");
-                assert_eq!(line.contains("(operand cached)"), form == 4, "{code}");
+                let op = code.find(|name| name == fused);
+                let op = op.unwrap_or_else(|| panic!("{fused} not fused:\n{code}"));
+                let shift = format!("{ty}.{shift_op}");
+                assert!(!code.any_named(|name| name == shift), "{code}");
+                assert_eq!(op.operand_cached, form == 4, "{code}");
                 let name = format!("{combine}_{shift_op}_{form}");
                 let mask = u64::MAX >> (64 - bits);
                 for x in values {
@@ -1131,8 +1191,8 @@ fn a_shift_whose_result_is_kept_or_branched_over_is_not_fused() {
                   (block (result i32) (i32.rotl (local.get 0) (i32.const 1))))))"#,
     );
     for func in 0..3 {
-        let code = module.disassemble(func).unwrap();
-        assert!(!code.contains('+'), "{code}");
+        let code = Code::of(&module, func);
+        assert!(!code.any_named(|name| name.contains('+')), "{code}");
     }
     let (mut store, instance) = instantiate(&module);
     let call = |store: &mut Store<()>, name, a, b| call(store, &instance, name, &[a, b]);
@@ -1169,15 +1229,11 @@ fn stores_take_their_value_from_the_register() {
         store(64)
     ));
     for func in 0..4 {
-        let code = module.disassemble(func).unwrap();
-        assert!(
-            code.contains("xor") && code.contains("(result in register)"),
-            "{code}"
-        );
-        assert!(
-            code.contains("store") && code.contains("(operand cached)"),
-            "{code}"
-        );
+        let code = Code::of(&module, func);
+        let xor = code.find(|name| name.ends_with("xor")).unwrap();
+        assert!(xor.result_in_register, "{code}");
+        let store = code.find(|name| name.starts_with("store")).unwrap();
+        assert!(store.operand_cached, "{code}");
     }
     let (mut store, instance) = instantiate(&module);
     for (name, bytes) in [
@@ -1225,12 +1281,12 @@ fn loads_and_branches_take_their_operand_from_the_register() {
                   (then (i32.const 1)) (else (i32.const 0)))))"#,
     );
     for func in 0..4 {
-        let code = module.disassemble(func).unwrap();
-        let and = code.lines().find(|line| line.contains("i32.and")).unwrap();
-        assert!(code.contains("(operand cached)"), "{code}");
+        let code = Code::of(&module, func);
+        let and = code.find(|name| name == "i32.and").unwrap();
+        assert!(code.any(|op| op.operand_cached), "{code}");
         // A load may trap and be run again from the slots: its address is written there
         // too. A branch cannot.
-        assert_eq!(and.contains("(result in register)"), func >= 2, "{code}");
+        assert_eq!(and.result_in_register, func >= 2, "{code}");
     }
     let (mut store, instance) = instantiate(&module);
     let mut call = |name, arg| {
@@ -1265,8 +1321,8 @@ fn an_op_that_a_branch_lands_on_reads_its_operand_from_the_slot() {
               (block (br_if 0 (local.get 1)) (local.set 2 (i32.const 100)))
               (i32.add (local.get 2) (i32.const 1))))"#,
     );
-    let code = module.disassemble(0).unwrap();
-    assert!(!code.contains("(operand cached)"), "{code}");
+    let code = Code::of(&module, 0);
+    assert!(!code.any(|op| op.operand_cached), "{code}");
     let (mut store, instance) = instantiate(&module);
     assert_eq!(
         call(&mut store, &instance, "f", &[5, 1]),
@@ -1310,10 +1366,7 @@ fn a_br_to_a_short_tail_runs_a_copy_of_the_tail_instead() {
         branchy_loop(1),
         branchy_loop(9)
     ));
-    let has_br = |func: u32| {
-        let code = module.disassemble(func).unwrap();
-        code.lines().any(|line| line.contains(" br ->"))
-    };
+    let has_br = |func: u32| Code::of(&module, func).has_br(false);
     assert_eq!([0, 1, 2, 3].map(has_br), [false, false, true, false]);
     let (mut store, instance) = instantiate(&module);
     for a in [0, 1, 2, 7, 0x5555, -1, i32::MIN] {
@@ -1360,8 +1413,9 @@ fn br_table_takes_its_selected_branch_in_the_same_op() {
                   (return (i32.add (i32.const 2))))
                 (i32.add (i32.const 3))))"#,
     );
-    let code = module.disassemble(0).unwrap();
-    assert!(code.contains("br_table index=s0 len=4\n"), "{code}");
+    let code = Code::of(&module, 0);
+    let table = Op::BrTable { index: 0, len: 4 };
+    assert!(code.any(|op| op.op == table), "{code}");
     for fuel in [None, Some(1_000)] {
         let mut store = Store::new(());
         store.limits_mut().fuel = fuel;
@@ -1408,9 +1462,9 @@ fn i64_extend_i32_u_emits_nothing_and_zero_extends_every_kind_of_i32() {
                 (i64.add (i64.extend_i32_u (i32.lt_s (local.get 0) (i32.const 0))) (i64.const 41))))"#,
     );
     for func in 1..9 {
-        let code = module.disassemble(func).unwrap();
+        let code = Code::of(&module, func);
         assert!(
-            !code.contains("extend"),
+            !code.any_named(|name| name.contains("extend")),
             "an extension was emitted:\n{code}"
         );
     }
