@@ -342,14 +342,7 @@ impl Run {
         let Some(frame) = self.frames.pop() else {
             return false;
         };
-        self.at = position(
-            &mut self.stack,
-            store,
-            frame.instance,
-            frame.code,
-            frame.base,
-        );
-        self.at.frame = frame;
+        self.go_to(store, frame);
         true
     }
 

@@ -207,15 +207,7 @@ impl Run {
     /// callees): before going on with a paused call, whose store the host may have
     /// changed in the meantime.
     pub(super) fn refresh_views<T>(&mut self, store: &mut Store<T>) {
-        let frame = self.at.frame;
-        self.at = position(
-            &mut self.stack,
-            store,
-            frame.instance,
-            frame.code,
-            frame.base,
-        );
-        self.at.frame = frame;
+        self.go_to(store, self.at.frame);
     }
 }
 

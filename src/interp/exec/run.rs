@@ -103,6 +103,20 @@ pub(super) struct Position {
 }
 
 impl Run {
+    /// Goes to `frame` (a caller's, or the running one's), with the views of its
+    /// instance built anew from the store.
+    #[inline(always)]
+    pub(super) fn go_to<T>(&mut self, store: &mut Store<T>, frame: CallFrame) {
+        self.at = position(
+            &mut self.stack,
+            store,
+            frame.instance,
+            frame.code,
+            frame.base,
+        );
+        self.at.frame = frame;
+    }
+
     /// The running function's place, then each caller's (its call, before its saved
     /// return address). The running function is at the op before its instruction
     /// pointer (the op that trapped), or `at_ip` at the op there (the op not yet run).

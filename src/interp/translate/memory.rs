@@ -7,107 +7,58 @@ use super::stack::Operand;
 use super::{Emit, Translator};
 use crate::interp::isa::{AddressTerm, Op, Slot};
 
+/// A load or a store, by its plain form's constructor: `(dst, addr, offset)` for a
+/// load, `(addr, value, offset)` for a store.
+enum Access {
+    Load(fn(Slot, Slot, u32) -> Op),
+    Store(fn(Slot, Slot, u32) -> Op),
+}
+
 impl Translator<'_> {
     /// A load or store (`None` for other operators).
     pub(super) fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
         // Slots are untyped: `f32.load` is `Load32`, `i64.load8_u` is `Load8U`. The plain
         // forms, from which the others follow (`Op::load_from_sum`, `Op::store_of_constant`).
-        type Load = fn(Slot, Slot, u32) -> Op;
-        type Store = fn(Slot, Slot, u32) -> Op;
-        let (memarg, load, store): (_, Option<Load>, Option<Store>) = match op {
-            Operator::I32Load { memarg }
-            | Operator::F32Load { memarg }
-            | Operator::I64Load32U { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load32 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I64Load { memarg } | Operator::F64Load { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load64 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I32Load8S { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load8S32 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load8U { dst, addr, offset }),
-                None,
-            ),
-            Operator::I32Load16S { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load16S32 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load16U { dst, addr, offset }),
-                None,
-            ),
-            Operator::I64Load8S { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load8S64 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I64Load16S { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load16S64 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I64Load32S { memarg } => (
-                memarg,
-                Some(|dst, addr, offset| Op::Load32S64 { dst, addr, offset }),
-                None,
-            ),
-            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => (
-                memarg,
-                None,
-                Some(|addr, value, offset| Op::Store8 {
+        macro_rules! load {
+            ($variant:ident) => {
+                Access::Load(|dst, addr, offset| Op::$variant { dst, addr, offset })
+            };
+        }
+        macro_rules! store {
+            ($variant:ident) => {
+                Access::Store(|addr, value, offset| Op::$variant {
                     addr,
                     value,
                     offset,
-                }),
-            ),
-            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => (
-                memarg,
-                None,
-                Some(|addr, value, offset| Op::Store16 {
-                    addr,
-                    value,
-                    offset,
-                }),
-            ),
-            Operator::I32Store { memarg }
-            | Operator::F32Store { memarg }
-            | Operator::I64Store32 { memarg } => (
-                memarg,
-                None,
-                Some(|addr, value, offset| Op::Store32 {
-                    addr,
-                    value,
-                    offset,
-                }),
-            ),
-            Operator::I64Store { memarg } | Operator::F64Store { memarg } => (
-                memarg,
-                None,
-                Some(|addr, value, offset| Op::Store64 {
-                    addr,
-                    value,
-                    offset,
-                }),
-            ),
+                })
+            };
+        }
+        use Operator as O;
+        let (access, memarg) = match op {
+            O::I32Load { memarg } | O::F32Load { memarg } | O::I64Load32U { memarg } => {
+                (load!(Load32), memarg)
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => (load!(Load64), memarg),
+            O::I32Load8S { memarg } => (load!(Load8S32), memarg),
+            O::I32Load8U { memarg } | O::I64Load8U { memarg } => (load!(Load8U), memarg),
+            O::I32Load16S { memarg } => (load!(Load16S32), memarg),
+            O::I32Load16U { memarg } | O::I64Load16U { memarg } => (load!(Load16U), memarg),
+            O::I64Load8S { memarg } => (load!(Load8S64), memarg),
+            O::I64Load16S { memarg } => (load!(Load16S64), memarg),
+            O::I64Load32S { memarg } => (load!(Load32S64), memarg),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => (store!(Store8), memarg),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => (store!(Store16), memarg),
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                (store!(Store32), memarg)
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => (store!(Store64), memarg),
             _ => return None,
         };
         // Without memory64 the validator proved the offset fits in 32 bits.
         let offset = memarg.offset as u32;
-        Some(match (load, store) {
-            (Some(load), _) => self.load(load, offset),
-            (_, Some(store)) => self.store(store, offset),
-            (None, None) => unreachable!("a load or a store"),
+        Some(match access {
+            Access::Load(load) => self.load(load, offset),
+            Access::Store(store) => self.store(store, offset),
         })
     }
 
