@@ -175,7 +175,8 @@ impl Replay {
         self.seconds += dt;
         self.calls += calls.len();
         while self.frames.len() > 1
-            && (self.seconds - self.frames[0].1 >= REPLAY_SECONDS || self.calls > REPLAY_MAX_CALLS)
+            && (self.seconds - self.frames[0].1 >= REPLAY_SECONDS - 1e-9
+                || self.calls > REPLAY_MAX_CALLS)
         {
             let (old, dt) = self.frames.pop_front().expect("more than one frame");
             self.seconds -= dt;

@@ -86,6 +86,42 @@ pub const PAD_MAP: [PadMapping; 14] = [
     PadMapping { name: "select", label: "Back / Share", codes: &[BTN_SELECT], axes: &[], key: None, wasm4: 0 },
 ];
 
+impl PadMapping {
+    /// What it presses in rocket and canvas games, as the help says it.
+    pub fn key_help(&self) -> &'static str {
+        self.key.unwrap_or("-")
+    }
+
+    /// What it presses on a WASM-4 gamepad, as the help says it.
+    pub fn wasm4_help(&self) -> &'static str {
+        match self.wasm4 {
+            BUTTON_1 => "X button",
+            BUTTON_2 => "Z button",
+            BUTTON_UP => "up",
+            BUTTON_DOWN => "down",
+            BUTTON_LEFT => "left",
+            BUTTON_RIGHT => "right",
+            _ => "-",
+        }
+    }
+}
+
+/// The mapping as the README's table rows: `| button | script name | key | WASM-4 |`.
+pub fn markdown_rows() -> Vec<String> {
+    PAD_MAP
+        .iter()
+        .map(|m| {
+            format!(
+                "| {} | `{}` | {} | {} |",
+                m.label,
+                m.name,
+                m.key_help(),
+                m.wasm4_help()
+            )
+        })
+        .collect()
+}
+
 /// The index in [`PAD_MAP`] of the button with this script name (any case).
 pub fn button_by_name(name: &str) -> Option<usize> {
     PAD_MAP
@@ -207,6 +243,14 @@ mod tests {
             held.wasm4(),
             BUTTON_DOWN | BUTTON_LEFT | BUTTON_2 | BUTTON_1
         );
+    }
+
+    #[test]
+    fn the_readme_shows_the_table() {
+        let readme = include_str!("../../README.md");
+        for row in markdown_rows() {
+            assert!(readme.contains(&row), "README.md lacks the row `{row}`");
+        }
     }
 
     #[test]

@@ -73,7 +73,8 @@ impl Raster {
         }
     }
 
-    /// Fills a triangle: every pixel whose centre is inside it (top-left rule on edges).
+    /// Fills a triangle: every pixel whose centre is inside it (see [`is_bottom_left`] for
+    /// those on its edges).
     fn fill(&mut self, a: Vec2, b: Vec2, c: Vec2, color: Color) {
         let (a, b, c) = if edge(a, b, c) < 0.0 {
             (a, c, b)
@@ -98,7 +99,7 @@ impl Raster {
                 let p = vec2(x as f32 + 0.5, y as f32 + 0.5);
                 let inside = edges.iter().all(|&(from, to)| {
                     let w = edge(from, to, p);
-                    w > 0.0 || (w == 0.0 && is_top_left(from, to))
+                    w > 0.0 || (w == 0.0 && is_bottom_left(from, to))
                 });
                 if inside {
                     self.blend(x, y, color, 1.0);
@@ -133,11 +134,13 @@ fn edge(a: Vec2, b: Vec2, p: Vec2) -> f32 {
     (b.x - a.x) * (p.y - a.y) - (b.y - a.y) * (p.x - a.x)
 }
 
-/// Whether a pixel centre exactly on edge `from`→`to` counts as inside (top and left
-/// edges do, so that triangles sharing an edge cover each pixel once).
-fn is_top_left(from: Vec2, to: Vec2) -> bool {
+/// Whether a pixel centre exactly on edge `from`→`to` (of a triangle wound so that
+/// [`edge`] is positive inside) counts as inside, so that triangles sharing an edge cover
+/// each pixel once: OpenGL's top-left rule, whose "top" is the bottom of the picture here
+/// (GL's window rows run upwards; seen so on Mesa's llvmpipe under Xvfb).
+fn is_bottom_left(from: Vec2, to: Vec2) -> bool {
     let d = to - from;
-    (d.y == 0.0 && d.x > 0.0) || d.y < 0.0
+    (d.y == 0.0 && d.x < 0.0) || d.y < 0.0
 }
 
 impl Painter for Raster {
@@ -153,14 +156,12 @@ impl Painter for Raster {
         }
         let (x0, x1) = (x.min(x + w), x.max(x + w));
         let (y0, y1) = (y.min(y + h), y.max(y + h));
-        // Centres at i + 0.5 inside [x0, x1) (left and top edges included).
-        let span = |from: f32, to: f32, max: u32| {
-            let first = (from - 0.5).ceil().clamp(0.0, max as f32) as u32;
-            let end = (to - 0.5).ceil().clamp(0.0, max as f32) as u32;
-            first..end
-        };
-        let columns = span(x0, x1, self.width);
-        for row in span(y0, y1, self.height) {
+        // Centres at i + 0.5 in [x0, x1) and in (y0, y1]: left and bottom edges count.
+        let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as u32;
+        let columns = clamp((x0 - 0.5).ceil(), self.width)..clamp((x1 - 0.5).ceil(), self.width);
+        let rows = clamp((y0 - 0.5).floor() + 1.0, self.height)
+            ..clamp((y1 - 0.5).floor() + 1.0, self.height);
+        for row in rows {
             for column in columns.clone() {
                 self.blend(column, row, color, 1.0);
             }
@@ -234,8 +235,10 @@ impl Painter for Raster {
     }
 
     /// As `draw_text`: glyphs at their fontdue offsets along the advances, the baseline
-    /// below `corner` by the tallest glyph's height above it; each glyph's coverage is
-    /// sampled bilinearly (the font atlas's filter) at the pixel centres it covers.
+    /// below `corner` by the tallest glyph's height above it. Each pixel shows the texel
+    /// under its centre: the window samples glyphs that way (their atlas is set to linear
+    /// filtering, yet Mesa's llvmpipe pictures match nearest sampling, seen at
+    /// fractional glyph positions).
     fn text(&mut self, text: &str, corner: Vec2, size: u16, color: Color) {
         let glyphs: Vec<(fontdue::Metrics, Vec<u8>)> =
             text.chars().map(|c| self.glyph(c, size).clone()).collect();
@@ -255,33 +258,20 @@ impl Painter for Raster {
             let left = corner.x + metrics.xmin as f32 + advance + kerning;
             let top = baseline - h as f32 - metrics.ymin as f32;
             advance += metrics.advance_width + kerning;
-            let texel = |tx: i64, ty: i64| -> f32 {
-                if tx < 0 || ty < 0 || tx >= w as i64 || ty >= h as i64 {
-                    0.0
-                } else {
-                    coverage[ty as usize * w + tx as usize] as f32 / 255.0
-                }
-            };
+            // The pixels whose centres the glyph's quad covers, each showing the texel
+            // under its centre.
             let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as u32;
-            let (x0, x1) = (
-                clamp(left.floor(), self.width),
-                clamp((left + w as f32).ceil(), self.width),
-            );
-            let (y0, y1) = (
-                clamp(top.floor(), self.height),
-                clamp((top + h as f32).ceil(), self.height),
-            );
-            for y in y0..y1 {
-                for x in x0..x1 {
-                    // Texel centres sit at +0.5: the sample is between four of them.
-                    let (u, v) = (x as f32 - left, y as f32 - top);
-                    let (fu, fv) = (u.floor(), v.floor());
-                    let (du, dv) = (u - fu, v - fv);
-                    let (tx, ty) = (fu as i64, fv as i64);
-                    let alpha = texel(tx, ty) * (1.0 - du) * (1.0 - dv)
-                        + texel(tx + 1, ty) * du * (1.0 - dv)
-                        + texel(tx, ty + 1) * (1.0 - du) * dv
-                        + texel(tx + 1, ty + 1) * du * dv;
+            let right = left + w as f32;
+            let bottom = top + h as f32;
+            let columns =
+                clamp((left - 0.5).ceil(), self.width)..clamp((right - 0.5).ceil(), self.width);
+            let rows = clamp((top - 0.5).floor() + 1.0, self.height)
+                ..clamp((bottom - 0.5).floor() + 1.0, self.height);
+            for y in rows {
+                let ty = ((y as f32 + 0.5 - top) as usize).min(h - 1);
+                for x in columns.clone() {
+                    let tx = ((x as f32 + 0.5 - left) as usize).min(w - 1);
+                    let alpha = coverage[ty * w + tx] as f32 / 255.0;
                     if alpha > 0.0 {
                         self.blend(x, y, color, alpha);
                     }
@@ -328,6 +318,21 @@ mod tests {
     }
 
     #[test]
+    fn edges_through_pixel_centres_count_on_the_left_and_bottom() {
+        // A 3-pixel-wide outline: its inner edges pass through pixel centres.
+        let mut raster = Raster::new(12, 12);
+        raster.rect_lines(0.0, 0.0, 10.0, 10.0, 3.0, Color::from_rgba(0, 255, 0, 255));
+        let green = |x, y| at(&raster, x, y)[1] == 255;
+        assert!(
+            green(5, 0) && green(5, 1) && !green(5, 2),
+            "top bar: rows 0-1"
+        );
+        assert!(!green(5, 8) && green(5, 9), "bottom bar: row 9");
+        assert!(green(0, 5) && !green(1, 5), "left bar: column 0");
+        assert!(green(8, 5) && green(9, 5), "right bar: columns 8-9");
+    }
+
+    #[test]
     fn rectangles_cover_the_pixels_whose_centres_they_contain() {
         let mut raster = Raster::new(8, 8);
         raster.rect(1.0, 2.0, 3.0, 2.0, Color::from_rgba(255, 0, 0, 255));
@@ -341,7 +346,14 @@ mod tests {
     #[test]
     fn half_transparent_colours_blend_once_across_shared_edges() {
         let mut raster = Raster::new(4, 4);
-        raster.rect(0.0, 0.0, 4.0, 4.0, Color::from_rgba(255, 255, 255, 128));
+        let corners = [
+            vec2(0.0, 0.0),
+            vec2(4.0, 0.0),
+            vec2(4.0, 4.0),
+            vec2(0.0, 4.0),
+        ];
+        let white = Color::from_rgba(255, 255, 255, 128);
+        raster.fill_mesh(&corners, &[0, 1, 2, 0, 2, 3], white);
         // Every pixel blended once (the diagonal shared by the two triangles too).
         let values: Vec<u8> = (0..16).map(|i| at(&raster, i % 4, i / 4)[0]).collect();
         assert!(values.iter().all(|&v| v == 128), "{values:?}");

@@ -239,9 +239,10 @@ impl Instance {
         // Check everything before changing anything.
         let limits = store.limits.clone();
         for (i, (&m, bytes)) in instance.memories.iter().zip(&snapshot.memories).enumerate() {
-            let max = store.memories[m as usize].ty.limits.max.unwrap_or(65_536);
+            let ty = store.memories[m as usize].ty.limits;
+            let max = ty.max.unwrap_or(65_536).min(limits.max_memory_pages);
             let pages = bytes.len() / PAGE_SIZE;
-            if bytes.len() % PAGE_SIZE != 0 || pages > max.min(limits.max_memory_pages) as usize {
+            if bytes.len() % PAGE_SIZE != 0 || !(ty.min as usize..=max as usize).contains(&pages) {
                 return Err(SnapshotError::Mismatch(format!(
                     "memory {i} of {} bytes is not a whole number of pages within its limits",
                     bytes.len()
@@ -249,8 +250,9 @@ impl Instance {
             }
         }
         for (i, (&t, elements)) in instance.tables.iter().zip(&snapshot.tables).enumerate() {
-            let max = store.tables[t as usize].ty.limits.max.unwrap_or(u32::MAX);
-            if elements.len() > max.min(limits.max_table_elements) as usize {
+            let ty = store.tables[t as usize].ty.limits;
+            let max = ty.max.unwrap_or(u32::MAX).min(limits.max_table_elements);
+            if !(ty.min as usize..=max as usize).contains(&elements.len()) {
                 return Err(SnapshotError::Mismatch(format!(
                     "table {i} of {} elements is over its limits",
                     elements.len()
