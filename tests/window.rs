@@ -259,6 +259,8 @@ fn the_talk_keys_show_panels_save_screenshots_and_step_frames() {
         sleep(Duration::from_millis(250));
     }
     xdotool(&["key", "minus"]);
+    // Esc in the same frame would quit before the speed changes.
+    sleep(Duration::from_millis(300));
     let log = close_window(window);
     let paused_at: u64 = log
         .lines()

@@ -172,16 +172,7 @@ impl Window {
             .as_ref()
             .map(|_| Recorder::new(session.config().field));
         let watch = options.watch.as_ref().map(|(path, _)| FileWatch::new(path));
-        let look = Look {
-            theme: options.theme,
-            field: session.config().field,
-        };
-        let gif = options
-            .gif
-            .as_deref()
-            .map(|path| Gif::create(path, look))
-            .transpose()?;
-        Ok(Window {
+        let mut window = Window {
             calls: session.game().last_draw().to_vec(),
             held: *session.input(),
             session,
@@ -203,10 +194,14 @@ impl Window {
             watch,
             slot: 0,
             replay: Replay::default(),
-            gif,
+            gif: None,
             notices: channel(),
             options,
-        })
+        };
+        if let Some(path) = &window.options.gif {
+            window.gif = Some(Gif::create(path, window.look())?);
+        }
+        Ok(window)
     }
 
     async fn run(mut self) -> Result<()> {
