@@ -28,10 +28,21 @@ fn one_window_at_a_time() -> MutexGuard<'static, ()> {
 /// Plays `args` in a window for `frames` frames and returns the screenshot of the last.
 fn screenshot(test: &str, args: &[&str], frames: u32) -> RgbaImage {
     let _display = one_window_at_a_time();
+    picture(test, &["play"], args, frames)
+}
+
+/// The software renderer's picture (`--headless --screenshot`) of `frames` frames.
+fn software_screenshot(test: &str, args: &[&str], frames: u32) -> RgbaImage {
+    picture(test, &["play", "--headless"], args, frames)
+}
+
+/// Runs `command` and `args` for `frames` frames of 0.016 s and returns the last as
+/// `--screenshot` saved it.
+fn picture(test: &str, command: &[&str], args: &[&str], frames: u32) -> RgbaImage {
     let dir = temp_dir(test);
     let shot = dir.join("shot.png");
     let frames = frames.to_string();
-    let mut all = vec!["play"];
+    let mut all = command.to_vec();
     all.extend(args);
     all.extend([
         "--frames",
@@ -428,26 +439,6 @@ fn differing_pixels(a: &RgbaImage, b: &RgbaImage) -> usize {
         .zip(b.pixels())
         .filter(|(p, q)| p.0[..3] != q.0[..3])
         .count()
-}
-
-/// The software renderer's picture (`--headless --screenshot`) of `frames` frames.
-fn software_screenshot(test: &str, args: &[&str], frames: u32) -> RgbaImage {
-    let dir = temp_dir(test);
-    let shot = dir.join("soft.png");
-    let frames = frames.to_string();
-    let mut all = vec!["play", "--headless"];
-    all.extend(args);
-    all.extend([
-        "--frames",
-        &frames,
-        "--dt",
-        "0.016",
-        "--screenshot",
-        shot.to_str().unwrap(),
-    ]);
-    let out = wasmcade(&all);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    image::open(&shot).unwrap().to_rgba8()
 }
 
 /// The tolerance between the window's picture and the software renderer's: at most one

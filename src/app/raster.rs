@@ -82,7 +82,8 @@ impl Raster {
             (a, b, c)
         };
         let area = edge(a, b, c);
-        if !(area > 0.0) || ![a, b, c].iter().all(|p| p.is_finite()) {
+        // Degenerate, or NaN somewhere: nothing to fill.
+        if area.is_nan() || area <= 0.0 || ![a, b, c].iter().all(|p| p.is_finite()) {
             return;
         }
         let clamp = |v: f32, max: u32| v.clamp(0.0, max as f32) as u32;

@@ -92,54 +92,41 @@ impl RefMap {
         RefMap { to_index, funcs }
     }
 
-    /// `bits` of a value of type `ty` as saved.
-    fn save(
+    /// `bits` of a value of type `ty` as saved (`Way::Save`) or as the store holds them
+    /// (`Way::Load`); `what` names the place, for errors.
+    fn convert(
         &self,
+        way: Way,
         ty: ValType,
         bits: u64,
         what: &dyn Fn() -> String,
     ) -> Result<u64, SnapshotError> {
+        let refused = |why: String| match way {
+            Way::Save => SnapshotError::Unsaveable(why),
+            Way::Load => SnapshotError::Mismatch(why),
+        };
         match ty {
-            ValType::FuncRef if bits != 0 => self
-                .to_index
-                .get(&((bits - 1) as u32))
-                .map(|index| index + 1)
-                .ok_or_else(|| {
-                    SnapshotError::Unsaveable(format!(
-                        "{} holds a function of another instance",
-                        what()
-                    ))
-                }),
-            ValType::ExternRef if bits != 0 => Err(SnapshotError::Unsaveable(format!(
-                "{} holds a host reference",
-                what()
-            ))),
+            ValType::FuncRef if bits != 0 => match way {
+                Way::Save => self.to_index.get(&((bits - 1) as u32)).map(|i| i + 1),
+                Way::Load => self.funcs.get((bits - 1) as usize).map(|&a| a as u64 + 1),
+            }
+            .ok_or_else(|| match way {
+                Way::Save => refused(format!("{} holds a function of another instance", what())),
+                Way::Load => refused(format!("{} names function {}", what(), bits - 1)),
+            }),
+            ValType::ExternRef if bits != 0 => {
+                Err(refused(format!("{} holds a host reference", what())))
+            }
             _ => Ok(bits),
         }
     }
+}
 
-    /// Saved bits of a value of type `ty` as the store holds them.
-    fn load(
-        &self,
-        ty: ValType,
-        bits: u64,
-        what: &dyn Fn() -> String,
-    ) -> Result<u64, SnapshotError> {
-        match ty {
-            ValType::FuncRef if bits != 0 => self
-                .funcs
-                .get((bits - 1) as usize)
-                .map(|&address| address as u64 + 1)
-                .ok_or_else(|| {
-                    SnapshotError::Mismatch(format!("{} names function {}", what(), bits - 1))
-                }),
-            ValType::ExternRef if bits != 0 => Err(SnapshotError::Mismatch(format!(
-                "{} holds a host reference",
-                what()
-            ))),
-            _ => Ok(bits),
-        }
-    }
+/// Which way [`RefMap::convert`] goes.
+#[derive(Clone, Copy)]
+enum Way {
+    Save,
+    Load,
 }
 
 impl Instance {
@@ -159,7 +146,9 @@ impl Instance {
             .enumerate()
             .map(|(i, &g)| {
                 let global = &store.globals[g as usize];
-                refs.save(global.ty.content, global.bits, &|| format!("global {i}"))
+                refs.convert(Way::Save, global.ty.content, global.bits, &|| {
+                    format!("global {i}")
+                })
             })
             .collect::<Result<_, _>>()?;
         let tables = instance
@@ -172,7 +161,7 @@ impl Instance {
                 table
                     .elements
                     .iter()
-                    .map(|&bits| refs.save(table.ty.element, bits, &what))
+                    .map(|&bits| refs.convert(Way::Save, table.ty.element, bits, &what))
                     .collect()
             })
             .collect::<Result<_, _>>()?;
@@ -184,7 +173,7 @@ impl Instance {
                 let what = || format!("element segment {i}");
                 items
                     .iter()
-                    .map(|&bits| refs.save(ValType::FuncRef, bits, &what))
+                    .map(|&bits| refs.convert(Way::Save, ValType::FuncRef, bits, &what))
                     .collect()
             })
             .collect::<Result<_, _>>()?;
@@ -266,7 +255,10 @@ impl Instance {
             .enumerate()
             .map(|(i, (&g, &bits))| {
                 let ty = store.globals[g as usize].ty.content;
-                Ok((g, refs.load(ty, bits, &|| format!("global {i}"))?))
+                Ok((
+                    g,
+                    refs.convert(Way::Load, ty, bits, &|| format!("global {i}"))?,
+                ))
             })
             .collect::<Result<_, SnapshotError>>()?;
         let tables: Vec<(u32, Vec<u64>)> = instance
@@ -279,7 +271,7 @@ impl Instance {
                 let what = || format!("table {i}");
                 let elements = elements
                     .iter()
-                    .map(|&bits| refs.load(ty, bits, &what))
+                    .map(|&bits| refs.convert(Way::Load, ty, bits, &what))
                     .collect::<Result<_, _>>()?;
                 Ok((t, elements))
             })
@@ -292,7 +284,7 @@ impl Instance {
                 let what = || format!("element segment {i}");
                 items
                     .iter()
-                    .map(|&bits| refs.load(ValType::FuncRef, bits, &what))
+                    .map(|&bits| refs.convert(Way::Load, ValType::FuncRef, bits, &what))
                     .collect::<Result<Rc<[u64]>, _>>()
             })
             .collect::<Result<_, _>>()?;
