@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 
 use super::capture::{Gif, Look};
-use super::savestate::SavedSession;
 use super::script::{Recorder, Script};
 use super::session::{Session, Summary};
 use crate::save::{write_file, AtomicFile};
@@ -90,8 +89,7 @@ pub fn run(session: &mut Session, options: &HeadlessOptions) -> Result<Summary> 
         options.look.save_png(path, session.game().last_draw())?;
     }
     if let Some(path) = &options.save_state {
-        let saved: SavedSession = session.save_state()?;
-        saved.write(path)?;
+        session.save_state()?.write(path)?;
     }
     Ok(session.summary().clone())
 }
