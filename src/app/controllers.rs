@@ -124,6 +124,9 @@ mod backend {
                 })
                 .collect();
             paths.sort();
+            // The kernel reuses event numbers: a device gone lets its path be looked at
+            // again.
+            self.refused.retain(|path| paths.contains(path));
             for path in paths {
                 let known = self.players.iter().flatten().any(|c| c.path == path);
                 if known || self.refused.contains(&path) {
