@@ -43,7 +43,8 @@ pub struct PlayArgs {
     #[arg(long, value_parser = parse_dt)]
     dt: Option<f64>,
     /// Scripted keys instead of the keyboard, one `FRAME KEY down|up` per line (keys:
-    /// space, enter, arrows, letters, digits); `#` starts a comment.
+    /// space, enter, arrows, letters, digits...; controller buttons as `padN BUTTON`, N
+    /// 1-4); `#` starts a comment.
     #[arg(long, value_name = "FILE", conflicts_with = "replay")]
     input: Option<PathBuf>,
     /// Write every draw call as a JSON line to this file.
@@ -63,7 +64,8 @@ pub struct PlayArgs {
     /// Save the game's state after the last frame (headless).
     #[arg(long, value_name = "FILE", requires = "headless")]
     save_state: Option<PathBuf>,
-    /// Save the session (every frame's dt and every key change) to FILE.
+    /// Save the session (every frame's dt and every key and controller button change) to
+    /// FILE.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// Play a recording made with --record: its field size, dts and keys, bit for bit.
