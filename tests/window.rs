@@ -442,9 +442,9 @@ fn differing_pixels(a: &RgbaImage, b: &RgbaImage) -> usize {
 }
 
 /// The tolerance between the window's picture and the software renderer's: at most one
-/// pixel in 10,000 may differ (measured: none for the rocket game in both themes, 2 of
-/// 614,400 for the canvas test game, where an edge of a ring and of a polygon passes
-/// exactly through pixel centres).
+/// pixel in 10,000 may differ (measured under Xvfb: 0 to 2 of 614,400 for the rocket
+/// game in both themes and for the canvas test game, whose 2 lie on an edge of a ring
+/// and of a polygon passing exactly through pixel centres).
 const MAX_DIFFERING: f64 = 1.0 / 10_000.0;
 
 #[test]
