@@ -507,6 +507,13 @@ fn wait_for_file(dir: &Path, matches: impl Fn(&str) -> bool) -> PathBuf {
     }
 }
 
+/// Checks that slot 1 was loaded at the frame it was saved at.
+fn assert_loaded_where_saved(log: &str) {
+    let saved = logged_frame(log, "saved slot 1 at frame ");
+    let loaded = logged_frame(log, "loaded slot 1 at frame ");
+    assert_eq!(loaded, saved, "{log}");
+}
+
 /// The frame number a notice line `PREFIX N` logged.
 fn logged_frame(log: &str, prefix: &str) -> u64 {
     log.lines()
@@ -532,13 +539,7 @@ fn f5_saves_f9_loads_and_f10_saves_the_last_seconds_as_a_gif() {
     let gif = wait_for_file(&dir, |name| name.ends_with(".gif"));
     xdotool(&["key", "F9"]);
     sleep(Duration::from_millis(500));
-    let log = close_window(window);
-    let saved = logged_frame(&log, "saved slot 1 at frame ");
-    assert_eq!(
-        logged_frame(&log, "loaded slot 1 at frame "),
-        saved,
-        "{log}"
-    );
+    assert_loaded_where_saved(&close_window(window));
     assert!(std::fs::metadata(&state).unwrap().len() > 65_536);
     let decoder = gif::DecodeOptions::new()
         .read_info(std::fs::File::open(&gif).unwrap())
@@ -563,11 +564,5 @@ fn a_wasm4_cart_saves_with_2_and_loads_with_4_beside_its_file() {
     sleep(Duration::from_millis(500));
     xdotool(&["key", "4"]);
     sleep(Duration::from_millis(500));
-    let log = close_window(window);
-    let saved = logged_frame(&log, "saved slot 1 at frame ");
-    assert_eq!(
-        logged_frame(&log, "loaded slot 1 at frame "),
-        saved,
-        "{log}"
-    );
+    assert_loaded_where_saved(&close_window(window));
 }

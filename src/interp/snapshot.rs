@@ -122,6 +122,22 @@ impl RefMap {
     }
 }
 
+impl RefMap {
+    /// [`RefMap::convert`] of every one of `items`.
+    fn convert_all<C: FromIterator<u64>>(
+        &self,
+        way: Way,
+        ty: ValType,
+        items: &[u64],
+        what: &dyn Fn() -> String,
+    ) -> Result<C, SnapshotError> {
+        items
+            .iter()
+            .map(|&bits| self.convert(way, ty, bits, what))
+            .collect()
+    }
+}
+
 /// Which way [`RefMap::convert`] goes.
 #[derive(Clone, Copy)]
 enum Way {
@@ -158,11 +174,7 @@ impl Instance {
             .map(|(i, &t)| {
                 let table = &store.tables[t as usize];
                 let what = || format!("table {i}");
-                table
-                    .elements
-                    .iter()
-                    .map(|&bits| refs.convert(Way::Save, table.ty.element, bits, &what))
-                    .collect()
+                refs.convert_all(Way::Save, table.ty.element, &table.elements, &what)
             })
             .collect::<Result<_, _>>()?;
         let elements = instance
@@ -171,10 +183,7 @@ impl Instance {
             .enumerate()
             .map(|(i, items)| {
                 let what = || format!("element segment {i}");
-                items
-                    .iter()
-                    .map(|&bits| refs.convert(Way::Save, ValType::FuncRef, bits, &what))
-                    .collect()
+                refs.convert_all(Way::Save, ValType::FuncRef, items, &what)
             })
             .collect::<Result<_, _>>()?;
         let dropped_datas = instance
@@ -269,11 +278,7 @@ impl Instance {
             .map(|(i, (&t, elements))| {
                 let ty = store.tables[t as usize].ty.element;
                 let what = || format!("table {i}");
-                let elements = elements
-                    .iter()
-                    .map(|&bits| refs.convert(Way::Load, ty, bits, &what))
-                    .collect::<Result<_, _>>()?;
-                Ok((t, elements))
+                Ok((t, refs.convert_all(Way::Load, ty, elements, &what)?))
             })
             .collect::<Result<_, SnapshotError>>()?;
         let elements: Vec<Rc<[u64]>> = snapshot
@@ -282,10 +287,7 @@ impl Instance {
             .enumerate()
             .map(|(i, items)| {
                 let what = || format!("element segment {i}");
-                items
-                    .iter()
-                    .map(|&bits| refs.convert(Way::Load, ValType::FuncRef, bits, &what))
-                    .collect::<Result<Rc<[u64]>, _>>()
+                refs.convert_all(Way::Load, ValType::FuncRef, items, &what)
             })
             .collect::<Result<_, _>>()?;
 
