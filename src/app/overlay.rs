@@ -7,6 +7,7 @@ use macroquad::prelude::{
 };
 
 use super::controls::CONTROLS;
+use super::gamepad::PAD_MAP;
 use super::keys::KEYS;
 use crate::host::rocket::ACTION_KEYS;
 use crate::host::{Action, GameError};
@@ -28,19 +29,23 @@ pub enum Place {
     TopRight,
 }
 
-/// Draws `lines` in a translucent box: the first line as a title, the last as a hint.
+/// Draws `lines` in a translucent box: the first line as a title, the last as a hint;
+/// smaller when they would not fit the window's height.
 pub fn draw_panel(lines: &[String], place: Place) {
+    let needed = lines.len() as f32 * LINE_HEIGHT + MARGIN;
+    let fit = (screen_height() / needed).min(1.0);
+    let (font_size, line_height) = (FONT_SIZE * fit, LINE_HEIGHT * fit);
     let width = match place {
         Place::Centre => screen_width(),
         Place::TopRight => {
             let widest = lines
                 .iter()
-                .map(|line| measure_text(line, None, FONT_SIZE as u16, 1.0).width)
+                .map(|line| measure_text(line, None, font_size as u16, 1.0).width)
                 .fold(0.0, f32::max);
             (widest + 2.0 * MARGIN).min(screen_width())
         }
     };
-    let height = (lines.len() as f32 * LINE_HEIGHT + MARGIN).min(screen_height());
+    let height = (lines.len() as f32 * line_height + MARGIN).min(screen_height());
     let (left, top) = match place {
         Place::Centre => (0.0, ((screen_height() - height) / 2.0).max(0.0)),
         Place::TopRight => (screen_width() - width, 0.0),
@@ -53,8 +58,8 @@ pub fn draw_panel(lines: &[String], place: Place) {
             i if i == last => HINT,
             _ => WHITE,
         };
-        let baseline = top + MARGIN + i as f32 * LINE_HEIGHT;
-        draw_text(line, left + MARGIN, baseline, FONT_SIZE, color);
+        let baseline = top + MARGIN + i as f32 * line_height;
+        draw_text(line, left + MARGIN, baseline, font_size, color);
     }
 }
 
@@ -101,6 +106,19 @@ pub fn help_lines() -> Vec<String> {
     ));
     for control in &CONTROLS {
         lines.push(format!("{:<16}{}", control.label, control.help));
+    }
+    lines.push(
+        "WASM-4 players 2, 3: E S D F, A or Q = X, Tab or Shift = Z; numpad 8 4 5 6, * or . = X, - = Z"
+            .to_string(),
+    );
+    lines.push("Controllers 1-4: button = rocket/canvas key, WASM-4 button".to_string());
+    for pair in PAD_MAP.chunks(2) {
+        let cells: Vec<String> = pair
+            .iter()
+            .map(|m| format!("{} = {}, {}", m.label, m.key_help(), m.wasm4_help()))
+            .map(|cell| format!("{cell:<48}"))
+            .collect();
+        lines.push(format!("  {}", cells.concat().trim_end()));
     }
     lines.push("H or ?: close".to_string());
     lines
@@ -171,6 +189,9 @@ mod tests {
         }
         for control in &CONTROLS {
             assert!(help.contains(control.label), "{} missing", control.label);
+        }
+        for mapping in &PAD_MAP {
+            assert!(help.contains(mapping.label), "{} missing", mapping.label);
         }
     }
 }

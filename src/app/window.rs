@@ -2,12 +2,15 @@
 //! on their edges; `dt` comes from the frame clock (clamped), `--dt` or a replay, scaled
 //! by the speed; a failing game freezes under the error overlay; the host keys
 //! ([`controls`]) pause, step, change speed, restart, show the HUD, help and module
-//! panels, take screenshots and toggle full screen; `--watch` reloads the game when its
-//! file changes; `--record` saves the session for `--replay`.
+//! panels, take screenshots, save the last seconds as a GIF, save and load states in
+//! slots and toggle full screen; controllers ([`Controllers`]) play as the keys or
+//! gamepads they are mapped to; `--watch` reloads the game when its file changes;
+//! `--record` saves the session for `--replay`.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
@@ -18,10 +21,13 @@ use macroquad::prelude::{
 };
 use macroquad::window::{set_fullscreen, Conf};
 
+use super::capture::{Gif, Look, Replay};
+use super::controllers::Controllers;
 use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
-use super::keys::{HeldKeys, KEYS};
+use super::keys::{Input, KEYS};
 use super::overlay::{self, Place};
+use super::savestate::{SavedSession, Slots, SLOTS};
 use super::script::{Recorder, Script};
 use super::session::Session;
 use super::theme::Theme;
@@ -63,6 +69,10 @@ pub struct WindowOptions {
     pub watch: Option<(PathBuf, Loader)>,
     /// Start with the HUD shown.
     pub hud: bool,
+    /// Where F5 and F9 keep the game's states.
+    pub slots: Slots,
+    /// Save every frame played as a GIF here (with `frames`).
+    pub gif: Option<PathBuf>,
 }
 
 /// Opens the window and plays until Esc, the window closes, or `frames` are done.
@@ -87,7 +97,10 @@ pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     std::panic::set_hook(Box::new(|info| log::debug!("window panic: {info}")));
     let window = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         macroquad::Window::from_config(conf, async move {
-            let result = Window::new(session, options).run().await;
+            let result = match Window::new(session, options) {
+                Ok(window) => window.run().await,
+                Err(error) => Err(error),
+            };
             *slot.borrow_mut() = Some(result);
         });
     }));
@@ -126,7 +139,8 @@ struct Window {
     /// The last frame's display list (kept while paused or failed).
     calls: Vec<DrawCall>,
     failure: Option<GameError>,
-    held: HeldKeys,
+    held: Input,
+    controllers: Controllers,
     paused: bool,
     step_once: bool,
     screenshot_requested: bool,
@@ -141,20 +155,29 @@ struct Window {
     notice: Option<(String, Instant)>,
     recorder: Option<Recorder>,
     watch: Option<FileWatch>,
+    /// The save slot F5 and F9 use.
+    slot: usize,
+    /// The last seconds of play, for F10.
+    replay: Replay,
+    /// `--gif`: every frame played.
+    gif: Option<Gif>,
+    /// Notices from the threads writing F10's GIFs.
+    notices: (Sender<String>, Receiver<String>),
 }
 
 impl Window {
-    fn new(session: Session, options: WindowOptions) -> Window {
+    fn new(session: Session, options: WindowOptions) -> Result<Window> {
         let recorder = options
             .record
             .as_ref()
             .map(|_| Recorder::new(session.config().field));
         let watch = options.watch.as_ref().map(|(path, _)| FileWatch::new(path));
-        Window {
+        let mut window = Window {
+            calls: session.game().last_draw().to_vec(),
+            held: *session.input(),
             session,
-            calls: Vec::new(),
             failure: None,
-            held: HeldKeys::default(),
+            controllers: Controllers::open(),
             paused: false,
             step_once: false,
             screenshot_requested: false,
@@ -169,15 +192,37 @@ impl Window {
             notice: None,
             recorder,
             watch,
+            slot: 0,
+            replay: Replay::default(),
+            gif: None,
+            notices: channel(),
             options,
+        };
+        if let Some(path) = &window.options.gif {
+            window.gif = Some(Gif::create(path, window.look())?);
         }
+        Ok(window)
     }
 
     async fn run(mut self) -> Result<()> {
         let result = self.frame_loop().await;
         log::info!("{}", self.session.summary());
         let saved = self.save_recording();
-        result.and(saved)
+        let gif = match self.gif.take() {
+            Some(gif) => gif.finish().map(|frames| {
+                let path = self.options.gif.as_ref().expect("a --gif path");
+                log::info!("wrote {frames} frames to {}", path.display());
+            }),
+            None => Ok(()),
+        };
+        result.and(saved).and(gif)
+    }
+
+    fn look(&self) -> Look {
+        Look {
+            theme: self.options.theme,
+            field: self.session.config().field,
+        }
     }
 
     async fn frame_loop(&mut self) -> Result<()> {
@@ -185,13 +230,16 @@ impl Window {
             if is_quit_requested() {
                 return Ok(());
             }
-            for command in controls::pressed() {
+            for command in controls::pressed(self.session.game().has_gamepads()) {
                 if command == Command::Quit {
                     return Ok(());
                 }
                 self.handle(command);
             }
             self.reload_if_changed();
+            while let Ok(text) = self.notices.1.try_recv() {
+                self.notice(text);
+            }
             let due =
                 self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once));
             if due && self.step_game() {
@@ -224,9 +272,8 @@ impl Window {
             Command::Restart => {
                 self.calls.clear();
                 self.failure = self.session.restart().err();
-                if let Some(recorder) = &mut self.recorder {
-                    *recorder = Recorder::new(self.session.config().field);
-                }
+                self.restart_recording();
+                self.replay.clear();
             }
             Command::Pause => {
                 self.paused = !self.paused;
@@ -253,7 +300,95 @@ impl Window {
             }
             // Saved once this frame is drawn.
             Command::Screenshot => self.screenshot_requested = true,
+            Command::SaveState => self.save_state(),
+            Command::LoadState => self.load_state(),
+            Command::PreviousSlot | Command::NextSlot => {
+                let step = if command == Command::NextSlot {
+                    1
+                } else {
+                    SLOTS - 1
+                };
+                self.slot = (self.slot + step) % SLOTS;
+                let path = self.options.slots.path(self.slot);
+                let state = if path.exists() { "saved" } else { "empty" };
+                self.notice(format!("slot {} ({state})", self.slot + 1));
+            }
+            Command::RecordGif => self.save_replay_gif(),
         }
+    }
+
+    /// A recording covers the session since its (re)start or the state it loaded.
+    fn restart_recording(&mut self) {
+        if let Some(recorder) = &mut self.recorder {
+            *recorder = Recorder::new(self.session.config().field);
+        }
+    }
+
+    /// F5: the session's state to the current slot's file.
+    fn save_state(&mut self) {
+        let path = self.options.slots.path(self.slot);
+        let result = self
+            .session
+            .save_state()
+            .map_err(anyhow::Error::from)
+            .and_then(|saved| saved.write(&path));
+        let text = match result {
+            Ok(()) => format!(
+                "saved slot {} at frame {} ({})",
+                self.slot + 1,
+                self.session.summary().frames,
+                path.display()
+            ),
+            Err(error) => format!("saving the state failed: {error:#}"),
+        };
+        self.notice(text);
+    }
+
+    /// F9: goes on from the current slot's state; a failed load changes nothing.
+    fn load_state(&mut self) {
+        let path = self.options.slots.path(self.slot);
+        let result = SavedSession::read(&path, self.options.slots.module_sha256())
+            .and_then(|saved| self.session.load_state(&saved));
+        let text = match result {
+            Ok(()) => {
+                self.failure = None;
+                self.calls = self.session.game().last_draw().to_vec();
+                // A replay goes on with the keys held when the state was saved.
+                self.held = *self.session.input();
+                self.replay.clear();
+                if self.recorder.is_some() {
+                    log::warn!("the recording starts again from the loaded state (replay it with --load-state)");
+                    self.restart_recording();
+                }
+                format!(
+                    "loaded slot {} at frame {}",
+                    self.slot + 1,
+                    self.session.summary().frames
+                )
+            }
+            Err(error) => format!("loading the state failed: {error:#}"),
+        };
+        self.notice(text);
+    }
+
+    /// F10: the last seconds of play as a GIF in the working directory, written on
+    /// another thread.
+    fn save_replay_gif(&mut self) {
+        let path = PathBuf::from(screenshot::timestamped_name(
+            std::time::SystemTime::now(),
+            "gif",
+        ));
+        let frames = self.replay.frames();
+        let look = self.look();
+        let notices = self.notices.0.clone();
+        self.notice(format!("saving the last seconds to {}...", path.display()));
+        std::thread::spawn(move || {
+            let text = match Replay::save_gif(&frames, &path, look) {
+                Ok(written) => format!("saved {} ({written} frames)", path.display()),
+                Err(error) => format!("the GIF failed: {error:#}"),
+            };
+            let _ = notices.send(text);
+        });
     }
 
     /// Tells the game where the mouse is over the field and which buttons are held
@@ -288,14 +423,15 @@ impl Window {
                     return false;
                 }
                 for event in script.events_at(frame) {
-                    self.held.set(event.key, event.down);
+                    self.held.set(event.input, event.down);
                 }
                 script.dt_at(frame).unwrap_or(live_dt)
             }
             None => {
                 for (index, key) in KEYS.iter().enumerate() {
-                    self.held.set(index, is_key_down(key.code));
+                    self.held.keys.set(index, is_key_down(key.code));
                 }
+                self.held.pads = self.controllers.poll();
                 self.pass_mouse();
                 live_dt
             }
@@ -305,12 +441,19 @@ impl Window {
         }
         let result = self
             .session
-            .apply_keys(&self.held)
+            .apply_input(&self.held)
             .and_then(|()| self.session.step(dt));
         match result {
             Ok(frame) => {
                 self.calls.clear();
                 self.calls.extend_from_slice(frame);
+                self.replay.push(&self.calls, dt);
+                if let Some(gif) = &mut self.gif {
+                    if let Err(error) = gif.frame(&self.calls, dt) {
+                        log::error!("the GIF failed: {error:#}");
+                        self.gif = None;
+                    }
+                }
                 true
             }
             Err(error) => {
@@ -324,6 +467,7 @@ impl Window {
     fn draw(&mut self) {
         let started = Instant::now();
         render::draw_frame(
+            &mut render::WindowPainter,
             &self.calls,
             &self.options.theme,
             self.session.config().field,
@@ -368,7 +512,10 @@ impl Window {
 
     /// F12: the frame as drawn, in the working directory under a timestamped name.
     fn save_screenshot(&mut self) {
-        let path = PathBuf::from(screenshot::timestamped_name(std::time::SystemTime::now()));
+        let path = PathBuf::from(screenshot::timestamped_name(
+            std::time::SystemTime::now(),
+            "png",
+        ));
         let text = match screenshot::save_window(&path) {
             Ok(()) => format!("saved {}", path.display()),
             Err(error) => format!("screenshot failed: {error:#}"),
@@ -421,6 +568,7 @@ impl Window {
             Ok(()) => {
                 self.failure = None;
                 self.calls.clear();
+                self.replay.clear();
                 self.notice(format!("reloaded {}", path.display()));
             }
             Err(error) => {

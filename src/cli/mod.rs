@@ -20,7 +20,9 @@ use clap::{Parser, Subcommand};
     version,
     about,
     after_help = "With no command, plays the bundled rocket game in a window.\n\n\
-        Keys: Space shoot · Up/W boost · Left/A, Right/D turn · R restart · Esc quit"
+        Keys: Space shoot · Up/W boost · Left/A, Right/D turn · R restart · Esc quit\n\
+        F5 save state · F9 load it (WASM-4: 2, 4) · F6/F7 slot · F10 GIF of the last 4 s · \
+        F12 screenshot · H all keys and the controller mapping"
 )]
 struct Cli {
     #[command(subcommand)]

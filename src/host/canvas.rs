@@ -11,6 +11,7 @@ use super::game::{forward_to_instance, Game};
 use super::instance::{
     f32_arg, f64_arg, i32_arg, Binding, GameError, GameInstance, HostState, ImportDef,
 };
+use super::state::{ContractState, GameState, StateError};
 use crate::interp::{Caller, Func, FuncType, Limits, Module, Trap, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -373,6 +374,29 @@ impl Game for CanvasGame {
             Some(func) => self.inner.call(export, func, &[Value::I32(code)]),
             None => Ok(()),
         }
+    }
+
+    fn save_state(&self) -> Result<GameState, StateError> {
+        let (instance, calls) = self.inner.save_state()?;
+        let state = self.inner.state();
+        let host = ContractState::Canvas {
+            color: state.color,
+            rng: state.rng,
+        };
+        Ok(GameState {
+            instance,
+            calls,
+            host,
+        })
+    }
+
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError> {
+        let ContractState::Canvas { color, rng } = state.host else {
+            return Err(StateError::other_contract(&state.host, ABI_NAME));
+        };
+        self.inner.load_state(&state.instance, &state.calls)?;
+        *self.inner.state_mut() = CanvasState { color, rng };
+        Ok(())
     }
 
     forward_to_instance!();

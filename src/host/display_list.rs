@@ -9,7 +9,7 @@ pub type Rgba = u32;
 
 /// One draw call: the rocket contract's calls as made, the canvas contract's shapes
 /// with the colour in force when they were drawn, and WASM-4's framebuffer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DrawCall {
     Clear,
     Player {

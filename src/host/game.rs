@@ -2,6 +2,7 @@
 
 use super::display_list::DrawCall;
 use super::instance::GameError;
+use super::state::{GameState, StateError};
 use crate::interp::Observer;
 
 /// One running game instance behind one of the ABIs.
@@ -21,6 +22,18 @@ pub trait Game {
     /// The mouse is at (`x`, `y`) in field units with `buttons` held (1 left, 2 right,
     /// 4 middle). Only WASM-4 carts see the mouse; other ABIs ignore it.
     fn mouse(&mut self, _x: f64, _y: f64, _buttons: u8) {}
+    /// Whether the game reads gamepads (WASM-4's four) rather than keys: controllers then
+    /// reach it through [`Game::set_controllers`] instead of as keys.
+    fn has_gamepads(&self) -> bool {
+        false
+    }
+    /// The buttons (WASM-4 gamepad bits) held on controllers 1–4.
+    fn set_controllers(&mut self, _buttons: [u8; 4]) {}
+    /// The game's whole state, to go on from later with [`Game::load_state`].
+    fn save_state(&self) -> Result<GameState, StateError>;
+    /// Goes on from `state` (saved by this module under the same contract), or changes
+    /// nothing and says why not.
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError>;
     fn last_call_instructions(&self) -> u64;
     fn take_import_calls(&mut self) -> Vec<(&'static str, u32)>;
     fn memory_pages(&self) -> u32;

@@ -9,7 +9,7 @@ use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::DrawCall;
 use crate::interp::{
     Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
-    MemoryType, Module, Observer, RawHostFn, Store, TrapKind, Value,
+    MemoryType, Module, Observer, RawHostFn, Snapshot, SnapshotError, Store, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
@@ -211,10 +211,32 @@ impl<S: 'static> GameInstance<S> {
         &mut self.store.data_mut().abi
     }
 
+    /// The ABI's own state in the bindings, to read.
+    pub fn state(&self) -> &S {
+        &self.store.data().abi
+    }
+
     pub fn show(&mut self, calls: Vec<DrawCall>) -> &[DrawCall] {
         let state = self.store.data_mut();
         state.calls = calls;
         &state.calls
+    }
+
+    /// The instance's state and the display list of the last draw (see `host::state`).
+    pub fn save_state(&self) -> Result<(Snapshot, Vec<DrawCall>), SnapshotError> {
+        let snapshot = self.instance.snapshot(&self.store)?;
+        Ok((snapshot, self.store.data().calls.clone()))
+    }
+
+    /// Restores the instance's state and the display list saved by `save_state`.
+    pub fn load_state(
+        &mut self,
+        snapshot: &Snapshot,
+        calls: &[DrawCall],
+    ) -> Result<(), SnapshotError> {
+        self.instance.restore(&mut self.store, snapshot)?;
+        self.store.data_mut().calls = calls.to_vec();
+        Ok(())
     }
 
     /// The game's memory 0 (empty if it has none).

@@ -10,6 +10,7 @@ pub mod display_list;
 pub mod game;
 pub mod instance;
 pub mod rocket;
+pub mod state;
 pub mod wasm4;
 
 use std::path::Path;

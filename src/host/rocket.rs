@@ -8,6 +8,7 @@ use super::contract::ExpectedExport;
 use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
 use super::instance::{Binding as ImportBinding, GameError, GameInstance, ImportDef};
+use super::state::{ContractState, GameState, StateError};
 use crate::interp::{Func, FuncType, Limits, Module, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -252,6 +253,27 @@ impl Game for RocketGame {
         if now != was {
             self.toggle(action, now)?;
         }
+        Ok(())
+    }
+
+    fn save_state(&self) -> Result<GameState, StateError> {
+        let (instance, calls) = self.inner.save_state()?;
+        let host = ContractState::Rocket {
+            held: self.held.clone(),
+        };
+        Ok(GameState {
+            instance,
+            calls,
+            host,
+        })
+    }
+
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError> {
+        let ContractState::Rocket { held } = &state.host else {
+            return Err(StateError::other_contract(&state.host, ABI_NAME));
+        };
+        self.inner.load_state(&state.instance, &state.calls)?;
+        self.held.clone_from(held);
         Ok(())
     }
 

@@ -52,6 +52,11 @@ impl FunctionCode {
         }
     }
 
+    /// The whole module's bytes (what [`Module::sha256`](super::Module::sha256) hashes).
+    pub fn module_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
     /// Each defined function's entry (see `entries`), for the executor.
     pub fn entries(&self) -> &[AtomicPtr<CompiledFunc>] {
         &self.entries

@@ -100,6 +100,11 @@ impl Disk {
         &self.bytes
     }
 
+    /// Puts back the bytes a save state kept, without writing the file.
+    pub fn restore(&mut self, bytes: &[u8]) {
+        self.bytes = bytes[..bytes.len().min(DISK_SIZE)].to_vec();
+    }
+
     /// Replaces the save with `bytes` (at most [`DISK_SIZE`] of them) and writes the
     /// file; returns how many bytes were kept. A file that cannot be written is
     /// logged: the save then lasts until the cart stops.

@@ -24,6 +24,7 @@ use super::contract::{ContractError, ExpectedExport};
 use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
 use super::instance::{GameError, GameInstance, HostMemory, IMPORT_MODULE, MEMORY_IMPORT};
+use super::state::{ContractState, GameState, StateError};
 use crate::interp::{ExternType, Func, FuncType, Limits, Limits32, MemoryType, Module};
 use framebuffer::Screen;
 use imports::Wasm4State;
@@ -119,6 +120,8 @@ pub struct Wasm4Game {
     /// The first update follows `start` without clearing the screen.
     first_frame: bool,
     gamepad: Gamepad,
+    /// Buttons held on controllers 1–4 (added to the keyboard's players).
+    controllers: [u8; 4],
 }
 
 impl Wasm4Game {
@@ -169,7 +172,21 @@ impl Wasm4Game {
             pending: 0.0,
             first_frame: true,
             gamepad: Gamepad::default(),
+            controllers: [0; 4],
         })
+    }
+
+    /// GAMEPAD1–4: the keyboard's players and the controllers.
+    fn write_gamepads(&mut self) {
+        let buttons: [u8; 4] = std::array::from_fn(|player| {
+            let keyboard = if player < input::KEYBOARD_PLAYERS {
+                self.gamepad.buttons(player)
+            } else {
+                0
+            };
+            keyboard | self.controllers[player]
+        });
+        self.inner.memory_data_mut()[GAMEPAD1..GAMEPAD1 + 4].copy_from_slice(&buttons);
     }
 
     /// One WASM-4 frame: clear the screen (unless this is the first frame or the cart
@@ -251,8 +268,57 @@ impl Game for Wasm4Game {
 
     fn key(&mut self, code: i32, down: bool) -> Result<(), GameError> {
         if self.gamepad.key(code, down) {
-            self.inner.memory_data_mut()[GAMEPAD1] = self.gamepad.buttons();
+            self.write_gamepads();
         }
+        Ok(())
+    }
+
+    fn has_gamepads(&self) -> bool {
+        true
+    }
+
+    fn set_controllers(&mut self, buttons: [u8; 4]) {
+        if buttons != self.controllers {
+            self.controllers = buttons;
+            self.write_gamepads();
+        }
+    }
+
+    fn save_state(&self) -> Result<GameState, StateError> {
+        let (instance, calls) = self.inner.save_state()?;
+        let host = ContractState::Wasm4 {
+            disk: self.inner.state().disk.bytes().to_vec(),
+            pending: self.pending,
+            first_frame: self.first_frame,
+            keys: self.gamepad.held(),
+            controllers: self.controllers,
+        };
+        Ok(GameState {
+            instance,
+            calls,
+            host,
+        })
+    }
+
+    /// The disk comes back in memory; its file is written at the cart's next `diskw`
+    /// (as in WASM-4's player).
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError> {
+        let ContractState::Wasm4 {
+            disk,
+            pending,
+            first_frame,
+            keys,
+            controllers,
+        } = &state.host
+        else {
+            return Err(StateError::other_contract(&state.host, ABI_NAME));
+        };
+        self.inner.load_state(&state.instance, &state.calls)?;
+        self.inner.state_mut().disk.restore(disk);
+        self.pending = *pending;
+        self.first_frame = *first_frame;
+        self.gamepad = Gamepad::with_held(*keys);
+        self.controllers = *controllers;
         Ok(())
     }
 
