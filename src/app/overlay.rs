@@ -7,6 +7,7 @@ use macroquad::prelude::{
 };
 
 use super::controls::CONTROLS;
+use super::hud::group_digits;
 use super::keys::KEYS;
 use crate::host::rocket::ACTION_KEYS;
 use crate::host::{Action, GameError};
@@ -55,6 +56,20 @@ pub fn draw_panel(lines: &[String], place: Place) {
         };
         let baseline = top + MARGIN + i as f32 * LINE_HEIGHT;
         draw_text(line, left + MARGIN, baseline, FONT_SIZE, color);
+    }
+}
+
+/// While a game's update runs over several frames: the fuel it has spent, in millions,
+/// and the budget at which it is stopped as hung.
+pub fn busy_line(spent: u64, budget: Option<u64>) -> String {
+    let millions = |units: u64| group_digits(units / 1_000_000);
+    match budget {
+        Some(budget) => format!(
+            "update still running: {} M of {} M fuel",
+            millions(spent),
+            millions(budget)
+        ),
+        None => format!("update still running: {} M fuel", millions(spent)),
     }
 }
 

@@ -39,6 +39,10 @@ pub const MAX_DT: f64 = 0.1;
 const MIN_WINDOW_SIDE: f64 = 480.0;
 /// How long a notice (screenshot saved, reload failed) stays on screen.
 const NOTICE_SECONDS: u64 = 4;
+/// The most wall-clock time a host frame gives the game's update before drawing again:
+/// a longer update (a WASM-4 cart generating a level) goes on over the next frames,
+/// the window still drawing and answering keys.
+const UPDATE_TIME_PER_FRAME: Duration = Duration::from_millis(25);
 
 /// Loads the game's module again from its file, for `--watch`.
 pub type Loader = Box<dyn Fn(&Path) -> Result<Module>>;
@@ -202,7 +206,9 @@ impl Window {
                 self.save_screenshot();
             }
             self.hud.record(get_frame_time());
-            self.shown += 1;
+            if self.session.busy().is_none() {
+                self.shown += 1;
+            }
             if self
                 .options
                 .frames
@@ -272,9 +278,37 @@ impl Window {
         self.session.set_mouse(x, y, buttons);
     }
 
-    /// Keys (or the replay), `dt`, then one frame of the game; whether a new frame was
-    /// made.
+    /// Keys (or the replay), `dt`, then one frame of the game, or more of an update
+    /// still running; whether a new frame was made.
     fn step_game(&mut self) -> bool {
+        let deadline = Instant::now() + UPDATE_TIME_PER_FRAME;
+        let result = match self.session.busy() {
+            // The update goes on, with no new keys; the time it takes is not counted.
+            Some(_) => self.session.step_until(0.0, deadline),
+            None => match self.next_input() {
+                None => return false,
+                Some(Err(error)) => Err(error),
+                Some(Ok(dt)) => self.session.step_until(dt, deadline),
+            },
+        };
+        match result {
+            Ok(Some(frame)) => {
+                self.calls.clear();
+                self.calls.extend_from_slice(frame);
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                log::error!("{error}");
+                self.failure = Some(error);
+                false
+            }
+        }
+    }
+
+    /// The next frame's keys (or the replay's) told to the game, and its `dt`; `None`
+    /// when the replay has ended.
+    fn next_input(&mut self) -> Option<Result<f64, GameError>> {
         let frame = self.session.summary().frames;
         let clock = (get_frame_time() as f64).min(MAX_DT);
         let live_dt = self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed];
@@ -285,7 +319,7 @@ impl Window {
                     self.paused = true;
                     self.options.script = None;
                     self.notice("replay finished: P plays on live".to_string());
-                    return false;
+                    return None;
                 }
                 for event in script.events_at(frame) {
                     self.held.set(event.key, event.down);
@@ -303,22 +337,7 @@ impl Window {
         if let Some(recorder) = &mut self.recorder {
             recorder.frame(frame, &self.held, dt);
         }
-        let result = self
-            .session
-            .apply_keys(&self.held)
-            .and_then(|()| self.session.step(dt));
-        match result {
-            Ok(frame) => {
-                self.calls.clear();
-                self.calls.extend_from_slice(frame);
-                true
-            }
-            Err(error) => {
-                log::error!("{error}");
-                self.failure = Some(error);
-                false
-            }
-        }
+        Some(self.session.apply_keys(&self.held).map(|()| dt))
     }
 
     fn draw(&mut self) {
@@ -381,7 +400,8 @@ impl Window {
         self.notice = Some((text, Instant::now() + Duration::from_secs(NOTICE_SECONDS)));
     }
 
-    /// The current notice, in a strip at the bottom of the window.
+    /// The current notice (or, while the game's update runs on, how far it is), in a
+    /// strip at the bottom of the window.
     fn draw_notice(&mut self) {
         if self
             .notice
@@ -390,7 +410,11 @@ impl Window {
         {
             self.notice = None;
         }
-        if let Some((text, _)) = &self.notice {
+        let busy = self
+            .session
+            .busy()
+            .map(|spent| overlay::busy_line(spent, self.session.config().limits.fuel));
+        if let Some(text) = busy.as_ref().or(self.notice.as_ref().map(|(text, _)| text)) {
             let top = screen_height() - 32.0;
             draw_rectangle(
                 0.0,
