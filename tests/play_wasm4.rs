@@ -665,6 +665,22 @@ fn the_imports_charge_their_work_to_the_carts_fuel() {
 }
 
 #[test]
+fn play_gives_a_cart_twenty_times_the_fuel_of_other_games() {
+    // `start` spends about 120 million units, the first update 240 million: over the
+    // 100 million other contracts get, far under the 2 billion a cart gets.
+    let cart = repo_path("tests/games/wasm4/heavy_update.wat");
+    let output = wasmcade(&["play", &cart, "--headless", "--frames", "2"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout).trim(), "frames=2 draw_calls=2 score=-");
+    let output = wasmcade(&["play", &cart, "--headless", "--fuel", "100000000"]);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("out of fuel in start (budget 100000000 instructions)"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn an_import_declared_with_a_64_bit_argument_traps_when_called() {
     // WASM-4's JavaScript host would get a BigInt, which its drawing code cannot take.
     let wat = r#"(module (import "env" "memory" (memory 1 1))

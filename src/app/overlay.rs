@@ -179,6 +179,15 @@ mod tests {
     }
 
     #[test]
+    fn a_running_update_says_how_far_it_got_in_millions() {
+        assert_eq!(
+            busy_line(134_567_890, Some(2_000_000_000)),
+            "update still running: 134 M of 2,000 M fuel"
+        );
+        assert_eq!(busy_line(5_000_000, None), "update still running: 5 M fuel");
+    }
+
+    #[test]
     fn help_lists_every_game_key_and_every_control() {
         let help = help_lines().join("\n");
         for name in ["space", "up or w", "left or a", "right or d"] {

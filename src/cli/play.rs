@@ -123,7 +123,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
             max_memory_pages: args.max_memory_pages,
             ..Limits::default()
         },
-        abi: Some(abi),
+        abi: args.abi,
         seed: args.seed,
         file: args.game.clone().filter(|path| path.exists()),
     };

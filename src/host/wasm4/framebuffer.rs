@@ -11,9 +11,11 @@ const H: i64 = HEIGHT as i64;
 /// Lines longer than this (in either direction) are clipped to the screen before they
 /// are stepped through; shorter ones are stepped exactly as WASM-4 does.
 const MAX_STEPPED_LINE: i64 = 1 << 16;
-/// Ovals wider or taller than this are not drawn (WASM-4 steps through every one of
-/// their rows and columns, on the screen or not).
-pub const MAX_OVAL: i32 = 1 << 14;
+/// Ovals wider or taller than this (either way) are not drawn: WASM-4 steps through
+/// every one of their rows and columns, on the screen or not, and past this size its
+/// floating-point error terms lose their exactness (and may never end the loop).
+/// Within it the steps are at most about its width and height, and exact.
+pub const MAX_OVAL: u32 = 1 << 16;
 
 /// The screen of a cart: its memory (the framebuffer and, for sprites, everything else)
 /// and the draw colours in force.
@@ -183,7 +185,10 @@ impl<'a> Screen<'a> {
     /// nothing at all, and zero or negative sizes still draw a few columns.
     pub fn oval(&mut self, x: i32, y: i32, width: i32, height: i32) {
         let stroke_nibble = self.nibble(2);
-        if stroke_nibble == 0xf || width > MAX_OVAL || height > MAX_OVAL {
+        if stroke_nibble == 0xf
+            || width.unsigned_abs() > MAX_OVAL
+            || height.unsigned_abs() > MAX_OVAL
+        {
             return;
         }
         let stroke = palette_entry(stroke_nibble);
@@ -349,6 +354,33 @@ mod tests {
         let memory = memory_with_line(0, 0, 5, 2);
         assert_eq!((pixel(&memory, 0, 0), pixel(&memory, 5, 2)), (1, 1));
         assert_eq!(painted(&memory), 6);
+    }
+
+    #[test]
+    fn ovals_of_any_size_end_and_stay_near_their_box() {
+        let sizes = [
+            i32::MIN,
+            -65537,
+            -65536,
+            -9,
+            -1,
+            0,
+            1,
+            2,
+            9,
+            65536,
+            65537,
+            i32::MAX,
+        ];
+        for w in sizes {
+            for h in sizes {
+                let mut memory = memory(0x32);
+                let mut screen = Screen::new(&mut memory);
+                screen.oval(-100, -100, w, h);
+                let visits = 4 * (w.unsigned_abs() as u64 + h.unsigned_abs() as u64) + 16;
+                assert!(screen.work <= visits, "{w}x{h}: {} pixels", screen.work);
+            }
+        }
     }
 
     #[test]
