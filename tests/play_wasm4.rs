@@ -689,7 +689,7 @@ fn an_import_declared_with_a_64_bit_argument_traps_when_called() {
     let mut game = start_cart(wat, None);
     let error = game.update(FRAME).unwrap_err().to_string();
     assert!(
-        error.contains("rect: declared with a i64 argument"),
+        error.contains("rect: declared with a parameter of type i64"),
         "{error}"
     );
 }

@@ -155,6 +155,12 @@ fn compare_cart(name: &str, folder: &Path, scratch: &Path) -> Vec<(String, bool)
             let ours = wasmcade_frame(&wasm, updates, input.as_deref());
             let with = if input.is_some() { " with input" } else { "" };
             let run = format!("{name}, {updates} updates{with}");
+            if theirs.0.iter().all(|&colour| colour == theirs.0[0]) {
+                return (
+                    format!("{run}: WASM-4's frame is blank: nothing compared"),
+                    false,
+                );
+            }
             match theirs.differences(&ours) {
                 (0, _) => (format!("{run}: identical"), true),
                 (count, first) => {

@@ -50,7 +50,7 @@ impl Adapter {
                 Some(ValType::F32) => Arg::Float32(n),
                 Some(ValType::F64) => Arg::Float64(n),
                 Some(other) => {
-                    refused = Some(format!("a {other} argument"));
+                    refused = Some(format!("a parameter of type {other}"));
                     Arg::Missing(Missing::Nothing)
                 }
                 None => Arg::Missing(import.params[n]),
@@ -61,8 +61,12 @@ impl Adapter {
             [ValType::I32] => Given::I32,
             [ValType::F32] => Given::F32,
             [ValType::F64] => Given::F64,
-            other => {
-                refused = Some(format!("the results {other:?}"));
+            [other] => {
+                refused = Some(format!("a result of type {other}"));
+                Given::None
+            }
+            several => {
+                refused = Some(format!("{} results", several.len()));
                 Given::None
             }
         };
@@ -146,7 +150,7 @@ pub fn bindings(module: &Module) -> Vec<ImportDef<Wasm4State>> {
 }
 
 /// WASM-4's own type of `import`.
-pub fn canonical_type(import: &Import) -> FuncType {
+fn canonical_type(import: &Import) -> FuncType {
     let results: &[ValType] = if import.returns { &[ValType::I32] } else { &[] };
     FuncType::new(
         vec![ValType::I32; import.params.len()],
