@@ -34,9 +34,8 @@ impl Cart<'_> {
         Ok(None)
     }
 
-    /// Draws the character codes `chars` at (x, y).
+    /// Draws the character codes `chars` at (x, y) (each counted as read).
     fn text(&mut self, chars: Vec<u32>, x: i32, y: i32) -> Result<Option<i32>, BadRead> {
-        self.work += chars.len() as u64;
         self.draw(|screen| text::draw(screen, chars, x, y))
     }
 

@@ -19,9 +19,10 @@ const GLYPH_SHEET: Sheet = Sheet {
     two_bits: false,
 };
 
-/// Draws the characters `chars` (codes 32–255 are Latin-1) from (`x`, `y`). As in
-/// WASM-4, a zero ends the text, and the other control characters but `\n` and codes
-/// past 255 take a glyph's place and draw nothing.
+/// Draws the characters `chars` (codes 32–255 are Latin-1) from (`x`, `y`), counting a
+/// unit of work for each character read. As in WASM-4, a zero ends the text, and the
+/// other control characters but `\n` and codes past 255 take a glyph's place and draw
+/// nothing.
 pub fn draw(screen: &mut Screen, chars: impl IntoIterator<Item = u32>, x: i32, y: i32) {
     let colors = [screen.color(1), screen.color(2), None, None];
     let (mut pen_x, mut pen_y) = (x as i64, y as i64);
