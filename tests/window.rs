@@ -235,6 +235,31 @@ fn count_in(image: &RgbaImage, (x0, y0, x1, y1): (u32, u32, u32, u32), color: [u
 
 #[test]
 #[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn a_wasm4_cart_stuck_in_its_update_leaves_the_window_answering() {
+    // The cart loops forever in `update`, and its fuel would last minutes: the update
+    // runs in slices between frames, the window saying how far it got, and Esc quits.
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("wasm4-stuck");
+    let cart = module_in(
+        &dir,
+        "stuck",
+        r#"(module (import "env" "memory" (memory 1 1)) (func (export "update") (loop $l (br $l))))"#,
+    );
+    let args = [cart.to_str().unwrap(), "--fuel", "100000000000"];
+    let window = open_window(&dir, "info", &args);
+    let image = f12_screenshot(&dir);
+    let (width, height) = image.dimensions();
+    let strip = count_in(&image, (0, height - 32, width, height), [255, 255, 255]);
+    assert!(
+        strip > 100,
+        "the strip saying the update runs: {strip} white pixels"
+    );
+    let log = close_window(window);
+    assert!(!log.contains("out of fuel"), "{log}");
+}
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
 fn the_talk_keys_show_panels_save_screenshots_and_step_frames() {
     let _display = one_window_at_a_time();
     let dir = temp_dir("talk-keys");

@@ -122,7 +122,7 @@ pub fn hud_lines(info: &HudInfo<'_>) -> Vec<String> {
 }
 
 /// `1234567` → `1,234,567`.
-fn group_digits(n: u64) -> String {
+pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

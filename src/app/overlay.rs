@@ -8,6 +8,7 @@ use macroquad::prelude::{
 
 use super::controls::CONTROLS;
 use super::gamepad::PAD_MAP;
+use super::hud::group_digits;
 use super::keys::KEYS;
 use crate::host::rocket::ACTION_KEYS;
 use crate::host::{Action, GameError};
@@ -60,6 +61,20 @@ pub fn draw_panel(lines: &[String], place: Place) {
         };
         let baseline = top + MARGIN + i as f32 * line_height;
         draw_text(line, left + MARGIN, baseline, font_size, color);
+    }
+}
+
+/// While a game's update runs over several frames: the fuel it has spent, in millions,
+/// and the budget at which it is stopped as hung.
+pub fn busy_line(spent: u64, budget: Option<u64>) -> String {
+    let millions = |units: u64| group_digits(units / 1_000_000);
+    match budget {
+        Some(budget) => format!(
+            "update still running: {} M of {} M fuel",
+            millions(spent),
+            millions(budget)
+        ),
+        None => format!("update still running: {} M fuel", millions(spent)),
     }
 }
 
@@ -179,6 +194,15 @@ mod tests {
         assert_eq!(wrap("aaa bbb ccc", 7), ["aaa bbb", "ccc"]);
         assert_eq!(wrap("abcdefghij", 4), ["abcd", "efgh", "ij"]);
         assert_eq!(wrap("", 4), [""]);
+    }
+
+    #[test]
+    fn a_running_update_says_how_far_it_got_in_millions() {
+        assert_eq!(
+            busy_line(134_567_890, Some(2_000_000_000)),
+            "update still running: 134 M of 2,000 M fuel"
+        );
+        assert_eq!(busy_line(5_000_000, None), "update still running: 5 M fuel");
     }
 
     #[test]

@@ -69,6 +69,8 @@ pub struct Session {
     last_frame: FrameStats,
     /// The keys and controllers as the game last heard of them.
     input: Input,
+    /// Time spent so far in an update paused between steps.
+    paused_update: Duration,
 }
 
 impl Session {
@@ -86,6 +88,7 @@ impl Session {
             summary: Summary::default(),
             last_frame: FrameStats::default(),
             input: Input::default(),
+            paused_update: Duration::ZERO,
         })
     }
 
@@ -104,6 +107,7 @@ impl Session {
         self.game = game;
         self.summary = Summary::default();
         self.input = Input::default();
+        self.paused_update = Duration::ZERO;
         Ok(())
     }
 
@@ -193,11 +197,39 @@ impl Session {
     pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
         let started = Instant::now();
         self.game.update(dt)?;
+        self.end_frame(started)
+    }
+
+    /// [`Session::step`], but an update still running at `deadline` pauses there (only
+    /// a WASM-4 cart's update pauses): then there is no new frame yet (`None`), and the
+    /// next call goes on with the update (its `dt` is not counted).
+    pub fn step_until(
+        &mut self,
+        dt: f64,
+        deadline: Instant,
+    ) -> Result<Option<&[DrawCall]>, GameError> {
+        let started = Instant::now();
+        if self.game.update_until(dt, deadline)? {
+            self.end_frame(started).map(Some)
+        } else {
+            self.paused_update += started.elapsed();
+            Ok(None)
+        }
+    }
+
+    /// While the game's update is paused between steps: the fuel it has spent so far.
+    pub fn busy(&self) -> Option<u64> {
+        self.game.busy()
+    }
+
+    /// Draws the frame whose update began at `started` (or, if it was paused, before)
+    /// and counts it.
+    fn end_frame(&mut self, started: Instant) -> Result<&[DrawCall], GameError> {
         let update_instructions = self.game.last_call_instructions();
         let updated = Instant::now();
         self.game.draw()?;
         self.last_frame = FrameStats {
-            update: updated - started,
+            update: std::mem::take(&mut self.paused_update) + (updated - started),
             draw: updated.elapsed(),
             instructions: update_instructions + self.game.last_call_instructions(),
             import_calls: self.game.take_import_calls(),

@@ -45,6 +45,10 @@ pub const MAX_DT: f64 = 0.1;
 const MIN_WINDOW_SIDE: f64 = 480.0;
 /// How long a notice (screenshot saved, reload failed) stays on screen.
 const NOTICE_SECONDS: u64 = 4;
+/// The most wall-clock time a host frame gives the game's update before drawing again:
+/// a longer update (a WASM-4 cart generating a level) goes on over the next frames,
+/// the window still drawing and answering keys.
+const UPDATE_TIME_PER_FRAME: Duration = Duration::from_millis(25);
 
 /// Loads the game's module again from its file, for `--watch`.
 pub type Loader = Box<dyn Fn(&Path) -> Result<Module>>;
@@ -138,6 +142,8 @@ struct Window {
     options: WindowOptions,
     /// The last frame's display list (kept while paused or failed).
     calls: Vec<DrawCall>,
+    /// The `dt` of the frame being made (an update may run over several host frames).
+    frame_dt: f64,
     failure: Option<GameError>,
     held: Input,
     controllers: Controllers,
@@ -174,6 +180,7 @@ impl Window {
         let watch = options.watch.as_ref().map(|(path, _)| FileWatch::new(path));
         let mut window = Window {
             calls: session.game().last_draw().to_vec(),
+            frame_dt: 0.0,
             held: *session.input(),
             session,
             failure: None,
@@ -250,7 +257,9 @@ impl Window {
                 self.save_screenshot();
             }
             self.hud.record(get_frame_time());
-            self.shown += 1;
+            if self.session.busy().is_none() {
+                self.shown += 1;
+            }
             if self
                 .options
                 .frames
@@ -407,9 +416,47 @@ impl Window {
         self.session.set_mouse(x, y, buttons);
     }
 
-    /// Keys (or the replay), `dt`, then one frame of the game; whether a new frame was
-    /// made.
+    /// Keys (or the replay), `dt`, then one frame of the game, or more of an update
+    /// still running; whether a new frame was made.
     fn step_game(&mut self) -> bool {
+        let deadline = Instant::now() + UPDATE_TIME_PER_FRAME;
+        let result = match self.session.busy() {
+            // The update goes on, with no new keys; the time it takes is not counted.
+            Some(_) => self.session.step_until(0.0, deadline),
+            None => match self.next_input() {
+                None => return false,
+                Some(Err(error)) => Err(error),
+                Some(Ok(dt)) => {
+                    self.frame_dt = dt;
+                    self.session.step_until(dt, deadline)
+                }
+            },
+        };
+        match result {
+            Ok(Some(frame)) => {
+                self.calls.clear();
+                self.calls.extend_from_slice(frame);
+                self.replay.push(&self.calls, self.frame_dt);
+                if let Some(gif) = &mut self.gif {
+                    if let Err(error) = gif.frame(&self.calls, self.frame_dt) {
+                        log::error!("the GIF failed: {error:#}");
+                        self.gif = None;
+                    }
+                }
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                log::error!("{error}");
+                self.failure = Some(error);
+                false
+            }
+        }
+    }
+
+    /// The next frame's keys (or the replay's) told to the game, and its `dt`; `None`
+    /// when the replay has ended.
+    fn next_input(&mut self) -> Option<Result<f64, GameError>> {
         let frame = self.session.summary().frames;
         let clock = (get_frame_time() as f64).min(MAX_DT);
         let live_dt = self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed];
@@ -420,7 +467,7 @@ impl Window {
                     self.paused = true;
                     self.options.script = None;
                     self.notice("replay finished: P plays on live".to_string());
-                    return false;
+                    return None;
                 }
                 for event in script.events_at(frame) {
                     self.held.set(event.input, event.down);
@@ -439,29 +486,7 @@ impl Window {
         if let Some(recorder) = &mut self.recorder {
             recorder.frame(frame, &self.held, dt);
         }
-        let result = self
-            .session
-            .apply_input(&self.held)
-            .and_then(|()| self.session.step(dt));
-        match result {
-            Ok(frame) => {
-                self.calls.clear();
-                self.calls.extend_from_slice(frame);
-                self.replay.push(&self.calls, dt);
-                if let Some(gif) = &mut self.gif {
-                    if let Err(error) = gif.frame(&self.calls, dt) {
-                        log::error!("the GIF failed: {error:#}");
-                        self.gif = None;
-                    }
-                }
-                true
-            }
-            Err(error) => {
-                log::error!("{error}");
-                self.failure = Some(error);
-                false
-            }
-        }
+        Some(self.session.apply_input(&self.held).map(|()| dt))
     }
 
     fn draw(&mut self) {
@@ -528,7 +553,8 @@ impl Window {
         self.notice = Some((text, Instant::now() + Duration::from_secs(NOTICE_SECONDS)));
     }
 
-    /// The current notice, in a strip at the bottom of the window.
+    /// The current notice (or, while the game's update runs on, how far it is), in a
+    /// strip at the bottom of the window.
     fn draw_notice(&mut self) {
         if self
             .notice
@@ -537,7 +563,11 @@ impl Window {
         {
             self.notice = None;
         }
-        if let Some((text, _)) = &self.notice {
+        let busy = self
+            .session
+            .busy()
+            .map(|spent| overlay::busy_line(spent, self.session.config().limits.fuel));
+        if let Some(text) = busy.as_ref().or(self.notice.as_ref().map(|(text, _)| text)) {
             let top = screen_height() - 32.0;
             draw_rectangle(
                 0.0,

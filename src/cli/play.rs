@@ -17,7 +17,7 @@ use crate::app::session::{Session, SessionConfig};
 use crate::app::theme::{self, Theme};
 use crate::app::window::{self, WindowOptions};
 use crate::bundled;
-use crate::host::{canvas, Abi};
+use crate::host::{canvas, wasm4, Abi};
 use crate::interp::{Limits, Module};
 
 /// Instructions one call of `update` or `draw` may run before it is stopped: about a
@@ -91,9 +91,10 @@ pub struct PlayArgs {
     /// (WASM-4 carts always have 160x160).
     #[arg(long, default_value = "1024x600", value_parser = parse_size)]
     size: (f64, f64),
-    /// Instruction budget for each call into the game.
-    #[arg(long, default_value_t = DEFAULT_FUEL)]
-    fuel: u64,
+    /// Instruction budget for each call into the game [default: 100000000; 2000000000
+    /// for a WASM-4 cart, whose long updates run in slices between frames]
+    #[arg(long)]
+    fuel: Option<u64>,
     /// Largest linear memory the game may have, in 64 KiB pages.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
     max_memory_pages: u32,
@@ -120,10 +121,15 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         (Some(path), _) | (None, Some(path)) => Some(read_script(path)?),
         (None, None) => None,
     };
+    let abi = args.abi.unwrap_or_else(|| Abi::detect(&module));
+    let default_fuel = match abi {
+        Abi::Wasm4 => wasm4::DEFAULT_FUEL,
+        Abi::Rocket | Abi::Canvas => DEFAULT_FUEL,
+    };
     let config = SessionConfig {
         field: script.as_ref().and_then(|s| s.size).unwrap_or(args.size),
         limits: Limits {
-            fuel: Some(args.fuel),
+            fuel: Some(args.fuel.unwrap_or(default_fuel)),
             max_memory_pages: args.max_memory_pages,
             ..Limits::default()
         },

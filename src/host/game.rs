@@ -1,5 +1,7 @@
 //! A running game, whatever its ABI: what the app's frame loop calls.
 
+use std::time::Instant;
+
 use super::display_list::DrawCall;
 use super::instance::GameError;
 use super::state::{GameState, StateError};
@@ -13,6 +15,16 @@ pub trait Game {
     /// `init`, a WASM-4 cart's `start`); called once on a fresh instance.
     fn start(&mut self, width: f64, height: f64) -> Result<(), GameError>;
     fn update(&mut self, dt: f64) -> Result<(), GameError>;
+    /// `update(dt)`, but a call into the game still running at `deadline` pauses there
+    /// and goes on at the next `update_until` (only WASM-4 carts pause: their updates
+    /// may be long); whether the update finished.
+    fn update_until(&mut self, dt: f64, _deadline: Instant) -> Result<bool, GameError> {
+        self.update(dt).map(|()| true)
+    }
+    /// While a paused update waits to go on: the units of fuel it has spent so far.
+    fn busy(&self) -> Option<u64> {
+        None
+    }
     /// Calls the game's draw export and returns the frame's display list.
     fn draw(&mut self) -> Result<&[DrawCall], GameError>;
     /// The display list of the last `draw`.
@@ -41,14 +53,18 @@ pub trait Game {
     fn take_observer(&mut self) -> Option<Box<dyn Observer>>;
 }
 
-/// Implements the [`Game`] methods that only forward to the `inner` [`GameInstance`](super::instance::GameInstance).
+/// Implements the [`Game`] methods that only forward to the `inner` [`GameInstance`](super::instance::GameInstance)
+/// (`but_instructions`: all but `last_call_instructions`).
 macro_rules! forward_to_instance {
     () => {
-        fn last_draw(&self) -> &[DrawCall] {
-            self.inner.last_draw()
-        }
         fn last_call_instructions(&self) -> u64 {
             self.inner.last_call_instructions()
+        }
+        forward_to_instance!(but_instructions);
+    };
+    (but_instructions) => {
+        fn last_draw(&self) -> &[DrawCall] {
+            self.inner.last_draw()
         }
         fn take_import_calls(&mut self) -> Vec<(&'static str, u32)> {
             self.inner.take_import_calls()

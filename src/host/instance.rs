@@ -8,8 +8,9 @@ use std::rc::Rc;
 use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::DrawCall;
 use crate::interp::{
-    Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
-    MemoryType, Module, Observer, RawHostFn, Snapshot, SnapshotError, Store, TrapKind, Value,
+    CallOutcome, Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker,
+    Memory, MemoryType, Module, Observer, PausedCall, RawHostFn, Snapshot, SnapshotError, Store,
+    Trap, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
@@ -191,6 +192,48 @@ impl<S: 'static> GameInstance<S> {
         func.call(&mut self.store, args)
             .map(drop)
             .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// Calls `func` (the export `export`, no arguments) with `fuel` units of fuel; when
+    /// they run out first the call pauses, to go on with [`GameInstance::resume`].
+    pub fn call_resumable(
+        &mut self,
+        export: &'static str,
+        func: Func,
+        fuel: u64,
+    ) -> Result<CallOutcome, GameError> {
+        func.call_resumable(&mut self.store, &[], fuel)
+            .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// Goes on with a paused call of `export` with `fuel` more units.
+    pub fn resume(
+        &mut self,
+        export: &'static str,
+        paused: PausedCall,
+        fuel: u64,
+    ) -> Result<CallOutcome, GameError> {
+        paused
+            .resume(&mut self.store, fuel)
+            .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// The error of a call of `export` stopped, where `paused` stands, for having spent
+    /// its whole `budget`.
+    pub fn out_of_fuel(&self, export: &'static str, paused: &PausedCall, budget: u64) -> GameError {
+        let trap = Trap {
+            kind: TrapKind::OutOfFuel(budget),
+            backtrace: paused.backtrace(&self.store),
+        };
+        GameError::Call {
+            export,
+            error: Error::Trap(trap),
+        }
+    }
+
+    /// The fuel each call from the host may spend (`None`: unmetered).
+    pub fn fuel_budget(&self) -> Option<u64> {
+        self.store.limits().fuel
     }
 
     /// Calls the draw export with an empty display list and returns what it drew.

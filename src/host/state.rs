@@ -27,15 +27,15 @@ pub enum ContractState {
     Rocket { held: Vec<i32> },
     /// The colour `set_color` set and the `random` generator's state.
     Canvas { color: u32, rng: u64 },
-    /// The disk's bytes (the framebuffer, frame counter and gamepads are in the cart's
-    /// memory), the time not yet run as updates, whether `start`'s frame is still to come
-    /// without clearing, and the keyboard keys and controllers held.
+    /// The disk's bytes (the framebuffer and frame counter are in the cart's memory),
+    /// the time not yet run as updates, and the input the host writes before each update:
+    /// the keyboard keys and controllers held, the mouse's pixel and buttons.
     Wasm4 {
         disk: Vec<u8>,
         pending: f64,
-        first_frame: bool,
         keys: u32,
         controllers: [u8; 4],
+        mouse: (i16, i16, u8),
     },
 }
 
@@ -58,6 +58,8 @@ pub enum StateError {
         saved: &'static str,
         running: &'static str,
     },
+    /// The game is in the middle of a call (an update running over several frames).
+    Busy,
 }
 
 impl StateError {
@@ -78,6 +80,9 @@ impl fmt::Display for StateError {
                 f,
                 "the state was saved by a {saved} game; this one runs the {running} contract"
             ),
+            StateError::Busy => {
+                f.write_str("the game is in the middle of an update: save when it has finished")
+            }
         }
     }
 }

@@ -1,9 +1,12 @@
-//! Keys to WASM-4's gamepads 1–3. Player 1 as the official native runtime maps it (X, V,
-//! K or Space for button 1; Z, C, Y, W or J for button 2; the arrows for the d-pad) plus
-//! the web player's `.` and `,`; players 2 and 3 as the web player maps them (wasm4.org
-//! "Multiplayer"): E S D F and A or Q, Tab or Left Shift; numpad 8 4 5 6 and numpad `*`
-//! or `.`, numpad `-` (the web player's numpad Enter is left out: its key code is
-//! Enter's).
+//! The input WASM-4's host writes into memory before every update: the gamepads from
+//! the keys and the controllers, and the mouse. Keyboard player 1 as the official native
+//! runtime maps it (X, V, K or Space for button 1; Z, C, Y, W or J for button 2; the
+//! arrows for the d-pad) plus the web player's `.` and `,`; players 2 and 3 as the web
+//! player maps them (wasm4.org "Multiplayer"): E S D F and A or Q, Tab or Left Shift;
+//! numpad 8 4 5 6 and numpad `*` or `.`, numpad `-` (the web player's numpad Enter is
+//! left out: its key code is Enter's).
+
+use super::memory_map::{GAMEPAD1, GAMEPADS, MOUSE_BUTTONS, MOUSE_X, MOUSE_Y};
 
 /// Gamepad bits.
 pub const BUTTON_1: u8 = 1;
@@ -68,9 +71,68 @@ impl Gamepad {
     }
 }
 
+/// The gamepads and the mouse as the host last saw them. The mouse starts at (0, 0)
+/// with no buttons: what WASM-4's web app writes until the mouse moves over it.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Input {
+    /// The keyboard's players.
+    pub gamepad: Gamepad,
+    /// Buttons held on controllers 1–4 (added to the keyboard's players).
+    pub controllers: [u8; GAMEPADS],
+    /// The pixel under the mouse and its buttons.
+    pub mouse: (i16, i16, u8),
+}
+
+impl Input {
+    /// The mouse is over pixel (`x`, `y`) (off the screen too, as far as an i16
+    /// reaches) with `buttons` held (1 left, 2 right, 4 middle).
+    pub fn set_mouse(&mut self, x: f64, y: f64, buttons: u8) {
+        let pixel = |v: f64| v.floor().clamp(i16::MIN as f64, i16::MAX as f64) as i16;
+        self.mouse = (pixel(x), pixel(y), buttons);
+    }
+
+    /// GAMEPAD1–4: the keyboard's players and the controllers.
+    pub fn gamepads(&self) -> [u8; GAMEPADS] {
+        std::array::from_fn(|player| {
+            let keyboard = if player < KEYBOARD_PLAYERS {
+                self.gamepad.buttons(player)
+            } else {
+                0
+            };
+            keyboard | self.controllers[player]
+        })
+    }
+
+    /// Writes the gamepads and the mouse into the cart's memory, over whatever the cart
+    /// left there.
+    pub fn write(&self, memory: &mut [u8]) {
+        memory[GAMEPAD1..GAMEPAD1 + GAMEPADS].copy_from_slice(&self.gamepads());
+        let (x, y, buttons) = self.mouse;
+        memory[MOUSE_X..MOUSE_X + 2].copy_from_slice(&x.to_le_bytes());
+        memory[MOUSE_Y..MOUSE_Y + 2].copy_from_slice(&y.to_le_bytes());
+        memory[MOUSE_BUTTONS] = buttons;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_overwrites_what_the_cart_left_in_the_gamepads_and_the_mouse() {
+        let mut memory = vec![0xaa; 0x20];
+        let mut input = Input::default();
+        input.write(&mut memory);
+        assert_eq!(&memory[GAMEPAD1..MOUSE_BUTTONS + 1], &[0; 9]);
+        input.gamepad.key(88, true);
+        input.controllers[3] = BUTTON_2;
+        input.set_mouse(-3.5, 1e9, 4);
+        input.write(&mut memory);
+        assert_eq!(&memory[GAMEPAD1..GAMEPAD1 + 4], &[BUTTON_1, 0, 0, BUTTON_2]);
+        assert_eq!(&memory[MOUSE_X..MOUSE_X + 4], &[0xfc, 0xff, 0xff, 0x7f]);
+        assert_eq!(memory[MOUSE_BUTTONS], 4);
+        assert_eq!(memory[0x1f], 0xaa, "the system flags are the cart's");
+    }
 
     #[test]
     fn keys_press_buttons_until_the_last_of_their_keys_is_up() {
