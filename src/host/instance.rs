@@ -6,16 +6,28 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
-use super::display_list::DrawCall;
+use super::display_list::{DisplayList, DrawCall};
+use super::work;
 use crate::interp::{
-    Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
-    MemoryType, Module, Observer, RawHostFn, Store, TrapKind, Value,
+    Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
+    MemoryType, Module, Observer, RawHostFn, Store, Trap, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
 pub struct HostState<S> {
-    pub calls: Vec<DrawCall>,
+    pub calls: DisplayList,
     pub abi: S,
+}
+
+/// Stores `call`, made by the import `import`, in the frame's display list, and charges
+/// it to the caller as one unit of host work; past the list's ceiling, a trap.
+pub fn record<S>(
+    caller: &mut Caller<'_, HostState<S>>,
+    import: &str,
+    call: DrawCall,
+) -> Result<(), Trap> {
+    work::charge(caller, 1);
+    caller.data_mut().calls.push(import, call)
 }
 
 /// An import's implementation: on `Value`s, or on raw bits (`Func::new_raw`: no
@@ -134,7 +146,7 @@ impl<S: 'static> GameInstance<S> {
             log::warn!("{warning}");
         }
         let host_state = HostState {
-            calls: Vec::new(),
+            calls: DisplayList::default(),
             abi: state,
         };
         let mut store = Store::with_limits(host_state, limits);
@@ -197,24 +209,24 @@ impl<S: 'static> GameInstance<S> {
     pub fn draw(&mut self, export: &'static str, func: Func) -> Result<&[DrawCall], GameError> {
         self.store.data_mut().calls.clear();
         self.call(export, func, &[])?;
-        Ok(&self.store.data().calls)
+        Ok(self.store.data().calls.calls())
     }
 
     /// The display list of the last draw.
     pub fn last_draw(&self) -> &[DrawCall] {
-        &self.store.data().calls
+        self.store.data().calls.calls()
     }
 
-    /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
     /// The ABI's own state in the bindings.
     pub fn state_mut(&mut self) -> &mut S {
         &mut self.store.data_mut().abi
     }
 
+    /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
     pub fn show(&mut self, calls: Vec<DrawCall>) -> &[DrawCall] {
-        let state = self.store.data_mut();
-        state.calls = calls;
-        &state.calls
+        let list = &mut self.store.data_mut().calls;
+        list.replace(calls);
+        list.calls()
     }
 
     /// The game's memory 0 (empty if it has none).

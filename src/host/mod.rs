@@ -11,6 +11,7 @@ pub mod game;
 pub mod instance;
 pub mod rocket;
 pub mod wasm4;
+pub mod work;
 
 use std::path::Path;
 
