@@ -71,7 +71,7 @@ impl Linker {
         let mut resolved = Vec::with_capacity(module.imports().len());
         let mut problems = Vec::new();
         for import in module.imports() {
-            let wanted = format!("{} {}", import.ty.kind(), import.ty);
+            let wanted = &import.ty;
             match self.get(&import.module, &import.name) {
                 None => problems.push(format!(
                     "unknown import {}.{}: the module expects {wanted}, the host provides nothing by that name",
@@ -83,10 +83,8 @@ impl Linker {
                         resolved.push(ext);
                     } else {
                         problems.push(format!(
-                            "incompatible import type for {}.{}: the module expects {wanted}, the host provides {} {provided}",
-                            import.module,
-                            import.name,
-                            provided.kind()
+                            "incompatible import type for {}.{}: the module expects {wanted}, the host provides {provided}",
+                            import.module, import.name
                         ));
                     }
                 }
