@@ -362,9 +362,7 @@ fn game_cases() -> Vec<Case> {
                 r#"(module (memory 65536) (func (export "update") (param f64)) (func (export "draw")))"#,
             ),
             Invocation::play(1, &[]),
-            error(&[
-                "memory of 65536 pages (4096 MiB) exceeds the limit of 16384 pages (1024 MiB)",
-            ]),
+            error(&["memory of 65536 pages (4096 MiB) exceeds the limit of 4096 pages (256 MiB)"]),
         ),
     ]
 }

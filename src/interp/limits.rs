@@ -16,7 +16,9 @@ pub struct Limits {
     /// Maximum pages (64 KiB) of any linear memory: `memory.grow` past it returns -1,
     /// and a module whose initial memory is larger fails to instantiate.
     pub max_memory_pages: u32,
-    /// Maximum number of elements of any table (same rules as memory).
+    /// Maximum number of elements of all the store's tables together (same rules as
+    /// memory: past it `table.grow` returns -1 and a module whose tables are larger
+    /// fails to instantiate).
     pub max_table_elements: u32,
 }
 
@@ -26,8 +28,10 @@ impl Limits {
     pub const DEFAULT_MAX_CALL_DEPTH: usize = 20_000;
     /// 2 Mi slots = 16 MiB of values.
     pub const DEFAULT_MAX_STACK_SLOTS: usize = 2 << 20;
-    /// 16,384 pages = 1 GiB.
-    pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 16_384;
+    /// 4,096 pages = 256 MiB: room for any 2D game, and a host that a hostile module
+    /// cannot take past a few hundred MB.
+    pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 4_096;
+    /// 10,000,000 elements = 80 MB of references.
     pub const DEFAULT_MAX_TABLE_ELEMENTS: u32 = 10_000_000;
 }
 
