@@ -154,7 +154,7 @@ fn a_game_that_never_returns_runs_out_of_fuel() {
     assert_eq!(code, 1);
     let line = error_line(&stderr);
     assert!(
-        line.contains("out of fuel in update (budget 100000 instructions)"),
+        line.contains("out of fuel in update (budget 100000: instructions and host work)"),
         "{line}"
     );
 }

@@ -93,7 +93,7 @@ impl fmt::Display for GameError {
             GameError::Call { export, error: Error::Trap(trap) } => match trap.kind {
                 TrapKind::OutOfFuel(budget) => write!(
                     f,
-                    "out of fuel in {export} (budget {budget} instructions): the game ran too long in one call"
+                    "out of fuel in {export} (budget {budget}: instructions and host work): the game ran too long in one call"
                 ),
                 _ => write!(f, "trap in {export}: {trap}"),
             },
@@ -158,10 +158,17 @@ impl<S: 'static> GameInstance<S> {
                 Binding::Values(bind) => {
                     let bind = Rc::clone(bind);
                     Func::new(&mut store, ty, move |caller, args, results| {
+                        work::charge_call(caller);
                         bind(caller, args, results)
                     })
                 }
-                Binding::Raw(bind) => Func::new_raw_shared(&mut store, ty, Rc::clone(bind)),
+                Binding::Raw(bind) => {
+                    let bind = Rc::clone(bind);
+                    Func::new_raw(&mut store, ty, move |caller, bits| {
+                        work::charge_call(caller);
+                        bind(caller, bits)
+                    })
+                }
             };
             linker.define(IMPORT_MODULE, import.name, func);
             import_funcs.push((import.name, func));

@@ -471,12 +471,6 @@ impl Func {
         Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
     }
 
-    /// [`Func::new_raw`] with a function the host already holds in an `Rc` (one host
-    /// function bound in several stores), called without a closure around it.
-    pub fn new_raw_shared<T>(store: &mut Store<T>, ty: FuncType, call: Rc<RawHostFn<T>>) -> Func {
-        Func::new_host(store, ty, HostCall::Raw(call))
-    }
-
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
         let frame_len = ty.params().len().max(ty.results().len());
