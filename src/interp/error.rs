@@ -56,7 +56,8 @@ impl fmt::Display for LinkError {
 
 /// Most items an error lists (a screenful with its header); the rest are counted.
 pub const MAX_LISTED_ITEMS: usize = 20;
-/// Most characters of one listed item (a module can give names of 100,000 bytes).
+/// Most characters of one listed item or function name (a module can give names of
+/// 100,000 bytes).
 const MAX_ITEM_CHARS: usize = 300;
 
 /// Writes `items` as indented `- item` lines, at most [`MAX_LISTED_ITEMS`] of them, each
@@ -141,7 +142,7 @@ pub struct FrameInfo {
 impl fmt::Display for FrameInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.func_name {
-            Some(name) => write!(f, "{name} (func {})", self.func_index)?,
+            Some(name) => write!(f, "{} (func {})", clip(name), self.func_index)?,
             None => write!(f, "func {}", self.func_index)?,
         }
         if let Some(offset) = self.offset {
