@@ -27,8 +27,9 @@ const INITIAL_COLOR: Rgba = 0xffff_ffff;
 /// The random generator's seed unless `--seed` picks another.
 pub const DEFAULT_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// The names only this contract imports: a module importing one of them is a canvas game.
-pub const DISTINCT_IMPORTS: [&str; 11] = [
+/// The names only this contract imports (all but `sin` and `cos`, which the rocket
+/// contract shares): a module importing one of them is a canvas game.
+pub const DISTINCT_IMPORTS: [&str; 18] = [
     "clear",
     "set_color",
     "fill_rect",
@@ -40,6 +41,13 @@ pub const DISTINCT_IMPORTS: [&str; 11] = [
     "stroke_polygon",
     "text",
     "random",
+    "log",
+    "tan",
+    "atan",
+    "exp",
+    "ln",
+    "atan2",
+    "pow",
 ];
 
 /// The bindings' own state.
@@ -402,6 +410,14 @@ impl Game for CanvasGame {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_import_but_the_shared_math_is_distinct() {
+        let rocket: Vec<&str> = ["sin", "cos"].to_vec();
+        let mut names: Vec<&str> = imports().iter().map(|import| import.name).collect();
+        names.retain(|name| !rocket.contains(name));
+        assert_eq!(names, DISTINCT_IMPORTS);
+    }
 
     #[test]
     fn random_numbers_are_seeded_and_in_range() {
