@@ -1081,6 +1081,7 @@ fn try_reap(child: &Child) -> Option<(i32, libc::rusage)> {
 
 /// Runs `argv` (with `RUST_LOG` set to `log`, if any) with output in files (no pipe can
 /// fill up), killing it after the hang limit.
+#[allow(clippy::zombie_processes)] // reaped by `try_reap` (wait4), which clippy cannot see
 fn run_with_timeout(argv: &[String], log: Option<&str>, output: &Path) -> Result<Finished, String> {
     let (out_path, err_path) = (output.with_extension("out"), output.with_extension("err"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_wasmcade"));
