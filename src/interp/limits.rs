@@ -16,10 +16,11 @@ pub struct Limits {
     /// Maximum pages (64 KiB) of any linear memory: `memory.grow` past it returns -1,
     /// and a module whose initial memory is larger fails to instantiate.
     pub max_memory_pages: u32,
-    /// Maximum number of elements of all the store's tables together (same rules as
-    /// memory: past it `table.grow` returns -1 and a module whose tables are larger
-    /// fails to instantiate).
+    /// Maximum number of elements of any table (same rules as memory).
     pub max_table_elements: u32,
+    /// Maximum number of elements of all the store's tables together (same rules: a
+    /// module may declare many tables).
+    pub max_total_table_elements: u64,
 }
 
 impl Limits {
@@ -31,8 +32,9 @@ impl Limits {
     /// 4,096 pages = 256 MiB: room for any 2D game, and a host that a hostile module
     /// cannot take past a few hundred MB.
     pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 4_096;
-    /// 10,000,000 elements = 80 MB of references.
     pub const DEFAULT_MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+    /// 10,000,000 elements = 80 MB of references.
+    pub const DEFAULT_MAX_TOTAL_TABLE_ELEMENTS: u64 = 10_000_000;
 }
 
 impl Default for Limits {
@@ -43,6 +45,7 @@ impl Default for Limits {
             max_stack_slots: Self::DEFAULT_MAX_STACK_SLOTS,
             max_memory_pages: Self::DEFAULT_MAX_MEMORY_PAGES,
             max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
+            max_total_table_elements: Self::DEFAULT_MAX_TOTAL_TABLE_ELEMENTS,
         }
     }
 }

@@ -249,7 +249,7 @@ pub struct Store<T> {
     /// The running call's fuel left, while a host function it called runs (charged by
     /// `Caller::consume_fuel`).
     pub(crate) fuel_in_host_call: u64,
-    /// Elements of all the tables, against `Limits::max_table_elements`.
+    /// Elements of all the tables, against `Limits::max_total_table_elements`.
     table_elements: u64,
     /// Counts the changes that may move memory bytes, table elements, globals or callees
     /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
@@ -298,7 +298,8 @@ impl<T> Store<T> {
         self.moves += 1;
         let room = self.table_room();
         let table = &mut self.tables[addr as usize];
-        let limit = (table.elements.len() as u64 + room).min(u32::MAX as u64) as u32;
+        let total_limit = (table.elements.len() as u64 + room).min(u32::MAX as u64) as u32;
+        let limit = self.limits.max_table_elements.min(total_limit);
         let old = table.grow(delta, init, limit)?;
         self.table_elements += delta as u64;
         Some(old)
@@ -306,7 +307,9 @@ impl<T> Store<T> {
 
     /// Elements the store's tables may still add between them.
     fn table_room(&self) -> u64 {
-        (self.limits.max_table_elements as u64).saturating_sub(self.table_elements)
+        self.limits
+            .max_total_table_elements
+            .saturating_sub(self.table_elements)
     }
 
     /// Adds a function of the type with store-wide id `type_id`; its address.
@@ -574,10 +577,17 @@ impl Memory {
 
 impl Table {
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
+        let limits = &store.limits;
+        if ty.limits.min > limits.max_table_elements {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {}",
+                ty.limits.min, limits.max_table_elements
+            )));
+        }
         if ty.limits.min as u64 > store.table_room() {
             return Err(Error::Limit(format!(
                 "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
-                ty.limits.min, store.limits.max_table_elements, store.table_elements
+                ty.limits.min, limits.max_total_table_elements, store.table_elements
             )));
         }
         let init = store.value_bits(init)?;
