@@ -629,7 +629,7 @@ fn a_cart_is_stopped_when_one_update_spends_its_whole_budget_in_slices_or_not() 
         };
         let message = error.to_string();
         assert!(
-            message.contains("out of fuel in update (budget 5000000 instructions)"),
+            message.contains("out of fuel in update (budget 5000000: instructions and host work)"),
             "{message}"
         );
         assert!(!error.backtrace().is_empty(), "where it looped");
@@ -675,7 +675,7 @@ fn play_gives_a_cart_twenty_times_the_fuel_of_other_games() {
     let output = wasmcade(&["play", &cart, "--headless", "--fuel", "100000000"]);
     let stderr = text(&output.stderr);
     assert!(
-        stderr.contains("out of fuel in start (budget 100000000 instructions)"),
+        stderr.contains("out of fuel in start (budget 100000000: instructions and host work)"),
         "{stderr}"
     );
 }

@@ -181,6 +181,18 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_lists_every_script_key() {
+        let listed: Vec<String> = KEYS.iter().map(|k| format!("`{}`", k.name)).collect();
+        let listed = listed.join(", ");
+        let readme = include_str!("../../README.md");
+        let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            readme.contains(&listed),
+            "README.md must list the script keys as: {listed}"
+        );
+    }
+
+    #[test]
     fn names_and_codes_are_unique() {
         for (i, a) in KEYS.iter().enumerate() {
             for b in &KEYS[i + 1..] {

@@ -55,7 +55,8 @@ impl fmt::Display for Summary {
 pub struct FrameStats {
     pub update: Duration,
     pub draw: Duration,
-    /// Wasm instructions run by `update` and `draw`.
+    /// Fuel `update` and `draw` used: wasm instructions and host work
+    /// (`host::work`).
     pub instructions: u64,
     /// Calls of each import during the frame (toggles included), by name.
     pub import_calls: Vec<(&'static str, u32)>,

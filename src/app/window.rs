@@ -82,6 +82,11 @@ pub struct WindowOptions {
 /// Opens the window and plays until Esc, the window closes, or `frames` are done.
 pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     ensure_display()?;
+    let watch = options
+        .watch
+        .as_ref()
+        .map(|(path, _)| FileWatch::new(path))
+        .transpose()?;
     let (width, height) = session.config().field;
     let scale = (MIN_WINDOW_SIDE / width.min(height)).ceil().max(1.0);
     let (width, height) = (width * scale, height * scale);
@@ -101,7 +106,7 @@ pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     std::panic::set_hook(Box::new(|info| log::debug!("window panic: {info}")));
     let window = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         macroquad::Window::from_config(conf, async move {
-            let result = match Window::new(session, options) {
+            let result = match Window::new(session, options, watch) {
                 Ok(window) => window.run().await,
                 Err(error) => Err(error),
             };
@@ -172,12 +177,11 @@ struct Window {
 }
 
 impl Window {
-    fn new(session: Session, options: WindowOptions) -> Result<Window> {
+    fn new(session: Session, options: WindowOptions, watch: Option<FileWatch>) -> Result<Window> {
         let recorder = options
             .record
             .as_ref()
             .map(|_| Recorder::new(session.config().field));
-        let watch = options.watch.as_ref().map(|(path, _)| FileWatch::new(path));
         let mut window = Window {
             calls: session.game().last_draw().to_vec(),
             frame_dt: 0.0,

@@ -7,7 +7,11 @@ mod source;
 mod trace;
 mod wast;
 
-pub use play::DEFAULT_FUEL;
+/// Instructions (and units of host work) one call into a module may run before it is
+/// stopped, unless `--fuel` says otherwise: a third of a second of interpretation on an
+/// idle machine, far more than any sane frame needs. `play` gives it to each call of the
+/// game's exports, `run` to the call and to the module's start function.
+pub const DEFAULT_FUEL: u64 = 100_000_000;
 
 use std::process::ExitCode;
 

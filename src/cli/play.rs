@@ -9,6 +9,7 @@ use clap::Args;
 
 use super::source::read_module_bytes;
 use super::trace::TraceArgs;
+use super::DEFAULT_FUEL;
 use crate::app::capture::Look;
 use crate::app::headless::{self, HeadlessOptions};
 use crate::app::savestate::{SavedSession, Slots};
@@ -20,9 +21,6 @@ use crate::bundled;
 use crate::host::{canvas, wasm4, Abi};
 use crate::interp::{Limits, Module};
 
-/// Instructions one call of `update` or `draw` may run before it is stopped: about a
-/// third of a second of interpretation, far more than any sane frame needs.
-pub const DEFAULT_FUEL: u64 = 100_000_000;
 /// Frames a headless run plays unless told otherwise (10 s at 60 Hz).
 const DEFAULT_HEADLESS_FRAMES: u64 = 600;
 
@@ -91,8 +89,10 @@ pub struct PlayArgs {
     /// (WASM-4 carts always have 160x160).
     #[arg(long, default_value = "1024x600", value_parser = parse_size)]
     size: (f64, f64),
-    /// Instruction budget for each call into the game [default: 100000000; 2000000000
-    /// for a WASM-4 cart, whose long updates run in slices between frames]
+    /// Fuel for each call into the game: one unit per wasm instruction, plus the host's
+    /// work for it (16 per call of an import, 1 per draw command, point, pixel or byte)
+    /// [default: 100000000; 2000000000 for a WASM-4 cart, whose long updates run in
+    /// slices between frames]
     #[arg(long)]
     fuel: Option<u64>,
     /// Largest linear memory the game may have, in 64 KiB pages.

@@ -12,6 +12,7 @@ pub mod instance;
 pub mod rocket;
 pub mod state;
 pub mod wasm4;
+pub mod work;
 
 use std::path::Path;
 

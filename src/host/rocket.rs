@@ -7,7 +7,7 @@ use std::rc::Rc;
 use super::contract::ExpectedExport;
 use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
-use super::instance::{Binding as ImportBinding, GameError, GameInstance, ImportDef};
+use super::instance::{record, Binding as ImportBinding, GameError, GameInstance, ImportDef};
 use super::state::{ContractState, GameState, StateError};
 use crate::interp::{Func, FuncType, Limits, Module, ValType, Value};
 
@@ -108,8 +108,7 @@ fn imports() -> Vec<ImportDef<()>> {
                 ty: FuncType::new(vec![ValType::F64; params], []),
                 bind: ImportBinding::Raw(Rc::new(move |caller, bits| {
                     let values = [0, 1, 2].map(|i| bits.get(i).map_or(0.0, |&b| f64::from_bits(b)));
-                    caller.data_mut().calls.push(call(&values[..params]));
-                    Ok(())
+                    record(caller, name, call(&values[..params]))
                 })),
             },
             Binding::Math(function) => ImportDef {

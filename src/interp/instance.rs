@@ -53,7 +53,7 @@ pub(crate) fn instantiate<T>(
         memories.push(Memory::new(store, *ty)?.0);
     }
     for ty in &m.tables[m.num_imported_tables as usize..] {
-        let null = Value::from_bits(ty.element, 0);
+        let null = Value::from_bits(ty.element, 0, store.id);
         tables.push(Table::new(store, *ty, null)?.0);
     }
 
@@ -90,10 +90,12 @@ pub(crate) fn instantiate<T>(
         .map(|export| {
             let i = export.index as usize;
             let ext = match export.kind {
-                ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(Func(funcs[i])),
-                ExternalKind::Table => Extern::Table(Table(tables[i])),
-                ExternalKind::Memory => Extern::Memory(Memory(memories[i])),
-                ExternalKind::Global => Extern::Global(Global(globals[i])),
+                ExternalKind::Func | ExternalKind::FuncExact => {
+                    Extern::Func(Func(funcs[i], store.id))
+                }
+                ExternalKind::Table => Extern::Table(Table(tables[i], store.id)),
+                ExternalKind::Memory => Extern::Memory(Memory(memories[i], store.id)),
+                ExternalKind::Global => Extern::Global(Global(globals[i], store.id)),
                 ExternalKind::Tag => unreachable!("exception handling is not enabled"),
             };
             (export.name.clone(), ext)
@@ -122,7 +124,7 @@ pub(crate) fn instantiate<T>(
         })
         .collect();
 
-    let start = m.start.map(|s| Func(funcs[s as usize]));
+    let start = m.start.map(|s| Func(funcs[s as usize], store.id));
     store.instances.push(InstanceEntity {
         module: module.clone(),
         funcs: funcs.into(),
@@ -157,7 +159,7 @@ pub(crate) fn instantiate<T>(
     if let Some(start) = start {
         start.call(store, &[])?;
     }
-    Ok(Instance(instance_index))
+    Ok(Instance(instance_index, store.id))
 }
 
 /// Copies `items` into `dst` at `offset` (an i32 as the const expression produced it),

@@ -26,7 +26,10 @@ mod translate;
 mod types;
 mod value;
 
-pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use error::{
+    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
+    MAX_LISTED_ITEMS,
+};
 pub use exec::{CallOutcome, PausedCall};
 pub use limits::{Limits, PAGE_SIZE};
 pub use linker::Linker;

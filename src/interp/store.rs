@@ -59,7 +59,7 @@ impl<T> HostCall<T> {
                 call(caller, &mut bits)?;
                 let results = ty.results().iter().zip(bits);
                 Ok(results
-                    .map(|(&ty, bits)| Value::from_bits(ty, bits))
+                    .map(|(&ty, bits)| Value::from_bits(ty, bits, caller.store.id))
                     .collect())
             }
         }
@@ -69,8 +69,11 @@ impl<T> HostCall<T> {
 macro_rules! handle {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// It holds its index in its store and the store's id: used with another store,
+        /// it is an error (`Error::Usage`, or a trap when a host function returns it).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub(crate) u32);
+        pub struct $name(pub(crate) u32, pub(crate) u64);
     )*};
 }
 
@@ -117,6 +120,18 @@ impl From<Global> for Extern {
     }
 }
 
+impl Extern {
+    /// The id of the store the item lives in.
+    pub(crate) fn store_id(self) -> u64 {
+        match self {
+            Extern::Func(f) => f.1,
+            Extern::Table(t) => t.1,
+            Extern::Memory(m) => m.1,
+            Extern::Global(g) => g.1,
+        }
+    }
+}
+
 /// What `call_indirect` checks and enters of a function, kept beside `Store::funcs`
 /// without the host data type (so the threaded executor can read it): its type's
 /// store-wide id (kept only here), and the instance and index of its code
@@ -142,8 +157,9 @@ pub(crate) enum FuncEntity<T> {
         call: HostCall<T>,
         /// The slots a call hands over: the longer of the parameter and result lists.
         frame_len: usize,
-        /// Whether a result is i32 or f32, whose bits a call must zero-extend.
-        narrow_results: bool,
+        /// Whether a result is i32 or f32, whose bits a call must zero-extend, or a
+        /// function reference, which must be one of the store's.
+        checked_results: bool,
         /// Calls so far (`Func::host_calls`).
         calls: u64,
     },
@@ -233,6 +249,8 @@ pub struct Store<T> {
     /// The running call's fuel left, while a host function it called runs (charged by
     /// `Caller::consume_fuel`).
     pub(crate) fuel_in_host_call: u64,
+    /// Elements of all the tables, against `Limits::max_total_table_elements`.
+    table_elements: u64,
     /// Counts the changes that may move memory bytes, table elements, globals or callees
     /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
     /// that an executor can tell whether its views of them survived a host call.
@@ -261,6 +279,7 @@ impl<T> Store<T> {
             spare_stack: None,
             fuel_consumed: 0,
             fuel_in_host_call: 0,
+            table_elements: 0,
             moves: 0,
         }
     }
@@ -277,8 +296,20 @@ impl<T> Store<T> {
     /// (wasm -1) past its maximum or the store's limit.
     pub(crate) fn grow_table(&mut self, addr: u32, delta: u32, init: u64) -> Option<u32> {
         self.moves += 1;
-        let limit = self.limits.max_table_elements;
-        self.tables[addr as usize].grow(delta, init, limit)
+        let room = self.table_room();
+        let table = &mut self.tables[addr as usize];
+        let total_limit = (table.elements.len() as u64 + room).min(u32::MAX as u64) as u32;
+        let limit = self.limits.max_table_elements.min(total_limit);
+        let old = table.grow(delta, init, limit)?;
+        self.table_elements += delta as u64;
+        Some(old)
+    }
+
+    /// Elements the store's tables may still add between them.
+    fn table_room(&self) -> u64 {
+        self.limits
+            .max_total_table_elements
+            .saturating_sub(self.table_elements)
     }
 
     /// Adds a function of the type with store-wide id `type_id`; its address.
@@ -379,6 +410,30 @@ impl<T> Store<T> {
         }
     }
 
+    /// The slot bits of `value`, if it belongs in this store: a function reference from
+    /// another store does not (its index means nothing here), nor one past its functions.
+    pub(crate) fn value_bits(&self, value: Value) -> Result<u64, Error> {
+        match value {
+            Value::FuncRef(Some(func)) if func.1 != self.id => Err(foreign("a function reference")),
+            Value::FuncRef(Some(func)) if func.0 as usize >= self.funcs.len() => {
+                Err(Error::Usage(format!(
+                    "function reference {} is past the store's functions",
+                    func.0
+                )))
+            }
+            value => Ok(value.to_bits()),
+        }
+    }
+
+    /// `Ok` if `item` lives in this store.
+    pub(crate) fn check_own(&self, item: Extern, what: &str) -> Result<(), Error> {
+        if item.store_id() == self.id {
+            Ok(())
+        } else {
+            Err(foreign(what))
+        }
+    }
+
     pub(crate) fn check_memory_size(&self, pages: u32) -> Result<(), Error> {
         let limit = self.limits.max_memory_pages;
         if pages > limit {
@@ -390,6 +445,13 @@ impl<T> Store<T> {
         }
         Ok(())
     }
+}
+
+/// The error for an item of another store used in this one.
+fn foreign(what: &str) -> Error {
+    Error::Usage(format!(
+        "{what} from another store used in this one (handles belong to the store that made them)"
+    ))
 }
 
 impl Func {
@@ -412,27 +474,21 @@ impl Func {
         Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
     }
 
-    /// [`Func::new_raw`] with a function the host already holds in an `Rc` (one host
-    /// function bound in several stores), called without a closure around it.
-    pub fn new_raw_shared<T>(store: &mut Store<T>, ty: FuncType, call: Rc<RawHostFn<T>>) -> Func {
-        Func::new_host(store, ty, HostCall::Raw(call))
-    }
-
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
         let frame_len = ty.params().len().max(ty.results().len());
-        let narrow_results = ty
+        let checked_results = ty
             .results()
             .iter()
-            .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
+            .any(|ty| matches!(ty, ValType::I32 | ValType::F32 | ValType::FuncRef));
         let host = FuncEntity::Host {
             ty,
             call,
             frame_len,
-            narrow_results,
+            checked_results,
             calls: 0,
         };
-        Func(store.push_func(host, type_id))
+        Func(store.push_func(host, type_id), store.id)
     }
 
     /// How many times wasm code has called this host function (0 for a wasm function).
@@ -467,7 +523,13 @@ impl Func {
         super::exec::call(store, *self, args, Some(fuel), true).map_err(Error::Trap)
     }
 
+    /// `Ok` if the function and its arguments belong to `store` and the arguments fit
+    /// its parameters.
     fn check_args<T>(&self, store: &Store<T>, args: &[Value]) -> Result<(), Error> {
+        store.check_own(Extern::Func(*self), "a function")?;
+        for &arg in args {
+            store.value_bits(arg)?;
+        }
         let ty = self.ty(store);
         let arg_types: Vec<ValType> = args.iter().map(Value::ty).collect();
         if arg_types != ty.params() {
@@ -491,7 +553,7 @@ impl Memory {
             ty,
             data: vec![0; ty.limits.min as usize * PAGE_SIZE],
         });
-        Ok(Memory(store.memories.len() as u32 - 1))
+        Ok(Memory(store.memories.len() as u32 - 1, store.id))
     }
 
     pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
@@ -515,17 +577,26 @@ impl Memory {
 
 impl Table {
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
-        if ty.limits.min > store.limits.max_table_elements {
+        let limits = &store.limits;
+        if ty.limits.min > limits.max_table_elements {
             return Err(Error::Limit(format!(
                 "table of {} elements exceeds the limit of {}",
-                ty.limits.min, store.limits.max_table_elements
+                ty.limits.min, limits.max_table_elements
             )));
         }
+        if ty.limits.min as u64 > store.table_room() {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
+                ty.limits.min, limits.max_total_table_elements, store.table_elements
+            )));
+        }
+        let init = store.value_bits(init)?;
+        store.table_elements += ty.limits.min as u64;
         store.tables.push(TableEntity {
             ty,
-            elements: vec![init.to_bits(); ty.limits.min as usize],
+            elements: vec![init; ty.limits.min as usize],
         });
-        Ok(Table(store.tables.len() as u32 - 1))
+        Ok(Table(store.tables.len() as u32 - 1, store.id))
     }
 
     pub fn size<T>(&self, store: &Store<T>) -> u32 {
@@ -535,24 +606,28 @@ impl Table {
     pub fn get<T>(&self, store: &Store<T>, index: u32) -> Option<Value> {
         let table = &store.tables[self.0 as usize];
         let bits = *table.elements.get(index as usize)?;
-        Some(Value::from_bits(table.ty.element, bits))
+        Some(Value::from_bits(table.ty.element, bits, store.id))
     }
 }
 
 impl Global {
-    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Global {
-        Global(store.push_global(GlobalEntity {
-            ty,
-            bits: value.to_bits(),
-        }))
+    /// A global holding `value`; an error if `value` is a function of another store.
+    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Result<Global, Error> {
+        let bits = store.value_bits(value)?;
+        Ok(Global(
+            store.push_global(GlobalEntity { ty, bits }),
+            store.id,
+        ))
     }
 
     pub fn get<T>(&self, store: &Store<T>) -> Value {
         let global = &store.globals[self.0 as usize];
-        Value::from_bits(global.ty.content, global.bits)
+        Value::from_bits(global.ty.content, global.bits, store.id)
     }
 
     pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
+        store.check_own(Extern::Global(*self), "a global")?;
+        store.value_bits(value)?;
         let global = &mut store.globals[self.0 as usize];
         if !global.ty.mutable || value.ty() != global.ty.content {
             return Err(Error::Usage(format!(
@@ -604,7 +679,7 @@ impl Instance {
         store.instances[self.0 as usize]
             .memories
             .first()
-            .map(|&m| Memory(m))
+            .map(|&m| Memory(m, store.id))
     }
 
     /// Calls the exported function `name`.
