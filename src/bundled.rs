@@ -31,3 +31,32 @@ pub fn by_name(name: &str) -> Option<&'static BundledGame> {
 pub fn default_game() -> &'static BundledGame {
     &GAMES[0]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::interp::Module;
+
+    #[test]
+    fn the_rocket_module_exports_exactly_what_the_original_exports() {
+        let module = Module::new(by_name("rocket").unwrap().wasm).unwrap();
+        let exports: Vec<String> = module
+            .exports()
+            .iter()
+            .map(|export| format!("{} {}", export.name, export.ty))
+            .collect();
+        assert_eq!(
+            exports,
+            [
+                "memory (memory 17)",
+                "resize (func (param f64 f64))",
+                "update (func (param f64))",
+                "draw (func)",
+                "toggle_shoot (func (param i32))",
+                "toggle_boost (func (param i32))",
+                "toggle_turn_left (func (param i32))",
+                "toggle_turn_right (func (param i32))",
+            ]
+        );
+    }
+}

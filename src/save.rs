@@ -1,17 +1,18 @@
-//! Files written for the user (screenshots, draw dumps) never end up truncated: they are
-//! written to a temporary file beside the target, synced, then renamed into place.
+//! Files written for the user (screenshots, draw dumps, recordings, WASM-4 disks) never
+//! end up truncated: they are written to a temporary file beside the target, synced,
+//! then renamed into place (`tempfile`'s `NamedTempFile::persist`).
 
-use std::fs::{self, File};
 use std::io::BufWriter;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
+use tempfile::NamedTempFile;
 
-/// A file being written; it appears under its name only on [`AtomicFile::commit`].
+/// A file being written; it appears under its name only on [`AtomicFile::commit`], and
+/// an uncommitted one is removed when dropped (the target keeps its old contents).
 pub struct AtomicFile {
-    path: PathBuf,
-    temp_path: PathBuf,
-    writer: Option<BufWriter<File>>,
+    path: std::path::PathBuf,
+    writer: BufWriter<NamedTempFile>,
 }
 
 impl AtomicFile {
@@ -19,50 +20,48 @@ impl AtomicFile {
         let file_name = path
             .file_name()
             .with_context(|| format!("{} is not a file name", path.display()))?;
-        let mut temp_name = std::ffi::OsString::from(".");
-        temp_name.push(file_name);
-        temp_name.push(format!(".{}.tmp", std::process::id()));
-        let temp_path = path.with_file_name(temp_name);
-        let file = File::create(&temp_path)
-            .with_context(|| format!("cannot create {}", temp_path.display()))?;
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        let mut prefix = std::ffi::OsString::from(".");
+        prefix.push(file_name);
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".tmp");
+        // A file the user keeps gets the usual permissions (tempfile's own are 0600).
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let file = builder
+            .tempfile_in(dir)
+            .with_context(|| format!("cannot create a file in {}", dir.display()))?;
         Ok(AtomicFile {
             path: path.to_path_buf(),
-            temp_path,
-            writer: Some(BufWriter::new(file)),
+            writer: BufWriter::new(file),
         })
     }
 
-    pub fn writer(&mut self) -> &mut BufWriter<File> {
-        self.writer.as_mut().expect("present until commit")
+    pub fn writer(&mut self) -> &mut BufWriter<NamedTempFile> {
+        &mut self.writer
     }
 
     /// Flushes, syncs and renames the file into place.
-    pub fn commit(mut self) -> Result<()> {
-        let writer = self.writer.take().expect("present until commit");
-        let file = writer
+    pub fn commit(self) -> Result<()> {
+        let file = self
+            .writer
             .into_inner()
             .map_err(|e| e.into_error())
-            .and_then(|file| file.sync_all().map(|()| file))
-            .with_context(|| format!("cannot write {}", self.temp_path.display()))?;
-        drop(file);
-        fs::rename(&self.temp_path, &self.path)
-            .with_context(|| format!("cannot move the new file into {}", self.path.display()))
-    }
-}
-
-impl Drop for AtomicFile {
-    /// An uncommitted file is removed: the target keeps its old contents, if any.
-    fn drop(&mut self) {
-        if self.writer.take().is_some() {
-            let _ = fs::remove_file(&self.temp_path);
-        }
+            .and_then(|file| file.as_file().sync_all().map(|()| file))
+            .with_context(|| format!("cannot write {}", self.path.display()))?;
+        file.persist(&self.path)
+            .with_context(|| format!("cannot move the new file into {}", self.path.display()))?;
+        Ok(())
     }
 }
 
 /// Writes `path` atomically with `write`.
 pub fn write_file(
     path: &Path,
-    write: impl FnOnce(&mut BufWriter<File>) -> Result<()>,
+    write: impl FnOnce(&mut BufWriter<NamedTempFile>) -> Result<()>,
 ) -> Result<()> {
     let mut file = AtomicFile::create(path)?;
     write(file.writer()).with_context(|| format!("cannot write {}", path.display()))?;
@@ -71,6 +70,7 @@ pub fn write_file(
 
 #[cfg(test)]
 mod tests {
+    use std::fs;
     use std::io::Write;
 
     use super::*;
@@ -102,5 +102,20 @@ mod tests {
     fn a_missing_directory_is_an_error_not_a_panic() {
         let err = write_file(Path::new("/nonexistent-dir/x.png"), |_| Ok(())).unwrap_err();
         assert!(format!("{err:#}").contains("cannot create"), "{err:#}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_saved_file_has_the_usual_permissions() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("wasmcade-mode-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("shot.png");
+        write_file(&path, |w| Ok(w.write_all(b"png")?)).unwrap();
+        let plain = dir.join("plain.png");
+        fs::File::create(&plain).unwrap();
+        let mode = |path| fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&path), mode(&plain), "as File::create makes them");
+        fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -231,7 +231,7 @@ fn code_after_a_host_call_sees_the_memory_globals_and_functions_the_host_moved()
         };
         let mut in_the_way = Vec::new();
         for value in 0..1000 {
-            Global::new(caller.store(), ty, Value::I32(value));
+            Global::new(caller.store(), ty, Value::I32(value)).unwrap();
             in_the_way.push(vec![value; 16]);
         }
         Ok(())

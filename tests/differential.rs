@@ -1,16 +1,30 @@
-//! Differential test: wasm-smith modules run in wasmcade and in wasmi must agree on
-//! instantiation, every exported function's results or trap kind, and the final
-//! contents of exported memories and globals (comparison rules: `diff/`).
+//! Differential test: wasm-smith modules run in wasmcade and in wasmi must agree on the
+//! export list each decoder reads, instantiation, every exported function's results or
+//! trap kind, and the final contents of exported memories, tables and globals
+//! (comparison rules: `diff/`).
 //!
 //! Deterministic: case `i` uses seed `WASMCADE_DIFF_SEED_BASE + i` (base 0). The default
-//! run checks 10,000 modules in release builds (~5 s) and 2,000 in debug builds (~25 s;
-//! unoptimized wasmi and wasm-smith are ~5x slower). `WASMCADE_DIFF_MODULES=N` checks
-//! N modules; `WASMCADE_DIFF_SEED=S` reruns one seed. A divergence fails with its seed
-//! and a readable diff. Seeds on which wasmi itself panics are listed in the summary.
+//! run checks 10,000 seeds in release builds and 2,000 in debug builds (unoptimized wasmi
+//! and wasm-smith are ~5x slower). `WASMCADE_DIFF_MODULES=N` checks N seeds;
+//! `WASMCADE_DIFF_SEED=S` reruns one. A divergence fails with its seed and a readable
+//! diff; so does a panic anywhere but inside wasmi's own code. The closing line counts
+//! seeds that generated no module, modules compared in full, calls compared, and modules
+//! skipped (in part or whole) with the reason and seeds.
 
 mod diff;
 
 use std::collections::BTreeMap;
+use std::fmt;
+
+/// Modules on which wasmi 2.0.0 may panic inside its own code before the test fails:
+/// 1 per 2,000 compared, at least 2. The one known bug (an `unreachable!()` in its
+/// translation of stores, `translator/func/mod.rs`) hits 1 of the default 10,000
+/// seeds; five times that rate means something else is going on (a new bug, or a
+/// generator change feeding wasmi what it cannot handle), which someone should look at,
+/// since those modules compare nothing.
+fn wasmi_panics_allowed(modules: usize) -> usize {
+    (modules / 2_000).max(2)
+}
 
 fn env_u64(name: &str) -> Option<u64> {
     let text = std::env::var(name).ok()?;
@@ -18,6 +32,73 @@ fn env_u64(name: &str) -> Option<u64> {
         text.parse()
             .unwrap_or_else(|_| panic!("{name}={text} is not a number")),
     )
+}
+
+/// What the run covered.
+#[derive(Default)]
+struct Summary {
+    seeds: usize,
+    /// Seeds from which wasm-smith made no module, by its reason.
+    ungenerated: BTreeMap<String, usize>,
+    /// Modules compared in full.
+    compared: usize,
+    calls: usize,
+    returned: usize,
+    traps: BTreeMap<diff::TrapClass, usize>,
+    /// Modules compared in part or not at all, by reason, with their seeds.
+    skipped: BTreeMap<diff::Skip, Vec<u64>>,
+    failures: Vec<String>,
+}
+
+impl Summary {
+    fn wasmi_panics(&self) -> usize {
+        self.skipped
+            .iter()
+            .filter(|(skip, _)| matches!(skip, diff::Skip::WasmiPanicked(_)))
+            .map(|(_, seeds)| seeds.len())
+            .sum()
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let ungenerated: usize = self.ungenerated.values().sum();
+        write!(
+            f,
+            "differential: {} seeds, {ungenerated} generated no module",
+            self.seeds
+        )?;
+        for (why, count) in &self.ungenerated {
+            write!(f, " ({count}: {why})")?;
+        }
+        let skipped: usize = self.skipped.values().map(Vec::len).sum();
+        write!(
+            f,
+            "; {} modules: {} compared in full, {skipped} skipped",
+            self.seeds - ungenerated,
+            self.compared
+        )?;
+        for (why, seeds) in &self.skipped {
+            let shown: Vec<String> = seeds.iter().take(10).map(u64::to_string).collect();
+            let more = if seeds.len() > 10 { ", ..." } else { "" };
+            write!(
+                f,
+                " ({} {why}: seeds {}{more})",
+                seeds.len(),
+                shown.join(", ")
+            )?;
+        }
+        write!(
+            f,
+            ", {} failed; {} calls compared ({} returned, {} trapped); \
+             traps by kind in instantiation and calls: {:?}",
+            self.failures.len(),
+            self.calls,
+            self.returned,
+            self.calls - self.returned,
+            self.traps
+        )
+    }
 }
 
 #[test]
@@ -35,41 +116,47 @@ fn wasmcade_agrees_with_wasmi() {
             (base..base + count).collect()
         }
     };
-    let (mut modules, mut calls, mut skipped, mut rejected) = (0, 0, 0, 0);
-    let mut wasmi_panics = Vec::new();
-    let mut traps: BTreeMap<diff::TrapClass, usize> = BTreeMap::new();
-    let mut failures = Vec::new();
+    let mut summary = Summary {
+        seeds: seeds.len(),
+        ..Summary::default()
+    };
     for seed in seeds {
-        let Ok(wasm) = diff::generate_from_seed(seed) else {
-            continue;
+        let wasm = match diff::generate_from_seed(seed) {
+            Ok(wasm) => wasm,
+            Err(why) => {
+                *summary.ungenerated.entry(why.to_string()).or_default() += 1;
+                continue;
+            }
         };
-        modules += 1;
         match diff::check(&wasm) {
             Ok(result) => {
-                calls += result.calls;
-                skipped += usize::from(result.skipped);
-                rejected += usize::from(result.rejected);
-                if result.reference_panicked {
-                    wasmi_panics.push(seed);
-                }
+                summary.calls += result.calls;
+                summary.returned += result.returned;
                 for class in result.traps {
-                    *traps.entry(class).or_default() += 1;
+                    *summary.traps.entry(class).or_default() += 1;
+                }
+                match result.skipped {
+                    Some(why) => summary.skipped.entry(why).or_default().push(seed),
+                    None => summary.compared += 1,
                 }
             }
-            Err(report) => failures.push(format!(
+            Err(report) => summary.failures.push(format!(
                 "seed {seed} (rerun: WASMCADE_DIFF_SEED={seed}):\n{report}"
             )),
         }
     }
-    println!(
-        "differential: {modules} modules, {calls} calls compared, traps {traps:?}, \
-         {skipped} skipped (engine fuel or stack), {rejected} rejected by both, \
-         wasmi panicked on seeds {wasmi_panics:?}"
-    );
+    println!("{summary}");
     assert!(
-        failures.is_empty(),
+        summary.failures.is_empty(),
         "{} divergence(s) from wasmi:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
+        summary.failures.len(),
+        summary.failures.join("\n\n")
+    );
+    let modules = summary.seeds - summary.ungenerated.values().sum::<usize>();
+    assert!(
+        summary.wasmi_panics() <= wasmi_panics_allowed(modules),
+        "wasmi panicked on {} modules, more than the {} allowed for {modules}",
+        summary.wasmi_panics(),
+        wasmi_panics_allowed(modules)
     );
 }

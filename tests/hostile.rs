@@ -1,24 +1,40 @@
 //! Hostile and broken modules through the real CLI, as a user would run them: each case
 //! must end with its expected result, or with exit code 1 and exactly one `error:` line
-//! naming the problem — never a panic, a signal or a hang.
+//! naming the problem — never a panic, a signal or a hang; within 10 s, under a few
+//! hundred MB of memory (the child's peak resident size), printing a bounded number of
+//! lines.
 //!
 //! One table ([`cases`]), one runner ([`check`]). A case pairs a module with an
 //! [`Invocation`] (`wasmcade run`, or `wasmcade play --headless` for games) and an
-//! [`Expect`]ation.
+//! [`Expect`]ation. The families: malformed and truncated files, traps of every kind,
+//! runaway loops and recursion (in exports and start functions), floods through every
+//! import of the rocket and canvas contracts, memories and tables at their limits, tens
+//! of thousands of functions, imports, exports, globals and segments, deep nesting,
+//! huge names and oversized files.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// How long a case may take before it counts as hung (a hang detector, not a speed test).
 const HANG_LIMIT: Duration = Duration::from_secs(10);
+/// The most memory a case's process may reach (peak resident set size).
+const MAX_PEAK_RSS_MIB: u64 = 384;
+/// The most lines (stdout and stderr together) a case may print.
+const MAX_OUTPUT_LINES: usize = 150;
+/// The most bytes a case may print.
+const MAX_OUTPUT_BYTES: usize = 512 << 10;
 
 /// The module a case runs.
 enum Source {
     /// WebAssembly text, compiled to binary at test time.
     Wat(String),
+    /// WebAssembly text given to the CLI as a `.wat` file (its text compiler is tested too).
+    Text(String),
     /// Raw bytes (for malformed modules).
     Bytes(Vec<u8>),
+    /// A file of this many bytes that starts like a module (the rest is zeros).
+    Oversized(u64),
 }
 
 /// How the CLI is asked to run the module.
@@ -81,6 +97,7 @@ impl Invocation {
 }
 
 /// What a case must produce.
+#[derive(Clone)]
 enum Expect {
     /// Exit code 0 and exactly this on stdout.
     Output(&'static str),
@@ -93,6 +110,8 @@ struct Case {
     source: Source,
     invocation: Invocation,
     expect: Expect,
+    /// `RUST_LOG` for the run (default: unset, so warnings and errors).
+    log: Option<&'static str>,
 }
 
 fn case(name: &str, source: Source, invocation: Invocation, expect: Expect) -> Case {
@@ -101,6 +120,7 @@ fn case(name: &str, source: Source, invocation: Invocation, expect: Expect) -> C
         source,
         invocation,
         expect,
+        log: None,
     }
 }
 
@@ -289,7 +309,7 @@ fn game_cases() -> Vec<Case> {
             "play: update loops forever (the default fuel budget stops it)",
             game("(loop $l (br $l))", quiet, score0),
             Invocation::play(5, &[]),
-            error(&["out of fuel in update (budget 100000000 instructions)"]),
+            error(&["out of fuel in update (budget 100000000: instructions and host work)"]),
         ),
         case(
             "play: update recurses forever",
@@ -362,9 +382,454 @@ fn game_cases() -> Vec<Case> {
                 r#"(module (memory 65536) (func (export "update") (param f64)) (func (export "draw")))"#,
             ),
             Invocation::play(1, &[]),
+            error(&["memory of 65536 pages (4096 MiB) exceeds the limit of 4096 pages (256 MiB)"]),
+        ),
+    ]
+}
+
+/// How a flood of calls to one import ends.
+#[derive(Clone, Copy)]
+enum FloodEnd {
+    /// The frame's display list reaches its ceiling.
+    Ceiling,
+    /// The fuel budget runs out (the import stores nothing, or its work is charged).
+    Fuel,
+}
+
+/// Every import of the rocket and canvas contracts: its contract, name, signature (WAT
+/// `param`/`result` clauses), the arguments the flood passes, and how the flood ends.
+#[rustfmt::skip]
+const FLOODED_IMPORTS: [(&str, &str, &str, &str, FloodEnd); 29] = [
+    ("rocket", "clear_screen", "", "", FloodEnd::Ceiling),
+    ("rocket", "draw_player", "(param f64 f64 f64)", "(f64.const 1) (f64.const 2) (f64.const 3)", FloodEnd::Ceiling),
+    ("rocket", "draw_enemy", "(param f64 f64)", "(f64.const 1) (f64.const 2)", FloodEnd::Ceiling),
+    ("rocket", "draw_bullet", "(param f64 f64)", "(f64.const 1) (f64.const 2)", FloodEnd::Ceiling),
+    ("rocket", "draw_particle", "(param f64 f64 f64)", "(f64.const 1) (f64.const 2) (f64.const 3)", FloodEnd::Ceiling),
+    ("rocket", "draw_score", "(param f64)", "(f64.const 1)", FloodEnd::Ceiling),
+    ("rocket", "sin", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("rocket", "cos", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("rocket", "Math_atan", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "clear", "(param i32)", "(i32.const 255)", FloodEnd::Ceiling),
+    ("canvas", "set_color", "(param i32)", "(i32.const 255)", FloodEnd::Fuel),
+    ("canvas", "fill_rect", "(param f32 f32 f32 f32)", "(f32.const 1) (f32.const 2) (f32.const 3) (f32.const 4)", FloodEnd::Ceiling),
+    ("canvas", "stroke_rect", "(param f32 f32 f32 f32 f32)", "(f32.const 1) (f32.const 2) (f32.const 3) (f32.const 4) (f32.const 1)", FloodEnd::Ceiling),
+    ("canvas", "fill_circle", "(param f32 f32 f32)", "(f32.const 1) (f32.const 2) (f32.const 3)", FloodEnd::Ceiling),
+    ("canvas", "stroke_circle", "(param f32 f32 f32 f32)", "(f32.const 1) (f32.const 2) (f32.const 3) (f32.const 1)", FloodEnd::Ceiling),
+    ("canvas", "line", "(param f32 f32 f32 f32 f32)", "(f32.const 1) (f32.const 2) (f32.const 3) (f32.const 4) (f32.const 1)", FloodEnd::Ceiling),
+    ("canvas", "fill_polygon", "(param i32 i32)", "(i32.const 0) (i32.const 10000)", FloodEnd::Ceiling),
+    ("canvas", "stroke_polygon", "(param i32 i32 f32)", "(i32.const 0) (i32.const 10000) (f32.const 1)", FloodEnd::Ceiling),
+    ("canvas", "text", "(param i32 i32 f32 f32 f32)", "(i32.const 0) (i32.const 4096) (f32.const 1) (f32.const 2) (f32.const 8)", FloodEnd::Ceiling),
+    ("canvas", "random", "(result f64)", "", FloodEnd::Fuel),
+    ("canvas", "log", "(param i32 i32)", "(i32.const 0) (i32.const 4096)", FloodEnd::Fuel),
+    ("canvas", "sin", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "cos", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "tan", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "atan", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "exp", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "ln", "(param f64) (result f64)", "(f64.const 1)", FloodEnd::Fuel),
+    ("canvas", "atan2", "(param f64 f64) (result f64)", "(f64.const 1) (f64.const 2)", FloodEnd::Fuel),
+    ("canvas", "pow", "(param f64 f64) (result f64)", "(f64.const 1) (f64.const 2)", FloodEnd::Fuel),
+];
+
+/// A game of `contract` that calls `import` forever from `export` (`update`, `draw`, or
+/// `start` for its start function).
+fn flood_game(contract: &str, import: &str, signature: &str, args: &str, export: &str) -> Source {
+    let drop = if signature.contains("result") {
+        "drop"
+    } else {
+        ""
+    };
+    let (dt, memory) = match contract {
+        "canvas" => ("f32", r#"(memory (export "memory") 2)"#),
+        _ => ("f64", ""),
+    };
+    let body = |name: &str| match name == export {
+        true => format!("(loop $again (call $flooded {args}) {drop} (br $again))"),
+        false => String::new(),
+    };
+    wat(&format!(
+        r#"(module
+          (import "env" "{import}" (func $flooded {signature}))
+          {memory}
+          (func $start {start}) (start $start)
+          (func (export "update") (param {dt}) {update})
+          (func (export "draw") {draw}))"#,
+        start = body("start"),
+        update = body("update"),
+        draw = body("draw"),
+    ))
+}
+
+/// What a flood from `export` ends with.
+fn flood_error(import: &str, end: FloodEnd, export: &str) -> Expect {
+    let context = match export {
+        "start" => "trap while instantiating (in the start function): ".to_string(),
+        _ => format!("frame 0: trap in {export}: "),
+    };
+    match (end, export) {
+        (FloodEnd::Ceiling, _) => error(&[
+            &format!("{context}host function failed: {import}: more than "),
+            "in one frame (the display list's limit)",
+        ]),
+        (FloodEnd::Fuel, "start") => error(&[&format!("{context}out of fuel (budget 100000000")]),
+        (FloodEnd::Fuel, _) => error(&[&format!(
+            "frame 0: out of fuel in {export} (budget 100000000: instructions and host work)"
+        )]),
+    }
+}
+
+/// Floods: every import of the rocket and canvas contracts called in a loop from `draw`
+/// (the display list's ceiling or the fuel budget stops it), and a few from `update` and
+/// the start function; with `RUST_LOG=info`, a `log` flood prints a bounded number of
+/// lines.
+fn flood_cases() -> Vec<Case> {
+    let mut cases: Vec<Case> = FLOODED_IMPORTS
+        .iter()
+        .map(|&(contract, import, signature, args, end)| {
+            case(
+                &format!("flood: {contract} {import} in a loop in draw"),
+                flood_game(contract, import, signature, args, "draw"),
+                Invocation::play(1, &["--abi", contract]),
+                flood_error(import, end, "draw"),
+            )
+        })
+        .collect();
+    for (contract, import, export) in [
+        ("rocket", "draw_enemy", "update"),
+        ("canvas", "fill_polygon", "update"),
+        ("rocket", "draw_particle", "start"),
+        ("canvas", "text", "start"),
+        ("canvas", "log", "start"),
+    ] {
+        let &(_, _, signature, args, end) = FLOODED_IMPORTS
+            .iter()
+            .find(|flooded| flooded.0 == contract && flooded.1 == import)
+            .unwrap();
+        cases.push(case(
+            &format!("flood: {contract} {import} in a loop in {export}"),
+            flood_game(contract, import, signature, args, export),
+            Invocation::play(1, &["--abi", contract]),
+            flood_error(import, end, export),
+        ));
+    }
+    let (_, _, signature, args, _) = FLOODED_IMPORTS[20];
+    cases.push(Case {
+        log: Some("info"),
+        ..case(
+            "flood: canvas log with RUST_LOG=info prints at most 100 lines a frame",
+            flood_game("canvas", "log", signature, args, "draw"),
+            Invocation::play(1, &["--abi", "canvas"]),
+            flood_error("log", FloodEnd::Fuel, "draw"),
+        )
+    });
+    cases
+}
+
+/// Start functions that loop or recurse, under `run` and under `play`.
+fn start_cases() -> Vec<Case> {
+    let module = |body: &str| {
+        wat(&format!(
+            r#"(module (func $boot {body}) (start $boot)
+                 (func (export "update") (param f64)) (func (export "draw")))"#
+        ))
+    };
+    let spin = "(loop $again (br $again))";
+    let recurse = "(call $boot)";
+    vec![
+        case(
+            "run: a start function that loops",
+            module(spin),
+            Invocation::run("draw"),
+            error(&["out of fuel (budget 100000000 instructions) in boot (func 0)"]),
+        ),
+        case(
+            "run: a start function that recurses",
+            module(recurse),
+            Invocation::run("draw"),
+            error(&["call stack exhausted in boot (func 0)"]),
+        ),
+        case(
+            "play: a start function that loops",
+            module(spin),
+            Invocation::play(1, &[]),
             error(&[
-                "memory of 65536 pages (4096 MiB) exceeds the limit of 16384 pages (1024 MiB)",
+                "trap while instantiating (in the start function): out of fuel (budget 100000000 instructions) in boot",
             ]),
+        ),
+        case(
+            "play: a start function that recurses",
+            module(recurse),
+            Invocation::play(1, &[]),
+            error(&["trap while instantiating (in the start function): call stack exhausted"]),
+        ),
+    ]
+}
+
+/// Memories and tables at their limits (the default memory cap of 4,096 pages, and
+/// 10,000,000 table elements in all), filled.
+fn limit_cases() -> Vec<Case> {
+    let tables = |count: usize, size: u32| {
+        let mut text = String::from("(module (func $f) (elem declare func $f)");
+        for _ in 0..count {
+            text.push_str(&format!(" (table {size} funcref)"));
+        }
+        text.push_str(r#" (func (export "fill") (result i32)"#);
+        for table in 0..count {
+            text.push_str(&format!(
+                " (table.fill {table} (i32.const 0) (ref.func $f) (i32.const {size}))"
+            ));
+        }
+        text.push_str(" (table.size 0)))");
+        wat(&text)
+    };
+    vec![
+        case(
+            "a memory of 4,096 pages (the cap), every byte written",
+            wat(r#"(module (memory 4096)
+                 (func (export "fill") (result i32)
+                   (memory.fill (i32.const 0) (i32.const 0xab) (i32.mul (memory.size) (i32.const 65536)))
+                   (memory.size)))"#),
+            Invocation::run("fill"),
+            Expect::Output("4096\n"),
+        ),
+        case(
+            "a memory of 4,097 pages",
+            wat(r#"(module (memory 4097) (func (export "f")))"#),
+            Invocation::run("f"),
+            error(&["memory of 4097 pages (256 MiB) exceeds the limit of 4096 pages (256 MiB)"]),
+        ),
+        case(
+            "memory.grow in a loop stops at the default cap",
+            wat(r#"(module (memory 0)
+              (func (export "grow") (result i32)
+                (loop $again
+                  (if (i32.ne (memory.grow (i32.const 1)) (i32.const -1))
+                    (then (i32.store8 (i32.sub (i32.mul (memory.size) (i32.const 65536)) (i32.const 1))
+                            (i32.const 1))
+                          (br $again))))
+                (memory.size)))"#),
+            Invocation::run("grow"),
+            Expect::Output("4096\n"),
+        ),
+        case(
+            "a table of 10,000,000 elements (the cap), every one set",
+            tables(1, 10_000_000),
+            Invocation::run("fill"),
+            Expect::Output("10000000\n"),
+        ),
+        case(
+            "eight tables of 10,000,000 elements",
+            tables(8, 10_000_000),
+            Invocation::run("fill"),
+            error(&["table of 10000000 elements exceeds the limit of 10000000 elements in all tables (10000000 in use)"]),
+        ),
+        case(
+            "table.grow in a loop on two tables stops at the cap for both together",
+            wat(r#"(module (table $a 0 funcref) (table $b 0 funcref)
+              (func (export "grow") (result i32)
+                (loop $again
+                  (br_if $again (i32.ne (table.grow $a (ref.null func) (i32.const 1000000)) (i32.const -1)))
+                  (br_if $again (i32.ne (table.grow $b (ref.null func) (i32.const 1000000)) (i32.const -1))))
+                (i32.add (table.size $a) (table.size $b))))"#),
+            Invocation::run("grow"),
+            Expect::Output("10000000\n"),
+        ),
+    ]
+}
+
+/// A module with `count` functions, `$f0` calling `$f1` ... calling the last: more
+/// nested calls than the call-depth limit allows.
+fn chained_functions(count: usize) -> String {
+    let mut text = String::from("(module");
+    for i in 0..count - 1 {
+        text.push_str(&format!(" (func $f{i} (call $f{}))", i + 1));
+    }
+    text.push_str(&format!(
+        r#" (func $f{} ) (export "first" (func $f0)))"#,
+        count - 1
+    ));
+    text
+}
+
+/// A module of one function `(func)` with each of `count` items of `kind` (WAT text
+/// with `{i}` for the item's index) and an export `f`.
+fn many(count: usize, item: impl Fn(usize) -> String) -> String {
+    let items: String = (0..count).map(|i| item(i) + " ").collect();
+    format!(r#"(module {items} (func (export "f") (result i32) (i32.const 7)))"#)
+}
+
+/// Tens of thousands of imports, functions, exports, globals, data segments, locals; huge
+/// names; files past the size limits.
+fn many_cases() -> Vec<Case> {
+    let unknown_imports = many(100_000, |i| format!(r#"(import "env" "f{i}" (func))"#));
+    let game_imports = format!(
+        r#"(module {} (func (export "update") (param f64)) (func (export "draw")))"#,
+        (0..100_000)
+            .map(|i| format!(r#"(import "env" "unknown{i}" (func))"#))
+            .collect::<String>()
+    );
+    // wasmparser takes names of up to 100,000 bytes.
+    let long_name = "x".repeat(99_990);
+    vec![
+        case(
+            "run: 100,000 unknown imports",
+            wat(&unknown_imports),
+            Invocation::run("f"),
+            error(&["100000 imports cannot be satisfied"]),
+        ),
+        case(
+            "play: 100,000 unknown imports",
+            wat(&game_imports),
+            Invocation::play(1, &[]),
+            error(&["does not fit the rocket contract (100000 problems)"]),
+        ),
+        case(
+            "50,000 functions calling each other in a chain",
+            wat(&chained_functions(50_000)),
+            Invocation::run("first"),
+            error(&["call stack exhausted in f20000"]),
+        ),
+        case(
+            "100,000 exports",
+            wat(&many(100_000, |i| format!(r#"(func (export "e{i}"))"#))),
+            Invocation::run("f"),
+            Expect::Output("7\n"),
+        ),
+        case(
+            "100,000 globals",
+            wat(&many(100_000, |i| format!("(global $g{i} i32 (i32.const {i}))"))),
+            Invocation::run("f"),
+            Expect::Output("7\n"),
+        ),
+        case(
+            "100,000 data segments",
+            wat(&format!(
+                "(module (memory 2) {} (func (export \"f\") (result i32) (i32.load8_u (i32.const 99999))))",
+                (0..100_000)
+                    .map(|i| format!(r#"(data (i32.const {i}) "\07")"#))
+                    .collect::<String>()
+            )),
+            Invocation::run("f"),
+            Expect::Output("7\n"),
+        ),
+        case(
+            "50,000 locals in a recursive function",
+            wat(&format!(
+                r#"(module (func $deep (export "deep") (local {}) (call $deep)))"#,
+                " i64".repeat(50_000)
+            )),
+            Invocation::run("deep"),
+            error(&["call stack exhausted in deep (func 0)"]),
+        ),
+        case(
+            "a 100,000-byte function name in a trap",
+            wat(&format!(r#"(module (func ${long_name} (export "f") unreachable))"#)),
+            Invocation::run("f"),
+            error(&["unreachable in xxx", "... (99990 bytes in all) (func 0)"]),
+        ),
+        case(
+            "20 unknown imports with 100,000-byte names",
+            wat(&many(20, |i| format!(r#"(import "env" "{i}{long_name}" (func))"#))),
+            Invocation::run("f"),
+            error(&["20 imports cannot be satisfied"]),
+        ),
+        case(
+            "a module file larger than 64 MiB",
+            Source::Oversized((64 << 20) + 1),
+            Invocation::run("f"),
+            error(&["is larger than 64 MiB, the most wasmcade loads"]),
+        ),
+        case(
+            "a text module larger than 4 MiB",
+            Source::Text(format!(
+                "(module (func (export \"f\") {}))",
+                "nop ".repeat(1 << 20)
+            )),
+            Invocation::run("f"),
+            error(&["is larger than 4 MiB, the most wasmcade compiles from WebAssembly text"]),
+        ),
+    ]
+}
+
+/// `depth` nested blocks in binary, built directly (a text version is larger than the
+/// text compiler takes).
+fn nested_blocks_binary(depth: usize) -> Vec<u8> {
+    fn leb(mut value: usize, out: &mut Vec<u8>) {
+        loop {
+            let byte = (value & 0x7f) as u8;
+            value >>= 7;
+            out.push(if value == 0 { byte } else { byte | 0x80 });
+            if value == 0 {
+                break;
+            }
+        }
+    }
+    let mut body = vec![0]; // no locals
+    for _ in 0..depth {
+        body.extend([0x02, 0x40]); // block (no result)
+    }
+    body.extend(std::iter::repeat_n(0x0b, depth + 1)); // the blocks' `end`s and the body's
+    let mut code = Vec::new();
+    leb(1, &mut code);
+    leb(body.len(), &mut code);
+    code.extend(body);
+    let mut wasm = b"\0asm\x01\0\0\0".to_vec();
+    wasm.extend([1, 4, 1, 0x60, 0, 0]); // type section: (func)
+    wasm.extend([3, 2, 1, 0]); // function section
+    wasm.extend([7, 5, 1, 1, b'f', 0, 0]); // export "f"
+    wasm.push(10);
+    leb(code.len(), &mut wasm);
+    wasm.extend(code);
+    wasm
+}
+
+/// Deep nesting: blocks (binary and folded text), `if`s, and a long operand stack.
+fn deep_cases() -> Vec<Case> {
+    let folded = format!(
+        r#"(module (func (export "f") {}{}))"#,
+        "(block ".repeat(100_000),
+        ")".repeat(100_000)
+    );
+    let ifs = format!(
+        r#"(module (func (export "f") (param i32) (result i32) {} (i32.const 42) {}))"#,
+        "(if (result i32) (local.get 0) (then ".repeat(10_000),
+        ") (else (i32.const 0)))".repeat(10_000)
+    );
+    let operands = format!(
+        r#"(module (func (export "f") (result i32) {} {}))"#,
+        "(i32.const 1) ".repeat(100_000),
+        "i32.add ".repeat(99_999)
+    );
+    vec![
+        case(
+            "100,000 nested blocks",
+            wat(&deeply_nested(100_000)),
+            Invocation::run("deep"),
+            Expect::Output("42\n"),
+        ),
+        case(
+            "1,000,000 nested blocks",
+            Source::Bytes(nested_blocks_binary(1_000_000)),
+            Invocation::run("f"),
+            Expect::Output(""),
+        ),
+        case(
+            "100,000 nested folded blocks as text",
+            Source::Text(folded),
+            Invocation::run("f"),
+            Expect::Output(""),
+        ),
+        case(
+            "10,000 nested ifs",
+            wat(&ifs),
+            with_args("f", &["1"]),
+            Expect::Output("42\n"),
+        ),
+        case(
+            "100,000 values on the operand stack",
+            wat(&operands),
+            Invocation::run("f"),
+            error(&["function 0 needs 65536 value slots (locals plus operand stack); wasmcade supports at most 65535"]),
         ),
     ]
 }
@@ -560,41 +1025,80 @@ fn cases() -> Vec<Case> {
         ),
     ]);
     cases.extend(truncated_cases());
+    cases.extend(flood_cases());
+    cases.extend(start_cases());
+    cases.extend(limit_cases());
+    cases.extend(many_cases());
+    cases.extend(deep_cases());
     cases
 }
 
 /// Writes the case's module to a file of its own and returns the path.
 fn module_file(index: usize, source: &Source) -> PathBuf {
+    let extension = match source {
+        Source::Text(_) => "wat",
+        _ => "wasm",
+    };
     let path = std::env::temp_dir().join(format!(
-        "wasmcade-hostile-{}-{index}.wasm",
+        "wasmcade-hostile-{}-{index}.{extension}",
         std::process::id()
     ));
-    let bytes = match source {
-        Source::Wat(text) => wat::parse_str(text).unwrap(),
-        Source::Bytes(bytes) => bytes.clone(),
-    };
-    std::fs::write(&path, bytes).unwrap();
+    match source {
+        Source::Wat(text) => std::fs::write(&path, wat::parse_str(text).unwrap()).unwrap(),
+        Source::Text(text) => std::fs::write(&path, text).unwrap(),
+        Source::Bytes(bytes) => std::fs::write(&path, bytes).unwrap(),
+        Source::Oversized(len) => {
+            std::fs::write(&path, b"\0asm\x01\0\0\0").unwrap();
+            let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+            file.set_len(*len).unwrap(); // sparse: no disk space taken
+        }
+    }
     path
 }
 
-/// Runs `argv` with output in files (no pipe can fill up), killing it after the hang
-/// limit. Returns exit code (None for a signal), stdout, stderr.
-fn run_with_timeout(
-    argv: &[String],
-    output: &Path,
-) -> Result<(Option<i32>, String, String), String> {
+/// How a case's process ended.
+struct Finished {
+    /// The exit code (`None` for a signal).
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    /// Its peak resident set size.
+    peak_rss_kib: u64,
+    elapsed: Duration,
+}
+
+/// Reaps `child` if it has exited: its wait status and resource usage (`wait4`, which
+/// gives this child's own peak memory).
+fn try_reap(child: &Child) -> Option<(i32, libc::rusage)> {
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data, and wait4 only writes the two locals.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = child.id() as libc::pid_t;
+    let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+    assert!(reaped >= 0, "wait4 failed");
+    (reaped == pid).then_some((status, usage))
+}
+
+/// Runs `argv` (with `RUST_LOG` set to `log`, if any) with output in files (no pipe can
+/// fill up), killing it after the hang limit.
+#[allow(clippy::zombie_processes)] // reaped by `try_reap` (wait4), which clippy cannot see
+fn run_with_timeout(argv: &[String], log: Option<&str>, output: &Path) -> Result<Finished, String> {
     let (out_path, err_path) = (output.with_extension("out"), output.with_extension("err"));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_wasmcade"))
-        .args(argv)
+    let mut command = Command::new(env!("CARGO_BIN_EXE_wasmcade"));
+    command.args(argv).env_remove("RUST_LOG");
+    if let Some(log) = log {
+        command.env("RUST_LOG", log);
+    }
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(std::fs::File::create(&out_path).unwrap())
         .stderr(std::fs::File::create(&err_path).unwrap())
         .spawn()
         .unwrap();
     let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
+    let (status, usage) = loop {
+        if let Some(ended) = try_reap(&child) {
+            break ended;
         }
         if started.elapsed() > HANG_LIMIT {
             child.kill().unwrap();
@@ -604,16 +1108,49 @@ fn run_with_timeout(
         std::thread::sleep(Duration::from_millis(10));
     };
     let read = |p: &Path| String::from_utf8_lossy(&std::fs::read(p).unwrap()).into_owned();
-    Ok((status.code(), read(&out_path), read(&err_path)))
+    Ok(Finished {
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: read(&out_path),
+        stderr: read(&err_path),
+        peak_rss_kib: usage.ru_maxrss as u64, // kilobytes on Linux
+        elapsed: started.elapsed(),
+    })
 }
 
 /// Runs one case; `Err` says what was wrong.
-fn check(index: usize, case: &Case) -> Result<(), String> {
+fn check(index: usize, case: &Case) -> Result<Finished, String> {
     let file = module_file(index, &case.source);
-    let (code, stdout, stderr) = run_with_timeout(&case.invocation.argv(&file), &file)?;
-    let detail = format!("exit {code:?}\nstdout: {stdout}\nstderr: {stderr}");
+    let finished = run_with_timeout(&case.invocation.argv(&file), case.log, &file)?;
+    std::fs::remove_file(&file).unwrap();
+    let Finished {
+        code,
+        stdout,
+        stderr,
+        peak_rss_kib,
+        ..
+    } = &finished;
+    let code = *code;
+    let clip = |text: &str| text.chars().take(4000).collect::<String>();
+    let detail = format!(
+        "exit {code:?}\nstdout: {}\nstderr: {}",
+        clip(stdout),
+        clip(stderr)
+    );
     if stderr.contains("panicked") {
         return Err(format!("panicked\n{detail}"));
+    }
+    if peak_rss_kib >> 10 > MAX_PEAK_RSS_MIB {
+        return Err(format!(
+            "peak memory {} MiB (at most {MAX_PEAK_RSS_MIB})\n{detail}",
+            peak_rss_kib >> 10
+        ));
+    }
+    let lines = stdout.lines().count() + stderr.lines().count();
+    let bytes = stdout.len() + stderr.len();
+    if lines > MAX_OUTPUT_LINES || bytes > MAX_OUTPUT_BYTES {
+        return Err(format!(
+            "printed {lines} lines, {bytes} bytes (at most {MAX_OUTPUT_LINES}, {MAX_OUTPUT_BYTES})\n{detail}"
+        ));
     }
     match &case.expect {
         Expect::Output(expected) => {
@@ -634,21 +1171,31 @@ fn check(index: usize, case: &Case) -> Result<(), String> {
             }
         }
     }
-    Ok(())
+    Ok(finished)
 }
 
 #[test]
 fn hostile_modules_get_precise_errors_never_crashes() {
     let cases = cases();
-    let failures: Vec<String> = cases
-        .iter()
-        .enumerate()
-        .filter_map(|(i, case)| {
-            check(i, case)
-                .err()
-                .map(|why| format!("[{}] {why}", case.name))
-        })
-        .collect();
+    let mut failures = Vec::new();
+    let (mut slowest, mut largest) = ((Duration::ZERO, ""), (0, ""));
+    for (i, case) in cases.iter().enumerate() {
+        match check(i, case) {
+            Ok(finished) => {
+                slowest = slowest.max((finished.elapsed, &case.name));
+                largest = largest.max((finished.peak_rss_kib, &case.name));
+            }
+            Err(why) => failures.push(format!("[{}] {why}", case.name)),
+        }
+    }
+    println!(
+        "{} hostile cases; slowest: {:.2} s ({}); most memory: {} MiB ({})",
+        cases.len(),
+        slowest.0.as_secs_f64(),
+        slowest.1,
+        largest.0 >> 10,
+        largest.1
+    );
     assert!(
         failures.is_empty(),
         "{} of {} hostile cases failed:\n\n{}",

@@ -154,7 +154,7 @@ fn a_game_that_never_returns_runs_out_of_fuel() {
     assert_eq!(code, 1);
     let line = error_line(&stderr);
     assert!(
-        line.contains("out of fuel in update (budget 100000 instructions)"),
+        line.contains("out of fuel in update (budget 100000: instructions and host work)"),
         "{line}"
     );
 }
@@ -193,9 +193,9 @@ fn contract_problems_are_all_named_with_what_the_host_provides() {
         "{stderr}"
     );
     for needle in [
-        "import env.draw_enemy is declared as func (func (param f32 f32)), but the host provides (func (param f64 f64))",
-        "import env.play_sound (func (func (param i32))) is not provided by the rocket host, which provides: env.clear_screen,",
-        "export `update` is func (func (param i32)), but the rocket contract calls it as (func (param f64))",
+        "import env.draw_enemy is declared as (func (param f32 f32)), but the host provides (func (param f64 f64))",
+        "import env.play_sound (func (param i32)) is not provided by the rocket host, which provides: env.clear_screen,",
+        "export `update` is (func (param i32)), but the rocket contract calls it as (func (param f64))",
         "required export `draw` (func) is missing",
     ] {
         assert!(stderr.contains(needle), "missing `{needle}` in:\n{stderr}");

@@ -5,6 +5,7 @@
 mod common;
 
 use std::path::Path;
+use std::time::Instant;
 
 use wasmcade::host::wasm4::{font, memory_map};
 use wasmcade::host::{Abi, DrawCall, Game};
@@ -55,6 +56,19 @@ fn start_cart(wat: &str, file: Option<&Path>) -> Box<dyn Game> {
 /// A cart running `update` every frame.
 fn cart(extra: &str, update: &str) -> Box<dyn Game> {
     start_cart(&cart_wat(extra, update), None)
+}
+
+/// A cart running `update` every frame, each call into it given `fuel`.
+fn fueled_cart(update: &str, fuel: u64) -> Box<dyn Game> {
+    let limits = Limits {
+        fuel: Some(fuel),
+        ..Limits::default()
+    };
+    let mut game = Abi::Wasm4
+        .instantiate(&module(&cart_wat("", update)), limits, 0, None)
+        .unwrap();
+    game.start(160.0, 160.0).unwrap();
+    game
 }
 
 /// The screen after one more frame: palette and one palette index per pixel.
@@ -115,17 +129,47 @@ fn colors(value: u16) -> String {
 
 #[test]
 fn the_memory_map_starts_with_the_documented_defaults() {
-    // The cart draws a pixel (in the default fill colour) only if DRAW_COLORS, the
-    // mouse, the gamepad and the system flags hold their start-up values.
-    let update = "(if (i32.and
-            (i32.and (i32.eq (i32.load16_u (i32.const 0x14)) (i32.const 0x1203))
-                     (i32.eq (i32.load (i32.const 0x1a)) (i32.const 0x7fff7fff)))
-            (i32.eqz (i32.or (i32.load8_u (i32.const 0x16)) (i32.load8_u (i32.const 0x1f)))))
+    // `start` sees the mouse nowhere (0x7fff, 0x7fff) and keeps the sign; the update
+    // draws a pixel (in the default fill colour) only if DRAW_COLORS, the gamepads and
+    // the system flags hold their start-up values and the mouse is at (0, 0) with no
+    // buttons, as WASM-4's web app writes it before every update until the mouse moves.
+    let start = r#"(global $nowhere (mut i32) (i32.const 0))
+        (func (export "start")
+          (global.set $nowhere (i32.eq (i32.load (i32.const 0x1a)) (i32.const 0x7fff7fff))))"#;
+    let update = "(if (i32.and (global.get $nowhere) (i32.and
+            (i32.eq (i32.load16_u (i32.const 0x14)) (i32.const 0x1203))
+            (i32.eqz (i32.or (i32.or (i32.load (i32.const 0x16)) (i32.load (i32.const 0x1a)))
+                             (i32.load8_u (i32.const 0x1e))))))
           (then (call $rect (i32.const 0) (i32.const 0) (i32.const 1) (i32.const 1))))";
-    let screen = frame(&mut cart("", update));
+    let screen = frame(&mut cart(start, update));
     assert_eq!(screen.palette, [0xe0f8cf, 0x86c06c, 0x306850, 0x071821]);
     assert_eq!(screen.at(0, 0), 2);
     assert_eq!(screen.count(0), 160 * 160 - 1);
+}
+
+#[test]
+fn the_gamepads_and_the_mouse_are_written_before_every_update() {
+    // The cart zeroes gamepad 1 and moves the mouse each update (as lime-volleyball
+    // zeroes its gamepad to swallow a press); before the next, the host writes them
+    // again: the bar on row 0 is as long as gamepad 1, the one on row 1 as MOUSE_X.
+    let update = format!(
+        "{} (call $hline (i32.const 0) (i32.const 0) (i32.load8_u (i32.const 0x16)))
+         (call $hline (i32.const 0) (i32.const 1) (i32.load16_s (i32.const 0x1a)))
+         (i32.store8 (i32.const 0x16) (i32.const 0))
+         (i32.store16 (i32.const 0x1a) (i32.const 99))",
+        colors(0x2)
+    );
+    let mut game = cart("", &update);
+    game.key(39, true).unwrap();
+    game.mouse(7.5, 3.0, 0);
+    for _ in 0..3 {
+        let screen = frame(&mut game);
+        assert_eq!(
+            screen.row(0, 0, 160).iter().filter(|&&p| p == 1).count(),
+            32
+        );
+        assert_eq!(screen.row(1, 0, 160).iter().filter(|&&p| p == 1).count(), 7);
+    }
 }
 
 #[test]
@@ -290,7 +334,9 @@ fn text_places_glyphs_eight_pixels_apart_and_newline_starts_a_line() {
         colors(0x14)
     );
     let screen = frame(&mut cart(data, &update));
-    let glyph = |c: char| *font::glyph(c as u32);
+    // The glyph's ink as rows of bits (WASM-4's font has 0 bits where the ink is).
+    let glyph =
+        |c: char| -> [u8; 8] { std::array::from_fn(|row| !font::glyph(c as u32).unwrap()[row]) };
     // Ink in draw colour 1 = 4 (palette entry 3); the boxes' background in draw colour
     // 2 = 1 (palette entry 0), the colour of the cleared screen.
     assert_eq!(screen.cell(10, 10, 3), glyph('O'));
@@ -336,15 +382,19 @@ fn the_screen_is_cleared_each_frame_unless_the_cart_preserves_it() {
 }
 
 #[test]
-fn start_draws_into_the_first_frame_after_start_or_initialize() {
-    // `_initialize` sets the colours, `start` draws: the first update must not clear.
-    let extra = format!(
-        "(func (export \"_initialize\") {}) (func (export \"start\") (call $hline (i32.const 3) (i32.const 3) (i32.const 1)))",
-        colors(0x4)
-    );
-    let mut game = cart(&extra, "");
-    assert_eq!(frame(&mut game).at(3, 3), 3);
-    assert_eq!(frame(&mut game).at(3, 3), 0);
+fn the_first_update_clears_what_start_drew_unless_the_cart_keeps_it() {
+    // `_initialize` sets the colours, `start` draws (and sets SYSTEM_FLAGS to `flags`):
+    // WASM-4 clears the screen before every update, the first too, unless bit 0 is set.
+    for (flags, shown) in [(0, 0), (1, 3)] {
+        let extra = format!(
+            "(func (export \"_initialize\") {}) (func (export \"start\")
+               (i32.store8 (i32.const 0x1f) (i32.const {flags}))
+               (call $hline (i32.const 3) (i32.const 3) (i32.const 1)))",
+            colors(0x4)
+        );
+        let mut game = cart(&extra, "");
+        assert_eq!(frame(&mut game).at(3, 3), shown, "flags {flags}");
+    }
 }
 
 #[test]
@@ -502,10 +552,146 @@ fn reading_outside_memory_traps_naming_the_import() {
         let mut game = cart("", call);
         let error = game.update(FRAME).unwrap_err().to_string();
         assert!(
-            error.contains(&format!("{name}: ")) && error.contains("outside"),
+            error.contains(&format!("{name}: ")) && error.contains("the cart's memory"),
             "{name}: {error}"
         );
     }
+}
+
+/// An update that runs `steps` turns of a loop (about 4 units of fuel each), then
+/// draws a bar as long as the counter's low 7 bits, on a row given by its next bits.
+fn counting_update(steps: u32) -> String {
+    format!(
+        "(local $n i32) (local.set $n (i32.const {steps}))
+         (loop $again
+           (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+           (br_if $again (local.get $n)))
+         {} (call $hline (i32.const 0) (global.get 0) (i32.and (global.get 0) (i32.const 127)))
+         (global.set 0 (i32.add (global.get 0) (i32.const 1)))",
+        colors(0x2)
+    )
+}
+
+#[test]
+fn a_long_update_runs_in_slices_to_the_same_frame_and_the_same_fuel() {
+    // 3 million turns of a loop, several million units of fuel: with a deadline that
+    // has always passed, each `update_until` runs one slice and pauses.
+    let update = counting_update(3_000_000);
+    let cart = || {
+        let limits = Limits {
+            fuel: Some(1_000_000_000),
+            ..Limits::default()
+        };
+        let wat = cart_wat("(global (mut i32) (i32.const 0))", &update);
+        let mut game = Abi::Wasm4
+            .instantiate(&module(&wat), limits, 0, None)
+            .unwrap();
+        game.start(160.0, 160.0).unwrap();
+        game
+    };
+    let mut whole = cart();
+    let mut sliced = cart();
+    for _ in 0..2 {
+        whole.update(FRAME).unwrap();
+        let mut spent = 0;
+        while !sliced.update_until(FRAME, Instant::now()).unwrap() {
+            let so_far = sliced.busy().expect("a paused update");
+            assert!(so_far > spent, "each slice goes on");
+            spent = so_far;
+        }
+        assert_eq!(sliced.busy(), None);
+        assert!(
+            spent >= 2_000_000,
+            "several slices: {spent} units before the last"
+        );
+        assert_eq!(
+            sliced.last_call_instructions(),
+            whole.last_call_instructions()
+        );
+    }
+    assert_eq!(shown(&mut sliced).pixels, shown(&mut whole).pixels);
+}
+
+#[test]
+fn a_cart_is_stopped_when_one_update_spends_its_whole_budget_in_slices_or_not() {
+    let update = "(loop $forever (br $forever))";
+    for sliced in [false, true] {
+        let mut game = fueled_cart(update, 5_000_000);
+        let error = loop {
+            let result = match sliced {
+                true => game.update_until(FRAME, Instant::now()),
+                false => game.update(FRAME).map(|()| true),
+            };
+            match result {
+                Ok(finished) => assert!(!finished, "the loop returned"),
+                Err(error) => break error,
+            }
+        };
+        let message = error.to_string();
+        assert!(
+            message.contains("out of fuel in update (budget 5000000: instructions and host work)"),
+            "{message}"
+        );
+        assert!(!error.backtrace().is_empty(), "where it looped");
+    }
+}
+
+#[test]
+fn the_imports_charge_their_work_to_the_carts_fuel() {
+    // One full-screen rect is 25,600 pixels; a million of them stop the cart as a loop
+    // would, long before they are all drawn.
+    let rects = "(local $i i32)
+        (loop $again
+          (call $rect (i32.const 0) (i32.const 0) (i32.const 160) (i32.const 160))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get $i) (i32.const 1000000))))";
+    let started = Instant::now();
+    let error = fueled_cart(rects, 50_000_000).update(FRAME).unwrap_err();
+    assert!(
+        error.to_string().contains("out of fuel in update"),
+        "{error}"
+    );
+    assert!(started.elapsed().as_secs() < 20);
+    let mut game = fueled_cart(
+        "(call $rect (i32.const -10) (i32.const 0) (i32.const 200) (i32.const 160))",
+        50_000_000,
+    );
+    game.update(FRAME).unwrap();
+    let work = game.last_call_instructions();
+    assert!(
+        (25_600..25_700).contains(&work),
+        "{work} units for one screen of pixels"
+    );
+}
+
+#[test]
+fn play_gives_a_cart_twenty_times_the_fuel_of_other_games() {
+    // `start` spends about 120 million units, the first update 240 million: over the
+    // 100 million other contracts get, far under the 2 billion a cart gets.
+    let cart = repo_path("tests/games/wasm4/heavy_update.wat");
+    let output = wasmcade(&["play", &cart, "--headless", "--frames", "2"]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert_eq!(text(&output.stdout).trim(), "frames=2 draw_calls=2 score=-");
+    let output = wasmcade(&["play", &cart, "--headless", "--fuel", "100000000"]);
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains("out of fuel in start (budget 100000000: instructions and host work)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_import_declared_with_a_64_bit_argument_traps_when_called() {
+    // WASM-4's JavaScript host would get a BigInt, which its drawing code cannot take.
+    let wat = r#"(module (import "env" "memory" (memory 1 1))
+        (import "env" "rect" (func $rect (param i32 i32 i64 i32)))
+        (func (export "update") (call $rect (i32.const 0) (i32.const 0) (i64.const 5) (i32.const 5))))"#;
+    let mut game = start_cart(wat, None);
+    let error = game.update(FRAME).unwrap_err().to_string();
+    assert!(
+        error.contains("rect: declared with a parameter of type i64"),
+        "{error}"
+    );
 }
 
 #[test]

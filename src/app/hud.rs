@@ -1,6 +1,6 @@
 //! The HUD (F1): frames per second, the frame's time split into update, draw and render,
-//! wasm instructions and host calls per frame, memory, how many functions have been
-//! translated, the speed, and a graph of the last frame times.
+//! fuel (wasm instructions and host work) and host calls per frame, memory, how many
+//! functions have been translated, the speed, and a graph of the last frame times.
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -88,7 +88,7 @@ pub fn hud_lines(info: &HudInfo<'_>) -> Vec<String> {
             ms(info.render)
         ),
         format!(
-            "{} wasm instructions per frame",
+            "{} fuel per frame (instructions and host work)",
             group_digits(info.stats.instructions)
         ),
         format!(
@@ -122,7 +122,7 @@ pub fn hud_lines(info: &HudInfo<'_>) -> Vec<String> {
 }
 
 /// `1234567` → `1,234,567`.
-fn group_digits(n: u64) -> String {
+pub fn group_digits(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -157,7 +157,10 @@ mod tests {
         });
         assert_eq!(lines[0], "60 fps   speed 0.5x  PAUSED");
         assert_eq!(lines[1], "update 0.12 ms  draw 0.05 ms  render 1.50 ms");
-        assert_eq!(lines[2], "1,234,567 wasm instructions per frame");
+        assert_eq!(
+            lines[2],
+            "1,234,567 fuel per frame (instructions and host work)"
+        );
         assert_eq!(lines[3], "memory 17 pages (1088 KiB)");
         assert_eq!(lines[4], "32 of 145 functions translated");
         assert_eq!(lines[6], "  draw_enemy 7, sin 2");

@@ -7,14 +7,22 @@
 //!   [`render`] and [`theme`] (drawing the display list), [`overlay`] and [`hud`]
 //!   (panels over the game), [`watch`] (hot reload), `sound` (WASM-4 tones, with the
 //!   `sound` feature).
-//! - [`screenshot`]: frames to PNG files (written with [`crate::save`]).
+//! - [`screenshot`]: frames to PNG files (written with [`crate::save`]); [`raster`] draws
+//!   a display list in software for [`capture`] (pictures and GIFs without a window).
+//! - [`savestate`]: save states on disk; [`gamepad`] (the controller mapping table) and
+//!   [`controllers`] (the devices).
 
+pub mod capture;
+pub mod controllers;
 pub mod controls;
+pub mod gamepad;
 pub mod headless;
 pub mod hud;
 pub mod keys;
 pub mod overlay;
+pub mod raster;
 pub mod render;
+pub mod savestate;
 pub mod screenshot;
 pub mod script;
 pub mod session;

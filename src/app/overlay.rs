@@ -7,6 +7,8 @@ use macroquad::prelude::{
 };
 
 use super::controls::CONTROLS;
+use super::gamepad::PAD_MAP;
+use super::hud::group_digits;
 use super::keys::KEYS;
 use crate::host::rocket::ACTION_KEYS;
 use crate::host::{Action, GameError};
@@ -28,19 +30,23 @@ pub enum Place {
     TopRight,
 }
 
-/// Draws `lines` in a translucent box: the first line as a title, the last as a hint.
+/// Draws `lines` in a translucent box: the first line as a title, the last as a hint;
+/// smaller when they would not fit the window's height.
 pub fn draw_panel(lines: &[String], place: Place) {
+    let needed = lines.len() as f32 * LINE_HEIGHT + MARGIN;
+    let fit = (screen_height() / needed).min(1.0);
+    let (font_size, line_height) = (FONT_SIZE * fit, LINE_HEIGHT * fit);
     let width = match place {
         Place::Centre => screen_width(),
         Place::TopRight => {
             let widest = lines
                 .iter()
-                .map(|line| measure_text(line, None, FONT_SIZE as u16, 1.0).width)
+                .map(|line| measure_text(line, None, font_size as u16, 1.0).width)
                 .fold(0.0, f32::max);
             (widest + 2.0 * MARGIN).min(screen_width())
         }
     };
-    let height = (lines.len() as f32 * LINE_HEIGHT + MARGIN).min(screen_height());
+    let height = (lines.len() as f32 * line_height + MARGIN).min(screen_height());
     let (left, top) = match place {
         Place::Centre => (0.0, ((screen_height() - height) / 2.0).max(0.0)),
         Place::TopRight => (screen_width() - width, 0.0),
@@ -53,8 +59,22 @@ pub fn draw_panel(lines: &[String], place: Place) {
             i if i == last => HINT,
             _ => WHITE,
         };
-        let baseline = top + MARGIN + i as f32 * LINE_HEIGHT;
-        draw_text(line, left + MARGIN, baseline, FONT_SIZE, color);
+        let baseline = top + MARGIN + i as f32 * line_height;
+        draw_text(line, left + MARGIN, baseline, font_size, color);
+    }
+}
+
+/// While a game's update runs over several frames: the fuel it has spent, in millions,
+/// and the budget at which it is stopped as hung.
+pub fn busy_line(spent: u64, budget: Option<u64>) -> String {
+    let millions = |units: u64| group_digits(units / 1_000_000);
+    match budget {
+        Some(budget) => format!(
+            "update still running: {} M of {} M fuel",
+            millions(spent),
+            millions(budget)
+        ),
+        None => format!("update still running: {} M fuel", millions(spent)),
     }
 }
 
@@ -101,6 +121,19 @@ pub fn help_lines() -> Vec<String> {
     ));
     for control in &CONTROLS {
         lines.push(format!("{:<16}{}", control.label, control.help));
+    }
+    lines.push(
+        "WASM-4 players 2, 3: E S D F, A or Q = X, Tab or Shift = Z; numpad 8 4 5 6, * or . = X, - = Z"
+            .to_string(),
+    );
+    lines.push("Controllers 1-4: button = rocket/canvas key, WASM-4 button".to_string());
+    for pair in PAD_MAP.chunks(2) {
+        let cells: Vec<String> = pair
+            .iter()
+            .map(|m| format!("{} = {}, {}", m.label, m.key_help(), m.wasm4_help()))
+            .map(|cell| format!("{cell:<48}"))
+            .collect();
+        lines.push(format!("  {}", cells.concat().trim_end()));
     }
     lines.push("H or ?: close".to_string());
     lines
@@ -164,6 +197,15 @@ mod tests {
     }
 
     #[test]
+    fn a_running_update_says_how_far_it_got_in_millions() {
+        assert_eq!(
+            busy_line(134_567_890, Some(2_000_000_000)),
+            "update still running: 134 M of 2,000 M fuel"
+        );
+        assert_eq!(busy_line(5_000_000, None), "update still running: 5 M fuel");
+    }
+
+    #[test]
     fn help_lists_every_game_key_and_every_control() {
         let help = help_lines().join("\n");
         for name in ["space", "up or w", "left or a", "right or d"] {
@@ -171,6 +213,9 @@ mod tests {
         }
         for control in &CONTROLS {
             assert!(help.contains(control.label), "{} missing", control.label);
+        }
+        for mapping in &PAD_MAP {
+            assert!(help.contains(mapping.label), "{} missing", mapping.label);
         }
     }
 }

@@ -1,6 +1,9 @@
-//! Draws a display list with macroquad: maps game units to the window (scaled and
+//! Draws a display list through a [`Painter`]: maps game units to the picture (scaled and
 //! letterboxed) and skips or clamps what no renderer should be handed (NaN, infinities,
-//! absurd sizes). A framebuffer becomes a texture scaled with crisp (nearest) pixels.
+//! absurd sizes). Two painters draw the same primitives: [`WindowPainter`] with macroquad
+//! in the window, and the software [`Raster`](super::raster::Raster) for pictures made
+//! without one (`--headless` screenshots, GIFs). A framebuffer is scaled with crisp
+//! (nearest) pixels.
 
 use macroquad::prelude::{
     draw_circle, draw_circle_lines, draw_line, draw_rectangle, draw_rectangle_lines, draw_text,
@@ -11,6 +14,87 @@ use macroquad::prelude::{
 use super::theme::{PlayerLook, Round, Theme};
 use crate::host::display_list::format_score;
 use crate::host::DrawCall;
+
+/// The primitives a display list is drawn with, in picture pixels (x right, y down).
+/// Circles are macroquad's regular polygons: 20 sides filled, 30 as rings.
+pub trait Painter {
+    /// The picture's size in pixels.
+    fn size(&self) -> (f32, f32);
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color);
+    /// A rectangle's outline, `thickness` wide inside its edges.
+    fn rect_lines(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32, color: Color);
+    fn triangle(&mut self, a: Vec2, b: Vec2, c: Vec2, color: Color);
+    fn circle(&mut self, x: f32, y: f32, r: f32, color: Color);
+    /// A ring from radius `r` outwards, `thickness` wide.
+    fn circle_lines(&mut self, x: f32, y: f32, r: f32, thickness: f32, color: Color);
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32, color: Color);
+    /// Text in the default font, `size` pixels high, its top left corner at `corner`.
+    fn text(&mut self, text: &str, corner: Vec2, size: u16, color: Color);
+    /// Indexed pixels through `palette` (`0x00RRGGBB`), stretched over `dest`
+    /// (x, y, width, height) with nearest sampling.
+    fn indexed_image(
+        &mut self,
+        size: (u16, u16),
+        palette: &[u32; 4],
+        pixels: &[u8],
+        dest: (f32, f32, f32, f32),
+    );
+}
+
+/// Paints the window through macroquad.
+pub struct WindowPainter;
+
+impl Painter for WindowPainter {
+    fn size(&self) -> (f32, f32) {
+        (screen_width(), screen_height())
+    }
+
+    fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, color: Color) {
+        draw_rectangle(x, y, w, h, color);
+    }
+
+    fn rect_lines(&mut self, x: f32, y: f32, w: f32, h: f32, thickness: f32, color: Color) {
+        draw_rectangle_lines(x, y, w, h, thickness, color);
+    }
+
+    fn triangle(&mut self, a: Vec2, b: Vec2, c: Vec2, color: Color) {
+        draw_triangle(a, b, c, color);
+    }
+
+    fn circle(&mut self, x: f32, y: f32, r: f32, color: Color) {
+        draw_circle(x, y, r, color);
+    }
+
+    fn circle_lines(&mut self, x: f32, y: f32, r: f32, thickness: f32, color: Color) {
+        draw_circle_lines(x, y, r, thickness, color);
+    }
+
+    fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, thickness: f32, color: Color) {
+        draw_line(x1, y1, x2, y2, thickness, color);
+    }
+
+    fn text(&mut self, text: &str, corner: Vec2, size: u16, color: Color) {
+        let ascent = measure_text(text, None, size, 1.0).offset_y;
+        draw_text(text, corner.x, corner.y + ascent, size as f32, color);
+    }
+
+    /// One texture per frame: a 160×160 one costs nothing worth caching.
+    fn indexed_image(
+        &mut self,
+        size: (u16, u16),
+        palette: &[u32; 4],
+        pixels: &[u8],
+        (x, y, w, h): (f32, f32, f32, f32),
+    ) {
+        let texture = Texture2D::from_rgba8(size.0, size.1, &indexed_to_rgba(palette, pixels));
+        texture.set_filter(FilterMode::Nearest);
+        let params = DrawTextureParams {
+            dest_size: Some(vec2(w, h)),
+            ..DrawTextureParams::default()
+        };
+        draw_texture_ex(&texture, x, y, WHITE, params);
+    }
+}
 
 /// The rocket's triangle in game units, pointing along +x before rotation.
 const ROCKET: [(f64, f64); 3] = [(0.0, -8.0), (20.0, 0.0), (0.0, 8.0)];
@@ -63,66 +147,80 @@ impl Viewport {
     }
 }
 
-/// Draws one frame's display list, then covers whatever spilled outside the field.
-pub fn draw_frame(calls: &[DrawCall], theme: &Theme, field: (f64, f64)) {
-    let viewport = Viewport::fit(field, (screen_width(), screen_height()));
-    draw_rectangle(0.0, 0.0, screen_width(), screen_height(), theme.letterbox);
+/// Draws one frame's display list over the whole picture, then covers whatever spilled
+/// outside the field.
+pub fn draw_frame(
+    painter: &mut impl Painter,
+    calls: &[DrawCall],
+    theme: &Theme,
+    field: (f64, f64),
+) {
+    let (width, height) = painter.size();
+    let viewport = Viewport::fit(field, (width, height));
+    painter.rect(0.0, 0.0, width, height, theme.letterbox);
     // A game that never calls `clear_screen` still gets a field, as on a fresh canvas.
-    draw_call(&DrawCall::Clear, theme, &viewport);
+    draw_call(painter, &DrawCall::Clear, theme, &viewport);
     for call in calls {
-        draw_call(call, theme, &viewport);
+        draw_call(painter, call, theme, &viewport);
     }
-    draw_letterbox(theme, &viewport);
+    draw_letterbox(painter, theme, &viewport);
 }
 
-fn draw_call(call: &DrawCall, theme: &Theme, viewport: &Viewport) {
+fn draw_call(painter: &mut impl Painter, call: &DrawCall, theme: &Theme, viewport: &Viewport) {
     match *call {
         DrawCall::Fill { .. }
         | DrawCall::Rect { .. }
         | DrawCall::Circle { .. }
         | DrawCall::Line { .. }
         | DrawCall::Polygon { .. }
-        | DrawCall::Text { .. } => draw_shape(call, viewport),
+        | DrawCall::Text { .. } => draw_shape(painter, call, viewport),
         DrawCall::Framebuffer {
             width,
             height,
             palette,
             ref pixels,
-        } => draw_framebuffer((width, height), &palette, pixels, viewport),
+        } => {
+            if pixels.len() == width as usize * height as usize {
+                let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
+                let dest = (viewport.origin.x, viewport.origin.y, size.x, size.y);
+                painter.indexed_image((width, height), &palette, pixels, dest);
+            }
+        }
         // Heard, not seen (see `app::sound`).
         DrawCall::Tone { .. } => {}
         DrawCall::Clear => {
             let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
-            draw_rectangle(
-                viewport.origin.x,
-                viewport.origin.y,
-                size.x,
-                size.y,
-                theme.background,
-            );
+            let origin = viewport.origin;
+            painter.rect(origin.x, origin.y, size.x, size.y, theme.background);
         }
         DrawCall::Player { x, y, angle } => match theme.player {
-            PlayerLook::Rocket(color) => draw_rocket(x, y, angle, color, viewport),
-            PlayerLook::Round(round) => draw_round(x, y, &round, viewport),
+            PlayerLook::Rocket(color) => draw_rocket(painter, x, y, angle, color, viewport),
+            PlayerLook::Round(round) => draw_round(painter, x, y, &round, viewport),
         },
-        DrawCall::Enemy { x, y } => draw_round(x, y, &theme.enemy, viewport),
-        DrawCall::Bullet { x, y } => draw_round(x, y, &theme.bullet, viewport),
+        DrawCall::Enemy { x, y } => draw_round(painter, x, y, &theme.enemy, viewport),
+        DrawCall::Bullet { x, y } => draw_round(painter, x, y, &theme.bullet, viewport),
         DrawCall::Particle { x, y, radius } => {
             if let (Some(centre), Some(radius)) = (viewport.point(x, y), viewport.radius(radius)) {
-                draw_circle(centre.x, centre.y, radius, theme.particle);
+                painter.circle(centre.x, centre.y, radius, theme.particle);
             }
         }
         DrawCall::Score(score) => {
             let text = format!("Score: {}", format_score(score));
             let size = (theme.score_size * viewport.scale).round().max(1.0) as u16;
-            let ascent = measure_text(&text, None, size, 1.0).offset_y;
             let corner = viewport.origin + vec2(10.0, 10.0) * viewport.scale;
-            draw_text(&text, corner.x, corner.y + ascent, size as f32, theme.score);
+            painter.text(&text, corner, size, theme.score);
         }
     }
 }
 
-fn draw_rocket(x: f64, y: f64, angle: f64, color: Color, viewport: &Viewport) {
+fn draw_rocket(
+    painter: &mut impl Painter,
+    x: f64,
+    y: f64,
+    angle: f64,
+    color: Color,
+    viewport: &Viewport,
+) {
     if !angle.is_finite() {
         return;
     }
@@ -130,18 +228,18 @@ fn draw_rocket(x: f64, y: f64, angle: f64, color: Color, viewport: &Viewport) {
     let corner =
         |(px, py): (f64, f64)| viewport.point(x + px * cos - py * sin, y + px * sin + py * cos);
     if let [Some(a), Some(b), Some(c)] = ROCKET.map(corner) {
-        draw_triangle(a, b, c, color);
+        painter.triangle(a, b, c, color);
     }
 }
 
-fn draw_round(x: f64, y: f64, round: &Round, viewport: &Viewport) {
+fn draw_round(painter: &mut impl Painter, x: f64, y: f64, round: &Round, viewport: &Viewport) {
     let Some(centre) = viewport.point(x, y) else {
         return;
     };
     let radius = round.radius * viewport.scale;
     match round.ring {
-        None => draw_circle(centre.x, centre.y, radius, round.color),
-        Some(width) => draw_circle_lines(
+        None => painter.circle(centre.x, centre.y, radius, round.color),
+        Some(width) => painter.circle_lines(
             centre.x,
             centre.y,
             radius,
@@ -152,14 +250,14 @@ fn draw_round(x: f64, y: f64, round: &Round, viewport: &Viewport) {
 }
 
 /// A canvas-contract shape, in its own colour.
-fn draw_shape(call: &DrawCall, viewport: &Viewport) {
+fn draw_shape(painter: &mut impl Painter, call: &DrawCall, viewport: &Viewport) {
     let color = rgba(call.color().unwrap_or(0));
     let at = |x: f32, y: f32| viewport.point(x as f64, y as f64);
     let length = |v: f32| viewport.radius(v as f64);
     match call {
         DrawCall::Fill { .. } => {
             let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
-            draw_rectangle(viewport.origin.x, viewport.origin.y, size.x, size.y, color);
+            painter.rect(viewport.origin.x, viewport.origin.y, size.x, size.y, color);
         }
         DrawCall::Rect {
             x, y, w, h, line, ..
@@ -169,10 +267,8 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
             let (y, h) = if *h < 0.0 { (y + h, -h) } else { (*y, *h) };
             if let (Some(corner), Some(w), Some(h)) = (at(x, y), length(w), length(h)) {
                 match line.map(length) {
-                    None => draw_rectangle(corner.x, corner.y, w, h, color),
-                    Some(Some(width)) => {
-                        draw_rectangle_lines(corner.x, corner.y, w, h, width, color)
-                    }
+                    None => painter.rect(corner.x, corner.y, w, h, color),
+                    Some(Some(width)) => painter.rect_lines(corner.x, corner.y, w, h, width, color),
                     Some(None) => {}
                 }
             }
@@ -182,8 +278,8 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
         } => {
             if let (Some(centre), Some(r)) = (at(*x, *y), length(*radius)) {
                 match line.map(length) {
-                    None => draw_circle(centre.x, centre.y, r, color),
-                    Some(Some(width)) => draw_circle_lines(centre.x, centre.y, r, width, color),
+                    None => painter.circle(centre.x, centre.y, r, color),
+                    Some(Some(width)) => painter.circle_lines(centre.x, centre.y, r, width, color),
                     Some(None) => {}
                 }
             }
@@ -197,7 +293,7 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
             ..
         } => {
             if let (Some(a), Some(b), Some(width)) = (at(*x1, *y1), at(*x2, *y2), length(*width)) {
-                draw_line(a.x, a.y, b.x, b.y, width, color);
+                painter.line(a.x, a.y, b.x, b.y, width, color);
             }
         }
         DrawCall::Polygon { points, line, .. } => {
@@ -212,13 +308,13 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
                 // A fan of triangles: right for convex polygons, as documented.
                 None => {
                     for pair in points.windows(2).skip(1) {
-                        draw_triangle(points[0], pair[0], pair[1], color);
+                        painter.triangle(points[0], pair[0], pair[1], color);
                     }
                 }
                 Some(Some(width)) => {
                     for (i, a) in points.iter().enumerate() {
                         let b = points[(i + 1) % points.len()];
-                        draw_line(a.x, a.y, b.x, b.y, width, color);
+                        painter.line(a.x, a.y, b.x, b.y, width, color);
                     }
                 }
                 Some(None) => {}
@@ -229,8 +325,7 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
         } => {
             if let (Some(corner), Some(size)) = (at(*x, *y), length(*size)) {
                 let size = size.clamp(1.0, 512.0).round() as u16;
-                let ascent = measure_text(text, None, size, 1.0).offset_y;
-                draw_text(text, corner.x, corner.y + ascent, size as f32, color);
+                painter.text(text, corner, size, color);
             }
         }
         _ => {}
@@ -238,7 +333,7 @@ fn draw_shape(call: &DrawCall, viewport: &Viewport) {
 }
 
 /// Indexed pixels through `palette` (`0x00RRGGBB`), as RGBA bytes.
-fn indexed_to_rgba(palette: &[u32; 4], pixels: &[u8]) -> Vec<u8> {
+pub fn indexed_to_rgba(palette: &[u32; 4], pixels: &[u8]) -> Vec<u8> {
     pixels
         .iter()
         .flat_map(|&index| {
@@ -248,28 +343,6 @@ fn indexed_to_rgba(palette: &[u32; 4], pixels: &[u8]) -> Vec<u8> {
         .collect()
 }
 
-/// A frame of indexed pixels, stretched over the field (one texture per frame: a
-/// 160×160 one costs nothing worth caching).
-fn draw_framebuffer(size: (u16, u16), palette: &[u32; 4], pixels: &[u8], viewport: &Viewport) {
-    if pixels.len() != size.0 as usize * size.1 as usize {
-        return;
-    }
-    let texture = Texture2D::from_rgba8(size.0, size.1, &indexed_to_rgba(palette, pixels));
-    texture.set_filter(FilterMode::Nearest);
-    let dest = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
-    let params = DrawTextureParams {
-        dest_size: Some(dest),
-        ..DrawTextureParams::default()
-    };
-    draw_texture_ex(
-        &texture,
-        viewport.origin.x,
-        viewport.origin.y,
-        WHITE,
-        params,
-    );
-}
-
 /// `0xRRGGBBAA` as a macroquad colour.
 fn rgba(color: u32) -> Color {
     let [r, g, b, a] = color.to_be_bytes();
@@ -277,15 +350,15 @@ fn rgba(color: u32) -> Color {
 }
 
 /// Paints the bars around the field, hiding shapes that reach past its edges.
-fn draw_letterbox(theme: &Theme, viewport: &Viewport) {
-    let (sw, sh) = (screen_width(), screen_height());
+fn draw_letterbox(painter: &mut impl Painter, theme: &Theme, viewport: &Viewport) {
+    let (sw, sh) = painter.size();
     let size = vec2(viewport.field.0 as f32, viewport.field.1 as f32) * viewport.scale;
     let (left, top) = (viewport.origin.x, viewport.origin.y);
     let (right, bottom) = (left + size.x, top + size.y);
-    draw_rectangle(0.0, 0.0, sw, top, theme.letterbox);
-    draw_rectangle(0.0, bottom, sw, sh - bottom, theme.letterbox);
-    draw_rectangle(0.0, top, left, size.y, theme.letterbox);
-    draw_rectangle(right, top, sw - right, size.y, theme.letterbox);
+    painter.rect(0.0, 0.0, sw, top, theme.letterbox);
+    painter.rect(0.0, bottom, sw, sh - bottom, theme.letterbox);
+    painter.rect(0.0, top, left, size.y, theme.letterbox);
+    painter.rect(right, top, sw - right, size.y, theme.letterbox);
 }
 
 #[cfg(test)]

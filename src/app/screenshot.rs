@@ -1,4 +1,5 @@
-//! Screenshots: the window's pixels to a PNG file, written atomically.
+//! Screenshots: the window's pixels (or a software-drawn picture) to a PNG file, written
+//! atomically; names for captures taken by a key.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -20,13 +21,14 @@ pub fn save_window(path: &Path) -> Result<()> {
     )
 }
 
-/// `wasmcade-2026-11-24-153012.png`: the time (UTC) a screenshot is taken.
-pub fn timestamped_name(now: SystemTime) -> String {
+/// `wasmcade-2026-11-24-153012.png`: the time (UTC) a screenshot is taken (`extension`
+/// `gif` for an F10 capture).
+pub fn timestamped_name(now: SystemTime, extension: &str) -> String {
     let seconds = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
     let (days, time) = (seconds / 86_400, seconds % 86_400);
     let (year, month, day) = civil_date(days as i64);
     let (hour, minute, second) = (time / 3600, time / 60 % 60, time % 60);
-    format!("wasmcade-{year:04}-{month:02}-{day:02}-{hour:02}{minute:02}{second:02}.png")
+    format!("wasmcade-{year:04}-{month:02}-{day:02}-{hour:02}{minute:02}{second:02}.{extension}")
 }
 
 /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
@@ -53,8 +55,13 @@ pub fn save_png(path: &Path, width: u32, height: u32, bottom_up_rgba: &[u8]) -> 
         .flatten()
         .copied()
         .collect();
-    let image: ImageBuffer<Rgba<u8>, Vec<u8>> = ImageBuffer::from_raw(width, height, top_down)
-        .context("the screen data does not match its size")?;
+    save_rgba_png(path, width, height, top_down)
+}
+
+/// Writes RGBA pixels, rows top-down, as a PNG.
+pub fn save_rgba_png(path: &Path, width: u32, height: u32, rgba: Vec<u8>) -> Result<()> {
+    let image: ImageBuffer<Rgba<u8>, Vec<u8>> = ImageBuffer::from_raw(width, height, rgba)
+        .context("the picture does not match its size")?;
     write_file(path, |file| {
         Ok(image.write_to(file, ImageOutputFormat::Png)?)
     })
@@ -68,14 +75,17 @@ mod tests {
     #[test]
     fn names_carry_the_utc_date_and_time() {
         let at = |seconds| UNIX_EPOCH + std::time::Duration::from_secs(seconds);
-        assert_eq!(timestamped_name(at(0)), "wasmcade-1970-01-01-000000.png");
+        assert_eq!(
+            timestamped_name(at(0), "png"),
+            "wasmcade-1970-01-01-000000.png"
+        );
         // 2026-11-24 15:30:12 UTC; 2024-02-29 (a leap day) 23:59:59 UTC.
         assert_eq!(
-            timestamped_name(at(1_795_534_212)),
-            "wasmcade-2026-11-24-153012.png"
+            timestamped_name(at(1_795_534_212), "gif"),
+            "wasmcade-2026-11-24-153012.gif"
         );
         assert_eq!(
-            timestamped_name(at(1_709_251_199)),
+            timestamped_name(at(1_709_251_199), "png"),
             "wasmcade-2024-02-29-235959.png"
         );
     }

@@ -1,5 +1,6 @@
-//! Scripts and recordings of a session: which keys went down or up before which frame,
-//! and (in recordings) the exact `dt` of every frame. One text format for both:
+//! Scripts and recordings of a session: which keys (and controller buttons) went down or
+//! up before which frame, and (in recordings) the exact `dt` of every frame. One text
+//! format for both:
 //!
 //! ```text
 //! # comments and blank lines are skipped
@@ -7,6 +8,7 @@
 //! 0 dt 0.016666666666666666  # frame 0 ran update(0.016666666666666666)
 //! 12 space down              # before frame 12's update, Space went down
 //! 30 space up
+//! 31 pad2 south down         # controller 2's south button (A / Cross)
 //! ```
 //!
 //! Frames count from 0; a key line applies before that frame's `update`. `dt` values are
@@ -17,13 +19,13 @@ use std::fmt::Write as _;
 
 use anyhow::{bail, Context, Result};
 
-use super::keys::{key_by_name, HeldKeys, KEYS};
+use super::gamepad::PAD_MAP;
+use super::keys::{Input, InputId, KEYS};
 
-/// One scripted key change.
+/// One scripted key or button change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct KeyEvent {
-    /// Index into [`KEYS`].
-    pub key: usize,
+    pub input: InputId,
     pub down: bool,
 }
 
@@ -55,13 +57,16 @@ impl Script {
             self.size = Some(parse_size(size)?);
             return Ok(());
         }
-        let [frame, what, value] = words[..] else {
-            bail!("expected `FRAME KEY down|up`, `FRAME dt SECONDS` or `size WxH`");
+        let (frame, what, value) = match &words[..] {
+            [frame, what @ .., value] if (1..=2).contains(&what.len()) => (*frame, what, *value),
+            _ => bail!(
+                "expected `FRAME KEY down|up`, `FRAME padN BUTTON down|up`, `FRAME dt SECONDS` or `size WxH`"
+            ),
         };
         let frame = frame
             .parse()
             .with_context(|| format!("`{frame}` is not a frame number"))?;
-        if what == "dt" {
+        if what == ["dt"] {
             let dt = value
                 .parse()
                 .ok()
@@ -70,9 +75,15 @@ impl Script {
             self.dts.insert(frame, dt);
             return Ok(());
         }
-        let Some(key) = key_by_name(what) else {
-            let names: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
-            bail!("unknown key `{what}` (keys: {})", names.join(", "));
+        let Some(input) = InputId::parse(what) else {
+            let keys: Vec<&str> = KEYS.iter().map(|k| k.name).collect();
+            let buttons: Vec<&str> = PAD_MAP.iter().map(|b| b.name).collect();
+            bail!(
+                "unknown key `{}` (keys: {}; controller buttons: pad1 to pad4 and {})",
+                what.join(" "),
+                keys.join(", "),
+                buttons.join(", ")
+            );
         };
         let down = match value {
             "down" => true,
@@ -82,7 +93,7 @@ impl Script {
         self.events
             .entry(frame)
             .or_default()
-            .push(KeyEvent { key, down });
+            .push(KeyEvent { input, down });
         Ok(())
     }
 
@@ -117,7 +128,7 @@ pub fn parse_size(text: &str) -> Result<(f64, f64)> {
 /// Writes a recording as the session runs: each frame's `dt` and key changes.
 pub struct Recorder {
     text: String,
-    held: HeldKeys,
+    held: Input,
 }
 
 impl Recorder {
@@ -127,15 +138,15 @@ impl Recorder {
         let _ = writeln!(text, "size {}x{}", size.0, size.1);
         Recorder {
             text,
-            held: HeldKeys::default(),
+            held: Input::default(),
         }
     }
 
     /// Records the keys held before `frame` (as changes) and the frame's `dt`.
-    pub fn frame(&mut self, frame: u64, held: &HeldKeys, dt: f64) {
-        for (key, down) in held.changes_since(&self.held) {
+    pub fn frame(&mut self, frame: u64, held: &Input, dt: f64) {
+        for (input, down) in held.changes_since(&self.held) {
             let state = if down { "down" } else { "up" };
-            let _ = writeln!(self.text, "{frame} {} {state}", KEYS[key].name);
+            let _ = writeln!(self.text, "{frame} {} {state}", input.name());
         }
         self.held = *held;
         // `{:?}` prints the shortest text that reads back as the same f64.
@@ -154,19 +165,27 @@ mod tests {
     #[test]
     fn scripts_parse_with_comments_and_report_bad_lines() {
         let script = Script::parse("# shoot\n12 space down\n\n30 Left up  # done\n").unwrap();
-        let key = |name| key_by_name(name).unwrap();
+        let key = |name| InputId::parse(&[name]).unwrap();
         assert_eq!(
             script.events_at(12),
             &[KeyEvent {
-                key: key("space"),
+                input: key("space"),
                 down: true
             }]
         );
         assert_eq!(
             script.events_at(30),
             &[KeyEvent {
-                key: key("left"),
+                input: key("left"),
                 down: false
+            }]
+        );
+        let pads = Script::parse("4 pad3 east down\n").unwrap();
+        assert_eq!(
+            pads.events_at(4),
+            &[KeyEvent {
+                input: InputId::parse(&["pad3", "east"]).unwrap(),
+                down: true
             }]
         );
         assert!(script.events_at(13).is_empty());
@@ -179,6 +198,8 @@ mod tests {
             "x space down",
             "1 space sideways",
             "1 space",
+            "1 pad0 south down",
+            "1 pad1 space down",
             "1 dt -1",
             "1 dt NaN",
             "size 0x5",
@@ -190,12 +211,14 @@ mod tests {
     #[test]
     fn recordings_read_back_bit_for_bit() {
         let mut recorder = Recorder::new((800.0, 600.0));
-        let mut held = HeldKeys::default();
+        let mut held = Input::default();
         let dts = [1.0 / 60.0, 0.1, 0.016_000_000_000_000_014];
+        let (space, south) = (InputId::Key(0), InputId::Pad { pad: 3, button: 4 });
         recorder.frame(0, &held, dts[0]);
-        held.set(0, true);
+        held.set(space, true);
+        held.set(south, true);
         recorder.frame(1, &held, dts[1]);
-        held.set(0, false);
+        held.set(space, false);
         recorder.frame(2, &held, dts[2]);
 
         let script = Script::parse(recorder.text()).unwrap();
@@ -204,13 +227,11 @@ mod tests {
         for (frame, dt) in dts.iter().enumerate() {
             assert_eq!(script.dt_at(frame as u64).unwrap().to_bits(), dt.to_bits());
         }
-        assert_eq!(script.events_at(1), &[KeyEvent { key: 0, down: true }]);
+        let event = |input, down| KeyEvent { input, down };
         assert_eq!(
-            script.events_at(2),
-            &[KeyEvent {
-                key: 0,
-                down: false
-            }]
+            script.events_at(1),
+            &[event(space, true), event(south, true)]
         );
+        assert_eq!(script.events_at(2), &[event(space, false)]);
     }
 }

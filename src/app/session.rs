@@ -6,10 +6,12 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use crate::host::display_list::format_score;
+use crate::host::state::StateError;
 use crate::host::{Abi, DrawCall, Game, GameError};
 use crate::interp::{Limits, Module, Observer};
 
-use super::keys::{HeldKeys, KEYS};
+use super::keys::{HeldKeys, Input, KEYS};
+use super::savestate::SavedSession;
 
 /// How a session runs its game.
 #[derive(Debug, Clone)]
@@ -53,7 +55,8 @@ impl fmt::Display for Summary {
 pub struct FrameStats {
     pub update: Duration,
     pub draw: Duration,
-    /// Wasm instructions run by `update` and `draw`.
+    /// Fuel `update` and `draw` used: wasm instructions and host work
+    /// (`host::work`).
     pub instructions: u64,
     /// Calls of each import during the frame (toggles included), by name.
     pub import_calls: Vec<(&'static str, u32)>,
@@ -65,8 +68,10 @@ pub struct Session {
     game: Box<dyn Game>,
     summary: Summary,
     last_frame: FrameStats,
-    /// The keys as the game last heard of them.
-    keys: HeldKeys,
+    /// The keys and controllers as the game last heard of them.
+    input: Input,
+    /// Time spent so far in an update paused between steps.
+    paused_update: Duration,
 }
 
 impl Session {
@@ -83,7 +88,8 @@ impl Session {
             game,
             summary: Summary::default(),
             last_frame: FrameStats::default(),
-            keys: HeldKeys::default(),
+            input: Input::default(),
+            paused_update: Duration::ZERO,
         })
     }
 
@@ -101,7 +107,8 @@ impl Session {
         self.module = module;
         self.game = game;
         self.summary = Summary::default();
-        self.keys = HeldKeys::default();
+        self.input = Input::default();
+        self.paused_update = Duration::ZERO;
         Ok(())
     }
 
@@ -131,11 +138,22 @@ impl Session {
         self.game.set_observer(observer);
     }
 
-    /// Tells the game about the keys that went down or up since the last call: on
-    /// edges only.
-    pub fn apply_keys(&mut self, held: &HeldKeys) -> Result<(), GameError> {
-        let before = std::mem::replace(&mut self.keys, *held);
-        for (key, down) in held.changes_since(&before) {
+    /// Tells the game about the keys and buttons that went down or up since the last
+    /// call, on edges only: controllers' buttons reach a WASM-4 cart as its gamepads
+    /// 1–4, other games as the keys they are mapped to (`gamepad::PAD_MAP`).
+    pub fn apply_input(&mut self, input: &Input) -> Result<(), GameError> {
+        let before = std::mem::replace(&mut self.input, *input);
+        if self.game.has_gamepads() {
+            self.send_key_edges(&before.keys, &input.keys)?;
+            self.game.set_controllers(input.pads.map(|pad| pad.wasm4()));
+            Ok(())
+        } else {
+            self.send_key_edges(&before.keys_with_pads(), &input.keys_with_pads())
+        }
+    }
+
+    fn send_key_edges(&mut self, before: &HeldKeys, now: &HeldKeys) -> Result<(), GameError> {
+        for (key, down) in now.changes_since(before) {
             log::debug!(
                 "key {} {}",
                 KEYS[key].name,
@@ -143,6 +161,31 @@ impl Session {
             );
             self.game.key(KEYS[key].key_code, down)?;
         }
+        Ok(())
+    }
+
+    /// The keys and buttons as the game last heard of them.
+    pub fn input(&self) -> &Input {
+        &self.input
+    }
+
+    /// The whole session as it is between frames: the game's state, the frame count,
+    /// the held keys and buttons.
+    pub fn save_state(&self) -> Result<SavedSession, StateError> {
+        Ok(SavedSession::new(
+            self.config.field,
+            &self.summary,
+            &self.input,
+            self.game.save_state()?,
+        ))
+    }
+
+    /// Goes on from `saved` (the same module's), or changes nothing and says why not.
+    pub fn load_state(&mut self, saved: &SavedSession) -> anyhow::Result<()> {
+        saved.check_field(self.config.field)?;
+        self.game.load_state(&saved.game)?;
+        self.summary = saved.summary();
+        self.input = saved.input();
         Ok(())
     }
 
@@ -155,11 +198,39 @@ impl Session {
     pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
         let started = Instant::now();
         self.game.update(dt)?;
+        self.end_frame(started)
+    }
+
+    /// [`Session::step`], but an update still running at `deadline` pauses there (only
+    /// a WASM-4 cart's update pauses): then there is no new frame yet (`None`), and the
+    /// next call goes on with the update (its `dt` is not counted).
+    pub fn step_until(
+        &mut self,
+        dt: f64,
+        deadline: Instant,
+    ) -> Result<Option<&[DrawCall]>, GameError> {
+        let started = Instant::now();
+        if self.game.update_until(dt, deadline)? {
+            self.end_frame(started).map(Some)
+        } else {
+            self.paused_update += started.elapsed();
+            Ok(None)
+        }
+    }
+
+    /// While the game's update is paused between steps: the fuel it has spent so far.
+    pub fn busy(&self) -> Option<u64> {
+        self.game.busy()
+    }
+
+    /// Draws the frame whose update began at `started` (or, if it was paused, before)
+    /// and counts it.
+    fn end_frame(&mut self, started: Instant) -> Result<&[DrawCall], GameError> {
         let update_instructions = self.game.last_call_instructions();
         let updated = Instant::now();
         self.game.draw()?;
         self.last_frame = FrameStats {
-            update: updated - started,
+            update: std::mem::take(&mut self.paused_update) + (updated - started),
             draw: updated.elapsed(),
             instructions: update_instructions + self.game.last_call_instructions(),
             import_calls: self.game.take_import_calls(),

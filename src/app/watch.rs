@@ -1,59 +1,88 @@
-//! Hot reload (`--watch`): notices when the game's file changes, and reports a change
-//! only once the file has stopped changing (a compiler may still be writing it).
+//! Hot reload (`--watch`): notices when the game's file changes (through the system's
+//! file events, with `notify`), and reports a change only once the file has stopped
+//! changing (a compiler may still be writing it).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
 
-/// How often the file is looked at.
-const POLL: Duration = Duration::from_millis(150);
+use anyhow::{Context, Result};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+/// How long the file must be left alone before a change is reported.
+const SETTLE: Duration = Duration::from_millis(150);
 
 pub struct FileWatch {
     path: PathBuf,
-    /// The modification time and size last reported (or seen at start).
-    reported: Option<(SystemTime, u64)>,
-    /// A new state seen at the last poll, waiting to be seen again unchanged.
-    pending: Option<(SystemTime, u64)>,
-    next_poll: Instant,
+    /// Kept alive: dropping it stops the events.
+    _watcher: RecommendedWatcher,
+    /// The file events, with when each arrived.
+    events: Receiver<(Instant, notify::Result<Event>)>,
+    /// When the file last changed, while that change is not yet reported.
+    changed_at: Option<Instant>,
 }
 
 impl FileWatch {
-    pub fn new(path: &Path) -> FileWatch {
-        FileWatch {
+    /// Watches the file's folder (a build that replaces the file by renaming a new one
+    /// over it is seen too).
+    pub fn new(path: &Path) -> Result<FileWatch> {
+        let folder = match path.parent() {
+            Some(folder) if !folder.as_os_str().is_empty() => folder,
+            _ => Path::new("."),
+        };
+        let (sender, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(move |event| {
+            // The receiver goes when the watch does; nothing is left to tell then.
+            let _ = sender.send((Instant::now(), event));
+        })
+        .context("cannot watch files on this system")?;
+        watcher
+            .watch(folder, RecursiveMode::NonRecursive)
+            .with_context(|| format!("cannot watch {}", folder.display()))?;
+        Ok(FileWatch {
             path: path.to_path_buf(),
-            reported: file_state(path),
-            pending: None,
-            next_poll: Instant::now() + POLL,
-        }
+            _watcher: watcher,
+            events,
+            changed_at: None,
+        })
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// True once per change, when the file has been the same for two polls in a row.
+    /// True once per change, when the file has been left alone for [`SETTLE`] and is
+    /// there (a file that was removed is no change).
     pub fn changed(&mut self) -> bool {
-        if Instant::now() < self.next_poll {
-            return false;
+        while let Ok((at, event)) = self.events.try_recv() {
+            match event {
+                Ok(event) if self.is_change_of_the_file(&event) => self.changed_at = Some(at),
+                Ok(_) => {}
+                Err(error) => log::warn!("watching {}: {error}", self.path.display()),
+            }
         }
-        self.next_poll = Instant::now() + POLL;
-        let now = file_state(&self.path);
-        if now.is_none() || now == self.reported {
-            self.pending = None;
-            return false;
+        match self.changed_at {
+            Some(at) if at.elapsed() >= SETTLE => {
+                self.changed_at = None;
+                self.path.exists()
+            }
+            _ => false,
         }
-        if now != self.pending {
-            self.pending = now;
-            return false;
-        }
-        self.reported = now;
-        self.pending = None;
-        true
     }
-}
 
-fn file_state(path: &Path) -> Option<(SystemTime, u64)> {
-    let metadata = std::fs::metadata(path).ok()?;
-    Some((metadata.modified().ok()?, metadata.len()))
+    /// Whether `event` says the file was written, created, replaced or removed (not
+    /// only read: reloading reads it).
+    fn is_change_of_the_file(&self, event: &Event) -> bool {
+        let written = matches!(
+            event.kind,
+            EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+        );
+        written
+            && event
+                .paths
+                .iter()
+                .any(|path| path.file_name() == self.path.file_name())
+    }
 }
 
 #[cfg(test)]
@@ -66,21 +95,33 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("game.wasm");
         std::fs::write(&path, b"one").unwrap();
-        let mut watch = FileWatch::new(&path);
-        let poll = |watch: &mut FileWatch| {
-            std::thread::sleep(POLL + Duration::from_millis(10));
+        let mut watch = FileWatch::new(&path).unwrap();
+        let after = |watch: &mut FileWatch, wait: Duration| {
+            std::thread::sleep(wait);
             watch.changed()
         };
-        assert!(!poll(&mut watch), "nothing changed yet");
+        let settled = SETTLE * 2;
+        assert!(!after(&mut watch, settled), "nothing changed yet");
         std::fs::write(&path, b"second version").unwrap();
         assert!(
-            !poll(&mut watch),
-            "first sight of a change waits for it to settle"
+            !after(&mut watch, Duration::ZERO),
+            "a change waits for the file to settle"
         );
-        assert!(poll(&mut watch), "settled change is reported");
-        assert!(!poll(&mut watch), "reported once");
+        assert!(after(&mut watch, settled), "settled change is reported");
+        assert!(!after(&mut watch, settled), "reported once");
+        std::fs::read(&path).unwrap();
+        assert!(!after(&mut watch, settled), "reading the file is no change");
+        std::fs::write(dir.join("other.wasm"), b"x").unwrap();
+        assert!(!after(&mut watch, settled), "another file is no change");
+        let replacement = dir.join("game.wasm.new");
+        std::fs::write(&replacement, b"third version").unwrap();
+        std::fs::rename(&replacement, &path).unwrap();
+        assert!(
+            after(&mut watch, settled),
+            "a file renamed over it is a change"
+        );
         std::fs::remove_file(&path).unwrap();
-        assert!(!poll(&mut watch), "a missing file is no change");
+        assert!(!after(&mut watch, settled), "a missing file is no change");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -2,12 +2,15 @@
 //! on their edges; `dt` comes from the frame clock (clamped), `--dt` or a replay, scaled
 //! by the speed; a failing game freezes under the error overlay; the host keys
 //! ([`controls`]) pause, step, change speed, restart, show the HUD, help and module
-//! panels, take screenshots and toggle full screen; `--watch` reloads the game when its
-//! file changes; `--record` saves the session for `--replay`.
+//! panels, take screenshots, save the last seconds as a GIF, save and load states in
+//! slots and toggle full screen; controllers ([`Controllers`]) play as the keys or
+//! gamepads they are mapped to; `--watch` reloads the game when its file changes;
+//! `--record` saves the session for `--replay`.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, bail, Result};
@@ -18,10 +21,13 @@ use macroquad::prelude::{
 };
 use macroquad::window::{set_fullscreen, Conf};
 
+use super::capture::{Gif, Look, Replay};
+use super::controllers::Controllers;
 use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
-use super::keys::{HeldKeys, KEYS};
+use super::keys::{Input, KEYS};
 use super::overlay::{self, Place};
+use super::savestate::{SavedSession, Slots, SLOTS};
 use super::script::{Recorder, Script};
 use super::session::Session;
 use super::theme::Theme;
@@ -39,6 +45,10 @@ pub const MAX_DT: f64 = 0.1;
 const MIN_WINDOW_SIDE: f64 = 480.0;
 /// How long a notice (screenshot saved, reload failed) stays on screen.
 const NOTICE_SECONDS: u64 = 4;
+/// The most wall-clock time a host frame gives the game's update before drawing again:
+/// a longer update (a WASM-4 cart generating a level) goes on over the next frames,
+/// the window still drawing and answering keys.
+const UPDATE_TIME_PER_FRAME: Duration = Duration::from_millis(25);
 
 /// Loads the game's module again from its file, for `--watch`.
 pub type Loader = Box<dyn Fn(&Path) -> Result<Module>>;
@@ -63,11 +73,20 @@ pub struct WindowOptions {
     pub watch: Option<(PathBuf, Loader)>,
     /// Start with the HUD shown.
     pub hud: bool,
+    /// Where F5 and F9 keep the game's states.
+    pub slots: Slots,
+    /// Save every frame played as a GIF here (with `frames`).
+    pub gif: Option<PathBuf>,
 }
 
 /// Opens the window and plays until Esc, the window closes, or `frames` are done.
 pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     ensure_display()?;
+    let watch = options
+        .watch
+        .as_ref()
+        .map(|(path, _)| FileWatch::new(path))
+        .transpose()?;
     let (width, height) = session.config().field;
     let scale = (MIN_WINDOW_SIDE / width.min(height)).ceil().max(1.0);
     let (width, height) = (width * scale, height * scale);
@@ -87,7 +106,10 @@ pub fn run(session: Session, options: WindowOptions) -> Result<()> {
     std::panic::set_hook(Box::new(|info| log::debug!("window panic: {info}")));
     let window = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         macroquad::Window::from_config(conf, async move {
-            let result = Window::new(session, options).run().await;
+            let result = match Window::new(session, options, watch) {
+                Ok(window) => window.run().await,
+                Err(error) => Err(error),
+            };
             *slot.borrow_mut() = Some(result);
         });
     }));
@@ -125,8 +147,11 @@ struct Window {
     options: WindowOptions,
     /// The last frame's display list (kept while paused or failed).
     calls: Vec<DrawCall>,
+    /// The `dt` of the frame being made (an update may run over several host frames).
+    frame_dt: f64,
     failure: Option<GameError>,
-    held: HeldKeys,
+    held: Input,
+    controllers: Controllers,
     paused: bool,
     step_once: bool,
     screenshot_requested: bool,
@@ -141,20 +166,29 @@ struct Window {
     notice: Option<(String, Instant)>,
     recorder: Option<Recorder>,
     watch: Option<FileWatch>,
+    /// The save slot F5 and F9 use.
+    slot: usize,
+    /// The last seconds of play, for F10.
+    replay: Replay,
+    /// `--gif`: every frame played.
+    gif: Option<Gif>,
+    /// Notices from the threads writing F10's GIFs.
+    notices: (Sender<String>, Receiver<String>),
 }
 
 impl Window {
-    fn new(session: Session, options: WindowOptions) -> Window {
+    fn new(session: Session, options: WindowOptions, watch: Option<FileWatch>) -> Result<Window> {
         let recorder = options
             .record
             .as_ref()
             .map(|_| Recorder::new(session.config().field));
-        let watch = options.watch.as_ref().map(|(path, _)| FileWatch::new(path));
-        Window {
+        let mut window = Window {
+            calls: session.game().last_draw().to_vec(),
+            frame_dt: 0.0,
+            held: *session.input(),
             session,
-            calls: Vec::new(),
             failure: None,
-            held: HeldKeys::default(),
+            controllers: Controllers::open(),
             paused: false,
             step_once: false,
             screenshot_requested: false,
@@ -169,15 +203,37 @@ impl Window {
             notice: None,
             recorder,
             watch,
+            slot: 0,
+            replay: Replay::default(),
+            gif: None,
+            notices: channel(),
             options,
+        };
+        if let Some(path) = &window.options.gif {
+            window.gif = Some(Gif::create(path, window.look())?);
         }
+        Ok(window)
     }
 
     async fn run(mut self) -> Result<()> {
         let result = self.frame_loop().await;
         log::info!("{}", self.session.summary());
         let saved = self.save_recording();
-        result.and(saved)
+        let gif = match self.gif.take() {
+            Some(gif) => gif.finish().map(|frames| {
+                let path = self.options.gif.as_ref().expect("a --gif path");
+                log::info!("wrote {frames} frames to {}", path.display());
+            }),
+            None => Ok(()),
+        };
+        result.and(saved).and(gif)
+    }
+
+    fn look(&self) -> Look {
+        Look {
+            theme: self.options.theme,
+            field: self.session.config().field,
+        }
     }
 
     async fn frame_loop(&mut self) -> Result<()> {
@@ -185,13 +241,16 @@ impl Window {
             if is_quit_requested() {
                 return Ok(());
             }
-            for command in controls::pressed() {
+            for command in controls::pressed(self.session.game().has_gamepads()) {
                 if command == Command::Quit {
                     return Ok(());
                 }
                 self.handle(command);
             }
             self.reload_if_changed();
+            while let Ok(text) = self.notices.1.try_recv() {
+                self.notice(text);
+            }
             let due =
                 self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once));
             if due && self.step_game() {
@@ -202,7 +261,9 @@ impl Window {
                 self.save_screenshot();
             }
             self.hud.record(get_frame_time());
-            self.shown += 1;
+            if self.session.busy().is_none() {
+                self.shown += 1;
+            }
             if self
                 .options
                 .frames
@@ -224,9 +285,8 @@ impl Window {
             Command::Restart => {
                 self.calls.clear();
                 self.failure = self.session.restart().err();
-                if let Some(recorder) = &mut self.recorder {
-                    *recorder = Recorder::new(self.session.config().field);
-                }
+                self.restart_recording();
+                self.replay.clear();
             }
             Command::Pause => {
                 self.paused = !self.paused;
@@ -253,7 +313,95 @@ impl Window {
             }
             // Saved once this frame is drawn.
             Command::Screenshot => self.screenshot_requested = true,
+            Command::SaveState => self.save_state(),
+            Command::LoadState => self.load_state(),
+            Command::PreviousSlot | Command::NextSlot => {
+                let step = if command == Command::NextSlot {
+                    1
+                } else {
+                    SLOTS - 1
+                };
+                self.slot = (self.slot + step) % SLOTS;
+                let path = self.options.slots.path(self.slot);
+                let state = if path.exists() { "saved" } else { "empty" };
+                self.notice(format!("slot {} ({state})", self.slot + 1));
+            }
+            Command::RecordGif => self.save_replay_gif(),
         }
+    }
+
+    /// A recording covers the session since its (re)start or the state it loaded.
+    fn restart_recording(&mut self) {
+        if let Some(recorder) = &mut self.recorder {
+            *recorder = Recorder::new(self.session.config().field);
+        }
+    }
+
+    /// F5: the session's state to the current slot's file.
+    fn save_state(&mut self) {
+        let path = self.options.slots.path(self.slot);
+        let result = self
+            .session
+            .save_state()
+            .map_err(anyhow::Error::from)
+            .and_then(|saved| saved.write(&path));
+        let text = match result {
+            Ok(()) => format!(
+                "saved slot {} at frame {} ({})",
+                self.slot + 1,
+                self.session.summary().frames,
+                path.display()
+            ),
+            Err(error) => format!("saving the state failed: {error:#}"),
+        };
+        self.notice(text);
+    }
+
+    /// F9: goes on from the current slot's state; a failed load changes nothing.
+    fn load_state(&mut self) {
+        let path = self.options.slots.path(self.slot);
+        let result = SavedSession::read(&path, self.options.slots.module_sha256())
+            .and_then(|saved| self.session.load_state(&saved));
+        let text = match result {
+            Ok(()) => {
+                self.failure = None;
+                self.calls = self.session.game().last_draw().to_vec();
+                // A replay goes on with the keys held when the state was saved.
+                self.held = *self.session.input();
+                self.replay.clear();
+                if self.recorder.is_some() {
+                    log::warn!("the recording starts again from the loaded state (replay it with --load-state)");
+                    self.restart_recording();
+                }
+                format!(
+                    "loaded slot {} at frame {}",
+                    self.slot + 1,
+                    self.session.summary().frames
+                )
+            }
+            Err(error) => format!("loading the state failed: {error:#}"),
+        };
+        self.notice(text);
+    }
+
+    /// F10: the last seconds of play as a GIF in the working directory, written on
+    /// another thread.
+    fn save_replay_gif(&mut self) {
+        let path = PathBuf::from(screenshot::timestamped_name(
+            std::time::SystemTime::now(),
+            "gif",
+        ));
+        let frames = self.replay.frames();
+        let look = self.look();
+        let notices = self.notices.0.clone();
+        self.notice(format!("saving the last seconds to {}...", path.display()));
+        std::thread::spawn(move || {
+            let text = match Replay::save_gif(&frames, &path, look) {
+                Ok(written) => format!("saved {} ({written} frames)", path.display()),
+                Err(error) => format!("the GIF failed: {error:#}"),
+            };
+            let _ = notices.send(text);
+        });
     }
 
     /// Tells the game where the mouse is over the field and which buttons are held
@@ -272,9 +420,47 @@ impl Window {
         self.session.set_mouse(x, y, buttons);
     }
 
-    /// Keys (or the replay), `dt`, then one frame of the game; whether a new frame was
-    /// made.
+    /// Keys (or the replay), `dt`, then one frame of the game, or more of an update
+    /// still running; whether a new frame was made.
     fn step_game(&mut self) -> bool {
+        let deadline = Instant::now() + UPDATE_TIME_PER_FRAME;
+        let result = match self.session.busy() {
+            // The update goes on, with no new keys; the time it takes is not counted.
+            Some(_) => self.session.step_until(0.0, deadline),
+            None => match self.next_input() {
+                None => return false,
+                Some(Err(error)) => Err(error),
+                Some(Ok(dt)) => {
+                    self.frame_dt = dt;
+                    self.session.step_until(dt, deadline)
+                }
+            },
+        };
+        match result {
+            Ok(Some(frame)) => {
+                self.calls.clear();
+                self.calls.extend_from_slice(frame);
+                self.replay.push(&self.calls, self.frame_dt);
+                if let Some(gif) = &mut self.gif {
+                    if let Err(error) = gif.frame(&self.calls, self.frame_dt) {
+                        log::error!("the GIF failed: {error:#}");
+                        self.gif = None;
+                    }
+                }
+                true
+            }
+            Ok(None) => false,
+            Err(error) => {
+                log::error!("{error}");
+                self.failure = Some(error);
+                false
+            }
+        }
+    }
+
+    /// The next frame's keys (or the replay's) told to the game, and its `dt`; `None`
+    /// when the replay has ended.
+    fn next_input(&mut self) -> Option<Result<f64, GameError>> {
         let frame = self.session.summary().frames;
         let clock = (get_frame_time() as f64).min(MAX_DT);
         let live_dt = self.options.dt.unwrap_or(clock) * TIME_SCALES[self.speed];
@@ -285,17 +471,18 @@ impl Window {
                     self.paused = true;
                     self.options.script = None;
                     self.notice("replay finished: P plays on live".to_string());
-                    return false;
+                    return None;
                 }
                 for event in script.events_at(frame) {
-                    self.held.set(event.key, event.down);
+                    self.held.set(event.input, event.down);
                 }
                 script.dt_at(frame).unwrap_or(live_dt)
             }
             None => {
                 for (index, key) in KEYS.iter().enumerate() {
-                    self.held.set(index, is_key_down(key.code));
+                    self.held.keys.set(index, is_key_down(key.code));
                 }
+                self.held.pads = self.controllers.poll();
                 self.pass_mouse();
                 live_dt
             }
@@ -303,27 +490,13 @@ impl Window {
         if let Some(recorder) = &mut self.recorder {
             recorder.frame(frame, &self.held, dt);
         }
-        let result = self
-            .session
-            .apply_keys(&self.held)
-            .and_then(|()| self.session.step(dt));
-        match result {
-            Ok(frame) => {
-                self.calls.clear();
-                self.calls.extend_from_slice(frame);
-                true
-            }
-            Err(error) => {
-                log::error!("{error}");
-                self.failure = Some(error);
-                false
-            }
-        }
+        Some(self.session.apply_input(&self.held).map(|()| dt))
     }
 
     fn draw(&mut self) {
         let started = Instant::now();
         render::draw_frame(
+            &mut render::WindowPainter,
             &self.calls,
             &self.options.theme,
             self.session.config().field,
@@ -368,7 +541,10 @@ impl Window {
 
     /// F12: the frame as drawn, in the working directory under a timestamped name.
     fn save_screenshot(&mut self) {
-        let path = PathBuf::from(screenshot::timestamped_name(std::time::SystemTime::now()));
+        let path = PathBuf::from(screenshot::timestamped_name(
+            std::time::SystemTime::now(),
+            "png",
+        ));
         let text = match screenshot::save_window(&path) {
             Ok(()) => format!("saved {}", path.display()),
             Err(error) => format!("screenshot failed: {error:#}"),
@@ -381,7 +557,8 @@ impl Window {
         self.notice = Some((text, Instant::now() + Duration::from_secs(NOTICE_SECONDS)));
     }
 
-    /// The current notice, in a strip at the bottom of the window.
+    /// The current notice (or, while the game's update runs on, how far it is), in a
+    /// strip at the bottom of the window.
     fn draw_notice(&mut self) {
         if self
             .notice
@@ -390,7 +567,11 @@ impl Window {
         {
             self.notice = None;
         }
-        if let Some((text, _)) = &self.notice {
+        let busy = self
+            .session
+            .busy()
+            .map(|spent| overlay::busy_line(spent, self.session.config().limits.fuel));
+        if let Some(text) = busy.as_ref().or(self.notice.as_ref().map(|(text, _)| text)) {
             let top = screen_height() - 32.0;
             draw_rectangle(
                 0.0,
@@ -421,6 +602,7 @@ impl Window {
             Ok(()) => {
                 self.failure = None;
                 self.calls.clear();
+                self.replay.clear();
                 self.notice(format!("reloaded {}", path.display()));
             }
             Err(error) => {

@@ -7,7 +7,11 @@ mod source;
 mod trace;
 mod wast;
 
-pub use play::DEFAULT_FUEL;
+/// Instructions (and units of host work) one call into a module may run before it is
+/// stopped, unless `--fuel` says otherwise: a third of a second of interpretation on an
+/// idle machine, far more than any sane frame needs. `play` gives it to each call of the
+/// game's exports, `run` to the call and to the module's start function.
+pub const DEFAULT_FUEL: u64 = 100_000_000;
 
 use std::process::ExitCode;
 
@@ -20,7 +24,9 @@ use clap::{Parser, Subcommand};
     version,
     about,
     after_help = "With no command, plays the bundled rocket game in a window.\n\n\
-        Keys: Space shoot · Up/W boost · Left/A, Right/D turn · R restart · Esc quit"
+        Keys: Space shoot · Up/W boost · Left/A, Right/D turn · R restart · Esc quit\n\
+        F5 save state · F9 load it (WASM-4: 2, 4) · F6/F7 slot · F10 GIF of the last 4 s · \
+        F12 screenshot · H all keys and the controller mapping"
 )]
 struct Cli {
     #[command(subcommand)]

@@ -9,18 +9,18 @@ use clap::Args;
 
 use super::source::read_module_bytes;
 use super::trace::TraceArgs;
+use super::DEFAULT_FUEL;
+use crate::app::capture::Look;
 use crate::app::headless::{self, HeadlessOptions};
+use crate::app::savestate::{SavedSession, Slots};
 use crate::app::script::{parse_size, Script};
 use crate::app::session::{Session, SessionConfig};
 use crate::app::theme::{self, Theme};
 use crate::app::window::{self, WindowOptions};
 use crate::bundled;
-use crate::host::{canvas, Abi};
+use crate::host::{canvas, wasm4, Abi};
 use crate::interp::{Limits, Module};
 
-/// Instructions one call of `update` or `draw` may run before it is stopped: about a
-/// third of a second of interpretation, far more than any sane frame needs.
-pub const DEFAULT_FUEL: u64 = 100_000_000;
 /// Frames a headless run plays unless told otherwise (10 s at 60 Hz).
 const DEFAULT_HEADLESS_FRAMES: u64 = 600;
 
@@ -32,8 +32,8 @@ pub struct PlayArgs {
     /// Run without a window: print `frames=N draw_calls=N score=S` at the end.
     #[arg(long)]
     headless: bool,
-    /// Frames to run (headless default: 600, or as many as the script has dt lines); in
-    /// a window, quit after them.
+    /// Frames to run (headless default: 600, or as many as the script has dt lines; a
+    /// loaded state's frames count); in a window, quit after them.
     #[arg(long)]
     frames: Option<u64>,
     /// A fixed timestep in seconds (headless default: 1/60; window default: the frame
@@ -41,21 +41,29 @@ pub struct PlayArgs {
     #[arg(long, value_parser = parse_dt)]
     dt: Option<f64>,
     /// Scripted keys instead of the keyboard, one `FRAME KEY down|up` per line (keys:
-    /// space, enter, arrows, letters, digits); `#` starts a comment.
+    /// space, enter, arrows, letters, digits...; controller buttons as `padN BUTTON`, N
+    /// 1-4); `#` starts a comment.
     #[arg(long, value_name = "FILE", conflicts_with = "replay")]
     input: Option<PathBuf>,
     /// Write every draw call as a JSON line to this file.
     #[arg(long, value_name = "FILE", requires = "headless")]
     dump_draws: Option<PathBuf>,
-    /// Save the window's last frame (see --frames) as a PNG, then quit.
-    #[arg(
-        long,
-        value_name = "FILE",
-        requires = "frames",
-        conflicts_with = "headless"
-    )]
+    /// Save the last frame as a PNG: the window's (with --frames), or drawn in software
+    /// with --headless (a WASM-4 cart's 160x160 screen, a vector game's field).
+    #[arg(long, value_name = "FILE")]
     screenshot: Option<PathBuf>,
-    /// Save the session (every frame's dt and every key change) to FILE.
+    /// Save the frames played as an animated GIF (at most 50 frames a second; needs
+    /// --frames in a window), drawn in software as --headless screenshots are.
+    #[arg(long, value_name = "FILE")]
+    gif: Option<PathBuf>,
+    /// Start from a save state (made with F5 or --save-state) instead of frame 0.
+    #[arg(long, value_name = "FILE")]
+    load_state: Option<PathBuf>,
+    /// Save the game's state after the last frame (headless).
+    #[arg(long, value_name = "FILE", requires = "headless")]
+    save_state: Option<PathBuf>,
+    /// Save the session (every frame's dt and every key and controller button change) to
+    /// FILE.
     #[arg(long, value_name = "FILE")]
     record: Option<PathBuf>,
     /// Play a recording made with --record: its field size, dts and keys, bit for bit.
@@ -81,9 +89,12 @@ pub struct PlayArgs {
     /// (WASM-4 carts always have 160x160).
     #[arg(long, default_value = "1024x600", value_parser = parse_size)]
     size: (f64, f64),
-    /// Instruction budget for each call into the game.
-    #[arg(long, default_value_t = DEFAULT_FUEL)]
-    fuel: u64,
+    /// Fuel for each call into the game: one unit per wasm instruction, plus the host's
+    /// work for it (16 per call of an import, 1 per draw command, point, pixel or byte)
+    /// [default: 100000000; 2000000000 for a WASM-4 cart, whose long updates run in
+    /// slices between frames]
+    #[arg(long)]
+    fuel: Option<u64>,
     /// Largest linear memory the game may have, in 64 KiB pages.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
     max_memory_pages: u32,
@@ -110,10 +121,15 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         (Some(path), _) | (None, Some(path)) => Some(read_script(path)?),
         (None, None) => None,
     };
+    let abi = args.abi.unwrap_or_else(|| Abi::detect(&module));
+    let default_fuel = match abi {
+        Abi::Wasm4 => wasm4::DEFAULT_FUEL,
+        Abi::Rocket | Abi::Canvas => DEFAULT_FUEL,
+    };
     let config = SessionConfig {
         field: script.as_ref().and_then(|s| s.size).unwrap_or(args.size),
         limits: Limits {
-            fuel: Some(args.fuel),
+            fuel: Some(args.fuel.unwrap_or(default_fuel)),
             max_memory_pages: args.max_memory_pages,
             ..Limits::default()
         },
@@ -121,9 +137,21 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         seed: args.seed,
         file: args.game.clone().filter(|path| path.exists()),
     };
+    let game_file = config.file.clone();
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
     session.set_observer(args.trace.observer()?);
+    let slots = Slots::new(game_file.as_deref(), &game_name, session.module().sha256());
+    if let Some(path) = &args.load_state {
+        let saved = SavedSession::read(path, slots.module_sha256())?;
+        session
+            .load_state(&saved)
+            .with_context(|| format!("cannot load {}", path.display()))?;
+    }
+    let look = Look {
+        theme: args.theme,
+        field: session.config().field,
+    };
     if args.headless {
         let script = script.unwrap_or_default();
         let frames = args.frames.unwrap_or(match script.recorded_frames() {
@@ -136,10 +164,17 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
             script,
             dump_draws: args.dump_draws,
             record: args.record,
+            look,
+            screenshot: args.screenshot,
+            gif: args.gif,
+            save_state: args.save_state,
         };
         let summary = headless::run(&mut session, &options)?;
         println!("{summary}");
     } else {
+        if args.frames.is_none() && (args.screenshot.is_some() || args.gif.is_some()) {
+            bail!("--screenshot and --gif in a window need --frames N (or use --headless)");
+        }
         let title = format!("wasmcade: {game_name}");
         let watch = match (&args.game, args.watch) {
             (Some(path), true) => Some((path.clone(), Box::new(load_module) as window::Loader)),
@@ -156,6 +191,8 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
             script,
             watch,
             hud: args.hud,
+            slots,
+            gif: args.gif,
         };
         window::run(session, options)?;
     }

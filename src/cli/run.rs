@@ -8,6 +8,7 @@ use clap::Args;
 
 use super::source::read_module_bytes;
 use super::trace::TraceArgs;
+use super::DEFAULT_FUEL;
 use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
 
 #[derive(Args)]
@@ -20,9 +21,9 @@ pub struct RunArgs {
     /// Arguments, parsed by the export's parameter types (i32, i64, f32, f64).
     #[arg(allow_negative_numbers = true)]
     args: Vec<String>,
-    /// Instruction budget for the call (default: unlimited).
-    #[arg(long)]
-    fuel: Option<u64>,
+    /// Instruction budget for the call (and for the module's start function).
+    #[arg(long, default_value_t = DEFAULT_FUEL)]
+    fuel: u64,
     /// Maximum linear memory in 64 KiB pages.
     #[arg(long, default_value_t = Limits::DEFAULT_MAX_MEMORY_PAGES)]
     max_memory_pages: u32,
@@ -62,7 +63,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         .map(|(ty, text)| parse_value(*ty, text))
         .collect::<Result<Vec<_>>>()?;
     let limits = Limits {
-        fuel: args.fuel,
+        fuel: Some(args.fuel),
         max_memory_pages: args.max_memory_pages,
         ..Limits::default()
     };

@@ -1,5 +1,5 @@
-//! `wasmcade wast FILE.wast...`: run spec scripts, print per-file counts and a final
-//! `N passed, N failed` line; exit 1 if anything failed.
+//! `wasmcade wast FILE.wast...`: run spec scripts, print each script's assertions by
+//! kind and outcome, then the totals; exit 1 if anything failed.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -25,7 +25,7 @@ pub fn run(args: WastArgs) -> Result<ExitCode> {
         report.print();
         totals.add(&report);
     }
-    println!("{} passed, {} failed", totals.passed, totals.failed);
+    totals.print("total");
     Ok(if totals.failed == 0 {
         ExitCode::SUCCESS
     } else {

@@ -9,8 +9,10 @@ use super::contract::ExpectedExport;
 use super::display_list::{DrawCall, Rgba};
 use super::game::{forward_to_instance, Game};
 use super::instance::{
-    f32_arg, f64_arg, i32_arg, Binding, GameError, GameInstance, HostState, ImportDef,
+    f32_arg, f64_arg, i32_arg, record, Binding, GameError, GameInstance, HostState, ImportDef,
 };
+use super::state::{ContractState, GameState, StateError};
+use super::work;
 use crate::interp::{Caller, Func, FuncType, Limits, Module, Trap, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -19,13 +21,16 @@ pub const ABI_NAME: &str = "canvas";
 pub const MAX_POLYGON_POINTS: usize = 10_000;
 /// Most bytes one `text` or `log` call may pass.
 pub const MAX_TEXT_BYTES: usize = 4_096;
+/// Most `log` lines shown per frame; the rest of the frame's are counted, not shown.
+pub const MAX_LOG_LINES_PER_FRAME: u32 = 100;
 /// The colour before the first `set_color`: opaque white.
 const INITIAL_COLOR: Rgba = 0xffff_ffff;
 /// The random generator's seed unless `--seed` picks another.
 pub const DEFAULT_SEED: u64 = 0x9e37_79b9_7f4a_7c15;
 
-/// The names only this contract imports: a module importing one of them is a canvas game.
-pub const DISTINCT_IMPORTS: [&str; 11] = [
+/// The names only this contract imports (all but `sin` and `cos`, which the rocket
+/// contract shares): a module importing one of them is a canvas game.
+pub const DISTINCT_IMPORTS: [&str; 18] = [
     "clear",
     "set_color",
     "fill_rect",
@@ -37,6 +42,13 @@ pub const DISTINCT_IMPORTS: [&str; 11] = [
     "stroke_polygon",
     "text",
     "random",
+    "log",
+    "tan",
+    "atan",
+    "exp",
+    "ln",
+    "atan2",
+    "pow",
 ];
 
 /// The bindings' own state.
@@ -44,15 +56,20 @@ pub struct CanvasState {
     color: Rgba,
     /// xorshift64* state.
     rng: u64,
+    /// `log` calls since the frame began.
+    log_lines: u32,
 }
 
 type Caller_<'a> = Caller<'a, HostState<CanvasState>>;
 
 /// Records a shape in the current colour.
-fn shape(caller: &mut Caller_<'_>, make: impl FnOnce(Rgba) -> DrawCall) {
-    let state = caller.data_mut();
-    let call = make(state.abi.color);
-    state.calls.push(call);
+fn shape(
+    caller: &mut Caller_<'_>,
+    import: &str,
+    make: impl FnOnce(Rgba) -> DrawCall,
+) -> Result<(), Trap> {
+    let call = make(caller.data().abi.color);
+    record(caller, import, call)
 }
 
 /// `len` bytes at `ptr` in the caller's memory, or a trap naming the import.
@@ -76,20 +93,24 @@ fn memory_bytes<'a>(
         })
 }
 
-/// The UTF-8 text at (`ptr`, `len`), with replacement characters for invalid bytes.
-fn text_arg(caller: &Caller_<'_>, import: &str, ptr: i32, len: i32) -> Result<String, Trap> {
+/// The UTF-8 text at (`ptr`, `len`), with replacement characters for invalid bytes;
+/// charged a unit of work per byte.
+fn text_arg(caller: &mut Caller_<'_>, import: &str, ptr: i32, len: i32) -> Result<String, Trap> {
     let len = len as u32 as usize;
     if len > MAX_TEXT_BYTES {
         return Err(Trap::host(format!(
             "{import}: {len} bytes of text (at most {MAX_TEXT_BYTES})"
         )));
     }
-    Ok(String::from_utf8_lossy(memory_bytes(caller, import, ptr, len)?).into_owned())
+    let text = String::from_utf8_lossy(memory_bytes(caller, import, ptr, len)?).into_owned();
+    work::charge(caller, len);
+    Ok(text)
 }
 
-/// `count` points (two little-endian f32 each) at `ptr`.
+/// `count` points (two little-endian f32 each) at `ptr`; charged a unit of work per
+/// point.
 fn points_arg(
-    caller: &Caller_<'_>,
+    caller: &mut Caller_<'_>,
     import: &str,
     ptr: i32,
     count: i32,
@@ -102,10 +123,28 @@ fn points_arg(
     }
     let bytes = memory_bytes(caller, import, ptr, count * 8)?;
     let f = |b: &[u8]| f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-    Ok(bytes
+    let points = bytes
         .chunks_exact(8)
         .map(|p| [f(&p[..4]), f(&p[4..])])
-        .collect())
+        .collect();
+    work::charge(caller, count);
+    Ok(points)
+}
+
+/// `log`: the text goes to the host's log (at `info`), at most
+/// [`MAX_LOG_LINES_PER_FRAME`] lines a frame.
+fn log_text(caller: &mut Caller_<'_>, ptr: i32, len: i32) -> Result<(), Trap> {
+    let text = text_arg(caller, "log", ptr, len)?;
+    let lines = &mut caller.data_mut().abi.log_lines;
+    *lines = lines.saturating_add(1);
+    match *lines {
+        n if n <= MAX_LOG_LINES_PER_FRAME => log::info!("game: {text}"),
+        n if n == MAX_LOG_LINES_PER_FRAME + 1 => log::info!(
+            "game: more than {MAX_LOG_LINES_PER_FRAME} log lines in one frame: the rest of this frame's are not shown"
+        ),
+        _ => {}
+    }
+    Ok(())
 }
 
 fn import(
@@ -143,15 +182,14 @@ fn rect(name: &'static str, stroked: bool) -> ImportDef<CanvasState> {
     import(name, &[F32; 5][..params], &[], move |c, a, _| {
         let f = f32_arg;
         let line = stroked.then(|| f(a, 4));
-        shape(c, |color| DrawCall::Rect {
+        shape(c, name, |color| DrawCall::Rect {
             x: f(a, 0),
             y: f(a, 1),
             w: f(a, 2),
             h: f(a, 3),
             color,
             line,
-        });
-        Ok(())
+        })
     })
 }
 
@@ -161,14 +199,13 @@ fn circle(name: &'static str, stroked: bool) -> ImportDef<CanvasState> {
     import(name, &[F32; 4][..params], &[], move |c, a, _| {
         let f = f32_arg;
         let line = stroked.then(|| f(a, 3));
-        shape(c, |color| DrawCall::Circle {
+        shape(c, name, |color| DrawCall::Circle {
             x: f(a, 0),
             y: f(a, 1),
             radius: f(a, 2),
             color,
             line,
-        });
-        Ok(())
+        })
     })
 }
 
@@ -178,8 +215,7 @@ fn imports() -> Vec<ImportDef<CanvasState>> {
     vec![
         import("clear", &[I32], &[], |c, a, _| {
             let color = i32_arg(a, 0) as u32;
-            c.data_mut().calls.push(DrawCall::Fill { color });
-            Ok(())
+            record(c, "clear", DrawCall::Fill { color })
         }),
         import("set_color", &[I32], &[], |c, a, _| {
             c.data_mut().abi.color = i32_arg(a, 0) as u32;
@@ -190,55 +226,47 @@ fn imports() -> Vec<ImportDef<CanvasState>> {
         circle("fill_circle", false),
         circle("stroke_circle", true),
         import("line", &[F32; 5], &[], move |c, a, _| {
-            shape(c, |color| DrawCall::Line {
+            shape(c, "line", |color| DrawCall::Line {
                 x1: f(a, 0),
                 y1: f(a, 1),
                 x2: f(a, 2),
                 y2: f(a, 3),
                 width: f(a, 4),
                 color,
-            });
-            Ok(())
+            })
         }),
         import("fill_polygon", &[I32, I32], &[], |c, a, _| {
             let points = points_arg(c, "fill_polygon", i32_arg(a, 0), i32_arg(a, 1))?;
-            shape(c, |color| DrawCall::Polygon {
+            shape(c, "fill_polygon", |color| DrawCall::Polygon {
                 points,
                 color,
                 line: None,
-            });
-            Ok(())
+            })
         }),
         import("stroke_polygon", &[I32, I32, F32], &[], move |c, a, _| {
             let points = points_arg(c, "stroke_polygon", i32_arg(a, 0), i32_arg(a, 1))?;
-            shape(c, |color| DrawCall::Polygon {
+            shape(c, "stroke_polygon", |color| DrawCall::Polygon {
                 points,
                 color,
                 line: Some(f(a, 2)),
-            });
-            Ok(())
+            })
         }),
         import("text", &[I32, I32, F32, F32, F32], &[], move |c, a, _| {
             let text = text_arg(c, "text", i32_arg(a, 0), i32_arg(a, 1))?;
-            shape(c, |color| DrawCall::Text {
+            shape(c, "text", |color| DrawCall::Text {
                 text,
                 x: f(a, 2),
                 y: f(a, 3),
                 size: f(a, 4),
                 color,
-            });
-            Ok(())
+            })
         }),
         import("random", &[], &[F64], |c, _, results| {
             results[0] = Value::F64(next_random(&mut c.data_mut().abi.rng));
             Ok(())
         }),
         import("log", &[I32, I32], &[], |c, a, _| {
-            log::info!(
-                "game: {}",
-                text_arg(c, "log", i32_arg(a, 0), i32_arg(a, 1))?
-            );
-            Ok(())
+            log_text(c, i32_arg(a, 0), i32_arg(a, 1))
         }),
         math("sin", f64::sin),
         math("cos", f64::cos),
@@ -317,6 +345,7 @@ impl CanvasGame {
         let state = CanvasState {
             color: INITIAL_COLOR,
             rng: seed.max(1),
+            log_lines: 0,
         };
         let inner = GameInstance::instantiate(
             module,
@@ -355,6 +384,7 @@ impl Game for CanvasGame {
     }
 
     fn update(&mut self, dt: f64) -> Result<(), GameError> {
+        self.inner.state_mut().log_lines = 0;
         self.inner
             .call("update", self.exports.update, &[Value::F32(dt as f32)])
     }
@@ -375,12 +405,48 @@ impl Game for CanvasGame {
         }
     }
 
+    fn save_state(&self) -> Result<GameState, StateError> {
+        let (instance, calls) = self.inner.save_state()?;
+        let state = self.inner.state();
+        let host = ContractState::Canvas {
+            color: state.color,
+            rng: state.rng,
+        };
+        Ok(GameState {
+            instance,
+            calls,
+            host,
+        })
+    }
+
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError> {
+        let ContractState::Canvas { color, rng } = state.host else {
+            return Err(StateError::other_contract(&state.host, ABI_NAME));
+        };
+        self.inner.load_state(&state.instance, &state.calls)?;
+        *self.inner.state_mut() = CanvasState {
+            color,
+            rng,
+            // Counted afresh each frame.
+            log_lines: 0,
+        };
+        Ok(())
+    }
+
     forward_to_instance!();
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_import_but_the_shared_math_is_distinct() {
+        let rocket: Vec<&str> = ["sin", "cos"].to_vec();
+        let mut names: Vec<&str> = imports().iter().map(|import| import.name).collect();
+        names.retain(|name| !rocket.contains(name));
+        assert_eq!(names, DISTINCT_IMPORTS);
+    }
 
     #[test]
     fn random_numbers_are_seeded_and_in_range() {

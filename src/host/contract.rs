@@ -1,11 +1,11 @@
 //! Checking a module against a game ABI before it runs: every import must be one the
 //! host provides, with the host's signature; every required export must exist with the
-//! ABI's signature. All problems are reported together; a missing optional export is only
-//! a warning.
+//! ABI's signature. All problems are reported together (a screenful of them shown, the
+//! rest counted); a missing optional export is only a warning.
 
 use std::fmt;
 
-use crate::interp::{ExternType, FuncType, Module};
+use crate::interp::{write_list, ExternType, FuncType, Module};
 
 /// A function (or memory) the host offers to the game.
 pub struct ProvidedImport {
@@ -39,10 +39,7 @@ impl fmt::Display for ContractError {
             self.problems.len(),
             if self.problems.len() == 1 { "" } else { "s" }
         )?;
-        for problem in &self.problems {
-            write!(f, "\n  - {problem}")?;
-        }
-        Ok(())
+        write_list(f, &self.problems)
     }
 }
 
@@ -56,6 +53,8 @@ pub fn check(
     exports: &[ExpectedExport],
 ) -> Result<Vec<String>, ContractError> {
     let mut problems = Vec::new();
+    // The first unknown import's line names what the host does provide.
+    let mut provided_list = Some(provided_names(imports));
     for import in module.imports() {
         let offered = imports
             .iter()
@@ -63,19 +62,19 @@ pub fn check(
         match (offered, &import.ty) {
             (Some(provided), wanted) if provided.ty.fits(wanted) => {}
             (Some(provided), wanted) => problems.push(format!(
-                "import {}.{} is declared as {} {wanted}, but the host provides {}",
-                import.module,
-                import.name,
-                wanted.kind(),
-                provided.ty
+                "import {}.{} is declared as {wanted}, but the host provides {}",
+                import.module, import.name, provided.ty
             )),
-            (None, wanted) => problems.push(format!(
-                "import {}.{} ({} {wanted}) is not provided by the {abi} host, which provides: {}",
-                import.module,
-                import.name,
-                wanted.kind(),
-                provided_names(imports)
-            )),
+            (None, wanted) => problems.push(match provided_list.take() {
+                Some(list) => format!(
+                    "import {}.{} {wanted} is not provided by the {abi} host, which provides: {list}",
+                    import.module, import.name
+                ),
+                None => format!(
+                    "import {}.{} {wanted} is not provided either",
+                    import.module, import.name
+                ),
+            }),
         }
     }
     let mut warnings = Vec::new();
@@ -83,10 +82,8 @@ pub fn check(
         match module.export_type(export.name) {
             Some(ExternType::Func(ty)) if *ty == export.ty => {}
             Some(other) => problems.push(format!(
-                "export `{}` is {} {other}, but the {abi} contract calls it as {}",
-                export.name,
-                other.kind(),
-                export.ty
+                "export `{}` is {other}, but the {abi} contract calls it as {}",
+                export.name, export.ty
             )),
             None if export.required => problems.push(format!(
                 "required export `{}` {} is missing",

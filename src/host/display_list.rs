@@ -1,15 +1,25 @@
 //! The display list: every draw call a game made in one frame, as plain data, with the
 //! game's own arguments (unclamped: the renderer sanitises what it draws); or, for a
-//! game that draws into its own framebuffer (WASM-4), that whole frame.
+//! game that draws into its own framebuffer (WASM-4), that whole frame. A frame's list
+//! has a ceiling ([`MAX_COMMANDS`], [`MAX_BYTES`]): a game that passes it stops with a
+//! trap naming the import and the limit.
 
-use std::fmt::Write as _;
+use serde::Serialize;
+
+use crate::interp::Trap;
+
+/// The most draw commands one frame's display list holds.
+pub const MAX_COMMANDS: usize = 100_000;
+/// The most bytes one frame's display list holds: every command's own size
+/// ([`DrawCall::bytes`]) plus its points, text or pixels.
+pub const MAX_BYTES: usize = 16 << 20;
 
 /// A colour `0xRRGGBBAA`.
 pub type Rgba = u32;
 
 /// One draw call: the rocket contract's calls as made, the canvas contract's shapes
 /// with the colour in force when they were drawn, and WASM-4's framebuffer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum DrawCall {
     Clear,
     Player {
@@ -208,32 +218,99 @@ impl DrawCall {
     /// call's string comes first in `args`. JSON has no NaN or infinities: those are
     /// written as the strings `"NaN"`, `"inf"`, `"-inf"`.
     pub fn to_json(&self, frame: u64) -> String {
-        let mut line = format!(
-            r#"{{"frame":{frame},"call":"{}","args":["#,
-            self.import_name()
-        );
-        let mut first = true;
-        if let DrawCall::Text { text, .. } = self {
-            push_json_string(&mut line, text);
-            first = false;
+        let text = match self {
+            DrawCall::Text { text, .. } => Some(JsonArg::Text(text)),
+            _ => None,
+        };
+        let numbers = self.numbers().into_iter().map(|value| match value {
+            v if v.is_nan() => JsonArg::Text("NaN"),
+            v if v.is_infinite() => JsonArg::Text(if v > 0.0 { "inf" } else { "-inf" }),
+            v => JsonArg::Number(v),
+        });
+        let line = JsonLine {
+            frame,
+            call: self.import_name(),
+            args: text.into_iter().chain(numbers).collect(),
+        };
+        serde_json::to_string(&line).expect("a draw call serialises")
+    }
+
+    /// The memory the call takes in a display list: its own size plus the points, text
+    /// or pixels it owns.
+    pub fn bytes(&self) -> usize {
+        let owned = match self {
+            DrawCall::Polygon { points, .. } => std::mem::size_of_val(points.as_slice()),
+            DrawCall::Text { text, .. } => text.len(),
+            DrawCall::Framebuffer { pixels, .. } => pixels.len(),
+            _ => 0,
+        };
+        std::mem::size_of::<DrawCall>() + owned
+    }
+}
+
+/// A draw call as one line of `--dump-draws`.
+#[derive(Serialize)]
+struct JsonLine<'a> {
+    frame: u64,
+    call: &'static str,
+    args: Vec<JsonArg<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum JsonArg<'a> {
+    Text(&'a str),
+    Number(f64),
+}
+
+/// One frame's draw calls, up to the ceiling ([`MAX_COMMANDS`], [`MAX_BYTES`]).
+#[derive(Debug, Default)]
+pub struct DisplayList {
+    calls: Vec<DrawCall>,
+    /// The calls' [`DrawCall::bytes`], summed.
+    bytes: usize,
+}
+
+impl DisplayList {
+    /// Adds `call`, made by the import `import`; past the ceiling, a trap that names
+    /// the import and the limit, and the list is left as it was.
+    pub fn push(&mut self, import: &str, call: DrawCall) -> Result<(), Trap> {
+        let bytes = self.bytes + call.bytes();
+        if self.calls.len() >= MAX_COMMANDS {
+            return Err(Trap::host(format!(
+                "{import}: more than {MAX_COMMANDS} draw commands in one frame (the display list's limit)"
+            )));
         }
-        for value in self.numbers() {
-            if !first {
-                line.push(',');
-            }
-            first = false;
-            match value {
-                v if v.is_nan() => line.push_str(r#""NaN""#),
-                v if v.is_infinite() => {
-                    line.push_str(if v > 0.0 { r#""inf""# } else { r#""-inf""# })
-                }
-                v => {
-                    let _ = write!(line, "{v:?}");
-                }
-            }
+        if bytes > MAX_BYTES {
+            return Err(Trap::host(format!(
+                "{import}: more than {} MiB of draw commands in one frame (the display list's limit)",
+                MAX_BYTES >> 20
+            )));
         }
-        line.push_str("]}");
-        line
+        self.calls.push(call);
+        self.bytes = bytes;
+        Ok(())
+    }
+
+    pub fn calls(&self) -> &[DrawCall] {
+        &self.calls
+    }
+
+    /// The bytes the calls take ([`DrawCall::bytes`], summed).
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    pub fn clear(&mut self) {
+        self.calls.clear();
+        self.bytes = 0;
+    }
+
+    /// Makes `calls` the list, for a game whose frame the host puts together (a WASM-4
+    /// cart's framebuffer and tones); the ceiling does not apply.
+    pub fn replace(&mut self, calls: Vec<DrawCall>) {
+        self.bytes = calls.iter().map(DrawCall::bytes).sum();
+        self.calls = calls;
     }
 }
 
@@ -242,22 +319,6 @@ fn fnv1a(bytes: &[u8]) -> u32 {
     bytes.iter().fold(0x811c_9dc5, |hash, &byte| {
         (hash ^ byte as u32).wrapping_mul(0x0100_0193)
     })
-}
-
-/// Appends `text` as a JSON string.
-fn push_json_string(out: &mut String, text: &str) {
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// Formats a score the way the `Score: N` text shows it: an integer (truncated), or
@@ -314,7 +375,7 @@ mod tests {
         };
         assert_eq!(
             text.to_json(0),
-            r#"{"frame":0,"call":"text","args":["a\"b\u000a",0.0,0.0,8.0,0.0]}"#
+            r#"{"frame":0,"call":"text","args":["a\"b\n",0.0,0.0,8.0,0.0]}"#
         );
         let fill = DrawCall::Polygon {
             points: vec![[0.0, 1.0], [2.0, 3.0]],
@@ -339,6 +400,40 @@ mod tests {
         );
         assert_eq!(fnv1a(b""), 0x811c_9dc5);
         assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
+    fn the_list_stops_at_its_ceiling_in_commands_and_in_bytes() {
+        let mut list = DisplayList::default();
+        for _ in 0..MAX_COMMANDS {
+            list.push("draw_enemy", DrawCall::Enemy { x: 0.0, y: 0.0 })
+                .unwrap();
+        }
+        let full = list.push("draw_bullet", DrawCall::Bullet { x: 0.0, y: 0.0 });
+        assert_eq!(
+            full.unwrap_err().to_string(),
+            "host function failed: draw_bullet: more than 100000 draw commands in one frame (the display list's limit)"
+        );
+        assert_eq!(list.calls().len(), MAX_COMMANDS);
+
+        list.clear();
+        let polygon = || DrawCall::Polygon {
+            points: vec![[0.0; 2]; 10_000],
+            color: 0,
+            line: None,
+        };
+        let each = polygon().bytes();
+        assert_eq!(each, std::mem::size_of::<DrawCall>() + 80_000);
+        for _ in 0..MAX_BYTES / each {
+            list.push("fill_polygon", polygon()).unwrap();
+        }
+        let full = list.push("fill_polygon", polygon()).unwrap_err();
+        assert!(
+            full.to_string()
+                .contains("fill_polygon: more than 16 MiB of draw commands"),
+            "{full}"
+        );
+        assert_eq!(list.bytes(), MAX_BYTES / each * each);
     }
 
     #[test]

@@ -6,16 +6,29 @@ use std::fmt;
 use std::rc::Rc;
 
 use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
-use super::display_list::DrawCall;
+use super::display_list::{DisplayList, DrawCall};
+use super::work;
 use crate::interp::{
-    Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits, Linker, Memory,
-    MemoryType, Module, Observer, RawHostFn, Store, TrapKind, Value,
+    CallOutcome, Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits,
+    Linker, Memory, MemoryType, Module, Observer, PausedCall, RawHostFn, Snapshot, SnapshotError,
+    Store, Trap, TrapKind, Value,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
 pub struct HostState<S> {
-    pub calls: Vec<DrawCall>,
+    pub calls: DisplayList,
     pub abi: S,
+}
+
+/// Stores `call`, made by the import `import`, in the frame's display list, and charges
+/// it to the caller as one unit of host work; past the list's ceiling, a trap.
+pub fn record<S>(
+    caller: &mut Caller<'_, HostState<S>>,
+    import: &str,
+    call: DrawCall,
+) -> Result<(), Trap> {
+    work::charge(caller, 1);
+    caller.data_mut().calls.push(import, call)
 }
 
 /// An import's implementation: on `Value`s, or on raw bits (`Func::new_raw`: no
@@ -81,7 +94,7 @@ impl fmt::Display for GameError {
             GameError::Call { export, error: Error::Trap(trap) } => match trap.kind {
                 TrapKind::OutOfFuel(budget) => write!(
                     f,
-                    "out of fuel in {export} (budget {budget} instructions): the game ran too long in one call"
+                    "out of fuel in {export} (budget {budget}: instructions and host work): the game ran too long in one call"
                 ),
                 _ => write!(f, "trap in {export}: {trap}"),
             },
@@ -134,7 +147,7 @@ impl<S: 'static> GameInstance<S> {
             log::warn!("{warning}");
         }
         let host_state = HostState {
-            calls: Vec::new(),
+            calls: DisplayList::default(),
             abi: state,
         };
         let mut store = Store::with_limits(host_state, limits);
@@ -146,10 +159,17 @@ impl<S: 'static> GameInstance<S> {
                 Binding::Values(bind) => {
                     let bind = Rc::clone(bind);
                     Func::new(&mut store, ty, move |caller, args, results| {
+                        work::charge_call(caller);
                         bind(caller, args, results)
                     })
                 }
-                Binding::Raw(bind) => Func::new_raw_shared(&mut store, ty, Rc::clone(bind)),
+                Binding::Raw(bind) => {
+                    let bind = Rc::clone(bind);
+                    Func::new_raw(&mut store, ty, move |caller, bits| {
+                        work::charge_call(caller);
+                        bind(caller, bits)
+                    })
+                }
             };
             linker.define(IMPORT_MODULE, import.name, func);
             import_funcs.push((import.name, func));
@@ -193,28 +213,92 @@ impl<S: 'static> GameInstance<S> {
             .map_err(|error| GameError::Call { export, error })
     }
 
+    /// Calls `func` (the export `export`, no arguments) with `fuel` units of fuel; when
+    /// they run out first the call pauses, to go on with [`GameInstance::resume`].
+    pub fn call_resumable(
+        &mut self,
+        export: &'static str,
+        func: Func,
+        fuel: u64,
+    ) -> Result<CallOutcome, GameError> {
+        func.call_resumable(&mut self.store, &[], fuel)
+            .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// Goes on with a paused call of `export` with `fuel` more units.
+    pub fn resume(
+        &mut self,
+        export: &'static str,
+        paused: PausedCall,
+        fuel: u64,
+    ) -> Result<CallOutcome, GameError> {
+        paused
+            .resume(&mut self.store, fuel)
+            .map_err(|error| GameError::Call { export, error })
+    }
+
+    /// The error of a call of `export` stopped, where `paused` stands, for having spent
+    /// its whole `budget`.
+    pub fn out_of_fuel(&self, export: &'static str, paused: &PausedCall, budget: u64) -> GameError {
+        let trap = Trap {
+            kind: TrapKind::OutOfFuel(budget),
+            backtrace: paused.backtrace(&self.store),
+        };
+        GameError::Call {
+            export,
+            error: Error::Trap(trap),
+        }
+    }
+
+    /// The fuel each call from the host may spend (`None`: unmetered).
+    pub fn fuel_budget(&self) -> Option<u64> {
+        self.store.limits().fuel
+    }
+
     /// Calls the draw export with an empty display list and returns what it drew.
     pub fn draw(&mut self, export: &'static str, func: Func) -> Result<&[DrawCall], GameError> {
         self.store.data_mut().calls.clear();
         self.call(export, func, &[])?;
-        Ok(&self.store.data().calls)
+        Ok(self.store.data().calls.calls())
     }
 
     /// The display list of the last draw.
     pub fn last_draw(&self) -> &[DrawCall] {
-        &self.store.data().calls
+        self.store.data().calls.calls()
     }
 
-    /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
     /// The ABI's own state in the bindings.
     pub fn state_mut(&mut self) -> &mut S {
         &mut self.store.data_mut().abi
     }
 
+    /// The ABI's own state in the bindings, to read.
+    pub fn state(&self) -> &S {
+        &self.store.data().abi
+    }
+
+    /// Makes `calls` the display list, for ABIs whose games draw without a draw export.
     pub fn show(&mut self, calls: Vec<DrawCall>) -> &[DrawCall] {
-        let state = self.store.data_mut();
-        state.calls = calls;
-        &state.calls
+        let list = &mut self.store.data_mut().calls;
+        list.replace(calls);
+        list.calls()
+    }
+
+    /// The instance's state and the display list of the last draw (see `host::state`).
+    pub fn save_state(&self) -> Result<(Snapshot, Vec<DrawCall>), SnapshotError> {
+        let snapshot = self.instance.snapshot(&self.store)?;
+        Ok((snapshot, self.store.data().calls.calls().to_vec()))
+    }
+
+    /// Restores the instance's state and the display list saved by `save_state`.
+    pub fn load_state(
+        &mut self,
+        snapshot: &Snapshot,
+        calls: &[DrawCall],
+    ) -> Result<(), SnapshotError> {
+        self.instance.restore(&mut self.store, snapshot)?;
+        self.store.data_mut().calls.replace(calls.to_vec());
+        Ok(())
     }
 
     /// The game's memory 0 (empty if it has none).

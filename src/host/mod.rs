@@ -10,7 +10,9 @@ pub mod display_list;
 pub mod game;
 pub mod instance;
 pub mod rocket;
+pub mod state;
 pub mod wasm4;
+pub mod work;
 
 use std::path::Path;
 

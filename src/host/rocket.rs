@@ -7,7 +7,8 @@ use std::rc::Rc;
 use super::contract::ExpectedExport;
 use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
-use super::instance::{Binding as ImportBinding, GameError, GameInstance, ImportDef};
+use super::instance::{record, Binding as ImportBinding, GameError, GameInstance, ImportDef};
+use super::state::{ContractState, GameState, StateError};
 use crate::interp::{Func, FuncType, Limits, Module, ValType, Value};
 
 /// The ABI's name in messages and `--abi`.
@@ -107,8 +108,7 @@ fn imports() -> Vec<ImportDef<()>> {
                 ty: FuncType::new(vec![ValType::F64; params], []),
                 bind: ImportBinding::Raw(Rc::new(move |caller, bits| {
                     let values = [0, 1, 2].map(|i| bits.get(i).map_or(0.0, |&b| f64::from_bits(b)));
-                    caller.data_mut().calls.push(call(&values[..params]));
-                    Ok(())
+                    record(caller, name, call(&values[..params]))
                 })),
             },
             Binding::Math(function) => ImportDef {
@@ -252,6 +252,27 @@ impl Game for RocketGame {
         if now != was {
             self.toggle(action, now)?;
         }
+        Ok(())
+    }
+
+    fn save_state(&self) -> Result<GameState, StateError> {
+        let (instance, calls) = self.inner.save_state()?;
+        let host = ContractState::Rocket {
+            held: self.held.clone(),
+        };
+        Ok(GameState {
+            instance,
+            calls,
+            host,
+        })
+    }
+
+    fn load_state(&mut self, state: &GameState) -> Result<(), StateError> {
+        let ContractState::Rocket { held } = &state.host else {
+            return Err(StateError::other_contract(&state.host, ABI_NAME));
+        };
+        self.inner.load_state(&state.instance, &state.calls)?;
+        self.held.clone_from(held);
         Ok(())
     }
 

@@ -8,9 +8,14 @@ use super::module::Module;
 use super::store::{instantiate, Caller, Store};
 use super::types::{Error, Extern, Func, FuncType, Instance, LinkError, Trap, Value};
 
-/// Names host (or other instances') definitions so modules can import them.
+/// Names host (or other instances') definitions so modules can import them. Its
+/// definitions must belong to the store it instantiates in: one from another store is
+/// a link error.
 pub struct Linker {
     definitions: HashMap<(String, String), Extern>,
+    /// Instances of another store given to [`Linker::instance`]: a link error at
+    /// instantiation.
+    foreign_instances: Vec<String>,
 }
 
 impl Default for Linker {
@@ -23,6 +28,7 @@ impl Linker {
     pub fn new() -> Self {
         Linker {
             definitions: HashMap::new(),
+            foreign_instances: Vec::new(),
         }
     }
 
@@ -45,8 +51,15 @@ impl Linker {
         self.define(module, name, func)
     }
 
-    /// Makes every export of `instance` importable under `module`.
+    /// Makes every export of `instance` importable under `module` (an instance of
+    /// another store than `store` makes the next instantiation fail).
     pub fn instance<T>(&mut self, store: &Store<T>, module: &str, instance: Instance) -> &mut Self {
+        if instance.1 != store.id {
+            self.foreign_instances.push(format!(
+                "the instance registered as `{module}` belongs to another store"
+            ));
+            return self;
+        }
         let exports: Vec<(String, Extern)> = store.instances[instance.0 as usize]
             .exports
             .iter()
@@ -68,12 +81,16 @@ impl Linker {
     /// globals, tables, memories, element and data segments, and runs the start function.
     pub fn instantiate<T>(&self, store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
         let mut resolved = Vec::with_capacity(module.imports().len());
-        let mut problems = Vec::new();
+        let mut problems = self.foreign_instances.clone();
         for import in module.imports() {
-            let wanted = format!("{} {}", import.ty.kind(), import.ty);
+            let wanted = &import.ty;
             match self.get(&import.module, &import.name) {
                 None => problems.push(format!(
                     "unknown import {}.{}: the module expects {wanted}, the host provides nothing by that name",
+                    import.module, import.name
+                )),
+                Some(ext) if ext.store_id() != store.id => problems.push(format!(
+                    "import {}.{}: the host's definition belongs to another store",
                     import.module, import.name
                 )),
                 Some(ext) => {
@@ -82,10 +99,8 @@ impl Linker {
                         resolved.push(ext);
                     } else {
                         problems.push(format!(
-                            "incompatible import type for {}.{}: the module expects {wanted}, the host provides {} {provided}",
-                            import.module,
-                            import.name,
-                            provided.kind()
+                            "incompatible import type for {}.{}: the module expects {wanted}, the host provides {provided}",
+                            import.module, import.name
                         ));
                     }
                 }

@@ -32,9 +32,9 @@ mod types;
 pub use exec::{CallOutcome, PausedCall};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
-pub use store::{Caller, HostFn, Observer, RawHostFn, Step, Store};
+pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store};
 pub use types::{
-    backtrace_lines, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global, GlobalType,
-    Instance, Limits, Limits32, LinkError, LoadError, Memory, MemoryType, Table, TableType, Trap,
-    TrapKind, ValType, Value, PAGE_SIZE,
+    backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global,
+    GlobalType, Instance, Limits, Limits32, LinkError, LoadError, Memory, MemoryType, Table,
+    TableType, Trap, TrapKind, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
 };

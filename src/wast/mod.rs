@@ -1,35 +1,40 @@
 //! The spec-script (`.wast`) runner: executes every directive of a script against our
-//! interpreter, with the `spectest` host module, and counts passed and failed assertions.
+//! interpreter, with the `spectest` host module, and counts assertions by kind apart
+//! from the actions (modules, registrations, invocations) that set them up.
 //! Used by `wasmcade wast` and by the conformance test over the official suite.
 
+mod runner;
 mod spectest;
+mod tally;
 mod values;
 
-use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use wast::core::WastArgCore;
 use wast::parser::{self, ParseBuffer};
-use wast::{QuoteWat, Wast, WastArg, WastDirective, WastExecute, WastInvoke, Wat};
+use wast::Wast;
 
-use crate::interp::{Error, Instance, Limits, Linker, Module, Store, TrapKind, Value};
+use crate::interp::Limits;
+use runner::Runner;
+use tally::Outcome;
+pub use tally::{Count, Kind, Tally};
 
 /// The outcome of one script.
 #[derive(Debug, Default)]
 pub struct Report {
     pub name: String,
-    pub passed: usize,
-    pub failed: usize,
-    /// `line:col: what went wrong`, for each failure.
+    pub tally: Tally,
+    /// `line:col: what went wrong`, for each failed directive (or the script's parse
+    /// error).
     pub failures: Vec<String>,
 }
 
 impl Report {
-    /// Prints `name: N passed, N failed` and the first failures.
+    /// Prints the script's [`summary`] and its first failures.
     pub fn print(&self) {
         println!(
-            "{}: {} passed, {} failed",
-            self.name, self.passed, self.failed
+            "{}: {}",
+            self.name,
+            summary(&self.tally, self.failures.len())
         );
         for failure in self.failures.iter().take(20) {
             println!("  {failure}");
@@ -43,15 +48,42 @@ impl Report {
 /// Sums of several reports.
 #[derive(Debug, Default)]
 pub struct Totals {
-    pub passed: usize,
+    pub scripts: usize,
+    pub tally: Tally,
     pub failed: usize,
 }
 
 impl Totals {
     pub fn add(&mut self, report: &Report) {
-        self.passed += report.passed;
-        self.failed += report.failed;
+        self.scripts += 1;
+        self.tally.add(&report.tally);
+        self.failed += report.failures.len();
     }
+
+    /// Prints `label: N scripts, ` and the [`summary`], then why assertions were
+    /// skipped.
+    pub fn print(&self, label: &str) {
+        println!(
+            "{label}: {} scripts, {}",
+            self.scripts,
+            summary(&self.tally, self.failed)
+        );
+        for (kind, skipped, why) in self.tally.skips() {
+            println!("  {skipped} {} skipped: {why}", kind.label());
+        }
+    }
+}
+
+/// `P of N assertions passed, S skipped, F failed (by kind ...)`: `F` counts every
+/// directive that failed (an assertion, or an action one depends on).
+fn summary(tally: &Tally, failed: usize) -> String {
+    let assertions = tally.assertions();
+    format!(
+        "{} of {} assertions passed, {} skipped, {failed} failed ({tally})",
+        assertions.passed,
+        assertions.total(),
+        assertions.skipped
+    )
 }
 
 /// Runs one script with default limits; never panics (a panic inside counts as a
@@ -91,18 +123,16 @@ pub fn run_script_with(name: &str, text: &str, limits: Limits, translation: Tran
     let mut runner = Runner::new(limits, translation);
     for directive in script.directives {
         let (line, col) = directive.span().linecol_in(text);
+        let kind = Kind::of(&directive);
         let outcome =
             catch_unwind(AssertUnwindSafe(|| runner.run(directive))).unwrap_or_else(|panic| {
-                Err(format!("interpreter panicked: {}", panic_message(&panic)))
+                Outcome::Failed(format!("interpreter panicked: {}", panic_message(&panic)))
             });
-        match outcome {
-            Ok(()) => report.passed += 1,
-            Err(why) => {
-                report.failed += 1;
-                report
-                    .failures
-                    .push(format!("{}:{}: {why}", line + 1, col + 1));
-            }
+        report.tally.record(kind, &outcome);
+        if let Outcome::Failed(why) = outcome {
+            report
+                .failures
+                .push(format!("{}:{}: {why}", line + 1, col + 1));
         }
     }
     report
@@ -110,7 +140,6 @@ pub fn run_script_with(name: &str, text: &str, limits: Limits, translation: Tran
 
 impl Report {
     fn with_failure(mut self, why: String) -> Report {
-        self.failed += 1;
         self.failures.push(why);
         self
     }
@@ -124,180 +153,43 @@ fn panic_message(panic: &Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "unknown panic".to_string())
 }
 
-type Outcome = Result<(), String>;
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-struct Runner {
-    store: Store<()>,
-    linker: Linker,
-    named: HashMap<String, Instance>,
-    current: Option<Instance>,
-    translation: Translation,
-}
-
-impl Runner {
-    fn new(limits: Limits, translation: Translation) -> Runner {
-        let mut store = Store::with_limits((), limits);
-        let mut linker = Linker::new();
-        spectest::define(&mut store, &mut linker);
-        Runner {
-            store,
-            linker,
-            named: HashMap::new(),
-            current: None,
-            translation,
-        }
+    #[test]
+    fn module_definitions_instantiate_apart() {
+        let report = run_script(
+            "definitions",
+            r#"(module definition $M
+                 (global (export "g") (mut i32) (i32.const 0))
+                 (func (export "inc") (global.set 0 (i32.add (global.get 0) (i32.const 1)))))
+               (module instance $I1 $M)
+               (module instance $I2 $M)
+               (invoke $I1 "inc")
+               (assert_return (get $I1 "g") (i32.const 1))
+               (assert_return (get $I2 "g") (i32.const 0))
+               (module instance $I3 $Unknown)"#,
+        );
+        assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+        assert!(report.failures[0].contains("no module definition Unknown"));
+        assert_eq!(
+            report.tally.to_string(),
+            "return 2; module definition 1, module instance 3, invoke 1"
+        );
     }
 
-    fn run(&mut self, directive: WastDirective) -> Outcome {
-        match directive {
-            WastDirective::Module(mut quote) => {
-                let name = quote.name().map(|id| id.name().to_string());
-                let bytes = quote
-                    .encode()
-                    .map_err(|e| format!("cannot encode module: {e}"))?;
-                let instance = self.instantiate(&bytes).map_err(|e| e.to_string())?;
-                self.current = Some(instance);
-                if let Some(name) = name {
-                    self.named.insert(name, instance);
-                }
-                Ok(())
-            }
-            WastDirective::Register { name, module, .. } => {
-                let instance = self.instance(module.map(|id| id.name()))?;
-                self.linker.instance(&self.store, name, instance);
-                Ok(())
-            }
-            WastDirective::Invoke(invoke) => {
-                self.invoke(invoke).map(drop).map_err(|e| e.to_string())
-            }
-            WastDirective::AssertReturn { exec, results, .. } => {
-                let actual = self
-                    .execute(exec)
-                    .map_err(|e| format!("expected results, got {e}"))?;
-                values::check_results(&actual, &results)
-            }
-            WastDirective::AssertTrap { exec, message, .. } => match self.execute(exec) {
-                Ok(values) => Err(format!("expected trap `{message}`, got {values:?}")),
-                Err(Error::Trap(trap)) => check_message(&trap.kind.to_string(), message),
-                Err(other) => Err(format!("expected trap `{message}`, got: {other}")),
-            },
-            WastDirective::AssertExhaustion { call, message, .. } => match self.invoke(call) {
-                Err(Error::Trap(trap)) if trap.kind == TrapKind::CallStackExhausted => Ok(()),
-                other => Err(format!("expected `{message}`, got {other:?}")),
-            },
-            WastDirective::AssertInvalid {
-                module, message, ..
-            }
-            | WastDirective::AssertMalformed {
-                module, message, ..
-            } => self.expect_rejected(module, message),
-            WastDirective::AssertUnlinkable {
-                module, message, ..
-            } => {
-                let bytes = encode_wat(module)?;
-                match self.instantiate(&bytes) {
-                    Ok(_) => Err(format!("expected unlinkable `{message}`, but it linked")),
-                    Err(Error::Link(_) | Error::Limit(_)) => Ok(()),
-                    Err(other) => Err(format!("expected unlinkable `{message}`, got: {other}")),
-                }
-            }
-            other => Err(format!("unsupported directive {other:?}")),
-        }
+    #[test]
+    fn text_our_loader_never_sees_is_skipped_not_passed() {
+        let report = run_script(
+            "malformed",
+            r#"(assert_malformed (module quote "(func") "unexpected end")
+               (assert_malformed (module binary "\00asm\02\00\00\00") "unknown binary version")
+               (assert_invalid (module (func (result i32))) "type mismatch")"#,
+        );
+        assert!(report.failures.is_empty(), "{:?}", report.failures);
+        let malformed = report.tally.get(Kind::Malformed);
+        assert_eq!((malformed.passed, malformed.skipped), (1, 1));
+        assert_eq!(report.tally.get(Kind::Invalid).passed, 1);
     }
-
-    fn instantiate(&mut self, bytes: &[u8]) -> Result<Instance, Error> {
-        let module = Module::new(bytes)?;
-        if self.translation == Translation::Eager {
-            module.translate_all()?;
-        }
-        self.linker.instantiate(&mut self.store, &module)
-    }
-
-    fn instance(&self, name: Option<&str>) -> Result<Instance, String> {
-        match name {
-            Some(name) => self
-                .named
-                .get(name)
-                .copied()
-                .ok_or(format!("no module named {name}")),
-            None => self
-                .current
-                .ok_or_else(|| "no module instantiated yet".to_string()),
-        }
-    }
-
-    fn invoke(&mut self, invoke: WastInvoke) -> Result<Vec<Value>, Error> {
-        let instance = self
-            .instance(invoke.module.map(|id| id.name()))
-            .map_err(Error::Usage)?;
-        let args = invoke
-            .args
-            .iter()
-            .map(arg_value)
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(Error::Usage)?;
-        instance.call(&mut self.store, invoke.name, &args)
-    }
-
-    fn execute(&mut self, exec: WastExecute) -> Result<Vec<Value>, Error> {
-        match exec {
-            WastExecute::Invoke(invoke) => self.invoke(invoke),
-            WastExecute::Wat(wat) => {
-                let bytes = encode_wat(wat).map_err(Error::Usage)?;
-                self.instantiate(&bytes).map(|_| Vec::new())
-            }
-            WastExecute::Get { module, global, .. } => {
-                let instance = self
-                    .instance(module.map(|id| id.name()))
-                    .map_err(Error::Usage)?;
-                let global = instance
-                    .get_global(&self.store, global)
-                    .ok_or_else(|| Error::Usage(format!("no global named {global}")))?;
-                Ok(vec![global.get(&self.store)])
-            }
-        }
-    }
-
-    /// `assert_invalid` / `assert_malformed`: text that does not parse, or bytes our
-    /// loader rejects, pass.
-    fn expect_rejected(&mut self, mut module: QuoteWat, message: &str) -> Outcome {
-        let Ok(bytes) = module.encode() else {
-            return Ok(());
-        };
-        match Module::new(&bytes) {
-            Ok(_) => Err(format!(
-                "expected rejection `{message}`, but the module loaded"
-            )),
-            Err(_) => Ok(()),
-        }
-    }
-}
-
-fn encode_wat(mut wat: Wat) -> Result<Vec<u8>, String> {
-    wat.encode()
-        .map_err(|e| format!("cannot encode module: {e}"))
-}
-
-/// Our trap message must agree with the script's (which sometimes adds detail).
-fn check_message(ours: &str, expected: &str) -> Outcome {
-    if expected.starts_with(ours) || ours.starts_with(expected) {
-        Ok(())
-    } else {
-        Err(format!("expected trap `{expected}`, got `{ours}`"))
-    }
-}
-
-fn arg_value(arg: &WastArg) -> Result<Value, String> {
-    let WastArg::Core(core) = arg else {
-        return Err("component-model argument".to_string());
-    };
-    Ok(match core {
-        WastArgCore::I32(v) => Value::I32(*v),
-        WastArgCore::I64(v) => Value::I64(*v),
-        WastArgCore::F32(v) => Value::F32(f32::from_bits(v.bits)),
-        WastArgCore::F64(v) => Value::F64(f64::from_bits(v.bits)),
-        WastArgCore::RefNull(heap) => values::null_of(heap)?,
-        WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
-        other => return Err(format!("unsupported argument {other:?}")),
-    })
 }

@@ -4,15 +4,18 @@
 //! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0 without
 //! SIMD, no imports, everything exported, and wasm-smith's own fuel counter so every run
 //! terminates identically in any engine); [`check`] runs it in both engines (`ours`,
-//! `reference`) into engine-neutral [`Trace`]s and compares them (`compare`).
+//! `reference`) into engine-neutral [`Trace`]s and compares them (`compare`): the export
+//! lists each decoder read, instantiation, every exported function's results or trap
+//! kind, and the final exported memories, tables and globals.
 
 mod compare;
 mod ours;
+mod panics;
 mod plan;
 mod reference;
 mod trace;
 
-pub use compare::{compare, Comparison};
+pub use compare::{compare, Comparison, Skip};
 pub use trace::TrapClass;
 
 use arbitrary::Unstructured;
@@ -23,7 +26,8 @@ pub const MEMORY_PAGES: u32 = 64;
 /// Table cap of both engines, in elements (same reason).
 pub const TABLE_ELEMENTS: u32 = 1_000;
 /// Each engine's own fuel per call: only a safety net, since wasm-smith's counter stops
-/// runaway code first. A case where either engine runs out of it is skipped.
+/// runaway code first. A case where only one engine runs out of it (or of stack) is a
+/// divergence; where both do at the same step, the rest is skipped.
 pub const ENGINE_FUEL: u64 = 2_000_000;
 /// wasm-smith's fuel counter: loop iterations and calls per instance before it traps
 /// with `unreachable`. Also bounds recursion depth, far below both engines' limits.
@@ -82,25 +86,32 @@ pub fn generate_from_seed(seed: u64) -> arbitrary::Result<Vec<u8>> {
 }
 
 /// Runs `wasm` in both engines and compares everything observable, or describes the
-/// first divergence.
-///
-/// wasmi 2.0.0 itself panics on some valid modules (an `unreachable!()` in its
-/// translation of stores, `translator/func/mod.rs:2583`); such a case cannot be
-/// compared and comes back with `reference_panicked` set (our run must still succeed).
+/// first divergence. A panic in our interpreter or in either engine's harness is a
+/// divergence; a panic inside wasmi's own code cannot be compared and comes back as
+/// [`Skip::WasmiPanicked`] (our run must still have loaded the module and made its
+/// calls without failing).
 pub fn check(wasm: &[u8]) -> Result<Comparison, String> {
-    let plan = plan::Plan::new(wasm);
-    let ours = ours::run(wasm, &plan);
-    // Silence the expected panic's report while wasmi runs (one thread runs cases).
-    let report_panics = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let theirs = std::panic::catch_unwind(|| reference::run(wasm, &plan));
-    std::panic::set_hook(report_panics);
-    match theirs {
+    let (plan, ours) = panics::catch(|| {
+        let plan = plan::Plan::new(wasm);
+        let ours = ours::run(wasm, &plan);
+        (plan, ours)
+    })
+    .map_err(|panic| format!("wasmcade's run {panic}"))?;
+    match panics::catch(|| reference::run(wasm, &plan)) {
         Ok(theirs) => compare(&ours, &theirs),
-        Err(_) => Ok(Comparison {
-            reference_panicked: true,
-            ..Comparison::default()
-        }),
+        Err(panic) => match panic.in_wasmi() {
+            Some(location) => {
+                let mut steps = std::iter::once(&ours.instantiation).chain(&ours.calls);
+                if let Some(failed) = steps.find(|o| matches!(o, trace::Outcome::Failed(_))) {
+                    return Err(format!("wasmi {panic}, and wasmcade {failed}"));
+                }
+                Ok(Comparison {
+                    skipped: Some(Skip::WasmiPanicked(location.to_string())),
+                    ..Comparison::default()
+                })
+            }
+            None => Err(format!("the wasmi harness {panic}")),
+        },
     }
 }
 

@@ -1,26 +1,24 @@
 //! Runs a case in wasmcade and records its [`Trace`].
 
-use wasmcade::interp::{Error, Extern, Limits, Linker, Module, Store, TrapKind, Value};
+use wasmcade::interp::{
+    Error, Extern, ExternType, FuncType, Limits, Linker, Module, Store, TrapKind, ValType, Value,
+};
 
 use super::plan::Plan;
-use super::trace::{Outcome, Trace, TrapClass, Val};
+use super::trace::{Element, ExportType, Outcome, Resource, Sig, Trace, TrapClass, Ty, Val};
 use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
 
 pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
-    let mut trace = Trace {
-        instantiation: Outcome::Returned(Vec::new()),
-        calls: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-    };
     let module = match Module::new(wasm) {
         Ok(module) => module,
-        Err(err) => {
-            trace.instantiation = Outcome::Failed(format!("invalid module: {err}"));
-            return trace;
-        }
+        Err(err) => return Trace::rejected(err),
     };
-    let trace = run_module(&module, plan, trace);
+    let exports = module
+        .exports()
+        .iter()
+        .map(|export| (export.name.clone(), export_type(&export.ty)))
+        .collect();
+    let trace = run_module(&module, plan, Trace::new(exports));
     // The calls translated the functions they reached, each at its first call; the
     // rest must translate too.
     if let Err(err) = module.translate_all() {
@@ -65,6 +63,18 @@ fn run_module(module: &Module, plan: &Plan, mut trace: Trace) -> Trace {
                 .push((name.clone(), memory.data(&store).to_vec()));
         }
     }
+    for name in &plan.tables {
+        if let Some(Extern::Table(table)) = instance.export(&store, name) {
+            let elements = (0..table.size(&store))
+                .map(|i| match table.get(&store, i) {
+                    Some(Value::FuncRef(Some(func))) => Element::Func(sig(&func.ty(&store))),
+                    Some(Value::ExternRef(Some(_))) => Element::Extern,
+                    _ => Element::Null,
+                })
+                .collect();
+            trace.tables.push((name.clone(), elements));
+        }
+    }
     for name in &plan.globals {
         if let Some(Extern::Global(global)) = instance.export(&store, name) {
             trace.globals.push((name.clone(), val(global.get(&store))));
@@ -86,14 +96,50 @@ fn outcome(err: Error) -> Outcome {
         TrapKind::TableOutOfBounds | TrapKind::UndefinedElement => TrapClass::TableOutOfBounds,
         TrapKind::UninitializedElement => TrapClass::IndirectCallToNull,
         TrapKind::IndirectCallTypeMismatch => TrapClass::IndirectCallTypeMismatch,
-        TrapKind::CallStackExhausted | TrapKind::OutOfFuel(_) => {
-            return Outcome::Exhausted(trap.kind.to_string())
-        }
+        TrapKind::CallStackExhausted => return Outcome::Exhausted(Resource::Stack),
+        TrapKind::OutOfFuel(_) => return Outcome::Exhausted(Resource::Fuel),
         TrapKind::Host(message) => return Outcome::Failed(format!("host trap: {message}")),
         TrapKind::Untranslatable(message) => {
             return Outcome::Failed(format!("untranslatable: {message}"))
         }
     })
+}
+
+fn export_type(ty: &ExternType) -> ExportType {
+    match ty {
+        ExternType::Func(func) => ExportType::Func(sig(func)),
+        ExternType::Table(table) => ExportType::Table {
+            element: ty_of(table.element),
+            min: table.limits.min.into(),
+            max: table.limits.max.map(u64::from),
+        },
+        ExternType::Memory(memory) => ExportType::Memory {
+            min: memory.limits.min.into(),
+            max: memory.limits.max.map(u64::from),
+        },
+        ExternType::Global(global) => ExportType::Global {
+            content: ty_of(global.content),
+            mutable: global.mutable,
+        },
+    }
+}
+
+fn sig(func: &FuncType) -> Sig {
+    Sig {
+        params: func.params().iter().map(|&t| ty_of(t)).collect(),
+        results: func.results().iter().map(|&t| ty_of(t)).collect(),
+    }
+}
+
+fn ty_of(ty: ValType) -> Ty {
+    match ty {
+        ValType::I32 => Ty::I32,
+        ValType::I64 => Ty::I64,
+        ValType::F32 => Ty::F32,
+        ValType::F64 => Ty::F64,
+        ValType::FuncRef => Ty::FuncRef,
+        ValType::ExternRef => Ty::ExternRef,
+    }
 }
 
 fn value(v: Val) -> Value {

@@ -12,17 +12,20 @@ pub struct Call {
     pub args: Vec<Val>,
 }
 
-/// The calls of one case, plus the names of exported memories and globals to compare.
+/// The calls of one case, plus the names of exported memories, tables and globals whose
+/// final state is compared.
 #[derive(Default)]
 pub struct Plan {
     pub calls: Vec<Call>,
     pub memories: Vec<String>,
+    pub tables: Vec<String>,
     pub globals: Vec<String>,
 }
 
 impl Plan {
     /// The plan for `wasm`, read with our decoder (empty if we reject the module: then
-    /// only the rejection itself is compared).
+    /// only the rejection itself is compared). Both engines' export lists are compared
+    /// before anything else, so a list our decoder got wrong fails there.
     pub fn new(wasm: &[u8]) -> Plan {
         let Ok(module) = Module::new(wasm) else {
             return Plan::default();
@@ -38,7 +41,7 @@ impl Plan {
                 }
                 ExternType::Memory(_) => plan.memories.push(name),
                 ExternType::Global(_) => plan.globals.push(name),
-                ExternType::Table(_) => {}
+                ExternType::Table(_) => plan.tables.push(name),
             }
         }
         plan

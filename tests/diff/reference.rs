@@ -2,12 +2,12 @@
 
 use wasmi::errors::{ErrorKind, InstantiationError, MemoryError};
 use wasmi::{
-    Config, Engine, Extern, Linker, Module, Nullable, Store, StoreLimits, StoreLimitsBuilder,
-    TrapCode, Val as WasmiVal, F32, F64,
+    Config, Engine, Extern, ExternType, FuncType, Linker, Module, Mutability, Nullable, Ref,
+    RefType, Store, StoreLimits, StoreLimitsBuilder, TrapCode, Val as WasmiVal, ValType, F32, F64,
 };
 
 use super::plan::Plan;
-use super::trace::{Outcome, Trace, TrapClass, Val};
+use super::trace::{Element, ExportType, Outcome, Resource, Sig, Trace, TrapClass, Ty, Val};
 use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
 
 /// wasmi with the same feature set as our core (its SIMD is off without the `simd`
@@ -29,20 +29,16 @@ fn engine() -> Engine {
 }
 
 pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
-    let mut trace = Trace {
-        instantiation: Outcome::Returned(Vec::new()),
-        calls: Vec::new(),
-        memories: Vec::new(),
-        globals: Vec::new(),
-    };
     let engine = engine();
     let module = match Module::new(&engine, wasm) {
         Ok(module) => module,
-        Err(err) => {
-            trace.instantiation = Outcome::Failed(format!("invalid module: {err}"));
-            return trace;
-        }
+        Err(err) => return Trace::rejected(err),
     };
+    let exports = module
+        .exports()
+        .map(|export| (export.name().to_string(), export_type(export.ty())))
+        .collect();
+    let mut trace = Trace::new(exports);
     let limits = StoreLimitsBuilder::new()
         .memory_size(MEMORY_PAGES as usize * 65_536)
         .table_elements(TABLE_ELEMENTS as usize)
@@ -59,9 +55,14 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
     };
     for call in &plan.calls {
         store.set_fuel(ENGINE_FUEL).expect("fuel metering is on");
-        let func = instance
-            .get_func(&store, &call.name)
-            .expect("planned exports are functions");
+        // The plan comes from our decoder: if wasmi has no such function, the export
+        // lists differ, which the comparison reports first.
+        let Some(func) = instance.get_func(&store, &call.name) else {
+            trace
+                .calls
+                .push(Outcome::Failed(format!("no function `{}`", call.name)));
+            continue;
+        };
         let mut results: Vec<WasmiVal> = func
             .ty(&store)
             .results()
@@ -84,6 +85,18 @@ pub fn run(wasm: &[u8], plan: &Plan) -> Trace {
             trace
                 .memories
                 .push((name.clone(), memory.data(&store).to_vec()));
+        }
+    }
+    for name in &plan.tables {
+        if let Some(Extern::Table(table)) = instance.get_export(&store, name) {
+            let elements = (0..table.size(&store))
+                .map(|i| match table.get(&store, i) {
+                    Some(Ref::Func(Nullable::Val(func))) => Element::Func(sig(&func.ty(&store))),
+                    Some(Ref::Extern(Nullable::Val(_))) => Element::Extern,
+                    _ => Element::Null,
+                })
+                .collect();
+            trace.tables.push((name.clone(), elements));
         }
     }
     for name in &plan.globals {
@@ -118,11 +131,55 @@ fn outcome(err: &wasmi::Error) -> Outcome {
         TrapCode::IntegerOverflow => TrapClass::IntegerOverflow,
         TrapCode::BadConversionToInteger => TrapClass::InvalidConversionToInteger,
         TrapCode::BadSignature => TrapClass::IndirectCallTypeMismatch,
-        TrapCode::StackOverflow | TrapCode::OutOfFuel => {
-            return Outcome::Exhausted(code.to_string())
-        }
+        TrapCode::StackOverflow => return Outcome::Exhausted(Resource::Stack),
+        TrapCode::OutOfFuel => return Outcome::Exhausted(Resource::Fuel),
         other => return Outcome::Failed(format!("unexpected trap code {other:?}")),
     })
+}
+
+fn export_type(ty: &ExternType) -> ExportType {
+    match ty {
+        ExternType::Func(func) => ExportType::Func(sig(func)),
+        ExternType::Table(table) => ExportType::Table {
+            element: ref_ty(table.element()),
+            min: table.minimum(),
+            max: table.maximum(),
+        },
+        ExternType::Memory(memory) => ExportType::Memory {
+            min: memory.minimum(),
+            max: memory.maximum(),
+        },
+        ExternType::Global(global) => ExportType::Global {
+            content: ty_of(global.content()),
+            mutable: global.mutability() == Mutability::Var,
+        },
+    }
+}
+
+fn sig(func: &FuncType) -> Sig {
+    Sig {
+        params: func.params().iter().map(|&t| ty_of(t)).collect(),
+        results: func.results().iter().map(|&t| ty_of(t)).collect(),
+    }
+}
+
+fn ty_of(ty: ValType) -> Ty {
+    match ty {
+        ValType::I32 => Ty::I32,
+        ValType::I64 => Ty::I64,
+        ValType::F32 => Ty::F32,
+        ValType::F64 => Ty::F64,
+        ValType::FuncRef => Ty::FuncRef,
+        ValType::ExternRef => Ty::ExternRef,
+        ValType::V128 => unreachable!("SIMD is disabled in the generator and in wasmi"),
+    }
+}
+
+fn ref_ty(ty: RefType) -> Ty {
+    match ty {
+        RefType::Func => Ty::FuncRef,
+        RefType::Extern => Ty::ExternRef,
+    }
 }
 
 fn value(v: Val) -> WasmiVal {

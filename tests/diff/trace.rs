@@ -49,6 +49,52 @@ impl fmt::Display for Val {
     }
 }
 
+/// A value type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    I32,
+    I64,
+    F32,
+    F64,
+    FuncRef,
+    ExternRef,
+}
+
+/// A function's signature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sig {
+    pub params: Vec<Ty>,
+    pub results: Vec<Ty>,
+}
+
+/// An export's type, as the engine's decoder read it from the module.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExportType {
+    Func(Sig),
+    Table {
+        element: Ty,
+        min: u64,
+        max: Option<u64>,
+    },
+    Memory {
+        min: u64,
+        max: Option<u64>,
+    },
+    Global {
+        content: Ty,
+        mutable: bool,
+    },
+}
+
+/// One element of a table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Element {
+    Null,
+    /// A function, known by its signature (its identity is engine-internal).
+    Func(Sig),
+    Extern,
+}
+
 /// Trap kinds as both engines distinguish them (wasmi's `TrapCode` granularity).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum TrapClass {
@@ -64,15 +110,25 @@ pub enum TrapClass {
     InvalidConversionToInteger,
 }
 
+/// An engine's own resource, whose budget is engine-specific.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Resource {
+    Fuel,
+    Stack,
+}
+
 /// How one step (instantiation or one call) ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Outcome {
     Returned(Vec<Val>),
+    /// Compared by kind only: the engines' messages differ.
     Trapped(TrapClass),
-    /// The engine's own resources ran out (fuel, call stack): engine-specific, so the
-    /// rest of the case is not comparable.
-    Exhausted(String),
-    /// Rejected for another reason (invalid module, limit at instantiation).
+    /// The engine's own fuel or call stack ran out. Each engine's budget is far above
+    /// what wasm-smith's termination counter lets a module use, so this is comparable
+    /// only when both engines run out at the same step; the run stops there.
+    Exhausted(Resource),
+    /// Rejected for another reason (invalid module, limit at instantiation, a host
+    /// error).
     Failed(String),
 }
 
@@ -87,7 +143,7 @@ impl fmt::Display for Outcome {
                 f.write_str("]")
             }
             Outcome::Trapped(class) => write!(f, "trapped: {class:?}"),
-            Outcome::Exhausted(why) => write!(f, "exhausted: {why}"),
+            Outcome::Exhausted(resource) => write!(f, "out of {resource:?}"),
             Outcome::Failed(why) => write!(f, "failed: {why}"),
         }
     }
@@ -96,12 +152,41 @@ impl fmt::Display for Outcome {
 /// Everything one engine did with one module. Runs stop at the first `Exhausted` step.
 #[derive(Debug)]
 pub struct Trace {
+    /// The module's exports as the engine decoded them, by name (`None` if its decoder
+    /// rejected the module). Sorted: wasmi lists them by name, not in module order.
+    pub exports: Option<Vec<(String, ExportType)>>,
     /// Success is `Returned([])`; a module rejected before instantiation is `Failed`.
     pub instantiation: Outcome,
-    /// One outcome per planned call, in order, until the first non-comparable one.
+    /// One outcome per planned call, in order, until the first `Exhausted` one.
     pub calls: Vec<Outcome>,
     /// Final contents of each exported memory, by export name.
     pub memories: Vec<(String, Vec<u8>)>,
+    /// Final elements of each exported table, by export name.
+    pub tables: Vec<(String, Vec<Element>)>,
     /// Final value of each exported global, by export name.
     pub globals: Vec<(String, Val)>,
+}
+
+impl Trace {
+    /// The trace of a decoded module with these exports, before instantiation.
+    pub fn new(mut exports: Vec<(String, ExportType)>) -> Trace {
+        exports.sort_by(|(a, _), (b, _)| a.cmp(b));
+        Trace::with(Some(exports), Outcome::Returned(Vec::new()))
+    }
+
+    /// The trace of a module the engine's decoder rejected.
+    pub fn rejected(why: impl fmt::Display) -> Trace {
+        Trace::with(None, Outcome::Failed(format!("invalid module: {why}")))
+    }
+
+    fn with(exports: Option<Vec<(String, ExportType)>>, instantiation: Outcome) -> Trace {
+        Trace {
+            exports,
+            instantiation,
+            calls: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Drawing into the 2-bit framebuffer in the cart's memory, with WASM-4's pixel rules
-//! (its reference runtime's `framebuffer.c`): the draw colours pick palette entries, 0
-//! is transparent; everything is clipped to the 160×160 screen before any loop, so any
-//! coordinates or sizes are safe and cheap.
+//! (its web runtime's `framebuffer.ts`, step for step): the draw colours pick palette
+//! entries, 0 is transparent; everything is clipped to the 160×160 screen, so any
+//! coordinates or sizes are safe. Each drawing counts its [`Screen::work`]: the pixels
+//! it visits, which the imports charge to the cart's fuel.
 
 use super::memory_map::{self, FRAMEBUFFER, HEIGHT, WIDTH};
 
@@ -10,28 +11,42 @@ const H: i64 = HEIGHT as i64;
 /// Lines longer than this (in either direction) are clipped to the screen before they
 /// are stepped through; shorter ones are stepped exactly as WASM-4 does.
 const MAX_STEPPED_LINE: i64 = 1 << 16;
-/// Ovals wider or taller than this are not drawn (WASM-4's algorithm would overflow).
-pub const MAX_OVAL: i64 = 1 << 14;
+/// Ovals wider or taller than this (either way) are not drawn: WASM-4 steps through
+/// every one of their rows and columns, on the screen or not, and past this size its
+/// floating-point error terms lose their exactness (and may never end the loop).
+/// Within it the steps are at most about its width and height, and exact.
+pub const MAX_OVAL: u32 = 1 << 16;
 
 /// The screen of a cart: its memory (the framebuffer and, for sprites, everything else)
 /// and the draw colours in force.
 pub struct Screen<'a> {
     pub memory: &'a mut [u8],
     colors: u16,
+    /// Pixels visited so far (painted, clipped away or transparent).
+    pub work: u64,
 }
 
 impl<'a> Screen<'a> {
     /// The screen in `memory`, drawing with the draw colours found there.
     pub fn new(memory: &'a mut [u8]) -> Screen<'a> {
         let colors = memory_map::draw_colors(memory);
-        Screen { memory, colors }
+        Screen {
+            memory,
+            colors,
+            work: 0,
+        }
+    }
+
+    /// Draw colour `n` (1–4) as written: 0 transparent, else palette entry (d − 1) & 3.
+    fn nibble(&self, n: u32) -> u16 {
+        (self.colors >> (4 * (n - 1))) & 0xf
     }
 
     /// The palette index that draw colour `n` (1–4) paints, or `None` for transparent.
     pub fn color(&self, n: u32) -> Option<u8> {
-        match (self.colors >> (4 * (n - 1))) & 0xf {
+        match self.nibble(n) {
             0 => None,
-            d => Some(((d - 1) & 3) as u8),
+            d => Some(palette_entry(d)),
         }
     }
 
@@ -41,7 +56,7 @@ impl<'a> Screen<'a> {
     }
 
     /// Paints one pixel that is known to be on the screen.
-    fn put(&mut self, color: u8, x: i64, y: i64) {
+    pub(super) fn put(&mut self, color: u8, x: i64, y: i64) {
         let index = (W * y + x) as usize;
         let byte = &mut self.memory[FRAMEBUFFER + (index >> 2)];
         let shift = (index & 3) * 2;
@@ -50,24 +65,43 @@ impl<'a> Screen<'a> {
 
     /// Paints one pixel if it is on the screen.
     pub fn point(&mut self, color: u8, x: i64, y: i64) {
+        self.work += 1;
         if (0..W).contains(&x) && (0..H).contains(&y) {
             self.put(color, x, y);
         }
     }
 
-    /// Paints pixels `x0..x1` of row `y`, clipped.
+    /// Paints pixels `x0..x1` of row `y`, clipped: the whole bytes between its ends at
+    /// once (a row starts on a byte, 160 being a multiple of 4).
     fn span(&mut self, color: u8, x0: i64, y: i64, x1: i64) {
-        if (0..H).contains(&y) {
-            for x in x0.max(0)..x1.min(W) {
+        let (x0, x1) = (x0.max(0), x1.min(W));
+        if !(0..H).contains(&y) || x0 >= x1 {
+            return;
+        }
+        self.work += (x1 - x0) as u64;
+        let (first_byte, last_byte) = ((x0 + 3) / 4, x1 / 4);
+        if first_byte >= last_byte {
+            for x in x0..x1 {
                 self.put(color, x, y);
             }
+            return;
+        }
+        for x in x0..first_byte * 4 {
+            self.put(color, x, y);
+        }
+        let row = FRAMEBUFFER + (W * y / 4) as usize;
+        self.memory[row + first_byte as usize..row + last_byte as usize].fill(color * 0x55);
+        for x in last_byte * 4..x1 {
+            self.put(color, x, y);
         }
     }
 
     /// Paints pixels `y0..y1` of column `x`, clipped.
     fn column(&mut self, color: u8, x: i64, y0: i64, y1: i64) {
         if (0..W).contains(&x) {
-            for y in y0.max(0)..y1.min(H) {
+            let ys = y0.max(0)..y1.min(H);
+            self.work += (ys.end - ys.start).max(0) as u64;
+            for y in ys {
                 self.put(color, x, y);
             }
         }
@@ -89,7 +123,8 @@ impl<'a> Screen<'a> {
         }
     }
 
-    /// `rect(x, y, w, h)`: filled with draw colour 1, outlined with draw colour 2.
+    /// `rect(x, y, w, h)`: filled with draw colour 1, outlined with draw colour 2 (a
+    /// zero or negative size still draws the edges WASM-4 draws).
     pub fn rect(&mut self, x: i32, y: i32, width: i32, height: i32) {
         let (x, y) = (x as i64, y as i64);
         let (right, bottom) = (x + width as i64, y + height as i64);
@@ -106,8 +141,8 @@ impl<'a> Screen<'a> {
         }
     }
 
-    /// `line(x1, y1, x2, y2)` in draw colour 1, stepped like WASM-4's Bresenham (from
-    /// the upper end down).
+    /// `line(x1, y1, x2, y2)` in draw colour 1: WASM-4's Bresenham from the upper end
+    /// down, whose error term starts at half a step (kept doubled here, in integers).
     pub fn line(&mut self, x1: i32, y1: i32, x2: i32, y2: i32) {
         let Some(color) = self.color(1) else {
             return;
@@ -126,65 +161,71 @@ impl<'a> Screen<'a> {
         let dx = (b.0 - x).abs();
         let sx = if x < b.0 { 1 } else { -1 };
         let dy = b.1 - y;
-        let mut err = if dx > dy { dx } else { -dy } / 2;
+        let mut err2 = if dx > dy { dx } else { -dy };
         loop {
             self.point(color, x, y);
             if (x, y) == b {
                 break;
             }
-            let e2 = err;
-            if e2 > -dx {
-                err -= dy;
+            let e2 = err2;
+            if e2 > -2 * dx {
+                err2 -= 2 * dy;
                 x += sx;
             }
-            if e2 < dy {
-                err += dx;
+            if e2 < 2 * dy {
+                err2 += 2 * dx;
                 y += 1;
             }
         }
     }
 
     /// `oval(x, y, w, h)` inside that box: filled with draw colour 1, outlined with
-    /// draw colour 2; WASM-4's midpoint ellipse (Zingl's algorithm), pixel for pixel.
+    /// draw colour 2; WASM-4's midpoint ellipse, in its floating-point arithmetic and
+    /// with its quirks: an outline nibble of 0 paints palette entry 3, one of 15 draws
+    /// nothing at all, and zero or negative sizes still draw a few columns.
     pub fn oval(&mut self, x: i32, y: i32, width: i32, height: i32) {
-        let (x, y, width, height) = (x as i64, y as i64, width as i64, height as i64);
-        let off_screen = x >= W || y >= H || x + width <= 0 || y + height <= 0;
-        if width <= 0 || height <= 0 || width > MAX_OVAL || height > MAX_OVAL || off_screen {
+        let stroke_nibble = self.nibble(2);
+        if stroke_nibble == 0xf
+            || width.unsigned_abs() > MAX_OVAL
+            || height.unsigned_abs() > MAX_OVAL
+        {
             return;
         }
-        let (stroke, fill) = (self.color(2), self.color(1));
-        let a = width - 1;
-        let b = height - 1;
-        let b1 = b % 2;
-        let mut north = y + height / 2;
+        let stroke = palette_entry(stroke_nibble);
+        let fill = self.color(1);
+        let (x, y, width, height) = (x as f64, y as f64, width as f64, height as f64);
+        let a = width - 1.0;
+        let b = height - 1.0;
+        let b1 = b % 2.0;
+        let mut north = y + (height / 2.0).floor();
         let mut west = x;
-        let mut east = x + width - 1;
+        let mut east = x + width - 1.0;
         let mut south = north - b1;
-        // The error increments and their own increments per step.
-        let mut dx = 4 * (1 - a) * b * b;
-        let mut dy = 4 * (b1 + 1) * a * a;
-        let mut err = dx + dy + b1 * a * a;
-        let (ddx, ddy) = (8 * b * b, 8 * a * a);
+        let (a2, b2) = (a * a, b * b);
+        let mut dx = 4.0 * (1.0 - a) * b2;
+        let mut dy = 4.0 * (b1 + 1.0) * a2;
+        let mut err = dx + dy + b1 * a2;
+        let (ddy, ddx) = (8.0 * a2, 8.0 * b2);
+        let pixel = |v: f64| v as i64;
         loop {
-            if let Some(stroke) = stroke {
-                for (px, py) in [(east, north), (west, north), (west, south), (east, south)] {
-                    self.point(stroke, px, py);
-                }
+            for (px, py) in [(east, north), (west, north), (west, south), (east, south)] {
+                self.point(stroke, pixel(px), pixel(py));
             }
-            if let Some(fill) = fill.filter(|_| east - (west + 1) > 0) {
-                self.span(fill, west + 1, north, east);
-                self.span(fill, west + 1, south, east);
+            if let Some(fill) = fill.filter(|_| east - (west + 1.0) > 0.0) {
+                let (start, end) = (pixel(west) + 1, pixel(east));
+                self.span(fill, start, pixel(north), end);
+                self.span(fill, start, pixel(south), end);
             }
-            let e2 = 2 * err;
-            if e2 <= dy {
-                north += 1;
-                south -= 1;
+            let err2 = 2.0 * err;
+            if err2 <= dy {
+                north += 1.0;
+                south -= 1.0;
                 dy += ddy;
                 err += dy;
             }
-            if e2 >= dx || 2 * err > dy {
-                west += 1;
-                east -= 1;
+            if err2 >= dx || err2 > dy {
+                west += 1.0;
+                east -= 1.0;
                 dx += ddx;
                 err += dx;
             }
@@ -193,18 +234,21 @@ impl<'a> Screen<'a> {
             }
         }
         while north - south < height {
-            if let Some(stroke) = stroke {
-                for (px, py) in [(west - 1, north), (east + 1, north)] {
-                    self.point(stroke, px, py);
-                }
-                for (px, py) in [(west - 1, south), (east + 1, south)] {
-                    self.point(stroke, px, py);
-                }
+            for (px, py) in [(west - 1.0, north), (east + 1.0, north)] {
+                self.point(stroke, pixel(px), pixel(py));
             }
-            north += 1;
-            south -= 1;
+            north += 1.0;
+            for (px, py) in [(west - 1.0, south), (east + 1.0, south)] {
+                self.point(stroke, pixel(px), pixel(py));
+            }
+            south -= 1.0;
         }
     }
+}
+
+/// The palette index a draw colour nibble paints (WASM-4's `(d - 1) & 3`, 0 giving 3).
+fn palette_entry(nibble: u16) -> u8 {
+    (nibble.wrapping_sub(1) & 3) as u8
 }
 
 /// The part of the segment `a`–`b` inside the screen and a pixel around it
@@ -310,6 +354,33 @@ mod tests {
         let memory = memory_with_line(0, 0, 5, 2);
         assert_eq!((pixel(&memory, 0, 0), pixel(&memory, 5, 2)), (1, 1));
         assert_eq!(painted(&memory), 6);
+    }
+
+    #[test]
+    fn ovals_of_any_size_end_and_stay_near_their_box() {
+        let sizes = [
+            i32::MIN,
+            -65537,
+            -65536,
+            -9,
+            -1,
+            0,
+            1,
+            2,
+            9,
+            65536,
+            65537,
+            i32::MAX,
+        ];
+        for w in sizes {
+            for h in sizes {
+                let mut memory = memory(0x32);
+                let mut screen = Screen::new(&mut memory);
+                screen.oval(-100, -100, w, h);
+                let visits = 4 * (w.unsigned_abs() as u64 + h.unsigned_abs() as u64) + 16;
+                assert!(screen.work <= visits, "{w}x{h}: {} pixels", screen.work);
+            }
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 
-use super::guest::{self, OutOfBounds};
+use super::guest::{self, BadRead};
 use crate::save::write_file;
 
 /// The most a disk holds.
@@ -21,11 +21,11 @@ pub fn trace(text: &str) {
 /// `%s` (a 4-byte pointer to a C string) and `%f` (an 8-byte f64) replaced by the
 /// arguments read one after another from `args`; `%%` is a percent sign, anything else
 /// after `%` is kept as written (the reference runtime's rules).
-pub fn format(memory: &[u8], fmt: u32, args: u32) -> Result<String, OutOfBounds> {
+pub fn format(memory: &[u8], fmt: i32, args: i32) -> Result<String, BadRead> {
     let fmt = guest::c_string(memory, fmt)?;
     let mut out = String::new();
     let mut next = args;
-    let mut take = |size: u32| {
+    let mut take = |size: i32| {
         let at = next;
         next = next.wrapping_add(size);
         at
@@ -51,7 +51,9 @@ pub fn format(memory: &[u8], fmt: u32, args: u32) -> Result<String, OutOfBounds>
             }
             Some(b's') => {
                 let ptr = guest::u32_at(memory, take(4))?;
-                out.push_str(&String::from_utf8_lossy(guest::c_string(memory, ptr)?));
+                out.push_str(&String::from_utf8_lossy(guest::c_string(
+                    memory, ptr as i32,
+                )?));
             }
             Some(b'f') => {
                 let _ = write!(out, "{}", guest::f64_at(memory, take(8))?);
@@ -98,6 +100,11 @@ impl Disk {
     /// The saved bytes.
     pub fn bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// Puts back the bytes a save state kept, without writing the file.
+    pub fn restore(&mut self, bytes: &[u8]) {
+        self.bytes = bytes[..bytes.len().min(DISK_SIZE)].to_vec();
     }
 
     /// Replaces the save with `bytes` (at most [`DISK_SIZE`] of them) and writes the

@@ -8,6 +8,7 @@ pub const PALETTE: usize = 0x04;
 pub const DRAW_COLORS: usize = 0x14;
 /// Gamepad 1 (players 2–4 follow, one byte each).
 pub const GAMEPAD1: usize = 0x16;
+pub const GAMEPADS: usize = 4;
 /// i16 each.
 pub const MOUSE_X: usize = 0x1a;
 pub const MOUSE_Y: usize = 0x1c;

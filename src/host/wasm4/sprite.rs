@@ -1,6 +1,7 @@
 //! `blit` and `blitSub`: sprites from the cart's memory (1 or 2 bits per pixel, rows
 //! most significant bit first), flipped and rotated as the flags say, each pixel value
-//! `v` painted in draw colour `v + 1`. The same routine draws the font's glyphs.
+//! `v` painted in draw colour `v + 1`; WASM-4's `Framebuffer.blit`, step for step. The
+//! same routine draws the font's glyphs.
 
 use super::framebuffer::Screen;
 use super::memory_map::{HEIGHT, WIDTH};
@@ -12,10 +13,10 @@ pub const BLIT_FLIP_Y: u32 = 4;
 /// 90° anticlockwise, after the flips.
 pub const BLIT_ROTATE: u32 = 8;
 
-/// A `blitSub` source: a `width`×`height` window at (`src_x`, `src_y`) of a sheet
-/// `stride` pixels wide at `ptr` (`blit` is the whole sheet: no offset, stride = width).
+/// A `blitSub` source: the window at (`src_x`, `src_y`) of a sheet `stride` pixels wide
+/// (`blit`'s is the whole sprite: no offset, stride = width).
+#[derive(Debug, Clone, Copy)]
 pub struct Sheet {
-    pub ptr: u32,
     pub src_x: i32,
     pub src_y: i32,
     pub stride: i32,
@@ -23,36 +24,36 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    /// The value of pixel (`x`, `y`) of the window, or the address of the byte that
-    /// holds it when that lies outside `memory`.
-    pub fn pixel(&self, memory: &[u8], x: i64, y: i64) -> Result<u8, i64> {
-        let bit = (self.src_y as i64 + y) * self.stride as i64 + self.src_x as i64 + x;
+    /// The value of pixel (`x`, `y`) of the window, from `bytes` (the sheet's bytes to
+    /// the end of memory). As in WASM-4, the bit index is taken modulo 2³² and a byte
+    /// past the end reads as 0 (a JavaScript array gives `undefined` there).
+    pub fn pixel(&self, bytes: &[u8], x: i64, y: i64) -> u8 {
+        let row = (self.src_y as i64 + y).wrapping_mul(self.stride as i64);
+        let index = row.wrapping_add(self.src_x as i64 + x) as u32;
         let (byte, shift, mask) = if self.two_bits {
-            (bit >> 2, 6 - (bit & 3) * 2, 3)
+            (index >> 2, 6 - (index & 3) * 2, 3)
         } else {
-            (bit >> 3, 7 - (bit & 7), 1)
+            (index >> 3, 7 - (index & 7), 1)
         };
-        let address = self.ptr as i64 + byte;
-        match usize::try_from(address).ok().and_then(|a| memory.get(a)) {
-            Some(&value) => Ok((value >> shift) & mask),
-            _ => Err(address),
-        }
+        bytes
+            .get(byte as usize)
+            .map_or(0, |&value| (value >> shift) & mask)
     }
 }
 
 /// Draws a `width`×`height` sprite at (`x`, `y`) with `flags` (flip and rotate; the
 /// bit depth is the sampler's business): `sample(memory, sx, sy)` gives the value of
 /// sprite pixel (sx, sy), `colors[value]` the palette index it paints (`None`:
-/// transparent). Only the part on the screen is sampled.
-pub fn draw<E>(
+/// transparent). Only the part on the screen is sampled, row by row.
+pub fn draw(
     screen: &mut Screen,
-    (x, y): (i32, i32),
+    (x, y): (i64, i64),
     (width, height): (i32, i32),
     flags: u32,
     colors: [Option<u8>; 4],
-    mut sample: impl FnMut(&[u8], i64, i64) -> Result<u8, E>,
-) -> Result<(), E> {
-    let (x, y, width, height) = (x as i64, y as i64, width as i64, height as i64);
+    sample: impl Fn(&[u8], i64, i64) -> u8,
+) {
+    let (width, height) = (width as i64, height as i64);
     let (w, h) = (WIDTH as i64, HEIGHT as i64);
     let rotate = flags & BLIT_ROTATE != 0;
     let flip_x = (flags & BLIT_FLIP_X != 0) != rotate;
@@ -69,6 +70,8 @@ pub fn draw<E>(
             y.max(0) - y..height.min(h - y),
         )
     };
+    screen.work +=
+        (u_range.end - u_range.start).max(0) as u64 * (v_range.end - v_range.start).max(0) as u64;
     for v in v_range {
         for u in u_range.clone() {
             let (tx, ty) = if rotate {
@@ -78,27 +81,27 @@ pub fn draw<E>(
             };
             let sx = if flip_x { width - u - 1 } else { u };
             let sy = if flip_y { height - v - 1 } else { v };
-            let value = sample(screen.memory, sx, sy)?;
-            if let Some(color) = colors[value as usize] {
-                screen.point(color, tx, ty);
+            if let Some(color) = colors[sample(screen.memory, sx, sy) as usize] {
+                screen.put(color, tx, ty);
             }
         }
     }
-    Ok(())
 }
 
-/// `blit`/`blitSub`: the window of `sheet`, in draw colours 1–2 (1 bit per pixel) or
-/// 1–4 (2 bits); `Err` carries the first address outside memory the sprite reaches.
+/// `blit`/`blitSub` of the sprite sheet at `ptr` (which must lie inside memory), in
+/// draw colours 1–2 (1 bit per pixel) or 1–4 (2 bits).
 pub fn blit(
     screen: &mut Screen,
+    ptr: usize,
     sheet: &Sheet,
     at: (i32, i32),
     size: (i32, i32),
     flags: u32,
-) -> Result<(), i64> {
+) {
     let colors = std::array::from_fn(|v| screen.color(v as u32 + 1));
+    let at = (at.0 as i64, at.1 as i64);
     draw(screen, at, size, flags, colors, |memory, sx, sy| {
-        sheet.pixel(memory, sx, sy)
+        sheet.pixel(&memory[ptr..], sx, sy)
     })
 }
 
@@ -122,13 +125,19 @@ mod tests {
         memory[DRAW_COLORS..DRAW_COLORS + 2].copy_from_slice(&colors.to_le_bytes());
         memory[SPRITE..].copy_from_slice(bytes);
         let sheet = Sheet {
-            ptr: SPRITE as u32,
             src_x: 0,
             src_y: 0,
             stride: size.0,
             two_bits: flags & BLIT_2BPP != 0,
         };
-        blit(&mut Screen::new(&mut memory), &sheet, at, size, flags).unwrap();
+        blit(
+            &mut Screen::new(&mut memory),
+            SPRITE,
+            &sheet,
+            at,
+            size,
+            flags,
+        );
         memory_map::pixels(&memory)
     }
 
@@ -182,23 +191,20 @@ mod tests {
     }
 
     #[test]
-    fn reading_past_memory_is_an_error_not_a_panic() {
-        let mut memory = vec![0; CART_MEMORY];
-        reset(&mut memory);
+    fn bits_past_the_end_of_memory_read_as_zero() {
         let sheet = Sheet {
-            ptr: u32::MAX,
-            src_x: 0,
+            src_x: -9,
             src_y: 0,
             stride: 8,
             two_bits: false,
         };
-        let result = blit(&mut Screen::new(&mut memory), &sheet, (0, 0), (8, 8), 0);
-        assert_eq!(result, Err(u32::MAX as i64));
-        let sheet = Sheet {
-            ptr: 0,
-            src_x: -9,
-            ..sheet
-        };
-        assert!(blit(&mut Screen::new(&mut memory), &sheet, (0, 0), (8, 8), 0).is_err());
+        // Bit index -9 is 2³² - 9 modulo 2³²: far past the end.
+        assert_eq!(sheet.pixel(&[0xff; 4], 0, 0), 0);
+        assert_eq!(sheet.pixel(&[0xff; 4], 9, 0), 1);
+        assert_eq!(
+            sheet.pixel(&[0xff; 4], 9, 4),
+            0,
+            "row 4 starts past the end"
+        );
     }
 }

@@ -1,36 +1,54 @@
-//! `text`, `textUtf8`, `textUtf16`: characters drawn as 8×8 glyphs of [`font`](super::font)
-//! left to right, `\n` going back to the start one line (8 pixels) down; ink in draw
-//! colour 1, the rest of each glyph's box in draw colour 2.
-
-use std::convert::Infallible;
+//! `text`, `textUtf8`, `textUtf16`: characters drawn as 8×8 glyphs of WASM-4's
+//! [`font`](super::font) left to right, `\n` going back to the start one line (8 pixels)
+//! down; ink in draw colour 1, the rest of each glyph's box in draw colour 2 (WASM-4's
+//! `drawText`: each glyph is a `blit` of the font).
 
 use super::font;
 use super::framebuffer::Screen;
-use super::sprite;
+use super::memory_map::{HEIGHT, WIDTH};
+use super::sprite::{self, Sheet};
 
 /// Pixels from one character to the next, and from one line to the next.
 const ADVANCE: i64 = 8;
+const GLYPH_SIZE: (i32, i32) = (font::GLYPH as i32, font::GLYPH as i32);
+/// A glyph's rows read as a 1-bit sprite.
+const GLYPH_SHEET: Sheet = Sheet {
+    src_x: 0,
+    src_y: 0,
+    stride: font::GLYPH as i32,
+    two_bits: false,
+};
 
-/// Draws the characters `chars` (codes 0–255 are Latin-1) from (`x`, `y`). As in
-/// WASM-4, control characters other than `\n` and codes past 255 take a glyph's
-/// place and draw nothing.
+/// Draws the characters `chars` (codes 32–255 are Latin-1) from (`x`, `y`), counting a
+/// unit of work for each character read. As in WASM-4, a zero ends the text, and the
+/// other control characters but `\n` and codes past 255 take a glyph's place and draw
+/// nothing.
 pub fn draw(screen: &mut Screen, chars: impl IntoIterator<Item = u32>, x: i32, y: i32) {
-    let colors = [screen.color(2), screen.color(1), None, None];
+    let colors = [screen.color(1), screen.color(2), None, None];
     let (mut pen_x, mut pen_y) = (x as i64, y as i64);
     for c in chars {
-        if c == '\n' as u32 {
-            pen_x = x as i64;
-            pen_y += ADVANCE;
-            continue;
-        }
-        if (32..=255).contains(&c) {
-            // A glyph whose corner does not fit an i32 is far off the screen.
-            if let (Ok(gx), Ok(gy)) = (i32::try_from(pen_x), i32::try_from(pen_y)) {
-                let rows = font::glyph(c);
-                let sample = |_: &[u8], sx: i64, sy: i64| {
-                    Ok::<u8, Infallible>((rows[sy as usize] >> (7 - sx)) & 1)
-                };
-                let Ok(()) = sprite::draw(screen, (gx, gy), (8, 8), 0, colors, sample);
+        screen.work += 1;
+        match c {
+            0 => return,
+            0x0a => {
+                pen_x = x as i64;
+                pen_y += ADVANCE;
+                continue;
+            }
+            _ => {
+                // A glyph wholly off the screen is skipped (the text may be long).
+                let visible = (1 - ADVANCE..WIDTH as i64).contains(&pen_x)
+                    && (1 - ADVANCE..HEIGHT as i64).contains(&pen_y);
+                if let Some(rows) = font::glyph(c).filter(|_| visible) {
+                    sprite::draw(
+                        screen,
+                        (pen_x, pen_y),
+                        GLYPH_SIZE,
+                        0,
+                        colors,
+                        |_, sx, sy| GLYPH_SHEET.pixel(rows, sx, sy),
+                    );
+                }
             }
         }
         pen_x += ADVANCE;
@@ -55,6 +73,11 @@ mod tests {
         memory_map::pixels(&memory)
     }
 
+    /// Character `c`'s ink, rows of bits set where it has ink (bit 7 leftmost).
+    fn ink(c: char) -> [u8; 8] {
+        std::array::from_fn(|row| !font::glyph(c as u32).unwrap()[row])
+    }
+
     /// The 8×8 box at (x, y) as 8 rows of bits, bit 7 leftmost, set where `pixel == value`.
     fn cell(pixels: &[u8], x: usize, y: usize, value: u8) -> [u8; 8] {
         std::array::from_fn(|row| {
@@ -67,19 +90,19 @@ mod tests {
     #[test]
     fn glyphs_advance_by_eight_and_newline_returns_to_the_start() {
         let pixels = drawn("Hi\nA", 0x4, 16, 24);
-        assert_eq!(&cell(&pixels, 16, 24, 3), font::glyph('H' as u32));
-        assert_eq!(&cell(&pixels, 24, 24, 3), font::glyph('i' as u32));
-        assert_eq!(&cell(&pixels, 16, 32, 3), font::glyph('A' as u32));
+        assert_eq!(cell(&pixels, 16, 24, 3), ink('H'));
+        assert_eq!(cell(&pixels, 24, 24, 3), ink('i'));
+        assert_eq!(cell(&pixels, 16, 32, 3), ink('A'));
         assert_eq!(cell(&pixels, 24, 32, 3), [0; 8]);
     }
 
     #[test]
     fn the_background_is_draw_colour_two() {
         let pixels = drawn("!", 0x23, 0, 0);
-        let ink = cell(&pixels, 0, 0, 2);
-        assert_eq!(&ink, font::glyph('!' as u32));
+        let drawn_ink = cell(&pixels, 0, 0, 2);
+        assert_eq!(drawn_ink, ink('!'));
         let background = cell(&pixels, 0, 0, 1);
-        assert_eq!(background.map(|row| !row), ink);
+        assert_eq!(background.map(|row| !row), drawn_ink);
     }
 
     #[test]
@@ -87,11 +110,12 @@ mod tests {
         let long = "x".repeat(1000);
         let pixels = drawn(&long, 0x4, i32::MAX - 16, i32::MIN);
         assert!(pixels.iter().all(|&p| p == 0));
-        let pixels = drawn("\u{1}\u{100}!", 0x4, 0, 0);
+        let pixels = drawn("\u{1}\u{100}!\0!", 0x4, 0, 0);
         assert_eq!(cell(&pixels, 0, 0, 3), [0; 8]);
         assert_eq!(cell(&pixels, 8, 0, 3), [0; 8]);
-        assert_eq!(&cell(&pixels, 16, 0, 3), font::glyph('!' as u32));
+        assert_eq!(cell(&pixels, 16, 0, 3), ink('!'));
+        assert_eq!(cell(&pixels, 24, 0, 3), [0; 8], "a zero ends the text");
         let pixels = drawn("ab", 0x4, -8, -4);
-        assert_eq!(&cell(&pixels, 0, 0, 3)[..4], &font::glyph('b' as u32)[4..]);
+        assert_eq!(&cell(&pixels, 0, 0, 3)[..4], &ink('b')[4..]);
     }
 }

@@ -276,7 +276,7 @@ impl Run {
             ty,
             call,
             frame_len,
-            narrow_results,
+            checked_results,
             calls,
             ..
         } = &mut store.funcs[addr as usize]
@@ -289,24 +289,25 @@ impl Run {
         };
         match call {
             HostCall::Raw(call) => {
-                let narrow_results = *narrow_results;
+                let checked_results = *checked_results;
                 // SAFETY: functions are never removed from the store or replaced, and the
                 // function behind the `Rc` stays where it is when the host adds functions
                 // (and so moves the `Rc`s): it outlives the call, which cannot reach it.
                 let call = unsafe { &*Rc::as_ptr(call) };
                 let mut caller = Caller {
+                    instance: Some(Instance(instance, store.id)),
                     store,
-                    instance: Some(Instance(instance)),
                 };
                 call(&mut caller, frame).map_err(|trap| trap.kind)?;
-                if narrow_results {
+                if checked_results {
                     // Keep the slots' invariant (`num.rs`: 32-bit values zero-extended)
-                    // through the conversions that define the encoding.
+                    // through the conversions that define the encoding, and tables to
+                    // the store's own functions.
                     let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
                         unreachable!("functions are never removed");
                     };
                     for (bits, &ty) in frame.iter_mut().zip(ty.results()) {
-                        *bits = Value::from_bits(ty, *bits).to_bits();
+                        *bits = result_bits(store, Value::from_bits(ty, *bits, store.id))?;
                     }
                 }
             }
@@ -315,18 +316,18 @@ impl Run {
                 self.host_args.clear();
                 let args = ty.params().iter().zip(frame.iter());
                 self.host_args
-                    .extend(args.map(|(ty, bits)| Value::from_bits(*ty, *bits)));
+                    .extend(args.map(|(ty, bits)| Value::from_bits(*ty, *bits, store.id)));
                 self.host_results.clear();
                 self.host_results
                     .extend(ty.results().iter().map(|t| t.default_value()));
                 let mut caller = Caller {
+                    instance: Some(Instance(instance, store.id)),
                     store,
-                    instance: Some(Instance(instance)),
                 };
                 call(&mut caller, &self.host_args, &mut self.host_results)
                     .map_err(|trap| trap.kind)?;
-                for (bits, value) in frame.iter_mut().zip(&self.host_results) {
-                    *bits = value.to_bits();
+                for (bits, &value) in frame.iter_mut().zip(&self.host_results) {
+                    *bits = result_bits(store, value)?;
                 }
             }
         }
@@ -360,4 +361,12 @@ impl Run {
             _ => false,
         }
     }
+}
+
+/// The slot bits of a host function's result: a function reference the store does
+/// not hold is a trap (the host function misused the embedding API).
+fn result_bits<T>(store: &Store<T>, value: Value) -> Result<u64, TrapKind> {
+    store
+        .value_bits(value)
+        .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))
 }

@@ -7,7 +7,9 @@ use super::encode::encoder;
 use super::erased::{erased_call_import, erased_call_indirect, erased_store_op};
 use super::run::{module_code, position, Run};
 use crate::interp::store::{Caller, FuncEntity, Store};
-use crate::interp::types::{Error, FrameInfo, Func, Instance, Trap, TrapKind, ValType, Value};
+use crate::interp::types::{
+    Error, Extern, FrameInfo, Func, Instance, Trap, TrapKind, ValType, Value,
+};
 
 /// Calls `func` with `args` (already type-checked) from the host, to its end, under the
 /// store's fuel limit (running out of fuel is a trap).
@@ -159,7 +161,7 @@ impl Run {
                     .results()
                     .iter()
                     .zip(self.stack.iter())
-                    .map(|(ty, bits)| Value::from_bits(*ty, *bits))
+                    .map(|(ty, bits)| Value::from_bits(*ty, *bits, store.id))
                     .collect();
                 store.spare_stack = Some(self.stack);
                 return Ok(CallOutcome::Finished(results));
@@ -232,7 +234,13 @@ impl Func {
         call(store, *self, args, Some(fuel), true).map_err(Error::Trap)
     }
 
+    /// `Ok` if the function and its arguments belong to `store` and the arguments fit
+    /// its parameters.
     pub(super) fn check_args<T>(&self, store: &Store<T>, args: &[Value]) -> Result<(), Error> {
+        store.check_own(Extern::Func(*self), "a function")?;
+        for &arg in args {
+            store.value_bits(arg)?;
+        }
         let ty = self.ty(store);
         let arg_types: Vec<ValType> = args.iter().map(Value::ty).collect();
         if arg_types != ty.params() {

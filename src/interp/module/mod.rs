@@ -143,7 +143,7 @@ impl Module {
             start: None,
             elements: Vec::new(),
             datas: Vec::new(),
-            code: FunctionCode::new(&[], Vec::new()),
+            code: FunctionCode::new(bytes, Vec::new()),
             func_names: HashMap::new(),
             sections: Vec::new(),
         };

@@ -55,7 +55,7 @@ impl<T> HostCall<T> {
                 call(caller, &mut bits)?;
                 let results = ty.results().iter().zip(bits);
                 Ok(results
-                    .map(|(&ty, bits)| Value::from_bits(ty, bits))
+                    .map(|(&ty, bits)| Value::from_bits(ty, bits, caller.store.id))
                     .collect())
             }
         }
@@ -87,8 +87,9 @@ pub(crate) enum FuncEntity<T> {
         call: HostCall<T>,
         /// The slots a call hands over: the longer of the parameter and result lists.
         frame_len: usize,
-        /// Whether a result is i32 or f32, whose bits a call must zero-extend.
-        narrow_results: bool,
+        /// Whether a result is i32 or f32, whose bits a call must zero-extend, or a
+        /// function reference, which must be one of the store's.
+        checked_results: bool,
         /// Calls so far (`Func::host_calls`).
         calls: u64,
     },

@@ -53,7 +53,7 @@ pub(crate) fn instantiate<T>(
         memories.push(Memory::new(store, *ty)?.0);
     }
     for ty in &m.tables[m.num_imported_tables as usize..] {
-        let null = Value::from_bits(ty.element, 0);
+        let null = Value::from_bits(ty.element, 0, store.id);
         tables.push(Table::new(store, *ty, null)?.0);
     }
 
@@ -90,10 +90,12 @@ pub(crate) fn instantiate<T>(
         .map(|export| {
             let i = export.index as usize;
             let ext = match export.kind {
-                ExternalKind::Func | ExternalKind::FuncExact => Extern::Func(Func(funcs[i])),
-                ExternalKind::Table => Extern::Table(Table(tables[i])),
-                ExternalKind::Memory => Extern::Memory(Memory(memories[i])),
-                ExternalKind::Global => Extern::Global(Global(globals[i])),
+                ExternalKind::Func | ExternalKind::FuncExact => {
+                    Extern::Func(Func(funcs[i], store.id))
+                }
+                ExternalKind::Table => Extern::Table(Table(tables[i], store.id)),
+                ExternalKind::Memory => Extern::Memory(Memory(memories[i], store.id)),
+                ExternalKind::Global => Extern::Global(Global(globals[i], store.id)),
                 ExternalKind::Tag => unreachable!("exception handling is not enabled"),
             };
             (export.name.clone(), ext)
@@ -122,7 +124,7 @@ pub(crate) fn instantiate<T>(
         })
         .collect();
 
-    let start = m.start.map(|s| Func(funcs[s as usize]));
+    let start = m.start.map(|s| Func(funcs[s as usize], store.id));
     store.instances.push(InstanceEntity {
         module: module.clone(),
         funcs: funcs.into(),
@@ -154,5 +156,5 @@ pub(crate) fn instantiate<T>(
         copy_in_bounds(memory, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
         instance.datas[i] = Arc::new([]);
     }
-    Ok((Instance(instance_index), start))
+    Ok((Instance(instance_index, store.id), start))
 }

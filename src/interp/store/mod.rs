@@ -9,11 +9,12 @@ mod entities;
 mod instantiate;
 mod objects;
 mod observer;
+mod snapshot;
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::interp::types::{Error, Extern, ExternType, Func, FuncType, Limits};
+use crate::interp::types::{Error, Extern, ExternType, Func, FuncType, Limits, Value};
 use entities::HOST_CALLEE;
 
 pub use caller::Caller;
@@ -24,6 +25,7 @@ pub(crate) use entities::{
 pub use entities::{HostFn, RawHostFn};
 pub(crate) use instantiate::instantiate;
 pub use observer::{Observer, Step};
+pub use snapshot::{Snapshot, SnapshotError};
 
 /// All runtime state of a set of instances, plus the host's data `T`.
 pub struct Store<T> {
@@ -46,6 +48,8 @@ pub struct Store<T> {
     /// The running call's fuel left, while a host function it called runs (charged by
     /// `Caller::consume_fuel`).
     pub(crate) fuel_in_host_call: u64,
+    /// Elements of all the tables, against `Limits::max_total_table_elements`.
+    table_elements: u64,
     /// Counts the changes that may move memory bytes, table elements, globals or callees
     /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
     /// that an executor can tell whether its views of them survived a host call.
@@ -74,6 +78,7 @@ impl<T> Store<T> {
             spare_stack: None,
             fuel_consumed: 0,
             fuel_in_host_call: 0,
+            table_elements: 0,
             moves: 0,
         }
     }
@@ -90,8 +95,20 @@ impl<T> Store<T> {
     /// (wasm -1) past its maximum or the store's limit.
     pub(crate) fn grow_table(&mut self, addr: u32, delta: u32, init: u64) -> Option<u32> {
         self.moves += 1;
-        let limit = self.limits.max_table_elements;
-        self.tables[addr as usize].grow(delta, init, limit)
+        let room = self.table_room();
+        let table = &mut self.tables[addr as usize];
+        let total_limit = (table.elements.len() as u64 + room).min(u32::MAX as u64) as u32;
+        let limit = self.limits.max_table_elements.min(total_limit);
+        let old = table.grow(delta, init, limit)?;
+        self.table_elements += delta as u64;
+        Some(old)
+    }
+
+    /// Elements the store's tables may still add between them.
+    fn table_room(&self) -> u64 {
+        self.limits
+            .max_total_table_elements
+            .saturating_sub(self.table_elements)
     }
 
     /// Adds a function of the type with store-wide id `type_id`; its address.
@@ -192,6 +209,30 @@ impl<T> Store<T> {
         }
     }
 
+    /// The slot bits of `value`, if it belongs in this store: a function reference from
+    /// another store does not (its index means nothing here), nor one past its functions.
+    pub(crate) fn value_bits(&self, value: Value) -> Result<u64, Error> {
+        match value {
+            Value::FuncRef(Some(func)) if func.1 != self.id => Err(foreign("a function reference")),
+            Value::FuncRef(Some(func)) if func.0 as usize >= self.funcs.len() => {
+                Err(Error::Usage(format!(
+                    "function reference {} is past the store's functions",
+                    func.0
+                )))
+            }
+            value => Ok(value.to_bits()),
+        }
+    }
+
+    /// `Ok` if `item` lives in this store.
+    pub(crate) fn check_own(&self, item: Extern, what: &str) -> Result<(), Error> {
+        if item.store_id() == self.id {
+            Ok(())
+        } else {
+            Err(foreign(what))
+        }
+    }
+
     pub(crate) fn check_memory_size(&self, pages: u32) -> Result<(), Error> {
         let limit = self.limits.max_memory_pages;
         if pages > limit {
@@ -203,4 +244,11 @@ impl<T> Store<T> {
         }
         Ok(())
     }
+}
+
+/// The error for an item of another store used in this one.
+fn foreign(what: &str) -> Error {
+    Error::Usage(format!(
+        "{what} from another store used in this one (handles belong to the store that made them)"
+    ))
 }

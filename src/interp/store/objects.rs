@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use super::entities::{FuncEntity, GlobalEntity, HostCall, MemoryEntity, RawHostFn, TableEntity};
+use super::entities::{FuncEntity, GlobalEntity, HostCall, MemoryEntity, TableEntity};
 use super::{Caller, Store};
 use crate::interp::module::Module;
 use crate::interp::types::{
@@ -31,27 +31,21 @@ impl Func {
         Func::new_host(store, ty, HostCall::Raw(Rc::new(call)))
     }
 
-    /// [`Func::new_raw`] with a function the host already holds in an `Rc` (one host
-    /// function bound in several stores), called without a closure around it.
-    pub fn new_raw_shared<T>(store: &mut Store<T>, ty: FuncType, call: Rc<RawHostFn<T>>) -> Func {
-        Func::new_host(store, ty, HostCall::Raw(call))
-    }
-
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
         let frame_len = ty.params().len().max(ty.results().len());
-        let narrow_results = ty
+        let checked_results = ty
             .results()
             .iter()
-            .any(|ty| matches!(ty, ValType::I32 | ValType::F32));
+            .any(|ty| matches!(ty, ValType::I32 | ValType::F32 | ValType::FuncRef));
         let host = FuncEntity::Host {
             ty,
             call,
             frame_len,
-            narrow_results,
+            checked_results,
             calls: 0,
         };
-        Func(store.push_func(host, type_id))
+        Func(store.push_func(host, type_id), store.id)
     }
 
     /// How many times wasm code has called this host function (0 for a wasm function).
@@ -74,7 +68,7 @@ impl Memory {
             ty,
             data: vec![0; ty.limits.min as usize * PAGE_SIZE],
         });
-        Ok(Memory(store.memories.len() as u32 - 1))
+        Ok(Memory(store.memories.len() as u32 - 1, store.id))
     }
 
     pub fn data<'a, T>(&self, store: &'a Store<T>) -> &'a [u8] {
@@ -98,17 +92,26 @@ impl Memory {
 
 impl Table {
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
-        if ty.limits.min > store.limits.max_table_elements {
+        let limits = &store.limits;
+        if ty.limits.min > limits.max_table_elements {
             return Err(Error::Limit(format!(
                 "table of {} elements exceeds the limit of {}",
-                ty.limits.min, store.limits.max_table_elements
+                ty.limits.min, limits.max_table_elements
             )));
         }
+        if ty.limits.min as u64 > store.table_room() {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
+                ty.limits.min, limits.max_total_table_elements, store.table_elements
+            )));
+        }
+        let init = store.value_bits(init)?;
+        store.table_elements += ty.limits.min as u64;
         store.tables.push(TableEntity {
             ty,
-            elements: vec![init.to_bits(); ty.limits.min as usize],
+            elements: vec![init; ty.limits.min as usize],
         });
-        Ok(Table(store.tables.len() as u32 - 1))
+        Ok(Table(store.tables.len() as u32 - 1, store.id))
     }
 
     pub fn size<T>(&self, store: &Store<T>) -> u32 {
@@ -118,24 +121,28 @@ impl Table {
     pub fn get<T>(&self, store: &Store<T>, index: u32) -> Option<Value> {
         let table = &store.tables[self.0 as usize];
         let bits = *table.elements.get(index as usize)?;
-        Some(Value::from_bits(table.ty.element, bits))
+        Some(Value::from_bits(table.ty.element, bits, store.id))
     }
 }
 
 impl Global {
-    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Global {
-        Global(store.push_global(GlobalEntity {
-            ty,
-            bits: value.to_bits(),
-        }))
+    /// A global holding `value`; an error if `value` is a function of another store.
+    pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Result<Global, Error> {
+        let bits = store.value_bits(value)?;
+        Ok(Global(
+            store.push_global(GlobalEntity { ty, bits }),
+            store.id,
+        ))
     }
 
     pub fn get<T>(&self, store: &Store<T>) -> Value {
         let global = &store.globals[self.0 as usize];
-        Value::from_bits(global.ty.content, global.bits)
+        Value::from_bits(global.ty.content, global.bits, store.id)
     }
 
     pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
+        store.check_own(Extern::Global(*self), "a global")?;
+        store.value_bits(value)?;
         let global = &mut store.globals[self.0 as usize];
         if !global.ty.mutable || value.ty() != global.ty.content {
             return Err(Error::Usage(format!(
@@ -187,7 +194,7 @@ impl Instance {
         store.instances[self.0 as usize]
             .memories
             .first()
-            .map(|&m| Memory(m))
+            .map(|&m| Memory(m, store.id))
     }
 
     pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {

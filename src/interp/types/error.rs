@@ -59,15 +59,38 @@ pub struct LinkError {
 impl fmt::Display for LinkError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.problems.as_slice() {
-            [one] => f.write_str(one),
+            [one] => f.write_str(&clip(one)),
             many => {
                 write!(f, "{} imports cannot be satisfied:", many.len())?;
-                for problem in many {
-                    write!(f, "\n  - {problem}")?;
-                }
-                Ok(())
+                write_list(f, many)
             }
         }
+    }
+}
+
+/// Most items an error lists (a screenful with its header); the rest are counted.
+pub const MAX_LISTED_ITEMS: usize = 20;
+/// Most characters of one listed item or function name (a module can give names of
+/// 100,000 bytes).
+const MAX_ITEM_CHARS: usize = 300;
+
+/// Writes `items` as indented `- item` lines, at most [`MAX_LISTED_ITEMS`] of them, each
+/// clipped to a few hundred characters, then how many more there are.
+pub fn write_list(f: &mut fmt::Formatter<'_>, items: &[String]) -> fmt::Result {
+    for item in items.iter().take(MAX_LISTED_ITEMS) {
+        write!(f, "\n  - {}", clip(item))?;
+    }
+    match items.len().checked_sub(MAX_LISTED_ITEMS) {
+        Some(more @ 1..) => write!(f, "\n  ... and {more} more"),
+        _ => Ok(()),
+    }
+}
+
+/// `text`, cut after [`MAX_ITEM_CHARS`] characters with a note of how long it was.
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_ITEM_CHARS) {
+        Some((cut, _)) => format!("{}... ({} bytes in all)", &text[..cut], text.len()).into(),
+        None => text.into(),
     }
 }
 
@@ -133,7 +156,7 @@ pub struct FrameInfo {
 impl fmt::Display for FrameInfo {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.func_name {
-            Some(name) => write!(f, "{name} (func {})", self.func_index)?,
+            Some(name) => write!(f, "{} (func {})", clip(name), self.func_index)?,
             None => write!(f, "func {}", self.func_index)?,
         }
         if let Some(offset) = self.offset {
@@ -239,6 +262,29 @@ mod tests {
             func_name: None,
             offset: Some(0x10),
         }
+    }
+
+    #[test]
+    fn long_lists_show_a_screenful_and_count_the_rest() {
+        let problems: Vec<String> = (0..100_000).map(|i| format!("problem {i}")).collect();
+        let text = LinkError { problems }.to_string();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), MAX_LISTED_ITEMS + 2, "{text}");
+        assert_eq!(lines[0], "100000 imports cannot be satisfied:");
+        assert_eq!(lines[MAX_LISTED_ITEMS], "  - problem 19");
+        assert_eq!(lines[MAX_LISTED_ITEMS + 1], "  ... and 99980 more");
+        let exactly: Vec<String> = (0..MAX_LISTED_ITEMS).map(|i| i.to_string()).collect();
+        assert!(!LinkError { problems: exactly }.to_string().contains("more"));
+    }
+
+    #[test]
+    fn a_huge_name_is_clipped() {
+        let one = LinkError {
+            problems: vec![format!("unknown import env.{}", "x".repeat(100_000))],
+        };
+        let text = one.to_string();
+        assert!(text.len() < 400, "{}", text.len());
+        assert!(text.ends_with("... (100019 bytes in all)"), "{text}");
     }
 
     #[test]

@@ -4,8 +4,11 @@
 macro_rules! handle {
     ($($(#[$doc:meta])* $name:ident;)*) => {$(
         $(#[$doc])*
+        ///
+        /// It holds its index in its store and the store's id: used with another store,
+        /// it is an error (`Error::Usage`, or a trap when a host function returns it).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub struct $name(pub(crate) u32);
+        pub struct $name(pub(crate) u32, pub(crate) u64);
     )*};
 }
 
@@ -29,6 +32,18 @@ pub enum Extern {
     Table(Table),
     Memory(Memory),
     Global(Global),
+}
+
+impl Extern {
+    /// The id of the store the item lives in.
+    pub(crate) fn store_id(self) -> u64 {
+        match self {
+            Extern::Func(f) => f.1,
+            Extern::Table(t) => t.1,
+            Extern::Memory(m) => m.1,
+            Extern::Global(g) => g.1,
+        }
+    }
 }
 
 impl From<Func> for Extern {

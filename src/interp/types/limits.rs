@@ -22,6 +22,9 @@ pub struct Limits {
     pub max_memory_pages: u32,
     /// Maximum number of elements of any table (same rules as memory).
     pub max_table_elements: u32,
+    /// Maximum number of elements of all the store's tables together (same rules: a
+    /// module may declare many tables).
+    pub max_total_table_elements: u64,
 }
 
 impl Limits {
@@ -30,9 +33,12 @@ impl Limits {
     pub const DEFAULT_MAX_CALL_DEPTH: usize = 20_000;
     /// 2 Mi slots = 16 MiB of values.
     pub const DEFAULT_MAX_STACK_SLOTS: usize = 2 << 20;
-    /// 16,384 pages = 1 GiB.
-    pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 16_384;
+    /// 4,096 pages = 256 MiB: room for any 2D game, and a host that a hostile module
+    /// cannot take past a few hundred MB.
+    pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 4_096;
     pub const DEFAULT_MAX_TABLE_ELEMENTS: u32 = 10_000_000;
+    /// 10,000,000 elements = 80 MB of references.
+    pub const DEFAULT_MAX_TOTAL_TABLE_ELEMENTS: u64 = 10_000_000;
 }
 
 impl Default for Limits {
@@ -43,6 +49,7 @@ impl Default for Limits {
             max_stack_slots: Self::DEFAULT_MAX_STACK_SLOTS,
             max_memory_pages: Self::DEFAULT_MAX_MEMORY_PAGES,
             max_table_elements: Self::DEFAULT_MAX_TABLE_ELEMENTS,
+            max_total_table_elements: Self::DEFAULT_MAX_TOTAL_TABLE_ELEMENTS,
         }
     }
 }

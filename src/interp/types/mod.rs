@@ -9,7 +9,10 @@ mod handles;
 mod limits;
 mod value;
 
-pub use error::{backtrace_lines, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind};
+pub use error::{
+    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
+    MAX_LISTED_ITEMS,
+};
 pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 pub use handles::{Extern, Func, Global, Instance, Memory, Table};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};

@@ -140,13 +140,15 @@ impl Value {
         }
     }
 
-    pub(crate) fn from_bits(ty: ValType, bits: u64) -> Value {
+    /// The value of type `ty` in slot bits of the store with id `store` (function
+    /// references are indices into it).
+    pub(crate) fn from_bits(ty: ValType, bits: u64, store: u64) -> Value {
         match ty {
             ValType::I32 => Value::I32(bits as u32 as i32),
             ValType::I64 => Value::I64(bits as i64),
             ValType::F32 => Value::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Value::F64(f64::from_bits(bits)),
-            ValType::FuncRef => Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32))),
+            ValType::FuncRef => Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32, store))),
             ValType::ExternRef => Value::ExternRef(bits.checked_sub(1).map(|i| i as u32)),
         }
     }
@@ -174,17 +176,20 @@ mod tests {
     #[test]
     fn bits_round_trip_keeps_nan_payloads_and_null() {
         let nan = f32::from_bits(0x7fa0_0001);
-        match Value::from_bits(ValType::F32, Value::F32(nan).to_bits()) {
+        match Value::from_bits(ValType::F32, Value::F32(nan).to_bits(), 0) {
             Value::F32(back) => assert_eq!(back.to_bits(), 0x7fa0_0001),
             other => panic!("wrong type {other:?}"),
         }
-        assert_eq!(Value::from_bits(ValType::FuncRef, 0), Value::FuncRef(None));
         assert_eq!(
-            Value::from_bits(ValType::ExternRef, 8),
+            Value::from_bits(ValType::FuncRef, 0, 0),
+            Value::FuncRef(None)
+        );
+        assert_eq!(
+            Value::from_bits(ValType::ExternRef, 8, 0),
             Value::ExternRef(Some(7))
         );
         assert_eq!(
-            Value::from_bits(ValType::I32, Value::I32(-1).to_bits()),
+            Value::from_bits(ValType::I32, Value::I32(-1).to_bits(), 0),
             Value::I32(-1)
         );
     }
