@@ -58,11 +58,10 @@ pub(crate) fn instantiate<T>(
     }
 
     let eval = |store: &Store<T>, globals: &[u32], expr: &ConstExpr| -> u64 {
-        match *expr {
-            ConstExpr::Bits(bits) => bits,
-            ConstExpr::Global(g) => store.globals[globals[g as usize] as usize].bits,
-            ConstExpr::FuncRef(f) => funcs[f as usize] as u64 + 1,
-        }
+        expr.evaluate(
+            |g| store.globals[globals[g as usize] as usize].bits,
+            |f| funcs[f as usize] as u64 + 1,
+        )
     };
     for (ty, init) in m.globals[m.num_imported_globals as usize..]
         .iter()
