@@ -307,6 +307,12 @@ macro_rules! define_op {
             CallImport { func: u32, base: Slot },
             /// `call_indirect` through table `table`, expecting module type `type_index`.
             CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `return_call` of any function (by function index), arguments at `s[base]`:
+            /// a wasm callee takes over this function's frame (constant frame-stack space);
+            /// a host callee is called, and the op after this one returns its results.
+            ReturnCall { func: u32, base: Slot },
+            /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
+            ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
             Copy { dst: Slot, src: Slot },
             /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
             Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
@@ -411,6 +417,8 @@ macro_rules! define_op {
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
                     Op::CallIndirect { .. } => "call_indirect",
+                    Op::ReturnCall { .. } => "return_call",
+                    Op::ReturnCallIndirect { .. } => "return_call_indirect",
                     Op::Copy { .. } => "copy",
                     Op::Copy2 { .. } => "copy2",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
@@ -723,13 +731,16 @@ macro_rules! define_op {
     };
 }
 
-/// The pattern of the ops that need the store: calls other than `CallInternal`,
+/// The pattern of the ops that need the store: calls other than `CallInternal` (tail
+/// calls too),
 /// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments. Both
 /// executors run them through `Run::store_op` (`exec/mod.rs`).
 macro_rules! store_op {
     () => {
         Op::CallImport { .. }
             | Op::CallIndirect { .. }
+            | Op::ReturnCall { .. }
+            | Op::ReturnCallIndirect { .. }
             | Op::RefFunc { .. }
             | Op::MemoryGrow { .. }
             | Op::MemoryInit { .. }

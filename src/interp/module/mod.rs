@@ -99,9 +99,9 @@ pub(crate) struct ModuleInner {
 }
 
 /// What we run: WebAssembly 2.0 minus fixed-width SIMD, and of 3.0 the extended
-/// constant expressions.
+/// constant expressions and tail calls.
 fn features() -> WasmFeatures {
-    let mut features = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST;
+    let mut features = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST | WasmFeatures::TAIL_CALL;
     features.remove(WasmFeatures::SIMD);
     features
 }

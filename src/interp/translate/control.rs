@@ -346,6 +346,56 @@ impl Translator<'_> {
         self.finish_call(params, results)
     }
 
+    /// `return_call`: the call, then the return of its results, which runs only when the
+    /// callee is a host function (a wasm callee takes over the frame and returns to our
+    /// caller itself).
+    pub(super) fn translate_return_call(&mut self, func_index: u32) -> Emit {
+        let ty = self.module.func_type_of(func_index);
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let base = self.prepare_args(params)?;
+        self.emit(Op::ReturnCall {
+            func: func_index,
+            base,
+        });
+        self.finish_tail_call(params, results)
+    }
+
+    /// `call_indirect`, or with `tail` `return_call_indirect` (see `translate_return_call`).
+    pub(super) fn translate_call_indirect(
+        &mut self,
+        type_index: u32,
+        table: u32,
+        tail: bool,
+    ) -> Emit {
+        let index = self.pop_slot()?;
+        let ty = &self.module.types[type_index as usize];
+        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let base = self.prepare_args(params)?;
+        if !tail {
+            self.emit(Op::CallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            });
+            return self.finish_call(params, results);
+        }
+        self.emit(Op::ReturnCallIndirect {
+            type_index,
+            table,
+            index,
+            base,
+        });
+        self.finish_tail_call(params, results)
+    }
+
+    fn finish_tail_call(&mut self, params: u32, results: u32) -> Emit {
+        self.finish_call(params, results)?;
+        self.translate_return()?;
+        self.mark_unreachable();
+        Ok(())
+    }
+
     /// Points the branch at `at` to the current end of the code.
     pub(super) fn patch_here(&mut self, at: usize) {
         let offset = self.ops.len() as i32 - at as i32;

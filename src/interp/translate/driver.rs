@@ -132,19 +132,12 @@ impl Translator<'_> {
             Operator::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let index = self.pop_slot()?;
-                let ty = &self.module.types[type_index as usize];
-                let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
-                let base = self.prepare_args(params)?;
-                self.emit(Op::CallIndirect {
-                    type_index,
-                    table: table_index,
-                    index,
-                    base,
-                });
-                self.finish_call(params, results)
-            }
+            } => self.translate_call_indirect(type_index, table_index, false),
+            Operator::ReturnCall { function_index } => self.translate_return_call(function_index),
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.translate_call_indirect(type_index, table_index, true),
             Operator::Drop => {
                 self.stack.pop();
                 Ok(())
