@@ -36,6 +36,7 @@ const SUITES: &[(&str, &str)] = &[
     ("wasm-v1", "scripts 73; return 15789, trap 456, exhaustion 15, invalid 981, malformed 1076 (429 skipped), unlinkable 63, uninstantiable 33; module 780, register 10, invoke 42"),
     ("wasm-v2", "scripts 90; return 21453, trap 2354, exhaustion 15, invalid 1471, malformed 1300 (573 skipped), unlinkable 83, uninstantiable 34; module 1126, register 21, invoke 155"),
     ("proposals/tail-call", "scripts 2; return 71, trap 7, invalid 24, malformed 11 (11 skipped); module 6"),
+    ("proposals/wide-arithmetic", "scripts 1; return 99, invalid 8; module 2"),
     ("proposals/extended-const", "scripts 3; return 88, trap 8, invalid 83, malformed 7 (3 skipped), uninstantiable 26; module 69, register 3"),
 ];
 

@@ -313,6 +313,12 @@ macro_rules! define_op {
             ReturnCall { func: u32, base: Slot },
             /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
             ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// The wide arithmetic (3.0) on the operands at `s[base..]`, in order, writing the
+            /// 128-bit result's low and high halves to `s[base]` and `s[base + 1]`.
+            I64Add128 { base: Slot },
+            I64Sub128 { base: Slot },
+            I64MulWideS { base: Slot },
+            I64MulWideU { base: Slot },
             Copy { dst: Slot, src: Slot },
             /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
             Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
@@ -419,6 +425,10 @@ macro_rules! define_op {
                     Op::CallIndirect { .. } => "call_indirect",
                     Op::ReturnCall { .. } => "return_call",
                     Op::ReturnCallIndirect { .. } => "return_call_indirect",
+                    Op::I64Add128 { .. } => "i64.add128",
+                    Op::I64Sub128 { .. } => "i64.sub128",
+                    Op::I64MulWideS { .. } => "i64.mul_wide_s",
+                    Op::I64MulWideU { .. } => "i64.mul_wide_u",
                     Op::Copy { .. } => "copy",
                     Op::Copy2 { .. } => "copy2",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",

@@ -99,9 +99,12 @@ pub(crate) struct ModuleInner {
 }
 
 /// What we run: WebAssembly 2.0 minus fixed-width SIMD, and of 3.0 the extended
-/// constant expressions and tail calls.
+/// constant expressions, tail calls and wide arithmetic.
 fn features() -> WasmFeatures {
-    let mut features = WasmFeatures::WASM2 | WasmFeatures::EXTENDED_CONST | WasmFeatures::TAIL_CALL;
+    let mut features = WasmFeatures::WASM2
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::WIDE_ARITHMETIC;
     features.remove(WasmFeatures::SIMD);
     features
 }

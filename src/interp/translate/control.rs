@@ -396,6 +396,14 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A wide-arithmetic op (`make`) on the top `operands` values, which it replaces with
+    /// its result's two halves: like a call, it takes its operands in consecutive slots.
+    pub(super) fn wide_arithmetic(&mut self, operands: u32, make: impl FnOnce(Slot) -> Op) -> Emit {
+        let base = self.prepare_args(operands)?;
+        self.emit(make(base));
+        self.finish_call(operands, 2)
+    }
+
     /// Points the branch at `at` to the current end of the code.
     pub(super) fn patch_here(&mut self, at: usize) {
         let offset = self.ops.len() as i32 - at as i32;

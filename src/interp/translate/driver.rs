@@ -138,6 +138,10 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => self.translate_call_indirect(type_index, table_index, true),
+            Operator::I64Add128 => self.wide_arithmetic(4, |base| Op::I64Add128 { base }),
+            Operator::I64Sub128 => self.wide_arithmetic(4, |base| Op::I64Sub128 { base }),
+            Operator::I64MulWideS => self.wide_arithmetic(2, |base| Op::I64MulWideS { base }),
+            Operator::I64MulWideU => self.wide_arithmetic(2, |base| Op::I64MulWideU { base }),
             Operator::Drop => {
                 self.stack.pop();
                 Ok(())
