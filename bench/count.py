@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 
-KERNELS = ["fib", "sieve", "matmul", "hash", "bits64", "brtable", "indirect", "copy", "lz", "rocket"]
+KERNELS = ["fib", "sieve", "matmul", "hash", "bits64", "brtable", "indirect", "copy", "tailcall", "lz", "rocket"]
 
 
 def engine(symbol):

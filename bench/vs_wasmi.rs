@@ -1,5 +1,5 @@
 //! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
-//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying), a
+//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying, tail calls), a
 //! compiled Rust program (an LZ77 compressor round trip, `programs/lz/`, checked against
 //! the same code run natively) and the whole rocket game, each run in both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
@@ -39,8 +39,18 @@ const KERNELS: &[Kernel] = &[
     Kernel { name: "brtable (dispatch)", module: include_bytes!("kernels/brtable.wat"), arg: 5_000_000, expected: None },
     Kernel { name: "indirect (call_indirect)", module: include_bytes!("kernels/indirect.wat"), arg: 3_000_000, expected: None },
     Kernel { name: "copy (memory.copy, loads)", module: include_bytes!("kernels/copy.wat"), arg: 1_000, expected: None },
+    Kernel { name: "tailcall (return_call)", module: include_bytes!("kernels/tailcall.wat"), arg: 10_000_000, expected: Some(fib_mod_2_64) },
     Kernel { name: "lz (compiled Rust program)", module: include_bytes!("programs/lz/program.wasm"), arg: 128, expected: Some(|kib| lz::run(kib)) },
 ];
+
+/// fib(n) mod 2^64 (the `tailcall` kernel's result).
+fn fib_mod_2_64(n: i32) -> i64 {
+    let (mut a, mut b) = (0u64, 1u64);
+    for _ in 0..n {
+        (a, b) = (b, a.wrapping_add(b));
+    }
+    a as i64
+}
 
 /// Frames of the rocket game per run.
 const ROCKET_FRAMES: u32 = 10_000;

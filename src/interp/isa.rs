@@ -307,6 +307,10 @@ macro_rules! define_op {
             CallImport { func: u32, base: Slot },
             /// `call_indirect` through table `table`, expecting module type `type_index`.
             CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `return_call` of a function defined in this module (`def` indexes its code):
+            /// the callee takes over this function's frame, its arguments moved from `s[base]`
+            /// to `s[0]`.
+            ReturnCallInternal { def: u32, base: Slot },
             /// `return_call` of any function (by function index), arguments at `s[base]`:
             /// a wasm callee takes over this function's frame (constant frame-stack space);
             /// a host callee is called, and the op after this one returns its results.
@@ -423,7 +427,7 @@ macro_rules! define_op {
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
                     Op::CallIndirect { .. } => "call_indirect",
-                    Op::ReturnCall { .. } => "return_call",
+                    Op::ReturnCall { .. } | Op::ReturnCallInternal { .. } => "return_call",
                     Op::ReturnCallIndirect { .. } => "return_call_indirect",
                     Op::I64Add128 { .. } => "i64.add128",
                     Op::I64Sub128 { .. } => "i64.sub128",

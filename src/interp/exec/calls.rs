@@ -238,10 +238,37 @@ impl Run {
         else {
             return self.call_addr(store, addr, arg_base);
         };
-        let callee = match callee_instance == instance {
-            true => self.at.module_code.translated(def, self.encoder)?,
-            false => module_code(store, callee_instance).translated(def, self.encoder)?,
-        };
+        if callee_instance == instance {
+            let callee = self.at.module_code.translated(def, self.encoder)?;
+            return self.replace_frame(callee, arg_base);
+        }
+        let callee = module_code(store, callee_instance).translated(def, self.encoder)?;
+        let base = self.move_args_to_frame_base(callee, arg_base)?;
+        self.at = position(&mut self.stack, store, callee_instance, callee, base);
+        Ok(())
+    }
+
+    /// A tail call of `callee`, a function of the running instance, with its arguments at
+    /// slot `arg_base`: it takes over the running function's frame.
+    #[inline(always)]
+    pub(super) fn replace_frame(
+        &mut self,
+        callee: CodeRef,
+        arg_base: Slot,
+    ) -> Result<(), TrapKind> {
+        let base = self.move_args_to_frame_base(callee, arg_base)?;
+        self.move_within_instance(callee, callee.entry(), base);
+        Ok(())
+    }
+
+    /// Moves a tail call's arguments from slot `arg_base` to the running frame's base,
+    /// where `callee` will run, and zeroes its declared locals; returns the base.
+    #[inline(always)]
+    fn move_args_to_frame_base(
+        &mut self,
+        callee: CodeRef,
+        arg_base: Slot,
+    ) -> Result<usize, TrapKind> {
         let func = callee.func();
         let base = self.at.frame.base;
         if base + func.frame_size as usize > self.stack.len() {
@@ -251,12 +278,7 @@ impl Run {
         self.stack
             .copy_within(args..args + func.num_params as usize, base);
         self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
-        if callee_instance == instance {
-            self.move_within_instance(callee, callee.entry(), base);
-        } else {
-            self.at = position(&mut self.stack, store, callee_instance, callee, base);
-        }
-        Ok(())
+        Ok(base)
     }
 
     /// `call_addr`, out of line.

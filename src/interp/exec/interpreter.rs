@@ -154,6 +154,10 @@ impl Run {
                             let callee = tri!(self.at.module_code.translated(def, self.encoder));
                             tri!(with_frame_change!(self.enter(callee, base)));
                         }
+                        Op::ReturnCallInternal { def, base } => {
+                            let callee = tri!(self.at.module_code.translated(def, self.encoder));
+                            tri!(with_frame_change!(self.replace_frame(callee, base)));
+                        }
                         store_op!() => tri!(with_frame_change!(self.store_op(store, op))),
                     }
                 };

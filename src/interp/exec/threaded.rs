@@ -279,6 +279,35 @@ unsafe fn call_internal_checked<const METER: bool>(
     unsafe { go_on_at_position::<METER>(mem, cached, run) }
 }
 
+/// `ReturnCallInternal`: the callee takes over the frame, and runs on; anything else (a
+/// callee to translate that cannot be, a frame too large) ends the chain, for the loop
+/// executor to run the op again and raise the trap.
+unsafe fn return_call_internal<const METER: bool>(
+    ip: Ip,
+    _: Slots,
+    mem: MemView,
+    _: u64,
+    run: &mut Run,
+) -> Ip {
+    let mut next = ip;
+    let Op::ReturnCallInternal { def, base } = *next.fetch() else {
+        // SAFETY: the tables store this handler under `ReturnCallInternal`'s tag.
+        unsafe { std::hint::unreachable_unchecked() }
+    };
+    run.at.frame.ip = next;
+    let entered = run
+        .at
+        .module_code
+        .translated(def, run.encoder)
+        .and_then(|callee| run.replace_frame(callee, base));
+    if entered.is_err() {
+        return leave::<METER>(ip, run);
+    }
+    // SAFETY: `replace_frame` set `run.at` to the callee's entry and frame in the same
+    // instance. No op takes its operand from the register after a call.
+    unsafe { go_on_at_position::<METER>(mem, 0, run) }
+}
+
 /// `Return` and `Return1`: returns to a caller in the same instance (the loop executor
 /// returns from the outermost call and across instances).
 unsafe fn ret<const METER: bool>(
@@ -417,6 +446,8 @@ macro_rules! handlers {
             table[indirect.tag() as usize] = call_indirect::<METER>;
             let import = Op::CallImport { func: 0, base: 0 };
             table[import.tag() as usize] = call_through_store::<METER, false>;
+            let tail_call = Op::ReturnCallInternal { def: 0, base: 0 };
+            table[tail_call.tag() as usize] = return_call_internal::<METER>;
             table[Op::Return.tag() as usize] = ret::<METER>;
             table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
             table

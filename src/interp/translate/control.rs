@@ -353,10 +353,15 @@ impl Translator<'_> {
         let ty = self.module.func_type_of(func_index);
         let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
         let base = self.prepare_args(params)?;
-        self.emit(Op::ReturnCall {
-            func: func_index,
-            base,
-        });
+        self.emit(
+            match func_index.checked_sub(self.module.num_imported_funcs) {
+                Some(def) => Op::ReturnCallInternal { def, base },
+                None => Op::ReturnCall {
+                    func: func_index,
+                    base,
+                },
+            },
+        );
         self.finish_tail_call(params, results)
     }
 
