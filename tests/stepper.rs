@@ -313,3 +313,44 @@ fn the_rocket_stepped_draws_bit_for_bit_what_it_draws_normally() {
         "{FRAMES} frames, {instructions} instructions stepped, {draw_calls} draw calls identical"
     );
 }
+
+mod common;
+
+/// `wasmcade run --trace` prints one line per WebAssembly instruction, with the stack.
+#[test]
+fn the_trace_of_a_naive_fib_of_10_has_177_comparisons() {
+    let wasm = common::module_file("trace-fib", MODULE);
+    let out = common::wasmcade(&[
+        "run",
+        wasm.to_str().unwrap(),
+        "--invoke",
+        "fib",
+        "10",
+        "--trace",
+    ]);
+    let (stdout, stderr) = (common::text(&out.stdout), common::text(&out.stderr));
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(stdout.trim(), "55");
+    let compares: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains(" i32.lt_s "))
+        .collect();
+    assert_eq!(compares.len(), 177, "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.contains(" call $fib ")).count(),
+        176
+    );
+    // The first comparison: fib(10) compares 10 with 2, leaving an i32 0.
+    assert!(compares[0].starts_with("fib @0x"), "{}", compares[0]);
+    assert!(compares[0].ends_with("; [i32 0]"), "{}", compares[0]);
+    let first = stderr.lines().next().unwrap();
+    assert!(
+        first.contains("global.get 0") && first.ends_with("; [i32 0]"),
+        "{first}"
+    );
+    // Deeper calls are indented.
+    assert!(
+        stderr.lines().any(|l| l.starts_with("  fib @0x")),
+        "{stderr}"
+    );
+}

@@ -141,6 +141,7 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
     session.set_observer(args.trace.observer()?);
+    session.set_watcher(args.trace.watcher()?);
     let slots = Slots::new(game_file.as_deref(), &game_name, session.module().sha256());
     if let Some(path) = &args.load_state {
         let saved = SavedSession::read(path, slots.module_sha256())?;

@@ -9,7 +9,7 @@ use clap::Args;
 use super::source::read_module_bytes;
 use super::trace::TraceArgs;
 use super::DEFAULT_FUEL;
-use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
+use crate::interp::{run_watched, ExternType, Limits, Linker, Module, Store, ValType, Value};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -70,7 +70,16 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut store = Store::with_limits((), limits);
     store.set_observer(args.trace.observer()?);
     let instance = Linker::new().instantiate(&mut store, &module)?;
-    for value in instance.call(&mut store, &args.invoke, &values)? {
+    let results = match args.trace.watcher()? {
+        Some(mut watcher) => {
+            let func = instance
+                .get_func(&store, &args.invoke)
+                .context("the export is a function")?;
+            run_watched(&mut store, func, &values, watcher.as_mut())?
+        }
+        None => instance.call(&mut store, &args.invoke, &values)?,
+    };
+    for value in results {
         println!("{value}");
     }
     Ok(ExitCode::SUCCESS)
