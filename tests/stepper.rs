@@ -354,3 +354,72 @@ fn the_trace_of_a_naive_fib_of_10_has_177_comparisons() {
         "{stderr}"
     );
 }
+
+/// Runs `wasmcade debug` on `MODULE`'s `fib` with `commands` on stdin: its stdout.
+fn debug_fib(n: &str, commands: &str) -> String {
+    use std::io::Write;
+    use std::process::Stdio;
+    let wasm = common::module_file("debug-fib", MODULE);
+    let mut child =
+        common::wasmcade_command(&["debug", wasm.to_str().unwrap(), "--invoke", "fib", n])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(commands.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = common::text(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    common::text(&out.stdout)
+}
+
+#[test]
+fn the_debugger_stops_at_each_call_of_fib() {
+    let out = debug_fib(
+        "10",
+        "break fib\nrun\nlocals\ncontinue\nlocals\ncontinue\nlocals\n",
+    );
+    let locals: Vec<&str> = out.lines().filter(|l| l.starts_with("n = ")).collect();
+    assert_eq!(locals, ["n = i32 10", "n = i32 9", "n = i32 8"], "{out}");
+    let stops = out
+        .lines()
+        .filter(|l| l.starts_with("stopped in fib @0x"))
+        .count();
+    assert_eq!(stops, 3, "{out}");
+    // At the end of its commands the debugger lets the call finish.
+    assert!(
+        out.ends_with("fib returned [i32 55]\n") || out.ends_with("fib returned [55]\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn the_debugger_steps_shows_the_machine_and_quits() {
+    let script = "break 0\nrun\nstep\nstep\nstep\nstack\nnext\nbt\nfinish\nbacktrace\nx 64 5\ndisassemble\nsi\nstack\nfoo\nquit\nlocals\n";
+    let out = debug_fib("3", script);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "breakpoint 1: 0");
+    assert!(lines[1].ends_with("(depth 1): global.get 0"), "{out}");
+    assert!(lines[4].ends_with("(depth 1): global.set 0"), "{out}");
+    assert_eq!(lines[5], "stack: [i32 1]");
+    // `next` over nothing but a plain instruction: the next one.
+    assert!(lines[6].ends_with("(depth 1): local.get 0"), "{out}");
+    let offset = lines[6].split_whitespace().nth(3).unwrap();
+    assert_eq!(lines[7], format!("#0 fib {offset}"));
+    // The breakpoint on function 0 interrupts `finish` in the recursive call.
+    assert!(out.contains("(depth 2): global.get 0"), "{out}");
+    assert!(out.contains("#1 fib @0x"), "{out}");
+    assert!(out.contains("0x00000040: 68 65 6c 6c 6f"), "{out}");
+    assert!(out.contains("=> 0x"), "{out}");
+    assert!(out.contains("unknown command `foo`"), "{out}");
+    // `quit` ends the run there: no results, no more output.
+    assert!(!out.contains("returned"), "{out}");
+    assert!(out.trim_end().ends_with("unknown command `foo`"), "{out}");
+}

@@ -1,6 +1,6 @@
 //! `wasmcade run FILE.wasm --invoke NAME [ARGS...]`: call one export, print its results.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -32,36 +32,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let bytes = read_module_bytes(&args.file)?;
-    let module = Module::new(&bytes)
-        .with_context(|| format!("{} is not a valid module", args.file.display()))?;
-    let ty = match module.export_type(&args.invoke) {
-        Some(ExternType::Func(ty)) => ty.clone(),
-        Some(other) => bail!(
-            "export `{}` is a {}, not a function",
-            args.invoke,
-            other.kind()
-        ),
-        None => bail!(
-            "{} exports no function named `{}`",
-            args.file.display(),
-            args.invoke
-        ),
-    };
-    if ty.params().len() != args.args.len() {
-        bail!(
-            "`{}` takes {} argument(s) {ty}, {} given",
-            args.invoke,
-            ty.params().len(),
-            args.args.len()
-        );
-    }
-    let values = ty
-        .params()
-        .iter()
-        .zip(&args.args)
-        .map(|(ty, text)| parse_value(*ty, text))
-        .collect::<Result<Vec<_>>>()?;
+    let (module, values) = load_call(&args.file, &args.invoke, &args.args)?;
     let limits = Limits {
         fuel: Some(args.fuel),
         max_memory_pages: args.max_memory_pages,
@@ -83,6 +54,37 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
         println!("{value}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The module `file` and the arguments `args` (text) of a call of its export `invoke`,
+/// checked against the export's type.
+pub(super) fn load_call(
+    file: &Path,
+    invoke: &str,
+    args: &[String],
+) -> Result<(Module, Vec<Value>)> {
+    let bytes = read_module_bytes(file)?;
+    let module =
+        Module::new(&bytes).with_context(|| format!("{} is not a valid module", file.display()))?;
+    let ty = match module.export_type(invoke) {
+        Some(ExternType::Func(ty)) => ty.clone(),
+        Some(other) => bail!("export `{invoke}` is a {}, not a function", other.kind()),
+        None => bail!("{} exports no function named `{invoke}`", file.display()),
+    };
+    if ty.params().len() != args.len() {
+        bail!(
+            "`{invoke}` takes {} argument(s) {ty}, {} given",
+            ty.params().len(),
+            args.len()
+        );
+    }
+    let values = ty
+        .params()
+        .iter()
+        .zip(args)
+        .map(|(ty, text)| parse_value(*ty, text))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((module, values))
 }
 
 fn parse_value(ty: ValType, text: &str) -> Result<Value> {

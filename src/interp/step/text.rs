@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use wasmparser::{BlockType, BrTable, Ieee32, Ieee64, MemArg, Operator};
 
 use crate::interp::module::ModuleInner;
+use crate::interp::types::ExternType;
 
 /// Names that start with one of these take a dot after it: `visit_local_get` is
 /// `local.get`, but `visit_br_if` is `br_if`.
@@ -67,7 +68,7 @@ trait Immediate {
 impl Immediate for u32 {
     fn write(&self, field: &str, out: &mut String, module: &ModuleInner) {
         let _ = match field {
-            "function_index" => match module.func_names.get(self) {
+            "function_index" => match function_name(module, *self) {
                 Some(name) => write!(out, " ${name}"),
                 None => write!(out, " {self}"),
             },
@@ -77,6 +78,21 @@ impl Immediate for u32 {
             _ => write!(out, " {self}"),
         };
     }
+}
+
+/// Function `index`'s name: from the name section or an export, or for an import
+/// without one, the import's own name (`draw_player`).
+fn function_name(module: &ModuleInner, index: u32) -> Option<&str> {
+    if let Some(name) = module.func_names.get(&index) {
+        return Some(name);
+    }
+    let mut imported = module
+        .imports
+        .iter()
+        .filter(|import| matches!(import.ty, ExternType::Func(_)));
+    imported
+        .nth(index as usize)
+        .map(|import| import.name.as_str())
 }
 
 macro_rules! immediate_by_display {

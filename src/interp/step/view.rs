@@ -3,6 +3,8 @@
 //! listing; and `run_watched`, a whole call stepped with a watcher seeing every
 //! instruction (the trace, the profile).
 
+use wasmparser::Operator;
+
 use super::layout::Layout;
 use super::machine::{Frame, LabelKind, StepOutcome, Stepper, Typed};
 use super::text::operator_text;
@@ -23,6 +25,8 @@ pub struct Instruction {
     pub text: String,
     /// Frames active while it runs (1: the function called from the host).
     pub depth: usize,
+    /// Whether it is a `call` of an imported function (a host function, for a game).
+    pub calls_import: bool,
 }
 
 impl Instruction {
@@ -55,8 +59,11 @@ impl FrameView {
 
 /// Sees each instruction a watched call runs.
 pub trait Watcher {
+    /// `next` is about to run; `stepper` shows the state before it, `memory` the running
+    /// instance's memory 0 (empty without one). A debugger stops here.
+    fn before(&mut self, _next: &Instruction, _stepper: &Stepper, _memory: &[u8]) {}
     /// `instruction` has just run; `stepper` shows the state after it.
-    fn executed(&mut self, instruction: &Instruction, stepper: &Stepper);
+    fn executed(&mut self, _instruction: &Instruction, _stepper: &Stepper) {}
 }
 
 /// Calls `func` with `args` one instruction at a time, `watcher` seeing each.
@@ -71,6 +78,7 @@ pub fn run_watched<T>(
         let Some(next) = stepper.next_instruction() else {
             return Ok(stepper.results().unwrap_or_default().to_vec());
         };
+        watcher.before(&next, &stepper, stepper.current_memory(store));
         let outcome = stepper.step(store)?;
         watcher.executed(&next, &stepper);
         if let StepOutcome::Finished(results) = outcome {
@@ -143,6 +151,17 @@ impl Stepper {
         Some((listing(frame), frame.pc))
     }
 
+    /// The running instance's memory 0 (empty without one, or once the call returned).
+    pub fn current_memory<'s, T>(&self, store: &'s Store<T>) -> &'s [u8] {
+        let Some(frame) = self.frames.last() else {
+            return &[];
+        };
+        match store.instances[frame.instance as usize].memories.first() {
+            Some(&addr) => &store.memories[addr as usize].data,
+            None => &[],
+        }
+    }
+
     /// The last linear-memory address an instruction read or wrote.
     pub fn last_address(&self) -> Option<u64> {
         self.last_address
@@ -152,9 +171,14 @@ impl Stepper {
 /// Instruction `index` of `frame`'s function.
 fn instruction(frame: &Frame, index: usize, depth: usize) -> Instruction {
     let layout: &Layout = &frame.layout;
-    let text = match layout.operator(&frame.module.inner, index) {
-        Ok(op) => operator_text(&op, &frame.module.inner),
-        Err(error) => format!("<{error}>"),
+    let module = &frame.module.inner;
+    let (text, calls_import) = match layout.operator(module, index) {
+        Ok(op) => {
+            let calls_import = matches!(op, Operator::Call { function_index }
+                if function_index < module.num_imported_funcs);
+            (operator_text(&op, module), calls_import)
+        }
+        Err(error) => (format!("<{error}>"), false),
     };
     Instruction {
         func_index: layout.func_index,
@@ -166,6 +190,7 @@ fn instruction(frame: &Frame, index: usize, depth: usize) -> Instruction {
         index,
         text,
         depth,
+        calls_import,
     }
 }
 
