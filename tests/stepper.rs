@@ -357,16 +357,22 @@ fn the_trace_of_a_naive_fib_of_10_has_177_comparisons() {
 
 /// Runs `wasmcade debug` on `MODULE`'s `fib` with `commands` on stdin: its stdout.
 fn debug_fib(n: &str, commands: &str) -> String {
+    let wasm = common::module_file("debug-fib", MODULE);
+    debug(&[wasm.to_str().unwrap(), "--invoke", "fib", n], commands)
+}
+
+/// Runs `wasmcade debug ARGS` with `commands` on stdin: its stdout.
+fn debug(args: &[&str], commands: &str) -> String {
     use std::io::Write;
     use std::process::Stdio;
-    let wasm = common::module_file("debug-fib", MODULE);
-    let mut child =
-        common::wasmcade_command(&["debug", wasm.to_str().unwrap(), "--invoke", "fib", n])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+    let mut all = vec!["debug"];
+    all.extend(args);
+    let mut child = common::wasmcade_command(&all)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
     child
         .stdin
         .take()
@@ -422,4 +428,30 @@ fn the_debugger_steps_shows_the_machine_and_quits() {
     // `quit` ends the run there: no results, no more output.
     assert!(!out.contains("returned"), "{out}");
     assert!(out.trim_end().ends_with("unknown command `foo`"), "{out}");
+}
+
+#[test]
+fn the_debugger_stops_the_game_at_its_host_calls() {
+    let out = debug(
+        &["--frames", "2"],
+        "break draw_player\nrun\nbt\nstack\ncontinue\nstack\n",
+    );
+    let stops: Vec<&str> = out
+        .lines()
+        .filter(|l| l.starts_with("stopped in "))
+        .collect();
+    assert_eq!(stops.len(), 2, "{out}");
+    assert!(
+        stops.iter().all(|l| l.ends_with(": call $draw_player")),
+        "{out}"
+    );
+    // The player's x, y and angle, about to be passed to the host.
+    let stacks: Vec<&str> = out.lines().filter(|l| l.starts_with("stack: ")).collect();
+    assert_eq!(stacks.len(), 2, "{out}");
+    assert!(
+        stacks.iter().all(|l| l.matches("f64 ").count() == 3),
+        "{out}"
+    );
+    assert!(out.contains("#1 draw @0x"), "{out}");
+    assert!(out.ends_with("frames=2 draw_calls=6 score=0\n"), "{out}");
 }
