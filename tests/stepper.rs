@@ -455,3 +455,39 @@ fn the_debugger_stops_the_game_at_its_host_calls() {
     assert!(out.contains("#1 draw @0x"), "{out}");
     assert!(out.ends_with("frames=2 draw_calls=6 score=0\n"), "{out}");
 }
+
+/// `--profile`: per function calls, self and total instructions; `--profile-folded`:
+/// folded stacks whose counts add up to every instruction run.
+#[test]
+fn the_profile_counts_calls_and_instructions() {
+    let dir = common::temp_dir("profile");
+    let wasm = common::module_in(&dir, "fib", MODULE);
+    let (table, folded) = (dir.join("profile.txt"), dir.join("profile.folded"));
+    let out = common::wasmcade(&[
+        "run",
+        wasm.to_str().unwrap(),
+        "--invoke",
+        "fib",
+        "10",
+        "--profile",
+        table.to_str().unwrap(),
+        "--profile-folded",
+        folded.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let table = std::fs::read_to_string(table).unwrap();
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split_whitespace().collect();
+    // fib(10) is called 177 times; one function: self and total are the same.
+    assert_eq!(row[..2], ["fib", "177"], "{table}");
+    assert_eq!(row[2], row[3], "{table}");
+    let folded = std::fs::read_to_string(folded).unwrap();
+    let sum: u64 = folded
+        .lines()
+        .map(|l| l.rsplit_once(' ').unwrap().1.parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(sum.to_string(), row[2], "{folded}");
+    assert!(
+        folded.lines().any(|l| l.starts_with("fib;fib;fib ")),
+        "{folded}"
+    );
+}

@@ -4,6 +4,7 @@ mod debug;
 mod debugger;
 mod inspect;
 mod play;
+mod profile;
 mod run;
 mod source;
 mod trace;

@@ -134,6 +134,14 @@ impl PlayArgs {
     }
 }
 
+/// The frames a headless run plays: as asked, or as many as the script has, or 600.
+fn headless_frames(asked: Option<u64>, script: Option<&Script>) -> u64 {
+    asked.unwrap_or(match script.map_or(0, Script::recorded_frames) {
+        0 => DEFAULT_HEADLESS_FRAMES,
+        recorded => recorded,
+    })
+}
+
 /// `run`, with `watcher` (if any) in place of the trace's.
 fn run_with(args: PlayArgs, watcher: Option<Box<dyn Watcher>>) -> Result<ExitCode> {
     let (module, game_name) = load_game(args.game.as_deref())?;
@@ -161,9 +169,14 @@ fn run_with(args: PlayArgs, watcher: Option<Box<dyn Watcher>>) -> Result<ExitCod
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
     session.set_observer(args.trace.observer()?);
+    // The frames a profile's per-frame counts divide by: a window's are not known.
+    let profiled_frames = match args.headless {
+        true => headless_frames(args.frames, script.as_ref()),
+        false => args.frames.unwrap_or(1),
+    };
     session.set_watcher(match watcher {
         Some(watcher) => Some(watcher),
-        None => args.trace.watcher()?,
+        None => args.trace.watcher(profiled_frames)?,
     });
     let slots = Slots::new(game_file.as_deref(), &game_name, session.module().sha256());
     if let Some(path) = &args.load_state {
@@ -177,11 +190,8 @@ fn run_with(args: PlayArgs, watcher: Option<Box<dyn Watcher>>) -> Result<ExitCod
         field: session.config().field,
     };
     if args.headless {
+        let frames = headless_frames(args.frames, script.as_ref());
         let script = script.unwrap_or_default();
-        let frames = args.frames.unwrap_or(match script.recorded_frames() {
-            0 => DEFAULT_HEADLESS_FRAMES,
-            recorded => recorded,
-        });
         let options = HeadlessOptions {
             frames,
             dt: args.dt.unwrap_or(1.0 / 60.0),

@@ -41,7 +41,7 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut store = Store::with_limits((), limits);
     store.set_observer(args.trace.observer()?);
     let instance = Linker::new().instantiate(&mut store, &module)?;
-    let results = match args.trace.watcher()? {
+    let results = match args.trace.watcher(1)? {
         Some(mut watcher) => {
             let func = instance
                 .get_func(&store, &args.invoke)

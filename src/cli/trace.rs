@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
+use super::profile::Profiler;
 use crate::interp::{Instruction, Observer, Step, Stepper, Watcher};
 
 #[derive(Args, Debug, Clone, Default)]
@@ -33,6 +34,13 @@ pub struct TraceArgs {
     /// Stop tracing after this many lines.
     #[arg(long, value_name = "N")]
     trace_limit: Option<u64>,
+    /// Write a profile to FILE when the run ends: per function, WebAssembly
+    /// instructions (self and total) and calls, over the run and per frame.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Write the profile as folded stacks (`update;func 23 1234`) for flame-graph tools.
+    #[arg(long, value_name = "FILE")]
+    profile_folded: Option<PathBuf>,
 }
 
 impl TraceArgs {
@@ -44,12 +52,22 @@ impl TraceArgs {
         Ok(Some(Box::new(Tracer(self.sink()?))))
     }
 
-    /// The WebAssembly tracer these options ask for (`--trace`, `--trace-file`), if any.
-    pub fn watcher(&self) -> Result<Option<Box<dyn Watcher>>> {
-        if self.trace_internal || (!self.trace && self.trace_file.is_none()) {
-            return Ok(None);
+    /// The watchers of stepped calls these options ask for, if any: the WebAssembly
+    /// tracer (`--trace`, `--trace-file`) and the profiler (`--profile`, over `frames`).
+    pub fn watcher(&self, frames: u64) -> Result<Option<Box<dyn Watcher>>> {
+        let mut watchers: Vec<Box<dyn Watcher>> = Vec::new();
+        if !self.trace_internal && (self.trace || self.trace_file.is_some()) {
+            watchers.push(Box::new(WasmTracer(self.sink()?)));
         }
-        Ok(Some(Box::new(WasmTracer(self.sink()?))))
+        if self.profile.is_some() || self.profile_folded.is_some() {
+            let (table, folded) = (self.profile.clone(), self.profile_folded.clone());
+            watchers.push(Box::new(Profiler::new(table, folded, frames)));
+        }
+        Ok(match watchers.len() {
+            0 => None,
+            1 => watchers.pop(),
+            _ => Some(Box::new(Watchers(watchers))),
+        })
     }
 
     fn sink(&self) -> Result<Sink> {
@@ -119,6 +137,23 @@ impl Sink {
         };
         if written.is_err() {
             self.lines = u64::MAX;
+        }
+    }
+}
+
+/// Several watchers of the same calls, in order.
+struct Watchers(Vec<Box<dyn Watcher>>);
+
+impl Watcher for Watchers {
+    fn before(&mut self, next: &Instruction, stepper: &Stepper, memory: &[u8]) {
+        for watcher in &mut self.0 {
+            watcher.before(next, stepper, memory);
+        }
+    }
+
+    fn executed(&mut self, instruction: &Instruction, stepper: &Stepper) {
+        for watcher in &mut self.0 {
+            watcher.executed(instruction, stepper);
         }
     }
 }
