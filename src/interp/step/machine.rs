@@ -113,6 +113,8 @@ pub struct Stepper {
     steps: u64,
     /// The last linear-memory address an instruction read or wrote.
     pub(crate) last_address: Option<u64>,
+    /// The locals of all the frames, counted against the store's stack limit.
+    locals_in_frames: usize,
     results: Option<Vec<Value>>,
 }
 
@@ -133,6 +135,7 @@ impl Stepper {
             budget: fuel.unwrap_or(0),
             steps: 0,
             last_address: None,
+            locals_in_frames: 0,
             results: None,
         };
         stepper
@@ -377,15 +380,14 @@ impl Stepper {
                 .entry(instance)
                 .or_insert_with(|| Rc::new(LocalNames::read(&module.inner.code.bytes))),
         );
-        let slots: usize = self.frames.iter().map(|f| f.locals.len()).sum::<usize>()
-            + self.stack.len()
-            + layout.locals.len();
+        let slots = self.locals_in_frames + self.stack.len() + layout.locals.len();
         if slots > store.limits.max_stack_slots {
             return Err(TrapKind::CallStackExhausted);
         }
         let params = module.inner.func_type_of(layout.func_index).params().len();
         let mut locals = self.stack.split_off(self.stack.len() - params);
         locals.extend(layout.locals[params..].iter().map(|&ty| Typed::new(ty, 0)));
+        self.locals_in_frames += locals.len();
         self.frames.push(Frame {
             instance,
             module,
@@ -438,6 +440,7 @@ impl Stepper {
     /// the call's results when it was the outermost).
     fn return_from_frame<T>(&mut self, store: &Store<T>) {
         let frame = self.frames.pop().expect("a running call has a frame");
+        self.locals_in_frames -= frame.locals.len();
         let results = frame
             .module
             .inner
