@@ -307,31 +307,37 @@ fn a_recording_replays_bit_for_bit() {
 #[test]
 fn the_trace_shows_instructions_of_the_filtered_function_up_to_the_limit() {
     let dir = temp_dir("trace");
-    let (code, _, stderr) = play(&[
-        &orbit(),
-        "--frames",
-        "2",
-        "--trace",
-        "--trace-filter",
-        "draw",
-        "--trace-limit",
-        "6",
-    ]);
-    assert_eq!(code, 0, "{stderr}");
-    let lines: Vec<&str> = stderr
-        .lines()
-        .filter(|l| !l.starts_with("warning:"))
-        .collect();
-    assert_eq!(lines.len(), 7, "{stderr}");
-    assert!(
-        lines[..6]
-            .iter()
-            .all(|l| l.trim_start().starts_with("draw @0x")),
-        "{stderr}"
-    );
-    assert!(lines[0].contains(" ; s"), "slot values are shown: {stderr}");
-    assert_eq!(lines[6], "(trace limit of 6 lines reached)");
+    for (flag, operands) in [("--trace", " ; ["), ("--trace-internal", " ; s")] {
+        let (code, _, stderr) = play(&[
+            &orbit(),
+            "--frames",
+            "2",
+            flag,
+            "--trace-filter",
+            "draw",
+            "--trace-limit",
+            "6",
+        ]);
+        assert_eq!(code, 0, "{stderr}");
+        let lines: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !l.starts_with("warning:"))
+            .collect();
+        assert_eq!(lines.len(), 7, "{flag}: {stderr}");
+        assert!(
+            lines[..6]
+                .iter()
+                .all(|l| l.trim_start().starts_with("draw @0x")),
+            "{flag}: {stderr}"
+        );
+        assert!(
+            lines[0].contains(operands),
+            "{flag}: operands shown: {stderr}"
+        );
+        assert_eq!(lines[6], "(trace limit of 6 lines reached)");
+    }
 
+    // The WebAssembly trace: text-format instructions, the typed stack after each.
     let file = dir.join("trace.txt");
     let (code, _, stderr) = play(&[
         &orbit(),
@@ -350,11 +356,9 @@ fn the_trace_shows_instructions_of_the_filtered_function_up_to_the_limit() {
             "{function}"
         );
     }
-    // The host's sin/cos calls show as calls, the callee's frames are indented.
-    assert!(
-        trace.contains("call_host") || trace.contains("call "),
-        "{trace}"
-    );
+    // The host's sin/cos calls show as calls, by name.
+    assert!(trace.contains("  call $"), "{trace}");
+    assert!(trace.contains("; [f64 "), "typed values: {trace}");
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use crate::host::display_list::format_score;
 use crate::host::state::StateError;
 use crate::host::{Abi, DrawCall, Game, GameError};
-use crate::interp::{Limits, Module, Observer};
+use crate::interp::{Limits, Module, Observer, Watcher};
 
 use super::keys::{HeldKeys, Input, KEYS};
 use super::savestate::SavedSession;
@@ -94,7 +94,7 @@ impl Session {
     }
 
     /// Throws the instance away and starts again from a fresh one (frame 0, no keys on).
-    /// An installed observer moves to the new instance.
+    /// An installed observer or watcher moves to the new instance.
     pub fn restart(&mut self) -> Result<(), GameError> {
         self.replace_module(self.module.clone())
     }
@@ -104,6 +104,7 @@ impl Session {
     pub fn replace_module(&mut self, module: Module) -> Result<(), GameError> {
         let mut game = start_game(&module, &self.config)?;
         game.set_observer(self.game.take_observer());
+        game.set_watcher(self.game.take_watcher());
         self.module = module;
         self.game = game;
         self.summary = Summary::default();
@@ -136,6 +137,12 @@ impl Session {
     /// Installs (or removes) an instruction observer; it survives restarts.
     pub fn set_observer(&mut self, observer: Option<Box<dyn Observer>>) {
         self.game.set_observer(observer);
+    }
+
+    /// Runs the game's calls stepped under `watcher` (`None`: normally again); it
+    /// survives restarts.
+    pub fn set_watcher(&mut self, watcher: Option<Box<dyn Watcher>>) {
+        self.game.set_watcher(watcher);
     }
 
     /// Tells the game about the keys and buttons that went down or up since the last

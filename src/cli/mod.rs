@@ -1,7 +1,10 @@
 //! The `wasmcade` command line: one module per subcommand.
 
+mod debug;
+mod debugger;
 mod inspect;
 mod play;
+mod profile;
 mod run;
 mod source;
 mod trace;
@@ -41,6 +44,10 @@ enum Command {
     List,
     /// Call an exported function of a module and print its results.
     Run(run::RunArgs),
+    /// Debug a game (headless) or one call of an export (--invoke NAME ARGS): gdb-style
+    /// commands from stdin (break, run, continue, step, next, finish, bt, stack, locals,
+    /// x, disassemble, quit).
+    Debug(Box<debug::DebugArgs>),
     /// Run WebAssembly spec scripts (.wast) and report passed/failed assertions.
     Wast(wast::WastArgs),
     /// Show a module's imports, exports, types, sections and functions.
@@ -62,6 +69,7 @@ pub fn main() -> ExitCode {
             Ok(ExitCode::SUCCESS)
         }
         Some(Command::Run(args)) => run::run(args),
+        Some(Command::Debug(args)) => debug::run(*args),
         Some(Command::Wast(args)) => wast::run(args),
         Some(Command::Inspect(args)) => inspect::run(args),
     };

@@ -19,7 +19,7 @@ use crate::app::theme::{self, Theme};
 use crate::app::window::{self, WindowOptions};
 use crate::bundled;
 use crate::host::{canvas, wasm4, Abi};
-use crate::interp::{Limits, Module};
+use crate::interp::{Limits, Module, Watcher};
 
 /// Frames a headless run plays unless told otherwise (10 s at 60 Hz).
 const DEFAULT_HEADLESS_FRAMES: u64 = 600;
@@ -116,6 +116,34 @@ impl Default for PlayArgs {
 }
 
 pub fn run(args: PlayArgs) -> Result<ExitCode> {
+    run_with(args, None)
+}
+
+/// `run` headless (one frame unless told otherwise), every call into the game stepped
+/// under `watcher` (`wasmcade debug`'s debugger).
+pub(super) fn run_debugged(mut args: PlayArgs, watcher: Box<dyn Watcher>) -> Result<ExitCode> {
+    args.headless = true;
+    args.frames.get_or_insert(1);
+    run_with(args, Some(watcher))
+}
+
+impl PlayArgs {
+    /// The game named on the command line, if any.
+    pub(super) fn game(&self) -> Option<&std::path::Path> {
+        self.game.as_deref()
+    }
+}
+
+/// The frames a headless run plays: as asked, or as many as the script has, or 600.
+fn headless_frames(asked: Option<u64>, script: Option<&Script>) -> u64 {
+    asked.unwrap_or(match script.map_or(0, Script::recorded_frames) {
+        0 => DEFAULT_HEADLESS_FRAMES,
+        recorded => recorded,
+    })
+}
+
+/// `run`, with `watcher` (if any) in place of the trace's.
+fn run_with(args: PlayArgs, watcher: Option<Box<dyn Watcher>>) -> Result<ExitCode> {
     let (module, game_name) = load_game(args.game.as_deref())?;
     let script = match (&args.input, &args.replay) {
         (Some(path), _) | (None, Some(path)) => Some(read_script(path)?),
@@ -141,6 +169,15 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
     let mut session =
         Session::start(module, config).with_context(|| format!("cannot start {game_name}"))?;
     session.set_observer(args.trace.observer()?);
+    // The frames a profile's per-frame counts divide by: a window's are not known.
+    let profiled_frames = match args.headless {
+        true => headless_frames(args.frames, script.as_ref()),
+        false => args.frames.unwrap_or(1),
+    };
+    session.set_watcher(match watcher {
+        Some(watcher) => Some(watcher),
+        None => args.trace.watcher(profiled_frames)?,
+    });
     let slots = Slots::new(game_file.as_deref(), &game_name, session.module().sha256());
     if let Some(path) = &args.load_state {
         let saved = SavedSession::read(path, slots.module_sha256())?;
@@ -153,11 +190,8 @@ pub fn run(args: PlayArgs) -> Result<ExitCode> {
         field: session.config().field,
     };
     if args.headless {
+        let frames = headless_frames(args.frames, script.as_ref());
         let script = script.unwrap_or_default();
-        let frames = args.frames.unwrap_or(match script.recorded_frames() {
-            0 => DEFAULT_HEADLESS_FRAMES,
-            recorded => recorded,
-        });
         let options = HeadlessOptions {
             frames,
             dt: args.dt.unwrap_or(1.0 / 60.0),

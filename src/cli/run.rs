@@ -1,6 +1,6 @@
 //! `wasmcade run FILE.wasm --invoke NAME [ARGS...]`: call one export, print its results.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
@@ -9,7 +9,7 @@ use clap::Args;
 use super::source::read_module_bytes;
 use super::trace::TraceArgs;
 use super::DEFAULT_FUEL;
-use crate::interp::{ExternType, Limits, Linker, Module, Store, ValType, Value};
+use crate::interp::{run_watched, ExternType, Limits, Linker, Module, Store, ValType, Value};
 
 #[derive(Args)]
 pub struct RunArgs {
@@ -32,36 +32,7 @@ pub struct RunArgs {
 }
 
 pub fn run(args: RunArgs) -> Result<ExitCode> {
-    let bytes = read_module_bytes(&args.file)?;
-    let module = Module::new(&bytes)
-        .with_context(|| format!("{} is not a valid module", args.file.display()))?;
-    let ty = match module.export_type(&args.invoke) {
-        Some(ExternType::Func(ty)) => ty.clone(),
-        Some(other) => bail!(
-            "export `{}` is a {}, not a function",
-            args.invoke,
-            other.kind()
-        ),
-        None => bail!(
-            "{} exports no function named `{}`",
-            args.file.display(),
-            args.invoke
-        ),
-    };
-    if ty.params().len() != args.args.len() {
-        bail!(
-            "`{}` takes {} argument(s) {ty}, {} given",
-            args.invoke,
-            ty.params().len(),
-            args.args.len()
-        );
-    }
-    let values = ty
-        .params()
-        .iter()
-        .zip(&args.args)
-        .map(|(ty, text)| parse_value(*ty, text))
-        .collect::<Result<Vec<_>>>()?;
+    let (module, values) = load_call(&args.file, &args.invoke, &args.args)?;
     let limits = Limits {
         fuel: Some(args.fuel),
         max_memory_pages: args.max_memory_pages,
@@ -70,10 +41,50 @@ pub fn run(args: RunArgs) -> Result<ExitCode> {
     let mut store = Store::with_limits((), limits);
     store.set_observer(args.trace.observer()?);
     let instance = Linker::new().instantiate(&mut store, &module)?;
-    for value in instance.call(&mut store, &args.invoke, &values)? {
+    let results = match args.trace.watcher(1)? {
+        Some(mut watcher) => {
+            let func = instance
+                .get_func(&store, &args.invoke)
+                .context("the export is a function")?;
+            run_watched(&mut store, func, &values, watcher.as_mut())?
+        }
+        None => instance.call(&mut store, &args.invoke, &values)?,
+    };
+    for value in results {
         println!("{value}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The module `file` and the arguments `args` (text) of a call of its export `invoke`,
+/// checked against the export's type.
+pub(super) fn load_call(
+    file: &Path,
+    invoke: &str,
+    args: &[String],
+) -> Result<(Module, Vec<Value>)> {
+    let bytes = read_module_bytes(file)?;
+    let module =
+        Module::new(&bytes).with_context(|| format!("{} is not a valid module", file.display()))?;
+    let ty = match module.export_type(invoke) {
+        Some(ExternType::Func(ty)) => ty.clone(),
+        Some(other) => bail!("export `{invoke}` is a {}, not a function", other.kind()),
+        None => bail!("{} exports no function named `{invoke}`", file.display()),
+    };
+    if ty.params().len() != args.len() {
+        bail!(
+            "`{invoke}` takes {} argument(s) {ty}, {} given",
+            ty.params().len(),
+            args.len()
+        );
+    }
+    let values = ty
+        .params()
+        .iter()
+        .zip(args)
+        .map(|(ty, text)| parse_value(*ty, text))
+        .collect::<Result<Vec<_>>>()?;
+    Ok((module, values))
 }
 
 fn parse_value(ty: ValType, text: &str) -> Result<Value> {

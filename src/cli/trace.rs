@@ -1,7 +1,9 @@
-//! `--trace`: prints every executed instruction, as the talk's interpreter printed
-//! `op, args, stack`: function, offset, the instruction in WAT-like text, and the values
-//! of the slots it reads and writes. Built on the core's instruction observer, so it
-//! costs nothing when off.
+//! `--trace`: prints every executed WebAssembly instruction, as the talk's interpreter
+//! printed `op, args, stack`: function, offset, the instruction in the text format, and
+//! the operand stack after it, typed (`i32 42`, `f64 0.5`); the calls run on the stepper
+//! (`interp::step`). `--trace-internal`: wasmcade's internal code instead, each op and
+//! the slots it reads and writes, on the core's instruction observer. Both cost nothing
+//! when off.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -10,13 +12,19 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 
-use crate::interp::{Observer, Step};
+use super::profile::Profiler;
+use crate::interp::{Instruction, Observer, Step, Stepper, Watcher};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct TraceArgs {
-    /// Print each executed wasm instruction (to stderr, or --trace-file).
+    /// Print each executed WebAssembly instruction and the operand stack after it (to
+    /// stderr, or --trace-file); the calls run one instruction at a time.
     #[arg(long)]
     trace: bool,
+    /// Trace wasmcade's internal code instead (each op and the slots it uses), as the
+    /// fast executor runs it: for engine work.
+    #[arg(long)]
+    trace_internal: bool,
     /// Write the trace to this file instead of stderr (implies --trace).
     #[arg(long, value_name = "FILE")]
     trace_file: Option<PathBuf>,
@@ -26,31 +34,61 @@ pub struct TraceArgs {
     /// Stop tracing after this many lines.
     #[arg(long, value_name = "N")]
     trace_limit: Option<u64>,
+    /// Write a profile to FILE when the run ends: per function, WebAssembly
+    /// instructions (self and total) and calls, over the run and per frame.
+    #[arg(long, value_name = "FILE")]
+    profile: Option<PathBuf>,
+    /// Write the profile as folded stacks (`update;func 23 1234`) for flame-graph tools.
+    #[arg(long, value_name = "FILE")]
+    profile_folded: Option<PathBuf>,
 }
 
 impl TraceArgs {
-    /// The tracer these options ask for, if any.
+    /// The internal-code tracer these options ask for (`--trace-internal`), if any.
     pub fn observer(&self) -> Result<Option<Box<dyn Observer>>> {
-        if !self.trace && self.trace_file.is_none() {
+        if !self.trace_internal {
             return Ok(None);
         }
+        Ok(Some(Box::new(Tracer(self.sink()?))))
+    }
+
+    /// The watchers of stepped calls these options ask for, if any: the WebAssembly
+    /// tracer (`--trace`, `--trace-file`) and the profiler (`--profile`, over `frames`).
+    pub fn watcher(&self, frames: u64) -> Result<Option<Box<dyn Watcher>>> {
+        let mut watchers: Vec<Box<dyn Watcher>> = Vec::new();
+        if !self.trace_internal && (self.trace || self.trace_file.is_some()) {
+            watchers.push(Box::new(WasmTracer(self.sink()?)));
+        }
+        if self.profile.is_some() || self.profile_folded.is_some() {
+            let (table, folded) = (self.profile.clone(), self.profile_folded.clone());
+            watchers.push(Box::new(Profiler::new(table, folded, frames)));
+        }
+        Ok(match watchers.len() {
+            0 => None,
+            1 => watchers.pop(),
+            _ => Some(Box::new(Watchers(watchers))),
+        })
+    }
+
+    fn sink(&self) -> Result<Sink> {
         let out: Box<dyn Write> = match &self.trace_file {
             Some(path) => Box::new(
                 File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
             ),
             None => Box::new(io::stderr()),
         };
-        Ok(Some(Box::new(Tracer {
+        Ok(Sink {
             out: BufWriter::new(out),
             filter: self.trace_filter.clone(),
             limit: self.trace_limit.unwrap_or(u64::MAX),
             lines: 0,
             inside_filter_at_depth: None,
-        })))
+        })
     }
 }
 
-struct Tracer {
+/// Where trace lines go: the filter, the limit, the output.
+struct Sink {
     out: BufWriter<Box<dyn Write>>,
     filter: Option<String>,
     limit: u64,
@@ -59,29 +97,35 @@ struct Tracer {
     inside_filter_at_depth: Option<usize>,
 }
 
-impl Tracer {
-    fn wanted(&mut self, step: &Step<'_>) -> bool {
+impl Sink {
+    /// Whether an instruction of function `index` (named `name`) at call depth `depth`
+    /// is traced.
+    fn wanted(&mut self, name: Option<&str>, index: u32, depth: usize) -> bool {
         let Some(filter) = &self.filter else {
             return true;
         };
         if self
             .inside_filter_at_depth
-            .is_some_and(|depth| step.depth < depth)
+            .is_some_and(|inside| depth < inside)
         {
             self.inside_filter_at_depth = None;
         }
-        let matches =
-            step.func_name == Some(filter.as_str()) || *filter == step.func_index.to_string();
+        let matches = name == Some(filter.as_str()) || *filter == index.to_string();
         if self.inside_filter_at_depth.is_none() && matches {
-            self.inside_filter_at_depth = Some(step.depth);
+            self.inside_filter_at_depth = Some(depth);
         }
         self.inside_filter_at_depth.is_some()
     }
-}
 
-impl Observer for Tracer {
-    fn before(&mut self, step: &Step<'_>) {
-        if self.lines > self.limit || !self.wanted(step) {
+    /// Writes `line()` if the instruction is wanted and the limit not reached.
+    fn write(
+        &mut self,
+        name: Option<&str>,
+        index: u32,
+        depth: usize,
+        line: impl FnOnce() -> String,
+    ) {
+        if self.lines > self.limit || !self.wanted(name, index, depth) {
             return;
         }
         self.lines += 1;
@@ -89,12 +133,70 @@ impl Observer for Tracer {
         let written = if self.lines > self.limit {
             writeln!(self.out, "(trace limit of {} lines reached)", self.limit)
         } else {
-            writeln!(self.out, "{}", trace_line(step))
+            writeln!(self.out, "{}", line())
         };
         if written.is_err() {
             self.lines = u64::MAX;
         }
     }
+}
+
+/// Several watchers of the same calls, in order.
+struct Watchers(Vec<Box<dyn Watcher>>);
+
+impl Watcher for Watchers {
+    fn before(&mut self, next: &Instruction, stepper: &Stepper, memory: &[u8]) {
+        for watcher in &mut self.0 {
+            watcher.before(next, stepper, memory);
+        }
+    }
+
+    fn executed(&mut self, instruction: &Instruction, stepper: &Stepper) {
+        for watcher in &mut self.0 {
+            watcher.executed(instruction, stepper);
+        }
+    }
+}
+
+/// `--trace-internal`: the fast executor's ops.
+struct Tracer(Sink);
+
+impl Observer for Tracer {
+    fn before(&mut self, step: &Step<'_>) {
+        self.0
+            .write(step.func_name, step.func_index, step.depth, || {
+                trace_line(step)
+            });
+    }
+}
+
+/// `--trace`: WebAssembly instructions, each with the operand stack after it.
+struct WasmTracer(Sink);
+
+impl Watcher for WasmTracer {
+    fn executed(&mut self, instruction: &Instruction, stepper: &Stepper) {
+        let name = instruction.func_name.as_deref();
+        // Depth counted as the internal trace counts it: frames below this one.
+        let depth = instruction.depth.saturating_sub(1);
+        self.0.write(name, instruction.func_index, depth, || {
+            wasm_trace_line(instruction, stepper)
+        });
+    }
+}
+
+/// `  fib @0x0042  i32.lt_s                 ; [i32 1]`: indented by call depth, the
+/// instruction as the text format writes it, then the operand stack after it (bottom
+/// first; after a call into wasm, the callee's, which starts empty).
+pub fn wasm_trace_line(instruction: &Instruction, stepper: &Stepper) -> String {
+    let indent = "  ".repeat(instruction.depth.saturating_sub(1).min(40));
+    let stack: Vec<String> = stepper.operands().iter().map(ToString::to_string).collect();
+    format!(
+        "{indent}{} @{:#06x}  {:<24} ; [{}]",
+        instruction.function(),
+        instruction.offset,
+        instruction.text,
+        stack.join(", ")
+    )
 }
 
 /// `  update @0x01a2  i32.add s5 = s2, s3    ; s2=7 s3=5 s5=0`: indented by call depth.

@@ -51,6 +51,10 @@ pub trait Game {
     fn memory_pages(&self) -> u32;
     fn set_observer(&mut self, observer: Option<Box<dyn Observer>>);
     fn take_observer(&mut self) -> Option<Box<dyn Observer>>;
+    /// Runs the game's calls one WebAssembly instruction at a time under `watcher`
+    /// (`None`: normally); WASM-4 updates that pause for time run normally.
+    fn set_watcher(&mut self, watcher: Option<Box<dyn crate::interp::Watcher>>);
+    fn take_watcher(&mut self) -> Option<Box<dyn crate::interp::Watcher>>;
 }
 
 /// Implements the [`Game`] methods that only forward to the `inner` [`GameInstance`](super::instance::GameInstance)
@@ -77,6 +81,12 @@ macro_rules! forward_to_instance {
         }
         fn take_observer(&mut self) -> Option<Box<dyn crate::interp::Observer>> {
             self.inner.take_observer()
+        }
+        fn set_watcher(&mut self, watcher: Option<Box<dyn crate::interp::Watcher>>) {
+            self.inner.set_watcher(watcher)
+        }
+        fn take_watcher(&mut self) -> Option<Box<dyn crate::interp::Watcher>> {
+            self.inner.take_watcher()
         }
     };
 }

@@ -9,9 +9,9 @@ use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::{DisplayList, DrawCall};
 use super::work;
 use crate::interp::{
-    CallOutcome, Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance, Limits,
-    Linker, Memory, MemoryType, Module, Observer, PausedCall, RawHostFn, Snapshot, SnapshotError,
-    Store, Trap, TrapKind, Value,
+    run_watched, CallOutcome, Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn,
+    Instance, Limits, Linker, Memory, MemoryType, Module, Observer, PausedCall, RawHostFn,
+    Snapshot, SnapshotError, Store, Trap, TrapKind, Value, Watcher,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
@@ -113,6 +113,9 @@ pub struct GameInstance<S> {
     imports: Vec<(&'static str, Func)>,
     /// Each import's call count (`Func::host_calls`) at the last `take_import_calls`.
     counted_calls: Vec<u64>,
+    /// While set, calls run one WebAssembly instruction at a time, watched by it
+    /// (`interp::run_watched`: the trace, the profile); otherwise they run normally.
+    watcher: Option<Box<dyn Watcher>>,
 }
 
 impl<S: 'static> GameInstance<S> {
@@ -186,6 +189,7 @@ impl<S: 'static> GameInstance<S> {
             store,
             instance,
             counted_calls: vec![0; import_funcs.len()],
+            watcher: None,
             imports: import_funcs,
         })
     }
@@ -208,7 +212,11 @@ impl<S: 'static> GameInstance<S> {
         func: Func,
         args: &[Value],
     ) -> Result<(), GameError> {
-        func.call(&mut self.store, args)
+        let result = match &mut self.watcher {
+            Some(watcher) => run_watched(&mut self.store, func, args, watcher.as_mut()),
+            None => func.call(&mut self.store, args),
+        };
+        result
             .map(drop)
             .map_err(|error| GameError::Call { export, error })
     }
@@ -350,6 +358,16 @@ impl<S: 'static> GameInstance<S> {
 
     pub fn take_observer(&mut self) -> Option<Box<dyn Observer>> {
         self.store.take_observer()
+    }
+
+    /// Runs the calls from now on one WebAssembly instruction at a time under `watcher`
+    /// (or, with `None`, normally again).
+    pub fn set_watcher(&mut self, watcher: Option<Box<dyn Watcher>>) {
+        self.watcher = watcher;
+    }
+
+    pub fn take_watcher(&mut self) -> Option<Box<dyn Watcher>> {
+        self.watcher.take()
     }
 }
 

@@ -16,7 +16,8 @@
 //!    view (`Caller`), the observer hook;
 //! 7. `exec`: the executors, calls, memory views, operator semantics, and the calls
 //!    from the host into wasm (`Func::call`);
-//! 8. `linker`: resolving imports, instantiating and running the start function.
+//! 8. `linker`: resolving imports, instantiating and running the start function;
+//! 9. `step`: calls run one WebAssembly instruction at a time (the debugger, the trace).
 
 // First, so its opcode-table macros are in scope in the modules below.
 #[macro_use]
@@ -25,6 +26,7 @@ mod code;
 mod exec;
 mod linker;
 mod module;
+mod step;
 mod store;
 mod translate;
 mod types;
@@ -32,6 +34,9 @@ mod types;
 pub use exec::{CallOutcome, PausedCall};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
+pub use step::{
+    run_watched, FrameView, Instruction, LabelKind, StepOutcome, Stepper, Typed, Watcher,
+};
 pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store};
 pub use types::{
     backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global,

@@ -236,7 +236,7 @@ impl Func {
 
     /// `Ok` if the function and its arguments belong to `store` and the arguments fit
     /// its parameters.
-    pub(super) fn check_args<T>(&self, store: &Store<T>, args: &[Value]) -> Result<(), Error> {
+    pub(crate) fn check_args<T>(&self, store: &Store<T>, args: &[Value]) -> Result<(), Error> {
         store.check_own(Extern::Func(*self), "a function")?;
         for &arg in args {
             store.value_bits(arg)?;

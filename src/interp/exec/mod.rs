@@ -20,7 +20,7 @@ mod encode;
 mod erased;
 mod interpreter;
 mod invoke;
-mod num;
+pub(crate) mod num;
 mod run;
 mod store_ops;
 #[cfg(wasmcade_threaded)]
@@ -28,3 +28,4 @@ mod threaded;
 mod views;
 
 pub use invoke::{CallOutcome, PausedCall};
+pub(crate) use store_ops::{checked_range, sub_range};

@@ -144,12 +144,12 @@ impl Run {
 }
 
 /// `start..start + len` if it lies within `0..size` (operands are wasm i32s).
-pub(super) fn checked_range(size: usize, start: u64, len: u64) -> Option<std::ops::Range<usize>> {
+pub(crate) fn checked_range(size: usize, start: u64, len: u64) -> Option<std::ops::Range<usize>> {
     let start = start as u32 as usize;
     let end = start.checked_add(len as u32 as usize)?;
     (end <= size).then_some(start..end)
 }
 
-pub(super) fn sub_range(bytes: &[u8], start: u64, len: u64) -> Option<&[u8]> {
+pub(crate) fn sub_range(bytes: &[u8], start: u64, len: u64) -> Option<&[u8]> {
     checked_range(bytes.len(), start, len).map(|range| &bytes[range])
 }

@@ -1,0 +1,23 @@
+//! The stepper: WebAssembly run one instruction at a time as the binary has it, for
+//! `--trace`, `wasmcade debug` and the window's machine view. It shares the store
+//! (memories, globals, tables, host functions) with normal execution and the operators'
+//! semantics (`exec::num`) with the executors; normal execution never comes here, so it
+//! pays nothing for it.
+//!
+//! - `layout`: a function body's instruction positions and block structure;
+//! - `machine`: the stepped call (typed operand stack, labels, frames) and control;
+//! - `operators`: every other instruction;
+//! - `text`: instructions as the text format writes them;
+//! - `names`: the locals' names from the name section;
+//! - `view`: what a paused call shows (instruction, stack, frames, blocks, listing),
+//!   and whole calls stepped under a watcher.
+
+mod layout;
+mod machine;
+mod names;
+mod operators;
+mod text;
+mod view;
+
+pub use machine::{LabelKind, StepOutcome, Stepper, Typed};
+pub use view::{run_watched, FrameView, Instruction, Watcher};
