@@ -1,6 +1,6 @@
 //! The stepper (WebAssembly run one instruction at a time, `interp::step`) against normal
-//! execution: small spec-style modules give the same results and trap with the same
-//! trap at the same instruction; the rocket game stepped through whole frames draws the
+//! execution: small spec-style modules (tail calls and wide arithmetic among them) give
+//! the same results and trap with the same trap at the same instruction; the rocket game stepped through whole frames draws the
 //! same calls, bit for bit, and ends each frame with the same memory and globals as a
 //! normal run.
 
@@ -77,6 +77,22 @@ const MODULE: &str = r#"
   (func (export "unreachable") (unreachable))
   (func (export "load_far") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "counter") (result i32) (global.get $counter))
+
+  (func $count_down (export "count_down") (param $n i32) (param $acc i64) (result i64)
+    (if (result i64) (i32.eqz (local.get $n))
+      (then (local.get $acc))
+      (else (return_call $count_down (i32.sub (local.get $n) (i32.const 1))
+        (i64.add (local.get $acc) (i64.extend_i32_u (local.get $n)))))))
+  (func (export "tail_apply") (param $which i32) (param $a i32) (param $b i32) (result i32)
+    (return_call_indirect (type $binary) (local.get $a) (local.get $b) (local.get $which)))
+  (func (export "wide") (param $a i64) (param $b i64) (result i64 i64 i64 i64)
+    (i64.mul_wide_u (local.get $a) (local.get $b))
+    (i64.add128 (local.get $a) (local.get $b) (i64.const -1) (i64.const 0))
+    (drop)
+    (i64.sub128 (i64.const 0) (i64.const 0) (i64.const 1))
+    (drop)
+    (i64.mul_wide_s (local.get $a) (local.get $b))
+    (drop))
 )
 "#;
 
@@ -107,6 +123,20 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
         ("unreachable", vec![]),
         ("load_far", vec![Value::I32(-4)]),
         ("counter", vec![]),
+        ("count_down", vec![Value::I32(5_000), Value::I64(0)]),
+        (
+            "tail_apply",
+            vec![Value::I32(1), Value::I32(40), Value::I32(2)],
+        ),
+        (
+            "tail_apply",
+            vec![Value::I32(2), Value::I32(10), Value::I32(2)],
+        ),
+        (
+            "tail_apply",
+            vec![Value::I32(3), Value::I32(40), Value::I32(2)],
+        ),
+        ("wide", vec![Value::I64(-1), Value::I64(3)]),
     ]
 }
 
@@ -144,7 +174,7 @@ fn small_modules_step_as_they_run() {
         let (want, got) = (outcome(want), outcome(got));
         assert_eq!(want, got, "{name}{args:?}");
     }
-    assert_eq!(traps, 7, "the traps compared");
+    assert_eq!(traps, 9, "the traps compared");
     let memory = |store: &Store<()>, instance: wasmcade::interp::Instance| {
         instance.default_memory(store).unwrap().data(store).to_vec()
     };

@@ -264,20 +264,19 @@ impl Stepper {
                 type_index,
                 table_index,
             } => {
-                let instance = &store.instances[self.instance() as usize];
-                let table = &store.tables[instance.tables[table_index as usize] as usize];
-                let index = self.pop().bits as u32;
-                let element = *table
-                    .elements
-                    .get(index as usize)
-                    .ok_or(TrapKind::UndefinedElement)?;
-                let addr = element
-                    .checked_sub(1)
-                    .ok_or(TrapKind::UninitializedElement)? as u32;
-                if store.callees[addr as usize].type_id != instance.type_ids[type_index as usize] {
-                    return Err(TrapKind::IndirectCallTypeMismatch);
-                }
+                let addr = self.indirect_callee(store, type_index, table_index)?;
                 self.call(store, addr, pc)?
+            }
+            Operator::ReturnCall { function_index } => {
+                let addr = store.instances[self.instance() as usize].funcs[function_index as usize];
+                self.tail_call(store, addr)?
+            }
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let addr = self.indirect_callee(store, type_index, table_index)?;
+                self.tail_call(store, addr)?
             }
             op => {
                 self.operator(store, op)?;
@@ -342,6 +341,53 @@ impl Stepper {
         let caller = self.frames.len() - 1;
         self.call_addr(store, addr)?;
         self.frames[caller].pc = pc + 1;
+        Ok(Flow::Stay)
+    }
+
+    /// The function `call_indirect` (or `return_call_indirect`) of module type
+    /// `type_index` finds through table `table_index` at the index on top of the stack.
+    fn indirect_callee<T>(
+        &mut self,
+        store: &Store<T>,
+        type_index: u32,
+        table_index: u32,
+    ) -> Result<u32, TrapKind> {
+        let instance = &store.instances[self.instance() as usize];
+        let table = &store.tables[instance.tables[table_index as usize] as usize];
+        let index = self.pop().bits as u32;
+        let element = *table
+            .elements
+            .get(index as usize)
+            .ok_or(TrapKind::UndefinedElement)?;
+        let addr = element
+            .checked_sub(1)
+            .ok_or(TrapKind::UninitializedElement)? as u32;
+        if store.callees[addr as usize].type_id != instance.type_ids[type_index as usize] {
+            return Err(TrapKind::IndirectCallTypeMismatch);
+        }
+        Ok(addr)
+    }
+
+    /// A tail call of the function at `addr`, its arguments on top of the stack: the
+    /// callee's frame takes the place of the current one. A host function is called,
+    /// and its results returned.
+    fn tail_call<T>(&mut self, store: &mut Store<T>, addr: u32) -> Result<Flow, TrapKind> {
+        let &FuncEntity::Wasm { instance, def } = &store.funcs[addr as usize] else {
+            self.call_host(store, addr)?;
+            return Ok(Flow::Return);
+        };
+        let callee = &store.instances[instance as usize].module.inner;
+        let params = callee
+            .func_type_of(callee.num_imported_funcs + def)
+            .params()
+            .len();
+        let args = self.stack.split_off(self.stack.len() - params);
+        let frame = self.frames.pop().expect("a running call has a frame");
+        self.locals_in_frames -= frame.locals.len();
+        self.stack.truncate(frame.stack_base);
+        self.labels.truncate(frame.label_base);
+        self.stack.extend(args);
+        self.push_frame(store, instance, def)?;
         Ok(Flow::Stay)
     }
 

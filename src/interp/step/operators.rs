@@ -196,6 +196,27 @@ impl Stepper {
             Operator::I64ReinterpretF64 => self.retype(ValType::I64),
             Operator::F64ReinterpretI64 => self.retype(ValType::F64),
             Operator::I64ExtendI32U => self.retype(ValType::I64),
+            Operator::I64Add128 | Operator::I64Sub128 => {
+                let (b_high, b_low, a_high, a_low) =
+                    (self.pop(), self.pop(), self.pop(), self.pop());
+                let wide = match op {
+                    Operator::I64Add128 => num::i64_add128,
+                    _ => num::i64_sub128,
+                };
+                let [low, high] = wide(a_low.bits, a_high.bits, b_low.bits, b_high.bits);
+                self.push(ValType::I64, low);
+                self.push(ValType::I64, high);
+            }
+            Operator::I64MulWideS | Operator::I64MulWideU => {
+                let (b, a) = (self.pop(), self.pop());
+                let wide = match op {
+                    Operator::I64MulWideS => num::i64_mul_wide_s,
+                    _ => num::i64_mul_wide_u,
+                };
+                let [low, high] = wide(a.bits, b.bits);
+                self.push(ValType::I64, low);
+                self.push(ValType::I64, high);
+            }
             Operator::MemorySize { mem } => {
                 let pages = self.memory(store, mem).len() / crate::interp::types::PAGE_SIZE;
                 self.push(ValType::I32, pages as u64);
