@@ -7,6 +7,7 @@
 
 use super::num;
 use super::run::{likely, Run};
+use super::simd;
 #[cfg(wasmcade_threaded)]
 use super::threaded;
 use crate::interp::isa::Op;

@@ -51,6 +51,7 @@ pub struct ExportInfo {
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum ConstExpr {
     Bits(u64),
+    V128(u128),
     Global(u32),
     FuncRef(u32),
 }
@@ -105,11 +106,9 @@ pub(crate) struct ModuleInner {
     pub sections: Vec<SectionInfo>,
 }
 
-/// The WebAssembly 2.0 feature set, minus fixed-width SIMD.
+/// The WebAssembly 2.0 feature set (with fixed-width SIMD), and relaxed SIMD.
 fn features() -> WasmFeatures {
-    let mut features = WasmFeatures::WASM2;
-    features.remove(WasmFeatures::SIMD);
-    features
+    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
 }
 
 impl Module {
@@ -491,6 +490,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, LoadError> 
         Operator::I64Const { value } => ConstExpr::Bits(value as u64),
         Operator::F32Const { value } => ConstExpr::Bits(value.bits() as u64),
         Operator::F64Const { value } => ConstExpr::Bits(value.bits()),
+        Operator::V128Const { value } => ConstExpr::V128(value.i128() as u128),
         Operator::RefNull { .. } => ConstExpr::Bits(0),
         Operator::RefFunc { function_index } => ConstExpr::FuncRef(function_index),
         Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
