@@ -914,6 +914,25 @@ impl fmt::Display for Op {
 }
 
 impl Op {
+    /// The slots holding the first halves of the `v128` operands and results this op
+    /// names (for tools that show vectors by lanes).
+    pub fn vector_slots(&self) -> Vec<Slot> {
+        match *self {
+            Op::V128Unary { dst, src, .. } | Op::V128LoadLane { dst, src, .. } => vec![dst, src],
+            Op::V128Binary { dst, a, b, .. } | Op::V128Select { dst, a, b, .. } => vec![dst, a, b],
+            Op::V128Ternary { dst, a, b, c, .. } => vec![dst, a, b, c],
+            Op::V128Shuffle { dst, a, b, lanes } => vec![dst, a, b, lanes],
+            Op::V128Shift { dst, a, .. } | Op::V128Replace { dst, a, .. } => vec![dst, a],
+            Op::V128Test { src, .. } | Op::V128Extract { src, .. } => vec![src],
+            Op::V128Splat { dst, .. } | Op::V128Load { dst, .. } | Op::GlobalGet128 { dst, .. } => {
+                vec![dst]
+            }
+            Op::V128Store { value, .. } | Op::V128StoreLane { value, .. } => vec![value],
+            Op::GlobalSet128 { src, .. } => vec![src],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the field named `key` holds a slot (shown as `sN`) rather than a number.
     fn is_slot_field(&self, key: &str) -> bool {
         let slot_step = matches!(self, Op::I32AddSlotBrLtU { .. } | Op::I32AddSlotBrNe { .. });

@@ -123,6 +123,11 @@ impl Run {
                     self.at.globals
                 };
             }
+            macro_rules! frame {
+                () => {
+                    slots
+                };
+            }
             // One flat `match` over every op (one jump table): the simple ops (shared
             // with the threaded executor), then returns and internal calls, which move
             // through the call stack, and the ops that need the store (`store_op`, also

@@ -12,10 +12,10 @@
 //! second operand's bytes as signed.
 
 use super::num;
-use super::views::MemView;
+use super::views::{MemView, Slots};
 use crate::interp::isa::{
-    V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat, V128Ternary,
-    V128Test, V128Unary,
+    Slot, V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat,
+    V128Ternary, V128Test, V128Unary,
 };
 use crate::interp::types::TrapKind;
 
@@ -142,7 +142,7 @@ int_binary! {
     i8x16_min_u: u8, 16, |a, b| a.min(b);
     i8x16_max_s: i8, 16, |a, b| a.max(b);
     i8x16_max_u: u8, 16, |a, b| a.max(b);
-    i8x16_avgr_u: u8, 16, |a, b| ((a as u16 + b as u16 + 1) / 2) as u8;
+    i8x16_avgr_u: u8, 16, |a, b| (a as u16 + b as u16).div_ceil(2) as u8;
     i16x8_add: u16, 8, |a, b| a.wrapping_add(b);
     i16x8_add_sat_s: i16, 8, |a, b| a.saturating_add(b);
     i16x8_add_sat_u: u16, 8, |a, b| a.saturating_add(b);
@@ -154,7 +154,7 @@ int_binary! {
     i16x8_min_u: u16, 8, |a, b| a.min(b);
     i16x8_max_s: i16, 8, |a, b| a.max(b);
     i16x8_max_u: u16, 8, |a, b| a.max(b);
-    i16x8_avgr_u: u16, 8, |a, b| ((a as u32 + b as u32 + 1) / 2) as u16;
+    i16x8_avgr_u: u16, 8, |a, b| (a as u32 + b as u32).div_ceil(2) as u16;
     i16x8_q15mulr_sat_s: i16, 8, |a, b| {
         ((a as i32 * b as i32 + 0x4000) >> 15).clamp(i16::MIN as i32, i16::MAX as i32) as i16
     };
@@ -593,65 +593,139 @@ pub fn v128_load64_zero(b: [u8; 8]) -> u128 {
     u64::from_le_bytes(b) as u128
 }
 
-// ---- dispatch by operator (the tables of `isa::simd`) ----
+// ---- the ops, by operator (the tables of `isa::simd`) ----
+//
+// Each reads its operands from the frame's slots and writes its result there itself, out
+// of line: a threaded handler then keeps no vector (nor any array of lanes) in its own
+// frame, which would stop its call of the next handler from being a jump.
 
-macro_rules! dispatch_fn {
-    ($fn_name:ident($($arg:ident: $ty:ty),*) $call:tt -> $ret:ty; $enum:ident: $($variant:ident $name:literal $f:ident,)*) => {
-        #[inline(always)]
-        pub fn $fn_name(op: $enum, $($arg: $ty),*) -> $ret {
-            match op {
-                $( $enum::$variant => $f $call, )*
-            }
+/// The vector in slots `at` and `at + 1`.
+#[inline(always)]
+fn get(slots: Slots, at: Slot) -> u128 {
+    join(slots.get(at), slots.get(at + 1))
+}
+
+/// Writes `v` to slots `at` and `at + 1`.
+#[inline(always)]
+fn set(slots: Slots, at: Slot, v: u128) {
+    let (low, high) = split(v);
+    slots.set(at, low);
+    slots.set(at + 1, high);
+}
+
+macro_rules! vector_op {
+    (
+        $fn_name:ident($($arg:ident: $ty:ty),*) -> $ret:ty,
+        |$slots:ident| $read:tt => $write:expr;
+        $enum:ident: $($variant:ident $name:literal $f:ident,)*
+    ) => {
+        #[inline(never)]
+        pub fn $fn_name(op: $enum, $slots: Slots, $($arg: $ty),*) -> $ret {
+            let result = match op {
+                $( $enum::$variant => $f $read, )*
+            };
+            $write(result)
         }
     };
 }
 
-for_each_v128_unary!(dispatch_fn unary(a: u128) (a) -> u128;);
-for_each_v128_binary!(dispatch_fn binary(a: u128, b: u128) (a, b) -> u128;);
-for_each_v128_ternary!(dispatch_fn ternary(a: u128, b: u128, c: u128) (a, b, c) -> u128;);
-for_each_v128_test!(dispatch_fn test(a: u128) (a) -> u64;);
-for_each_v128_shift!(dispatch_fn shift(a: u128, count: u64) (a, count) -> u128;);
-for_each_v128_splat!(dispatch_fn splat(x: u64) (x) -> u128;);
-for_each_v128_extract!(dispatch_fn extract(a: u128, lane: u8) (a, lane) -> u64;);
-for_each_v128_replace!(dispatch_fn replace(a: u128, lane: u8, x: u64) (a, lane, x) -> u128;);
+for_each_v128_unary!(vector_op unary(dst: Slot, src: Slot) -> (),
+    |slots| (get(slots, src)) => |v| set(slots, dst, v););
+for_each_v128_binary!(vector_op binary(dst: Slot, a: Slot, b: Slot) -> (),
+    |slots| (get(slots, a), get(slots, b)) => |v| set(slots, dst, v););
+for_each_v128_ternary!(vector_op ternary(dst: Slot, a: Slot, b: Slot, c: Slot) -> (),
+    |slots| (get(slots, a), get(slots, b), get(slots, c)) => |v| set(slots, dst, v););
+for_each_v128_test!(vector_op test(src: Slot) -> u64,
+    |slots| (get(slots, src)) => |v| v;);
+for_each_v128_shift!(vector_op shift(dst: Slot, a: Slot, b: Slot) -> (),
+    |slots| (get(slots, a), slots.get(b)) => |v| set(slots, dst, v););
+for_each_v128_splat!(vector_op splat(dst: Slot, src: Slot) -> (),
+    |slots| (slots.get(src)) => |v| set(slots, dst, v););
+for_each_v128_extract!(vector_op extract(lane: u8, src: Slot) -> u64,
+    |slots| (get(slots, src), lane) => |v| v;);
+for_each_v128_replace!(vector_op replace(lane: u8, dst: Slot, a: Slot, b: Slot) -> (),
+    |slots| (get(slots, a), lane, slots.get(b)) => |v| set(slots, dst, v););
+
+/// `i8x16.shuffle` with its lane indices in slots `lanes`.
+#[inline(never)]
+pub fn shuffle(slots: Slots, dst: Slot, a: Slot, b: Slot, lanes: Slot) {
+    set(
+        slots,
+        dst,
+        i8x16_shuffle(get(slots, a), get(slots, b), get(slots, lanes)),
+    );
+}
+
+/// `Ok` for `true`, the out-of-bounds trap for `false` (a memory access's outcome).
+#[inline(always)]
+pub fn in_bounds(ok: bool) -> Result<(), TrapKind> {
+    if ok {
+        Ok(())
+    } else {
+        Err(TrapKind::MemoryOutOfBounds)
+    }
+}
 
 macro_rules! load_fn {
     ($enum:ident: $($variant:ident $name:literal $bytes:literal $f:ident,)*) => {
-        /// The load `op` at `addr + offset`.
-        #[inline(always)]
-        pub fn load(op: $enum, mem: MemView, addr: u64, offset: u32) -> Result<u128, TrapKind> {
-            Ok(match op {
-                $( $enum::$variant => $f(mem.load::<$bytes>(addr, offset)?), )*
-            })
+        /// The load `op` at `s[addr] + offset` into `s[dst]`; `false` (nothing written)
+        /// out of bounds.
+        #[inline(never)]
+        pub fn load(op: $enum, mem: MemView, slots: Slots, dst: Slot, addr: Slot, offset: u32) -> bool {
+            let addr = slots.get(addr);
+            let loaded = match op {
+                $( $enum::$variant => mem.load::<$bytes>(addr, offset).map($f), )*
+            };
+            match loaded {
+                Ok(v) => {
+                    set(slots, dst, v);
+                    true
+                }
+                Err(_) => false,
+            }
         }
     };
 }
 for_each_v128_load!(load_fn);
 
+/// `v128.store` of `s[value]` at `s[addr] + offset`; `false` out of bounds.
+#[inline(never)]
+pub fn store(mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
+    let bytes = get(slots, value).to_le_bytes();
+    mem.store(slots.get(addr), offset, bytes).is_ok()
+}
+
 macro_rules! lane_access_fns {
     ($enum:ident: $($load:ident $store:ident $load_name:literal $store_name:literal $bytes:literal,)*) => {
-        /// `v` with lane `lane` (of `op`'s width) loaded from `addr + offset`.
-        #[inline(always)]
-        pub fn load_lane(op: $enum, lane: u8, mem: MemView, addr: u64, offset: u32, v: u128) -> Result<u128, TrapKind> {
-            Ok(match op {
-                $( $enum::$load => {
-                    let mut bytes = v.to_le_bytes();
+        /// `s[src]` with lane `lane` (of `op`'s width) loaded from `s[addr] + offset`,
+        /// into `s[dst]`; `false` (nothing written) out of bounds.
+        #[inline(never)]
+        #[allow(clippy::too_many_arguments)]
+        pub fn load_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, dst: Slot, addr: Slot, src: Slot, offset: u32) -> bool {
+            let (addr, mut bytes) = (slots.get(addr), get(slots, src).to_le_bytes());
+            let loaded = match op {
+                $( $enum::$load => mem.load::<$bytes>(addr, offset).map(|lane_bytes| {
                     let at = (lane as usize % (16 / $bytes)) * $bytes;
-                    bytes[at..at + $bytes].copy_from_slice(&mem.load::<$bytes>(addr, offset)?);
-                    u128::from_le_bytes(bytes)
-                } )*
-            })
+                    bytes[at..at + $bytes].copy_from_slice(&lane_bytes);
+                }), )*
+            };
+            if loaded.is_err() {
+                return false;
+            }
+            set(slots, dst, u128::from_le_bytes(bytes));
+            true
         }
 
-        /// Stores lane `lane` (of `op`'s width) of `v` at `addr + offset`.
-        #[inline(always)]
-        pub fn store_lane(op: $enum, lane: u8, mem: MemView, addr: u64, offset: u32, v: u128) -> Result<(), TrapKind> {
+        /// Stores lane `lane` (of `op`'s width) of `s[value]` at `s[addr] + offset`;
+        /// `false` out of bounds.
+        #[inline(never)]
+        pub fn store_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
+            let (addr, bytes) = (slots.get(addr), get(slots, value).to_le_bytes());
             match op {
                 $( $enum::$load => {
-                    let bytes = v.to_le_bytes();
                     let at = (lane as usize % (16 / $bytes)) * $bytes;
                     let lane_bytes: [u8; $bytes] = bytes[at..at + $bytes].try_into().expect("in the vector");
-                    mem.store(addr, offset, lane_bytes)
+                    mem.store(addr, offset, lane_bytes).is_ok()
                 } )*
             }
         }

@@ -352,6 +352,11 @@ macro_rules! handler {
                     run.at.globals
                 };
             }
+            macro_rules! frame {
+                () => {
+                    slots
+                };
+            }
             macro_rules! jump {
                 ($offset:expr) => {
                     {

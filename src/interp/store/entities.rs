@@ -14,9 +14,9 @@ use crate::interp::types::{
 pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
 
 /// A host function on raw bits (`Func::new_raw`): the slice holds the arguments' bits in
-/// order (an i32 zero-extended, a float its IEEE bits) and takes the results' bits in
-/// their place; it is as long as the longer of the two lists. A call skips the
-/// conversions to and from `Value`s.
+/// order (an i32 zero-extended, a float its IEEE bits, a `v128` two slots, low half
+/// first) and takes the results' bits in their place; it is as long as the longer of the
+/// two lists in slots. A call skips the conversions to and from `Value`s.
 pub type RawHostFn<T> = dyn Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap>;
 
 /// How a host function takes its arguments.

@@ -245,6 +245,21 @@ pub enum V128Lanes {
     F64x2(u128),
 }
 
+impl V128Lanes {
+    /// `v` by the lanes an operator named `name` reads (`f32x4.add`: f32 lanes; i32
+    /// lanes for the untyped ones, `v128.and`).
+    pub fn for_operator(name: &str, v: u128) -> V128Lanes {
+        match name.get(..5) {
+            Some("i8x16") => V128Lanes::I8x16(v),
+            Some("i16x8") => V128Lanes::I16x8(v),
+            Some("i64x2") => V128Lanes::I64x2(v),
+            Some("f32x4") => V128Lanes::F32x4(v),
+            Some("f64x2") => V128Lanes::F64x2(v),
+            _ => V128Lanes::I32x4(v),
+        }
+    }
+}
+
 impl fmt::Display for V128Lanes {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn lanes<const N: usize>(v: u128) -> impl Iterator<Item = u128> {
