@@ -37,6 +37,9 @@ const SUITES: &[(&str, &str)] = &[
     ("wasm-v2", "scripts 90; return 21453, trap 2354, exhaustion 15, invalid 1471, malformed 1300 (573 skipped), unlinkable 83, uninstantiable 34; module 1126, register 21, invoke 155"),
     ("proposals/simd", "scripts 59; return 24281, trap 54, invalid 671, malformed 509 (509 skipped); module 474, register 1"),
     ("proposals/relaxed-simd", "scripts 7; return 69; module 8"),
+    ("proposals/tail-call", "scripts 2; return 71, trap 7, invalid 24, malformed 11 (11 skipped); module 6"),
+    ("proposals/wide-arithmetic", "scripts 1; return 99, invalid 8; module 2"),
+    ("proposals/extended-const", "scripts 3; return 88, trap 8, invalid 83, malformed 7 (3 skipped), uninstantiable 26; module 69, register 3"),
 ];
 
 /// Scripts that need a proposal wasmcade does not implement, each with the message

@@ -315,6 +315,18 @@ macro_rules! define_op {
             CallImport { func: u32, base: Slot },
             /// `call_indirect` through table `table`, expecting module type `type_index`.
             CallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `return_call` of any function (by function index), arguments at `s[base]`:
+            /// a wasm callee takes over this function's frame (constant frame-stack space);
+            /// a host callee is called, and the op after this one returns its results.
+            ReturnCall { func: u32, base: Slot },
+            /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
+            ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// The wide arithmetic (3.0) on the operands at `s[base..]`, in order, writing the
+            /// 128-bit result's low and high halves to `s[base]` and `s[base + 1]`.
+            I64Add128 { base: Slot },
+            I64Sub128 { base: Slot },
+            I64MulWideS { base: Slot },
+            I64MulWideU { base: Slot },
             Copy { dst: Slot, src: Slot },
             /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
             Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
@@ -449,6 +461,12 @@ macro_rules! define_op {
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
                     Op::CallIndirect { .. } => "call_indirect",
+                    Op::ReturnCall { .. } => "return_call",
+                    Op::ReturnCallIndirect { .. } => "return_call_indirect",
+                    Op::I64Add128 { .. } => "i64.add128",
+                    Op::I64Sub128 { .. } => "i64.sub128",
+                    Op::I64MulWideS { .. } => "i64.mul_wide_s",
+                    Op::I64MulWideU { .. } => "i64.mul_wide_u",
                     Op::Copy { .. } => "copy",
                     Op::Copy2 { .. } => "copy2",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
@@ -777,13 +795,16 @@ macro_rules! define_op {
     };
 }
 
-/// The pattern of the ops that need the store: calls other than `CallInternal`,
+/// The pattern of the ops that need the store: calls other than `CallInternal` (tail
+/// calls too),
 /// `ref.func`, `memory.grow` and `memory.init`, tables and dropped segments. Both
 /// executors run them through `Run::store_op` (`exec/mod.rs`).
 macro_rules! store_op {
     () => {
         Op::CallImport { .. }
             | Op::CallIndirect { .. }
+            | Op::ReturnCall { .. }
+            | Op::ReturnCallIndirect { .. }
             | Op::RefFunc { .. }
             | Op::MemoryGrow { .. }
             | Op::MemoryInit { .. }

@@ -205,6 +205,60 @@ impl Run {
         self.call_addr_out_of_line(store, addr, base)
     }
 
+    /// `ReturnCall` and `ReturnCallIndirect` (`op`), with `self.at.frame.ip` already past
+    /// it: the callee takes over the running function's frame, so tail calls run in
+    /// constant frame-stack space. A host function takes no frame: it is called as by
+    /// `call_addr`, and the op after this one returns its results.
+    pub(super) fn return_call<T>(&mut self, store: &mut Store<T>, op: &Op) -> Result<(), TrapKind> {
+        let instance = self.at.frame.instance;
+        let (addr, arg_base) = match *op {
+            Op::ReturnCall { func, base } => (
+                store.instances[instance as usize].funcs[func as usize],
+                base,
+            ),
+            Op::ReturnCallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            } => {
+                let index = self.at.frame.slots.get(index) as u32;
+                let element = table_elements(store, instance, table)
+                    .get(index as usize)
+                    .copied();
+                (self.indirect_callee(element, type_index)?.0, base)
+            }
+            _ => unreachable!("not a tail call: {op:?}"),
+        };
+        let &FuncEntity::Wasm {
+            instance: callee_instance,
+            def,
+            ..
+        } = &store.funcs[addr as usize]
+        else {
+            return self.call_addr(store, addr, arg_base);
+        };
+        let callee = match callee_instance == instance {
+            true => self.at.module_code.translated(def, self.encoder)?,
+            false => module_code(store, callee_instance).translated(def, self.encoder)?,
+        };
+        let func = callee.func();
+        let base = self.at.frame.base;
+        if base + func.frame_size as usize > self.stack.len() {
+            return Err(TrapKind::CallStackExhausted);
+        }
+        let args = base + arg_base as usize;
+        self.stack
+            .copy_within(args..args + func.num_params as usize, base);
+        self.stack[base + func.num_params as usize..base + func.num_locals as usize].fill(0);
+        if callee_instance == instance {
+            self.move_within_instance(callee, callee.entry(), base);
+        } else {
+            self.at = position(&mut self.stack, store, callee_instance, callee, base);
+        }
+        Ok(())
+    }
+
     /// `call_addr`, out of line.
     #[inline(never)]
     pub(super) fn call_addr_out_of_line<T>(

@@ -415,6 +415,36 @@ trunc! {
     i64_trunc_f64_u(f64_of) -> u64, id: -1.0, 18446744073709551616.0;
 }
 
+/// The wide arithmetic of 3.0: 128-bit values as (low, high) pairs of i64 slots.
+#[inline(always)]
+fn u128_of(low: u64, high: u64) -> u128 {
+    (high as u128) << 64 | low as u128
+}
+#[inline(always)]
+fn halves(value: u128) -> [u64; 2] {
+    [value as u64, (value >> 64) as u64]
+}
+/// `i64.add128`: the 128-bit sum, wrapping.
+#[inline(always)]
+pub fn i64_add128(a_low: u64, a_high: u64, b_low: u64, b_high: u64) -> [u64; 2] {
+    halves(u128_of(a_low, a_high).wrapping_add(u128_of(b_low, b_high)))
+}
+/// `i64.sub128`: the 128-bit difference, wrapping.
+#[inline(always)]
+pub fn i64_sub128(a_low: u64, a_high: u64, b_low: u64, b_high: u64) -> [u64; 2] {
+    halves(u128_of(a_low, a_high).wrapping_sub(u128_of(b_low, b_high)))
+}
+/// `i64.mul_wide_s`: the full 128-bit product of two signed i64s.
+#[inline(always)]
+pub fn i64_mul_wide_s(a: u64, b: u64) -> [u64; 2] {
+    halves((a as i64 as i128 * b as i64 as i128) as u128)
+}
+/// `i64.mul_wide_u`: the full 128-bit product of two unsigned i64s.
+#[inline(always)]
+pub fn i64_mul_wide_u(a: u64, b: u64) -> [u64; 2] {
+    halves(a as u128 * b as u128)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -470,6 +500,15 @@ mod tests {
         );
         assert_eq!(i32_trunc_sat_f32_s(from_f32(f32::NAN)), 0);
         assert_eq!(i32_trunc_sat_f64_u(from_f64(-5.0)), 0);
+    }
+
+    #[test]
+    fn wide_arithmetic_carries_and_borrows_across_the_halves() {
+        assert_eq!(i64_add128(u64::MAX, 0, 1, 0), [0, 1]);
+        assert_eq!(i64_add128(u64::MAX, u64::MAX, 1, 0), [0, 0]);
+        assert_eq!(i64_sub128(0, 1, 1, 0), [u64::MAX, 0]);
+        assert_eq!(i64_mul_wide_u(u64::MAX, 2), [u64::MAX - 1, 1]);
+        assert_eq!(i64_mul_wide_s(-1i64 as u64, 2), [-2i64 as u64, u64::MAX]);
     }
 
     #[test]

@@ -165,6 +165,26 @@ macro_rules! simple_ops {
                 let v = if slot!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
                 set!(dst, v);
             }
+            [I64Add128] { base } => {
+                let [low, high] = num::i64_add128(slot!(base), slot!(base + 1), slot!(base + 2), slot!(base + 3));
+                set!(base, low);
+                set!(base + 1, high);
+            }
+            [I64Sub128] { base } => {
+                let [low, high] = num::i64_sub128(slot!(base), slot!(base + 1), slot!(base + 2), slot!(base + 3));
+                set!(base, low);
+                set!(base + 1, high);
+            }
+            [I64MulWideS] { base } => {
+                let [low, high] = num::i64_mul_wide_s(slot!(base), slot!(base + 1));
+                set!(base, low);
+                set!(base + 1, high);
+            }
+            [I64MulWideU] { base } => {
+                let [low, high] = num::i64_mul_wide_u(slot!(base), slot!(base + 1));
+                set!(base, low);
+                set!(base + 1, high);
+            }
             [MemorySize] { dst } => { set!(dst, (mem!().len() / PAGE_SIZE) as u64) }
             [MemoryFill] { dst, value, len } => {
                 tri!(mem!().fill(slot!(dst), slot!(value) as u8, slot!(len)));

@@ -23,6 +23,7 @@ impl Run {
         match *op {
             Op::CallImport { .. } => self.call_import(store, op)?,
             Op::CallIndirect { .. } => self.call_indirect(store, op)?,
+            Op::ReturnCall { .. } | Op::ReturnCallIndirect { .. } => self.return_call(store, op)?,
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.frame.instance as usize].funcs[func as usize];
                 slots.set(dst, addr as u64 + 1);

@@ -5,6 +5,7 @@
 
 mod binary_checks;
 mod bodies;
+mod const_expr;
 mod function_code;
 pub(crate) mod locate;
 
@@ -12,14 +13,15 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use wasmparser::{
-    ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Operator, Parser, Payload,
-    TypeRef, Validator, WasmFeatures,
+    ElementItems, ElementKind, ExternalKind, Name, NameSectionReader, Parser, Payload, TypeRef,
+    Validator, WasmFeatures,
 };
 
 use crate::interp::types::{
     ExternType, FuncType, GlobalType, Limits32, LoadError, MemoryType, TableType, ValType,
 };
 use bodies::validate_bodies;
+pub(crate) use const_expr::ConstExpr;
 pub(crate) use function_code::FunctionCode;
 
 /// A validated, translated module, ready to instantiate any number of times.
@@ -44,16 +46,6 @@ pub struct ExportInfo {
     pub ty: ExternType,
     pub(crate) kind: ExternalKind,
     pub(crate) index: u32,
-}
-
-/// A constant expression (WebAssembly 2.0: a single constant, `ref.null`, `ref.func`
-/// or `global.get` of an imported global).
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum ConstExpr {
-    Bits(u64),
-    V128(u128),
-    Global(u32),
-    FuncRef(u32),
 }
 
 #[derive(Debug, Clone)]
@@ -106,9 +98,14 @@ pub(crate) struct ModuleInner {
     pub sections: Vec<SectionInfo>,
 }
 
-/// The WebAssembly 2.0 feature set (with fixed-width SIMD), and relaxed SIMD.
+/// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
+/// extended constant expressions, tail calls and wide arithmetic.
 fn features() -> WasmFeatures {
-    WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
+    WasmFeatures::WASM2
+        | WasmFeatures::RELAXED_SIMD
+        | WasmFeatures::EXTENDED_CONST
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::WIDE_ARITHMETIC
 }
 
 impl Module {
@@ -239,7 +236,7 @@ impl Module {
                     for global in reader {
                         let global = global?;
                         m.globals.push(global_type(&global.ty));
-                        m.global_inits.push(const_expr(&global.init_expr)?);
+                        m.global_inits.push(ConstExpr::read(&global.init_expr)?);
                     }
                 }
                 Payload::ExportSection(reader) => {
@@ -262,7 +259,7 @@ impl Module {
                             wasmparser::DataKind::Active {
                                 offset_expr,
                                 memory_index: _,
-                            } => Some(const_expr(&offset_expr)?),
+                            } => Some(ConstExpr::read(&offset_expr)?),
                         };
                         m.datas.push(DataSegment {
                             active,
@@ -482,28 +479,6 @@ fn global_type(t: &wasmparser::GlobalType) -> GlobalType {
     }
 }
 
-fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, LoadError> {
-    let mut reader = expr.get_operators_reader();
-    let (op, offset) = reader.read_with_offset()?;
-    let value = match op {
-        Operator::I32Const { value } => ConstExpr::Bits(value as u32 as u64),
-        Operator::I64Const { value } => ConstExpr::Bits(value as u64),
-        Operator::F32Const { value } => ConstExpr::Bits(value.bits() as u64),
-        Operator::F64Const { value } => ConstExpr::Bits(value.bits()),
-        Operator::V128Const { value } => ConstExpr::V128(value.i128() as u128),
-        Operator::RefNull { .. } => ConstExpr::Bits(0),
-        Operator::RefFunc { function_index } => ConstExpr::FuncRef(function_index),
-        Operator::GlobalGet { global_index } => ConstExpr::Global(global_index),
-        other => {
-            return Err(LoadError::new(
-                format!("unsupported constant expression {other:?}"),
-                Some(offset as usize),
-            ))
-        }
-    };
-    Ok(value)
-}
-
 fn element_segment(element: wasmparser::Element<'_>) -> Result<ElementSegment, LoadError> {
     let mode = match element.kind {
         ElementKind::Passive => ElementMode::Passive,
@@ -513,7 +488,7 @@ fn element_segment(element: wasmparser::Element<'_>) -> Result<ElementSegment, L
             offset_expr,
         } => ElementMode::Active {
             table: table_index.unwrap_or(0),
-            offset: const_expr(&offset_expr)?,
+            offset: ConstExpr::read(&offset_expr)?,
         },
     };
     let items = match element.items {
@@ -523,7 +498,7 @@ fn element_segment(element: wasmparser::Element<'_>) -> Result<ElementSegment, L
             .collect::<Result<Vec<_>, _>>()?,
         ElementItems::Expressions(_, exprs) => exprs
             .into_iter()
-            .map(|e| const_expr(&e?))
+            .map(|e| ConstExpr::read(&e?))
             .collect::<Result<Vec<_>, _>>()?,
     };
     Ok(ElementSegment { mode, items })

@@ -57,26 +57,19 @@ pub(crate) fn instantiate<T>(
         tables.push(Table::new(store, *ty, null)?.0);
     }
 
-    // A constant's slots: its bits, and a `v128`'s upper half (0 for the others).
-    let eval_wide = |store: &Store<T>, globals: &[u32], expr: &ConstExpr| -> [u64; 2] {
-        match *expr {
-            ConstExpr::Bits(bits) => [bits, 0],
-            ConstExpr::V128(v) => [v as u64, (v >> 64) as u64],
-            ConstExpr::Global(g) => {
-                let cell = &store.globals[globals[g as usize] as usize];
-                [cell.bits, cell.high]
-            }
-            ConstExpr::FuncRef(f) => [funcs[f as usize] as u64 + 1, 0],
-        }
-    };
     let eval = |store: &Store<T>, globals: &[u32], expr: &ConstExpr| -> u64 {
-        eval_wide(store, globals, expr)[0]
+        expr.evaluate(
+            |g| store.globals[globals[g as usize] as usize].bits,
+            |f| funcs[f as usize] as u64 + 1,
+        )
     };
     for (ty, init) in m.globals[m.num_imported_globals as usize..]
         .iter()
         .zip(&m.global_inits)
     {
-        let [bits, high] = eval_wide(store, &globals, init);
+        let bits = eval(store, &globals, init);
+        // A `v128`'s upper half (0 for the others).
+        let high = init.evaluate_high(|g| store.globals[globals[g as usize] as usize].high);
         let cell = GlobalEntity {
             ty: *ty,
             bits,

@@ -8,7 +8,7 @@ use super::branches::set_offset;
 use super::stack::Operand;
 use super::{Emit, Translator};
 use crate::interp::isa::{Op, Slot};
-use crate::interp::types::{FuncType, ValType};
+use crate::interp::types::ValType;
 
 fn val_type(ty: wasmparser::ValType) -> ValType {
     ValType::from_wasmparser(ty).expect("validated")
@@ -340,11 +340,11 @@ impl Translator<'_> {
         self.slot(first)
     }
 
-    /// After a call of type `ty` whose arguments are the top `params` slots: its results.
-    pub(super) fn finish_call(&mut self, params: u32, ty: &FuncType) -> Emit {
+    /// After a call whose arguments are the top `params` slots: its results, of `results`.
+    pub(super) fn finish_call(&mut self, params: u32, results: &[ValType]) -> Emit {
         let first = self.height() - params;
         self.stack.truncate(first as usize);
-        self.push_temps(ty.results())
+        self.push_temps(results)
     }
 
     pub(super) fn translate_call(&mut self, func_index: u32) -> Emit {
@@ -359,7 +359,65 @@ impl Translator<'_> {
                 base,
             },
         });
-        self.finish_call(params, ty)
+        self.finish_call(params, ty.results())
+    }
+
+    /// `return_call`: the call, then the return of its results, which runs only when the
+    /// callee is a host function (a wasm callee takes over the frame and returns to our
+    /// caller itself).
+    pub(super) fn translate_return_call(&mut self, func_index: u32) -> Emit {
+        let ty = self.module.func_type_of(func_index);
+        let params = ValType::slots_of(ty.params()) as u32;
+        let base = self.prepare_args(params)?;
+        self.emit(Op::ReturnCall {
+            func: func_index,
+            base,
+        });
+        self.finish_tail_call(params, ty.results())
+    }
+
+    /// `call_indirect`, or with `tail` `return_call_indirect` (see `translate_return_call`).
+    pub(super) fn translate_call_indirect(
+        &mut self,
+        type_index: u32,
+        table: u32,
+        tail: bool,
+    ) -> Emit {
+        let index = self.pop_slot()?;
+        let ty = &self.module.types[type_index as usize];
+        let (params, results) = (ValType::slots_of(ty.params()) as u32, ty.results());
+        let base = self.prepare_args(params)?;
+        if !tail {
+            self.emit(Op::CallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            });
+            return self.finish_call(params, results);
+        }
+        self.emit(Op::ReturnCallIndirect {
+            type_index,
+            table,
+            index,
+            base,
+        });
+        self.finish_tail_call(params, results)
+    }
+
+    fn finish_tail_call(&mut self, params: u32, results: &[ValType]) -> Emit {
+        self.finish_call(params, results)?;
+        self.translate_return()?;
+        self.mark_unreachable();
+        Ok(())
+    }
+
+    /// A wide-arithmetic op (`make`) on the top `operands` values, which it replaces with
+    /// its result's two halves: like a call, it takes its operands in consecutive slots.
+    pub(super) fn wide_arithmetic(&mut self, operands: u32, make: impl FnOnce(Slot) -> Op) -> Emit {
+        let base = self.prepare_args(operands)?;
+        self.emit(make(base));
+        self.finish_call(operands, &[ValType::I64, ValType::I64])
     }
 
     /// Points the branch at `at` to the current end of the code.

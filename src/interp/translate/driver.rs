@@ -8,7 +8,6 @@ use super::fuse::Condition;
 use super::stack::Operand;
 use super::{Emit, Translator};
 use crate::interp::isa::Op;
-use crate::interp::types::ValType;
 
 macro_rules! translate_binary {
     ($($op:ident $imm:ident $op_acc:ident $imm_acc:ident $name:literal $f:ident,)*) => {
@@ -133,19 +132,16 @@ impl Translator<'_> {
             Operator::CallIndirect {
                 type_index,
                 table_index,
-            } => {
-                let index = self.pop_slot()?;
-                let ty = &self.module.types[type_index as usize];
-                let params = ValType::slots_of(ty.params()) as u32;
-                let base = self.prepare_args(params)?;
-                self.emit(Op::CallIndirect {
-                    type_index,
-                    table: table_index,
-                    index,
-                    base,
-                });
-                self.finish_call(params, ty)
-            }
+            } => self.translate_call_indirect(type_index, table_index, false),
+            Operator::ReturnCall { function_index } => self.translate_return_call(function_index),
+            Operator::ReturnCallIndirect {
+                type_index,
+                table_index,
+            } => self.translate_call_indirect(type_index, table_index, true),
+            Operator::I64Add128 => self.wide_arithmetic(4, |base| Op::I64Add128 { base }),
+            Operator::I64Sub128 => self.wide_arithmetic(4, |base| Op::I64Sub128 { base }),
+            Operator::I64MulWideS => self.wide_arithmetic(2, |base| Op::I64MulWideS { base }),
+            Operator::I64MulWideU => self.wide_arithmetic(2, |base| Op::I64MulWideU { base }),
             Operator::Drop => {
                 let slots = if self.top_is_v128() { 2 } else { 1 };
                 self.stack.truncate(self.stack.len() - slots);

@@ -35,7 +35,17 @@ impl LoadError {
 
 impl From<wasmparser::BinaryReaderError> for LoadError {
     fn from(err: wasmparser::BinaryReaderError) -> Self {
-        LoadError::new(err.message(), Some(err.offset() as usize))
+        let message = err.message();
+        // wasmparser names the GC proposal in several ways ("gc feature", "gc support",
+        // "gc proposal", "gc types"): one message says what it means for the user.
+        let message = match message.contains("gc ") {
+            true => format!(
+                "the module uses WebAssembly GC (struct, array, i31 or their references, \
+                 casts), which wasmcade does not support: {message}"
+            ),
+            false => message.to_string(),
+        };
+        LoadError::new(message, Some(err.offset() as usize))
     }
 }
 
