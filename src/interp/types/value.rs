@@ -234,7 +234,8 @@ impl fmt::Display for Value {
     }
 }
 
-/// A `v128` shown by lanes, WAT-style: `i32x4 1 2 3 4` (lane 0 first).
+/// A `v128` shown by lanes, WAT-style: `i32x4 1 2 3 4` (lane 0 first; float lanes as
+/// `Debug` shows them: `1.5`, `1e-45`, `NaN`).
 #[derive(Debug, Clone, Copy)]
 pub enum V128Lanes {
     I8x16(u128),
@@ -287,13 +288,13 @@ impl fmt::Display for V128Lanes {
             V128Lanes::F32x4(v) => (
                 "f32x4",
                 lanes::<4>(v)
-                    .map(|l| f32::from_bits(l as u32).to_string())
+                    .map(|l| format!("{:?}", f32::from_bits(l as u32)))
                     .collect(),
             ),
             V128Lanes::F64x2(v) => (
                 "f64x2",
                 lanes::<2>(v)
-                    .map(|l| f64::from_bits(l as u64).to_string())
+                    .map(|l| format!("{:?}", f64::from_bits(l as u64)))
                     .collect(),
             ),
         };

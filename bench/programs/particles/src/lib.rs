@@ -82,7 +82,9 @@ impl World {
         let mut sum = 0u64;
         let mut add = |bits: u64| sum = sum.rotate_left(5) ^ bits;
         for i in 0..N {
-            for v in [self.x[i], self.y[i], self.vx[i], self.vy[i], self.tx[i], self.ty[i]] {
+            for v in [
+                self.x[i], self.y[i], self.vx[i], self.vy[i], self.tx[i], self.ty[i],
+            ] {
                 add(v.to_bits() as u64);
             }
         }
@@ -119,7 +121,12 @@ mod kernels {
 
     #[target_feature(enable = "simd128")]
     pub fn particles(w: &mut World) {
-        let (dt, g, k, zero) = (f32x4_splat(DT), f32x4_splat(GRAVITY), f32x4_splat(BOUNCE), f32x4_splat(0.0));
+        let (dt, g, k, zero) = (
+            f32x4_splat(DT),
+            f32x4_splat(GRAVITY),
+            f32x4_splat(BOUNCE),
+            f32x4_splat(0.0),
+        );
         for i in (0..N).step_by(4) {
             let x = f32x4_add(load(&w.x, i), f32x4_mul(load(&w.vx, i), dt));
             let y = f32x4_add(load(&w.y, i), f32x4_mul(load(&w.vy, i), dt));
@@ -138,11 +145,17 @@ mod kernels {
         for i in (0..N).step_by(4) {
             let (x, y) = (load(&w.x, i), load(&w.y, i));
             let tx = f32x4_add(
-                f32x4_add(f32x4_mul(f32x4_splat(m[0]), x), f32x4_mul(f32x4_splat(m[1]), y)),
+                f32x4_add(
+                    f32x4_mul(f32x4_splat(m[0]), x),
+                    f32x4_mul(f32x4_splat(m[1]), y),
+                ),
                 f32x4_splat(m[3]),
             );
             let ty = f32x4_add(
-                f32x4_add(f32x4_mul(f32x4_splat(m[4]), x), f32x4_mul(f32x4_splat(m[5]), y)),
+                f32x4_add(
+                    f32x4_mul(f32x4_splat(m[4]), x),
+                    f32x4_mul(f32x4_splat(m[5]), y),
+                ),
                 f32x4_splat(m[7]),
             );
             store(&mut w.tx, i, tx);
@@ -172,7 +185,8 @@ mod kernels {
             // SAFETY: `chunk` is 16 bytes; the loads and stores are unaligned-safe.
             let b = unsafe { v128_load(chunk.as_ptr() as *const v128) };
             let added = u8x16_add_sat(b, u8x16_splat(k));
-            let rotated = i8x16_shuffle::<1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0>(b, b);
+            let rotated =
+                i8x16_shuffle::<1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0>(b, b);
             let out = u8x16_avgr(added, rotated);
             unsafe { v128_store(chunk.as_mut_ptr() as *mut v128, out) };
         }
