@@ -4,7 +4,7 @@
 //! (comparison rules: `diff/`).
 //!
 //! Deterministic: case `i` uses seed `WASMCADE_DIFF_SEED_BASE + i` (base 0). The default
-//! run checks 10,000 seeds in release builds and 2,000 in debug builds (unoptimized wasmi
+//! run checks 10,000 seeds in release builds (one in four generated with fixed-width SIMD) and 2,000 in debug builds (unoptimized wasmi
 //! and wasm-smith are ~5x slower). `WASMCADE_DIFF_MODULES=N` checks N seeds;
 //! `WASMCADE_DIFF_SEED=S` reruns one. A divergence fails with its seed and a readable
 //! diff; so does a panic anywhere but inside wasmi's own code. The closing line counts
@@ -42,6 +42,8 @@ struct Summary {
     ungenerated: BTreeMap<String, usize>,
     /// Modules compared in full.
     compared: usize,
+    /// Of those, modules of SIMD seeds (`diff::is_simd_seed`).
+    simd_compared: usize,
     calls: usize,
     returned: usize,
     traps: BTreeMap<diff::TrapClass, usize>,
@@ -74,9 +76,10 @@ impl fmt::Display for Summary {
         let skipped: usize = self.skipped.values().map(Vec::len).sum();
         write!(
             f,
-            "; {} modules: {} compared in full, {skipped} skipped",
+            "; {} modules: {} compared in full ({} generated with SIMD), {skipped} skipped",
             self.seeds - ungenerated,
-            self.compared
+            self.compared,
+            self.simd_compared
         )?;
         for (why, seeds) in &self.skipped {
             let shown: Vec<String> = seeds.iter().take(10).map(u64::to_string).collect();
@@ -137,7 +140,10 @@ fn wasmcade_agrees_with_wasmi() {
                 }
                 match result.skipped {
                     Some(why) => summary.skipped.entry(why).or_default().push(seed),
-                    None => summary.compared += 1,
+                    None => {
+                        summary.compared += 1;
+                        summary.simd_compared += diff::is_simd_seed(seed) as usize;
+                    }
                 }
             }
             Err(report) => summary.failures.push(format!(
@@ -151,6 +157,14 @@ fn wasmcade_agrees_with_wasmi() {
         "{} divergence(s) from wasmi:\n\n{}",
         summary.failures.len(),
         summary.failures.join("\n\n")
+    );
+    // SIMD's share of the seeds must reach the comparison (a quarter of them are SIMD
+    // seeds; most generate a module compared in full).
+    assert!(
+        summary.seeds < 100 || summary.simd_compared * 10 >= summary.seeds,
+        "only {} SIMD modules compared in full of {} seeds",
+        summary.simd_compared,
+        summary.seeds
     );
     let modules = summary.seeds - summary.ungenerated.values().sum::<usize>();
     assert!(

@@ -94,6 +94,14 @@ fn parse_value(ty: ValType, text: &str) -> Result<Value> {
         ValType::I64 => Value::I64(parse_int(text, 64).with_context(bad)?),
         ValType::F32 => Value::F32(text.parse().with_context(bad)?),
         ValType::F64 => Value::F64(text.parse().with_context(bad)?),
+        // A v128 as one 128-bit number (lane 0 in the low bits): `0x...` or decimal.
+        ValType::V128 => Value::V128(
+            match text.strip_prefix("0x") {
+                Some(hex) => u128::from_str_radix(&hex.replace('_', ""), 16).ok(),
+                None => text.parse().ok(),
+            }
+            .with_context(bad)?,
+        ),
         ValType::FuncRef | ValType::ExternRef => bail!("cannot pass a {ty} from the command line"),
     })
 }

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::profile::Profiler;
-use crate::interp::{Instruction, Observer, Step, Stepper, Watcher};
+use crate::interp::{Instruction, Observer, Step, Stepper, V128Lanes, Watcher};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct TraceArgs {
@@ -205,8 +205,21 @@ pub fn trace_line(step: &Step<'_>) -> String {
     let name = step
         .func_name
         .map_or_else(|| format!("func {}", step.func_index), str::to_string);
+    let vectors = step.op.vector_slots();
     let slots: Vec<String> = slot_operands(&op)
-        .filter_map(|slot| Some(format!("s{slot}={}", show_bits(*step.slots.get(slot)?))))
+        .filter_map(|slot| {
+            let bits = *step.slots.get(slot)?;
+            if !vectors.contains(&(slot as u16)) {
+                return Some(format!("s{slot}={}", show_bits(bits)));
+            }
+            // A vector: its two slots, by the operator's lanes.
+            let high = *step.slots.get(slot + 1)?;
+            let v = bits as u128 | (high as u128) << 64;
+            Some(format!(
+                "s{slot}=[{}]",
+                V128Lanes::for_operator(step.op.name(), v)
+            ))
+        })
         .collect();
     let indent = "  ".repeat(step.depth.min(40));
     if slots.is_empty() {

@@ -14,6 +14,14 @@
 
 use std::fmt::{self, Write as _};
 
+#[macro_use]
+pub mod simd;
+
+pub use simd::{
+    V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat, V128Ternary,
+    V128Test, V128Unary,
+};
+
 /// Index of a value slot, relative to the frame base.
 pub type Slot = u16;
 
@@ -348,6 +356,36 @@ macro_rules! define_op {
             TableCopy { dst: Slot, dst_table: u32, src_table: u32, src: Slot, len: Slot },
             TableInit { dst: Slot, table: u32, segment: u32, src: Slot, len: Slot },
             ElemDrop { segment: u32 },
+            // 128-bit SIMD (`isa::simd`): a vector operand or result names the first of
+            // its two slots.
+            V128Unary { op: V128Unary, dst: Slot, src: Slot },
+            V128Binary { op: V128Binary, dst: Slot, a: Slot, b: Slot },
+            V128Ternary { op: V128Ternary, dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// An i32 result.
+            V128Test { op: V128Test, dst: Slot, src: Slot },
+            /// `s[b]` is the i32 shift count.
+            V128Shift { op: V128Shift, dst: Slot, a: Slot, b: Slot },
+            /// `s[src]` is the scalar.
+            V128Splat { op: V128Splat, dst: Slot, src: Slot },
+            /// A scalar result: lane `lane` of `s[src]`.
+            V128Extract { op: V128Extract, lane: u8, dst: Slot, src: Slot },
+            /// `s[a]` with lane `lane` replaced by the scalar `s[b]`.
+            V128Replace { op: V128Replace, lane: u8, dst: Slot, a: Slot, b: Slot },
+            /// `i8x16.shuffle`: the 16 lane indices are a vector in `s[lanes]` (the
+            /// translator writes the constant there).
+            V128Shuffle { dst: Slot, a: Slot, b: Slot, lanes: Slot },
+            /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`, of vectors.
+            V128Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+            /// `s[dst] = op(mem[s[addr] + offset..])`.
+            V128Load { op: V128Load, dst: Slot, addr: Slot, offset: u32 },
+            /// `s[src]` with lane `lane` loaded from `mem[s[addr] + offset..]`.
+            V128LoadLane { op: V128Lane, lane: u8, dst: Slot, addr: Slot, src: Slot, offset: u32 },
+            V128Store { addr: Slot, value: Slot, offset: u32 },
+            /// Stores lane `lane` of `s[value]`.
+            V128StoreLane { op: V128Lane, lane: u8, addr: Slot, value: Slot, offset: u32 },
+            /// `global.get` and `global.set` of a `v128` global.
+            GlobalGet128 { dst: Slot, global: u32 },
+            GlobalSet128 { src: Slot, global: u32 },
             $( $bin { dst: Slot, a: Slot, b: Slot }, )*
             $( $bin_imm { dst: Slot, a: Slot, imm: i64 }, )*
             $( $fbin { dst: Slot, a: Slot, b: Slot }, )*
@@ -438,8 +476,22 @@ macro_rules! define_op {
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
                     Op::Select { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
-                    Op::GlobalGet { .. } => "global.get",
-                    Op::GlobalSet { .. } => "global.set",
+                    Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
+                    Op::GlobalSet { .. } | Op::GlobalSet128 { .. } => "global.set",
+                    Op::V128Unary { op, .. } => op.name(),
+                    Op::V128Binary { op, .. } => op.name(),
+                    Op::V128Ternary { op, .. } => op.name(),
+                    Op::V128Test { op, .. } => op.name(),
+                    Op::V128Shift { op, .. } => op.name(),
+                    Op::V128Splat { op, .. } => op.name(),
+                    Op::V128Extract { op, .. } => op.name(),
+                    Op::V128Replace { op, .. } => op.name(),
+                    Op::V128Shuffle { .. } => "i8x16.shuffle",
+                    Op::V128Select { .. } => "select",
+                    Op::V128Load { op, .. } => op.name(),
+                    Op::V128LoadLane { op, .. } => op.name(true),
+                    Op::V128Store { .. } => "v128.store",
+                    Op::V128StoreLane { op, .. } => op.name(false),
                     Op::MemorySize { .. } => "memory.size",
                     Op::MemoryGrow { .. } => "memory.grow",
                     Op::MemoryFill { .. } => "memory.fill",
@@ -724,6 +776,8 @@ macro_rules! define_op {
                     | Op::Select { dst, .. }
                     | Op::RefFunc { dst, .. }
                     | Op::GlobalGet { dst, .. }
+                    | Op::V128Test { dst, .. }
+                    | Op::V128Extract { dst, .. }
                     | Op::MemorySize { dst }
                     | Op::MemoryGrow { dst, .. }
                     | Op::TableGet { dst, .. }
@@ -864,6 +918,8 @@ impl fmt::Display for Op {
         for field in fields.split(", ").filter(|s| !s.is_empty()) {
             let (key, value) = field.split_once(": ").unwrap_or((field, ""));
             let _ = match key {
+                // A SIMD op's operator: its name is the op's.
+                "op" => Ok(()),
                 "offset" if self.branch_offset().is_some() => {
                     write!(
                         out,
@@ -883,6 +939,25 @@ impl fmt::Display for Op {
 }
 
 impl Op {
+    /// The slots holding the first halves of the `v128` operands and results this op
+    /// names (for tools that show vectors by lanes).
+    pub fn vector_slots(&self) -> Vec<Slot> {
+        match *self {
+            Op::V128Unary { dst, src, .. } | Op::V128LoadLane { dst, src, .. } => vec![dst, src],
+            Op::V128Binary { dst, a, b, .. } | Op::V128Select { dst, a, b, .. } => vec![dst, a, b],
+            Op::V128Ternary { dst, a, b, c, .. } => vec![dst, a, b, c],
+            Op::V128Shuffle { dst, a, b, lanes } => vec![dst, a, b, lanes],
+            Op::V128Shift { dst, a, .. } | Op::V128Replace { dst, a, .. } => vec![dst, a],
+            Op::V128Test { src, .. } | Op::V128Extract { src, .. } => vec![src],
+            Op::V128Splat { dst, .. } | Op::V128Load { dst, .. } | Op::GlobalGet128 { dst, .. } => {
+                vec![dst]
+            }
+            Op::V128Store { value, .. } | Op::V128StoreLane { value, .. } => vec![value],
+            Op::GlobalSet128 { src, .. } => vec![src],
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the field named `key` holds a slot (shown as `sN`) rather than a number.
     fn is_slot_field(&self, key: &str) -> bool {
         let slot_step = matches!(self, Op::I32AddSlotBrLtU { .. } | Op::I32AddSlotBrNe { .. });
@@ -900,8 +975,8 @@ impl Op {
             "step" => slot_step,
             // `br_table`'s is the number of its entries.
             "len" => !matches!(self, Op::BrTable { .. }),
-            "dst" | "src" | "dst2" | "src2" | "a" | "b" | "cond" | "addr" | "index" | "base"
-            | "delta" | "start" | "init" | "counter" => true,
+            "dst" | "src" | "dst2" | "src2" | "a" | "b" | "c" | "cond" | "addr" | "index"
+            | "base" | "delta" | "start" | "init" | "counter" | "lanes" => true,
             _ => false,
         }
     }

@@ -235,6 +235,7 @@ fn arg_value(arg: &WastArg) -> Result<Value, String> {
         WastArgCore::I64(v) => Value::I64(*v),
         WastArgCore::F32(v) => Value::F32(f32::from_bits(v.bits)),
         WastArgCore::F64(v) => Value::F64(f64::from_bits(v.bits)),
+        WastArgCore::V128(v) => values::v128_of(v),
         WastArgCore::RefNull(heap) => values::null_of(heap)?,
         WastArgCore::RefExtern(n) => Value::ExternRef(Some(*n)),
         other => return Err(format!("unsupported argument {other:?}")),

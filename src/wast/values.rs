@@ -1,7 +1,8 @@
 //! Comparing results with a script's expectations: exact bits, `nan:canonical`,
 //! `nan:arithmetic`, and reference patterns.
 
-use wast::core::{AbstractHeapType, HeapType, NanPattern, WastRetCore};
+use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastRetCore};
+use wast::token::{F32, F64};
 use wast::WastRet;
 
 use crate::interp::Value;
@@ -42,18 +43,9 @@ fn matches(value: &Value, want: &WastRetCore) -> bool {
     match (value, want) {
         (Value::I32(v), WastRetCore::I32(w)) => v == w,
         (Value::I64(v), WastRetCore::I64(w)) => v == w,
-        (Value::F32(v), WastRetCore::F32(pattern)) => match pattern {
-            NanPattern::CanonicalNan => v.to_bits() & 0x7fff_ffff == 0x7fc0_0000,
-            NanPattern::ArithmeticNan => v.is_nan() && v.to_bits() & 0x0040_0000 != 0,
-            NanPattern::Value(w) => v.to_bits() == w.bits,
-        },
-        (Value::F64(v), WastRetCore::F64(pattern)) => match pattern {
-            NanPattern::CanonicalNan => {
-                v.to_bits() & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000
-            }
-            NanPattern::ArithmeticNan => v.is_nan() && v.to_bits() & 0x0008_0000_0000_0000 != 0,
-            NanPattern::Value(w) => v.to_bits() == w.bits,
-        },
+        (Value::F32(v), WastRetCore::F32(pattern)) => f32_matches(v.to_bits(), pattern),
+        (Value::F64(v), WastRetCore::F64(pattern)) => f64_matches(v.to_bits(), pattern),
+        (Value::V128(v), WastRetCore::V128(pattern)) => v128_matches(*v, pattern),
         (Value::FuncRef(r), WastRetCore::RefNull(_)) => r.is_none(),
         (Value::ExternRef(r), WastRetCore::RefNull(_)) => r.is_none(),
         (Value::ExternRef(r), WastRetCore::RefExtern(w)) => match w {
@@ -64,4 +56,41 @@ fn matches(value: &Value, want: &WastRetCore) -> bool {
         (_, WastRetCore::Either(options)) => options.iter().any(|w| matches(value, w)),
         _ => false,
     }
+}
+
+fn f32_matches(bits: u32, pattern: &NanPattern<F32>) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff == 0x7fc0_0000,
+        NanPattern::ArithmeticNan => f32::from_bits(bits).is_nan() && bits & 0x0040_0000 != 0,
+        NanPattern::Value(w) => bits == w.bits,
+    }
+}
+
+fn f64_matches(bits: u64, pattern: &NanPattern<F64>) -> bool {
+    match pattern {
+        NanPattern::CanonicalNan => bits & 0x7fff_ffff_ffff_ffff == 0x7ff8_0000_0000_0000,
+        NanPattern::ArithmeticNan => {
+            f64::from_bits(bits).is_nan() && bits & 0x0008_0000_0000_0000 != 0
+        }
+        NanPattern::Value(w) => bits == w.bits,
+    }
+}
+
+/// A vector against a lane pattern: integer lanes exactly, float lanes each by its
+/// own pattern (a value or a NaN kind).
+fn v128_matches(v: u128, pattern: &V128Pattern) -> bool {
+    let lane = |i: usize, bits: usize| (v >> (i * bits)) & (u128::MAX >> (128 - bits));
+    match pattern {
+        V128Pattern::I8x16(w) => (0..16).all(|i| lane(i, 8) as u8 == w[i] as u8),
+        V128Pattern::I16x8(w) => (0..8).all(|i| lane(i, 16) as u16 == w[i] as u16),
+        V128Pattern::I32x4(w) => (0..4).all(|i| lane(i, 32) as u32 == w[i] as u32),
+        V128Pattern::I64x2(w) => (0..2).all(|i| lane(i, 64) as u64 == w[i] as u64),
+        V128Pattern::F32x4(w) => (0..4).all(|i| f32_matches(lane(i, 32) as u32, &w[i])),
+        V128Pattern::F64x2(w) => (0..2).all(|i| f64_matches(lane(i, 64) as u64, &w[i])),
+    }
+}
+
+/// The value of a `v128.const` argument.
+pub fn v128_of(value: &wast::core::V128Const) -> Value {
+    Value::V128(u128::from_le_bytes(value.to_le_bytes()))
 }

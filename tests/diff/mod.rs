@@ -1,8 +1,8 @@
 //! Differential testing of wasmcade against wasmi, shared by `tests/differential.rs` and
 //! the `differential` fuzz target (`fuzz/`), so both compare exactly the same way.
 //!
-//! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0 without
-//! SIMD, no imports, everything exported, and wasm-smith's own fuel counter so every run
+//! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0, with
+//! fixed-width SIMD in a quarter of the cases ([`is_simd_seed`]), no imports, everything exported, and wasm-smith's own fuel counter so every run
 //! terminates identically in any engine); [`check`] runs it in both engines (`ours`,
 //! `reference`) into engine-neutral [`Trace`]s and compares them (`compare`): the export
 //! lists each decoder read, instantiation, every exported function's results or trap
@@ -33,8 +33,9 @@ pub const ENGINE_FUEL: u64 = 2_000_000;
 /// with `unreachable`. Also bounds recursion depth, far below both engines' limits.
 const SMITH_FUEL: u32 = 1_000;
 
-/// The wasm-smith configuration for what our core supports.
-pub fn smith_config() -> wasm_smith::Config {
+/// The wasm-smith configuration for what our core supports, with fixed-width SIMD if
+/// `simd` (relaxed SIMD never: engines may choose its results differently).
+pub fn smith_config(simd: bool) -> wasm_smith::Config {
     wasm_smith::Config {
         max_imports: 0,
         export_everything: true,
@@ -43,8 +44,8 @@ pub fn smith_config() -> wasm_smith::Config {
         min_types: 1,
         min_funcs: 3,
         max_funcs: 30,
-        // WebAssembly 2.0 minus SIMD.
-        simd_enabled: false,
+        // WebAssembly 2.0.
+        simd_enabled: simd,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
@@ -68,9 +69,21 @@ pub fn smith_config() -> wasm_smith::Config {
     }
 }
 
-/// A terminating module from wasm-smith's view of `u`.
+/// A terminating module from wasm-smith's view of `u` (with SIMD one time in four): the
+/// `differential` fuzz target's cases.
+#[allow(dead_code)] // (The seeded test generates through `generate_from_seed`.)
 pub fn generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
-    let mut module = wasm_smith::Module::new(smith_config(), u)?;
+    let simd = u.ratio(1, 4)?;
+    generate_with(u, simd)
+}
+
+/// Whether the seeded case `seed` generates with SIMD: one seed in four, SIMD's share.
+pub fn is_simd_seed(seed: u64) -> bool {
+    seed % 4 == 3
+}
+
+fn generate_with(u: &mut Unstructured<'_>, simd: bool) -> arbitrary::Result<Vec<u8>> {
+    let mut module = wasm_smith::Module::new(smith_config(simd), u)?;
     module
         .ensure_termination(SMITH_FUEL)
         .map_err(|_| arbitrary::Error::IncorrectFormat)?;
@@ -82,7 +95,7 @@ pub fn generate_from_seed(seed: u64) -> arbitrary::Result<Vec<u8>> {
     let mut rng = SplitMix(seed);
     let len = 1_024 + (rng.next() % 32_768) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-    generate(&mut Unstructured::new(&bytes))
+    generate_with(&mut Unstructured::new(&bytes), is_simd_seed(seed))
 }
 
 /// Runs `wasm` in both engines and compares everything observable, or describes the

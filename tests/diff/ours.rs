@@ -137,6 +137,7 @@ fn ty_of(ty: ValType) -> Ty {
         ValType::I64 => Ty::I64,
         ValType::F32 => Ty::F32,
         ValType::F64 => Ty::F64,
+        ValType::V128 => Ty::V128,
         ValType::FuncRef => Ty::FuncRef,
         ValType::ExternRef => Ty::ExternRef,
     }
@@ -148,6 +149,7 @@ fn value(v: Val) -> Value {
         Val::I64(v) => Value::I64(v),
         Val::F32(bits) => Value::F32(f32::from_bits(bits)),
         Val::F64(bits) => Value::F64(f64::from_bits(bits)),
+        Val::V128(bits) => Value::V128(bits),
         Val::FuncRef { .. } => Value::FuncRef(None),
         Val::ExternRef { .. } => Value::ExternRef(None),
     }
@@ -159,6 +161,7 @@ fn val(v: Value) -> Val {
         Value::I64(v) => Val::I64(v),
         Value::F32(v) => Val::F32(v.to_bits()),
         Value::F64(v) => Val::F64(v.to_bits()),
+        Value::V128(v) => Val::V128(v),
         Value::FuncRef(r) => Val::FuncRef { null: r.is_none() },
         Value::ExternRef(r) => Val::ExternRef { null: r.is_none() },
     }

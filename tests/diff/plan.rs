@@ -82,6 +82,10 @@ fn argument(ty: ValType, rng: &mut SplitMix) -> Val {
             0x7ff0_0000_0000_0000,
             0x43e0_0000_0000_0000,
         ])),
+        // An edge value in the low half, random bits in the high one.
+        ValType::V128 => {
+            Val::V128(choose(&[0, u64::MAX, 1 << 63]) as u128 | (random as u128) << 64)
+        }
         ValType::FuncRef => Val::FuncRef { null: true },
         ValType::ExternRef => Val::ExternRef { null: true },
     }

@@ -4,14 +4,15 @@ use wasmi::errors::{ErrorKind, InstantiationError, MemoryError};
 use wasmi::{
     Config, Engine, Extern, ExternType, FuncType, Linker, Module, Mutability, Nullable, Ref,
     RefType, Store, StoreLimits, StoreLimitsBuilder, TrapCode, Val as WasmiVal, ValType, F32, F64,
+    V128,
 };
 
 use super::plan::Plan;
 use super::trace::{Element, ExportType, Outcome, Resource, Sig, Trace, TrapClass, Ty, Val};
 use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
 
-/// wasmi with the same feature set as our core (its SIMD is off without the `simd`
-/// cargo feature), and stack limits above what wasm-smith's fuel lets code reach
+/// wasmi with the same feature set as the generator (fixed-width SIMD, not relaxed: its
+/// choices may differ from ours), and stack limits above what wasm-smith's fuel lets code reach
 /// (wasmi's default of 1,000 frames is just below it).
 fn engine() -> Engine {
     let mut config = Config::default();
@@ -19,6 +20,8 @@ fn engine() -> Engine {
         .consume_fuel(true)
         .set_max_recursion_depth(10_000)
         .set_max_stack_height(64 << 20)
+        .wasm_simd(true)
+        .wasm_relaxed_simd(false)
         .wasm_tail_call(false)
         .wasm_memory64(false)
         .wasm_multi_memory(false)
@@ -171,7 +174,7 @@ fn ty_of(ty: ValType) -> Ty {
         ValType::F64 => Ty::F64,
         ValType::FuncRef => Ty::FuncRef,
         ValType::ExternRef => Ty::ExternRef,
-        ValType::V128 => unreachable!("SIMD is disabled in the generator and in wasmi"),
+        ValType::V128 => Ty::V128,
     }
 }
 
@@ -188,6 +191,7 @@ fn value(v: Val) -> WasmiVal {
         Val::I64(v) => WasmiVal::I64(v),
         Val::F32(bits) => WasmiVal::F32(F32::from_bits(bits)),
         Val::F64(bits) => WasmiVal::F64(F64::from_bits(bits)),
+        Val::V128(bits) => WasmiVal::V128(V128::from(bits)),
         Val::FuncRef { .. } => WasmiVal::FuncRef(Nullable::Null),
         Val::ExternRef { .. } => WasmiVal::ExternRef(Nullable::Null),
     }
@@ -201,6 +205,6 @@ fn val(v: &WasmiVal) -> Val {
         WasmiVal::F64(v) => Val::F64(v.to_bits()),
         WasmiVal::FuncRef(r) => Val::FuncRef { null: r.is_null() },
         WasmiVal::ExternRef(r) => Val::ExternRef { null: r.is_null() },
-        WasmiVal::V128(_) => unreachable!("SIMD is disabled in the generator and in wasmi"),
+        WasmiVal::V128(v) => Val::V128(v.as_u128()),
     }
 }

@@ -10,8 +10,14 @@ pub enum Val {
     I64(i64),
     F32(u32),
     F64(u64),
-    FuncRef { null: bool },
-    ExternRef { null: bool },
+    /// Bit-exact: wasm-smith canonicalizes the NaNs of vector lanes too.
+    V128(u128),
+    FuncRef {
+        null: bool,
+    },
+    ExternRef {
+        null: bool,
+    },
 }
 
 /// Bit-exact, except that any NaN equals any NaN: the spec lets NaN payloads vary.
@@ -27,6 +33,7 @@ impl PartialEq for Val {
             }
             (I32(a), I32(b)) => a == b,
             (I64(a), I64(b)) => a == b,
+            (V128(a), V128(b)) => a == b,
             (FuncRef { null: a }, FuncRef { null: b }) => a == b,
             (ExternRef { null: a }, ExternRef { null: b }) => a == b,
             _ => false,
@@ -41,6 +48,7 @@ impl fmt::Display for Val {
             Val::I64(v) => write!(f, "i64:{v}"),
             Val::F32(bits) => write!(f, "f32:{} ({bits:#010x})", f32::from_bits(bits)),
             Val::F64(bits) => write!(f, "f64:{} ({bits:#018x})", f64::from_bits(bits)),
+            Val::V128(bits) => write!(f, "v128:{bits:#034x}"),
             Val::FuncRef { null } => f.write_str(if null { "funcref:null" } else { "funcref" }),
             Val::ExternRef { null } => {
                 f.write_str(if null { "externref:null" } else { "externref" })
@@ -56,6 +64,7 @@ pub enum Ty {
     I64,
     F32,
     F64,
+    V128,
     FuncRef,
     ExternRef,
 }

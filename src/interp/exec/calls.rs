@@ -382,17 +382,19 @@ impl Run {
                     let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
                         unreachable!("functions are never removed");
                     };
-                    for (bits, &ty) in frame.iter_mut().zip(ty.results()) {
-                        *bits = result_bits(store, Value::from_bits(ty, *bits, store.id))?;
+                    let mut at = 0;
+                    for &ty in ty.results() {
+                        let value = Value::read_slots(ty, &frame[at..], store.id);
+                        frame[at] = result_bits(store, value)?;
+                        at += ty.slots();
                     }
                 }
             }
             HostCall::Values(call) => {
                 let call = Rc::clone(call);
                 self.host_args.clear();
-                let args = ty.params().iter().zip(frame.iter());
                 self.host_args
-                    .extend(args.map(|(ty, bits)| Value::from_bits(*ty, *bits, store.id)));
+                    .extend(Value::read_all(ty.params(), frame, store.id));
                 self.host_results.clear();
                 self.host_results
                     .extend(ty.results().iter().map(|t| t.default_value()));
@@ -402,8 +404,11 @@ impl Run {
                 };
                 call(&mut caller, &self.host_args, &mut self.host_results)
                     .map_err(|trap| trap.kind)?;
-                for (bits, &value) in frame.iter_mut().zip(&self.host_results) {
-                    *bits = result_bits(store, value)?;
+                let mut at = 0;
+                for &value in &self.host_results {
+                    let bits = result_bits(store, value)?;
+                    value.write_slots(bits, &mut frame[at..]);
+                    at += value.ty().slots();
                 }
             }
         }

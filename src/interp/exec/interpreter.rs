@@ -7,6 +7,7 @@
 
 use super::num;
 use super::run::{likely, Run};
+use super::simd;
 #[cfg(wasmcade_threaded)]
 use super::threaded;
 use crate::interp::isa::Op;
@@ -120,6 +121,11 @@ impl Run {
             macro_rules! globals {
                 () => {
                     self.at.globals
+                };
+            }
+            macro_rules! frame {
+                () => {
+                    slots
                 };
             }
             // One flat `match` over every op (one jump table): the simple ops (shared

@@ -97,8 +97,10 @@ pub(super) fn call<T>(
     if func_code.frame_size as usize > stack.len() {
         return Err(Trap::new(TrapKind::CallStackExhausted));
     }
-    for (slot, arg) in stack.iter_mut().zip(args) {
-        *slot = arg.to_bits();
+    let mut at = 0;
+    for arg in args {
+        arg.write_slots(arg.to_bits(), &mut stack[at..]);
+        at += arg.ty().slots();
     }
     stack[func_code.num_params as usize..func_code.num_locals as usize].fill(0);
 
@@ -157,12 +159,7 @@ impl Run {
         let trap = match result {
             Ok(()) => {
                 let ty = store.func_type(func);
-                let results = ty
-                    .results()
-                    .iter()
-                    .zip(self.stack.iter())
-                    .map(|(ty, bits)| Value::from_bits(*ty, *bits, store.id))
-                    .collect();
+                let results = Value::read_all(ty.results(), &self.stack, store.id);
                 store.spare_stack = Some(self.stack);
                 return Ok(CallOutcome::Finished(results));
             }

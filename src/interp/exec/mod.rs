@@ -6,7 +6,7 @@
 //! - `interpreter`: the loop executor (`loop { match }`), and `threaded`: one handler
 //!   per op, chained by tail calls, where optimised builds compile it in;
 //! - `simple`: the semantics of the ops both executors run the same way, written once;
-//!   `num`: the numeric operators' semantics; `store_ops`: the ops that need the store,
+//!   `num`: the numeric operators' semantics, `simd`: the 128-bit vector operators'; `store_ops`: the ops that need the store,
 //!   reached from the handlers through `erased`'s trampolines; `calls`: calls and returns;
 //! - `views`: the only `unsafe` access (frame slots, code, memory, globals, tables);
 //! - `encode`: the ops' handlers as the code cache stores them, and the module's
@@ -22,6 +22,7 @@ mod interpreter;
 mod invoke;
 pub(crate) mod num;
 mod run;
+mod simd;
 mod store_ops;
 #[cfg(wasmcade_threaded)]
 mod threaded;

@@ -8,7 +8,8 @@
 //! site defines: `slot!(s)` and `set!(s, v)` for slots, `operand!(s)` for the operand the
 //! cached-operand form has in the threaded executor's register (the plain form and the
 //! loop executor read slot `s`), `mem!()` and `globals!()` for the memory and globals
-//! views, `jump!(offset)` and `take_entry!(n)` for branches, `tri!(result)` for an
+//! views, `frame!()` for the frame's slots (the SIMD ops' out-of-line semantics read and
+//! write them), `jump!(offset)` and `take_entry!(n)` for branches, `tri!(result)` for an
 //! operation that may trap. The loop executor expands them into its `match`, the
 //! threaded one into one handler per op.
 
@@ -190,6 +191,50 @@ macro_rules! simple_ops {
             }
             [MemoryCopy] { dst, src, len } => {
                 tri!(mem!().copy_within(slot!(dst), slot!(src), slot!(len)));
+            }
+            // 128-bit SIMD (`simd`): a vector is two slots, low half first, which the
+            // ops read and write out of line (`frame!()` is the frame's slots).
+            [V128Unary] { op, dst, src } => { simd::unary(op, frame!(), dst, src) }
+            [V128Binary] { op, dst, a, b } => { simd::binary(op, frame!(), dst, a, b) }
+            [V128Ternary] { op, dst, a, b, c } => { simd::ternary(op, frame!(), dst, a, b, c) }
+            [V128Test] { op, dst, src } => { set!(dst, simd::test(op, frame!(), src)) }
+            [V128Shift] { op, dst, a, b } => { simd::shift(op, frame!(), dst, a, b) }
+            [V128Splat] { op, dst, src } => { simd::splat(op, frame!(), dst, src) }
+            [V128Extract] { op, lane, dst, src } => {
+                set!(dst, simd::extract(op, frame!(), lane, src))
+            }
+            [V128Replace] { op, lane, dst, a, b } => {
+                simd::replace(op, frame!(), lane, dst, a, b)
+            }
+            [V128Shuffle] { dst, a, b, lanes } => { simd::shuffle(frame!(), dst, a, b, lanes) }
+            [V128Select] { dst, cond, a, b } => {
+                let src = if slot!(cond) as u32 != 0 { a } else { b };
+                let (low, high) = (slot!(src), slot!(src + 1));
+                set!(dst, low);
+                set!(dst + 1, high);
+            }
+            [V128Load] { op, dst, addr, offset } => {
+                tri!(simd::in_bounds(simd::load(op, mem!(), frame!(), dst, addr, offset)));
+            }
+            [V128LoadLane] { op, lane, dst, addr, src, offset } => {
+                let loaded = simd::load_lane(op, lane, mem!(), frame!(), dst, addr, src, offset);
+                tri!(simd::in_bounds(loaded));
+            }
+            [V128Store] { addr, value, offset } => {
+                tri!(simd::in_bounds(simd::store(mem!(), frame!(), addr, value, offset)));
+            }
+            [V128StoreLane] { op, lane, addr, value, offset } => {
+                let stored = simd::store_lane(op, lane, mem!(), frame!(), addr, value, offset);
+                tri!(simd::in_bounds(stored));
+            }
+            [GlobalGet128] { dst, global } => {
+                let (lo, hi) = (globals!().get(global), globals!().get_high(global));
+                set!(dst, lo);
+                set!(dst + 1, hi);
+            }
+            [GlobalSet128] { src, global } => {
+                globals!().set(global, slot!(src));
+                globals!().set_high(global, slot!(src + 1));
             }
         }
     };

@@ -28,6 +28,7 @@
 use super::erased::StoreOp;
 use super::num;
 use super::run::{likely, Run};
+use super::simd;
 use super::views::{Ip, MemView, Slots};
 use crate::interp::isa::{ErasedHandler, Handlers, Op};
 use crate::interp::types::PAGE_SIZE;
@@ -380,6 +381,11 @@ macro_rules! handler {
                     run.at.globals
                 };
             }
+            macro_rules! frame {
+                () => {
+                    slots
+                };
+            }
             macro_rules! jump {
                 ($offset:expr) => {
                     {
@@ -458,7 +464,9 @@ macro_rules! handlers {
 /// An op of variant `$variant` with every field 0 (for its tag).
 macro_rules! any_op {
     ($variant:ident { $($field:ident),* }) => {
-        Op::$variant { $($field: 0),* }
+        // SAFETY: every field of an op is an integer or a fieldless `repr(u8)` enum
+        // (`isa::simd`), for all of which 0 is a valid value.
+        Op::$variant { $($field: unsafe { std::mem::zeroed() }),* }
     };
 }
 with_simple_ops!(handlers);

@@ -469,6 +469,19 @@ impl GlobalsView {
         // SAFETY: as in `get` (validation also proved the global mutable).
         unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits = bits }
     }
+
+    /// A `v128` global's upper half (`GlobalEntity::high`).
+    #[inline(always)]
+    pub fn get_high(self, index: u32) -> u64 {
+        // SAFETY: as in `get`.
+        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).high }
+    }
+
+    #[inline(always)]
+    pub fn set_high(self, index: u32, bits: u64) {
+        // SAFETY: as in `set`.
+        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).high = bits }
+    }
 }
 
 /// `value`, hidden from the optimiser: it cannot split the sum `value` was computed as

@@ -12,6 +12,8 @@ use crate::interp::types::LoadError;
 #[derive(Debug, Clone)]
 pub(crate) enum ConstExpr {
     Bits(u64),
+    /// A `v128.const` (always alone: no arithmetic takes vectors).
+    V128(u128),
     Global(u32),
     FuncRef(u32),
     /// An extended constant expression, in evaluation order.
@@ -66,6 +68,7 @@ impl ConstExpr {
                 Operator::I64Const { value } => ConstOp::Push(value as u64),
                 Operator::F32Const { value } => ConstOp::Push(value.bits() as u64),
                 Operator::F64Const { value } => ConstOp::Push(value.bits()),
+                Operator::V128Const { value } => return Ok(ConstExpr::V128(value.i128() as u128)),
                 Operator::RefNull { .. } => ConstOp::Push(0),
                 Operator::RefFunc { function_index } => ConstOp::FuncRef(function_index),
                 Operator::GlobalGet { global_index } => ConstOp::Global(global_index),
@@ -91,7 +94,17 @@ impl ConstExpr {
         })
     }
 
-    /// The expression's value, with `global` giving a global's bits and `func_ref` a
+    /// The upper half of the expression's value if it is a `v128` (0 otherwise), with
+    /// `global_high` giving a global's.
+    pub(crate) fn evaluate_high(&self, global_high: impl Fn(u32) -> u64) -> u64 {
+        match *self {
+            ConstExpr::V128(v) => (v >> 64) as u64,
+            ConstExpr::Global(index) => global_high(index),
+            _ => 0,
+        }
+    }
+
+    /// The expression's value (a `v128`'s low half), with `global` giving a global's bits and `func_ref` a
     /// function's reference by the module's indices.
     pub(crate) fn evaluate(
         &self,
@@ -110,6 +123,7 @@ impl ConstExpr {
         };
         match self {
             ConstExpr::Bits(bits) => *bits,
+            ConstExpr::V128(v) => *v as u64,
             ConstExpr::Global(index) => global(*index),
             ConstExpr::FuncRef(index) => func_ref(*index),
             ConstExpr::Sequence(ops) => {

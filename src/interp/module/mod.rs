@@ -98,15 +98,14 @@ pub(crate) struct ModuleInner {
     pub sections: Vec<SectionInfo>,
 }
 
-/// What we run: WebAssembly 2.0 minus fixed-width SIMD, and of 3.0 the extended
-/// constant expressions, tail calls and wide arithmetic.
+/// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
+/// extended constant expressions, tail calls and wide arithmetic.
 fn features() -> WasmFeatures {
-    let mut features = WasmFeatures::WASM2
+    WasmFeatures::WASM2
+        | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
-        | WasmFeatures::WIDE_ARITHMETIC;
-    features.remove(WasmFeatures::SIMD);
-    features
+        | WasmFeatures::WIDE_ARITHMETIC
 }
 
 impl Module {

@@ -8,15 +8,15 @@ use std::sync::Arc;
 use super::Caller;
 use crate::interp::module::Module;
 use crate::interp::types::{
-    Extern, FuncType, GlobalType, MemoryType, TableType, Trap, Value, PAGE_SIZE,
+    Extern, FuncType, GlobalType, MemoryType, TableType, Trap, ValType, Value, PAGE_SIZE,
 };
 /// A host function: reads its arguments, writes its results, or fails with a trap.
 pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
 
 /// A host function on raw bits (`Func::new_raw`): the slice holds the arguments' bits in
-/// order (an i32 zero-extended, a float its IEEE bits) and takes the results' bits in
-/// their place; it is as long as the longer of the two lists. A call skips the
-/// conversions to and from `Value`s.
+/// order (an i32 zero-extended, a float its IEEE bits, a `v128` two slots, low half
+/// first) and takes the results' bits in their place; it is as long as the longer of the
+/// two lists in slots. A call skips the conversions to and from `Value`s.
 pub type RawHostFn<T> = dyn Fn(&mut Caller<'_, T>, &mut [u64]) -> Result<(), Trap>;
 
 /// How a host function takes its arguments.
@@ -50,13 +50,15 @@ impl<T> HostCall<T> {
                 Ok(results)
             }
             HostCall::Raw(call) => {
-                let mut bits: Vec<u64> = args.iter().map(|arg| arg.to_bits()).collect();
-                bits.resize(args.len().max(ty.results().len()), 0);
+                let params = ValType::slots_of(ty.params());
+                let mut bits = vec![0; params.max(ValType::slots_of(ty.results()))];
+                let mut at = 0;
+                for arg in args {
+                    arg.write_slots(arg.to_bits(), &mut bits[at..]);
+                    at += arg.ty().slots();
+                }
                 call(caller, &mut bits)?;
-                let results = ty.results().iter().zip(bits);
-                Ok(results
-                    .map(|(&ty, bits)| Value::from_bits(ty, bits, caller.store.id))
-                    .collect())
+                Ok(Value::read_all(ty.results(), &bits, caller.store.id))
             }
         }
     }
@@ -139,7 +141,26 @@ impl TableEntity {
 
 pub(crate) struct GlobalEntity {
     pub ty: GlobalType,
+    /// The value's slot bits (a `v128`'s low half).
     pub bits: u64,
+    /// A `v128`'s upper half; 0 for the other types.
+    pub high: u64,
+}
+
+impl GlobalEntity {
+    /// A global of type `ty` holding `value` with low slot bits `bits` (checked by the store).
+    pub fn new(ty: GlobalType, value: Value, bits: u64) -> GlobalEntity {
+        GlobalEntity {
+            ty,
+            bits,
+            high: value.high_bits(),
+        }
+    }
+
+    /// The value, in the store with id `store`.
+    pub fn value(&self, store: u64) -> Value {
+        Value::read_slots(self.ty.content, &[self.bits, self.high], store)
+    }
 }
 
 pub(crate) struct InstanceEntity {

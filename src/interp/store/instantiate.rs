@@ -68,7 +68,14 @@ pub(crate) fn instantiate<T>(
         .zip(&m.global_inits)
     {
         let bits = eval(store, &globals, init);
-        globals.push(store.push_global(GlobalEntity { ty: *ty, bits }));
+        // A `v128`'s upper half (0 for the others).
+        let high = init.evaluate_high(|g| store.globals[globals[g as usize] as usize].high);
+        let cell = GlobalEntity {
+            ty: *ty,
+            bits,
+            high,
+        };
+        globals.push(store.push_global(cell));
     }
 
     let elements: Vec<Rc<[u64]>> = m

@@ -33,7 +33,7 @@ impl Func {
 
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
         let type_id = store.intern_type(&ty);
-        let frame_len = ty.params().len().max(ty.results().len());
+        let frame_len = ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()));
         let checked_results = ty
             .results()
             .iter()
@@ -130,14 +130,13 @@ impl Global {
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Result<Global, Error> {
         let bits = store.value_bits(value)?;
         Ok(Global(
-            store.push_global(GlobalEntity { ty, bits }),
+            store.push_global(GlobalEntity::new(ty, value, bits)),
             store.id,
         ))
     }
 
     pub fn get<T>(&self, store: &Store<T>) -> Value {
-        let global = &store.globals[self.0 as usize];
-        Value::from_bits(global.ty.content, global.bits, store.id)
+        store.globals[self.0 as usize].value(store.id)
     }
 
     pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
@@ -151,7 +150,7 @@ impl Global {
                 value.ty()
             )));
         }
-        global.bits = value.to_bits();
+        *global = GlobalEntity::new(global.ty, value, value.to_bits());
         Ok(())
     }
 }

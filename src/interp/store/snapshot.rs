@@ -30,8 +30,13 @@ pub struct Snapshot {
     pub module_sha256: [u8; 32],
     /// Each memory's bytes, in the instance's memory index order (imported ones too).
     pub memories: Vec<Vec<u8>>,
-    /// Each global's value bits (references as function index + 1, 0 for null).
+    /// Each global's value bits (references as function index + 1, 0 for null; a
+    /// `v128`'s low half).
     pub globals: Vec<u64>,
+    /// The upper halves of the `v128` globals, in global order (empty without any;
+    /// states saved before SIMD have none).
+    #[serde(default)]
+    pub globals_high: Vec<u64>,
     /// Each table's elements (function index + 1, 0 for null).
     pub tables: Vec<Vec<u64>>,
     /// Each element segment's items, empty once dropped (function index + 1: the
@@ -166,6 +171,13 @@ impl Instance {
                 })
             })
             .collect::<Result<_, _>>()?;
+        let globals_high = instance
+            .globals
+            .iter()
+            .map(|&g| &store.globals[g as usize])
+            .filter(|global| global.ty.content == ValType::V128)
+            .map(|global| global.high)
+            .collect();
         let tables = instance
             .tables
             .iter()
@@ -195,6 +207,7 @@ impl Instance {
             module_sha256: instance.module.sha256(),
             memories,
             globals,
+            globals_high,
             tables,
             elements,
             dropped_datas,
@@ -256,6 +269,17 @@ impl Instance {
                 )));
             }
         }
+        let wide = instance
+            .globals
+            .iter()
+            .filter(|&&g| store.globals[g as usize].ty.content == ValType::V128)
+            .count();
+        if wide != snapshot.globals_high.len() {
+            return Err(SnapshotError::Mismatch(format!(
+                "{} v128 globals saved, the instance has {wide}",
+                snapshot.globals_high.len()
+            )));
+        }
         let globals: Vec<(u32, u64)> = instance
             .globals
             .iter()
@@ -297,8 +321,13 @@ impl Instance {
         for (&m, bytes) in memories.iter().zip(&snapshot.memories) {
             store.memories[m as usize].data.clone_from(bytes);
         }
+        let mut highs = snapshot.globals_high.iter();
         for (g, bits) in globals {
-            store.globals[g as usize].bits = bits;
+            let global = &mut store.globals[g as usize];
+            global.bits = bits;
+            if global.ty.content == ValType::V128 {
+                global.high = *highs.next().expect("counted above");
+            }
         }
         for (t, elements) in tables {
             store.tables[t as usize].elements = elements;

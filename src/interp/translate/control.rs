@@ -8,6 +8,11 @@ use super::branches::set_offset;
 use super::stack::Operand;
 use super::{Emit, Translator};
 use crate::interp::isa::{Op, Slot};
+use crate::interp::types::ValType;
+
+fn val_type(ty: wasmparser::ValType) -> ValType {
+    ValType::from_wasmparser(ty).expect("validated")
+}
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum FrameKind {
@@ -19,8 +24,11 @@ pub(super) enum FrameKind {
 
 pub(super) struct ControlFrame {
     pub(super) kind: FrameKind,
+    /// The block's type (the function's, for the function's own frame).
+    pub(super) blockty: BlockType,
     /// Operand stack height below the frame's parameters.
     pub(super) height: u32,
+    /// Slots of the parameters and of the results (a `v128` takes two).
     pub(super) num_params: u32,
     pub(super) num_results: u32,
     /// For loops: where a branch to the label jumps.
@@ -67,13 +75,29 @@ impl Translator<'_> {
         self.frame_mut().unreachable = true;
     }
 
+    /// The slots of a block's parameters and results.
     pub(super) fn block_arity(&self, blockty: BlockType) -> (u32, u32) {
+        let slots = |types: &[ValType]| ValType::slots_of(types) as u32;
         match blockty {
             BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
+            BlockType::Type(ty) => (0, slots(&[val_type(ty)])),
             BlockType::FuncType(index) => {
                 let ty = &self.module.types[index as usize];
-                (ty.params().len() as u32, ty.results().len() as u32)
+                (slots(ty.params()), slots(ty.results()))
+            }
+        }
+    }
+
+    /// Pushes temporaries for a block's parameters (`params`) or results, in their slots.
+    pub(super) fn push_block_values(&mut self, blockty: BlockType, params: bool) -> Emit {
+        let module = self.module;
+        match blockty {
+            BlockType::Empty => Ok(()),
+            BlockType::Type(_) if params => Ok(()),
+            BlockType::Type(ty) => self.push_temps(&[val_type(ty)]),
+            BlockType::FuncType(index) => {
+                let ty = &module.types[index as usize];
+                self.push_temps(if params { ty.params() } else { ty.results() })
             }
         }
     }
@@ -87,6 +111,7 @@ impl Translator<'_> {
         self.reserve(height + num_results)?;
         self.control.push(ControlFrame {
             kind,
+            blockty,
             height,
             num_params,
             num_results,
@@ -246,9 +271,7 @@ impl Translator<'_> {
             self.emit(Op::Copy { dst, src });
         }
         self.stack.truncate(height as usize);
-        for _ in 0..params {
-            self.push_temp()?;
-        }
+        self.push_block_values(self.frame().blockty, true)?;
         let frame = self.frame_mut();
         frame.kind = FrameKind::Else;
         frame.unreachable = false;
@@ -268,11 +291,8 @@ impl Translator<'_> {
                     self.patch_here(fixup);
                 }
                 // Branches to the function label carry the results in the label slots.
-                let arity = self.frame().num_results;
                 self.stack.truncate(0);
-                for _ in 0..arity {
-                    self.push_temp()?;
-                }
+                self.push_block_values(self.frame().blockty, false)?;
                 self.translate_return()?;
             }
             self.control.pop();
@@ -288,9 +308,7 @@ impl Translator<'_> {
             self.patch_here(fixup);
         }
         self.stack.truncate(height as usize);
-        for _ in 0..arity {
-            self.push_temp()?;
-        }
+        self.push_block_values(frame.blockty, false)?;
         Ok(())
     }
 
@@ -322,18 +340,16 @@ impl Translator<'_> {
         self.slot(first)
     }
 
-    pub(super) fn finish_call(&mut self, params: u32, results: u32) -> Emit {
+    /// After a call whose arguments are the top `params` slots: its results, of `results`.
+    pub(super) fn finish_call(&mut self, params: u32, results: &[ValType]) -> Emit {
         let first = self.height() - params;
         self.stack.truncate(first as usize);
-        for _ in 0..results {
-            self.push_temp()?;
-        }
-        Ok(())
+        self.push_temps(results)
     }
 
     pub(super) fn translate_call(&mut self, func_index: u32) -> Emit {
         let ty = self.module.func_type_of(func_index);
-        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let params = ValType::slots_of(ty.params()) as u32;
         let base = self.prepare_args(params)?;
         let imported = self.module.num_imported_funcs;
         self.emit(match func_index.checked_sub(imported) {
@@ -343,7 +359,7 @@ impl Translator<'_> {
                 base,
             },
         });
-        self.finish_call(params, results)
+        self.finish_call(params, ty.results())
     }
 
     /// `return_call`: the call, then the return of its results, which runs only when the
@@ -351,7 +367,7 @@ impl Translator<'_> {
     /// caller itself).
     pub(super) fn translate_return_call(&mut self, func_index: u32) -> Emit {
         let ty = self.module.func_type_of(func_index);
-        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let params = ValType::slots_of(ty.params()) as u32;
         let base = self.prepare_args(params)?;
         self.emit(
             match func_index.checked_sub(self.module.num_imported_funcs) {
@@ -362,7 +378,7 @@ impl Translator<'_> {
                 },
             },
         );
-        self.finish_tail_call(params, results)
+        self.finish_tail_call(params, ty.results())
     }
 
     /// `call_indirect`, or with `tail` `return_call_indirect` (see `translate_return_call`).
@@ -374,7 +390,7 @@ impl Translator<'_> {
     ) -> Emit {
         let index = self.pop_slot()?;
         let ty = &self.module.types[type_index as usize];
-        let (params, results) = (ty.params().len() as u32, ty.results().len() as u32);
+        let (params, results) = (ValType::slots_of(ty.params()) as u32, ty.results());
         let base = self.prepare_args(params)?;
         if !tail {
             self.emit(Op::CallIndirect {
@@ -394,7 +410,7 @@ impl Translator<'_> {
         self.finish_tail_call(params, results)
     }
 
-    fn finish_tail_call(&mut self, params: u32, results: u32) -> Emit {
+    fn finish_tail_call(&mut self, params: u32, results: &[ValType]) -> Emit {
         self.finish_call(params, results)?;
         self.translate_return()?;
         self.mark_unreachable();
@@ -406,7 +422,7 @@ impl Translator<'_> {
     pub(super) fn wide_arithmetic(&mut self, operands: u32, make: impl FnOnce(Slot) -> Op) -> Emit {
         let base = self.prepare_args(operands)?;
         self.emit(make(base));
-        self.finish_call(operands, 2)
+        self.finish_call(operands, &[ValType::I64, ValType::I64])
     }
 
     /// Points the branch at `at` to the current end of the code.

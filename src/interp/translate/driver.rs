@@ -7,7 +7,7 @@ use super::control::{if_save_position, FrameKind};
 use super::fuse::Condition;
 use super::stack::Operand;
 use super::{Emit, Translator};
-use crate::interp::isa::{Op, Slot};
+use crate::interp::isa::Op;
 
 macro_rules! translate_binary {
     ($($op:ident $imm:ident $op_acc:ident $imm_acc:ident $name:literal $f:ident,)*) => {
@@ -143,8 +143,12 @@ impl Translator<'_> {
             Operator::I64MulWideS => self.wide_arithmetic(2, |base| Op::I64MulWideS { base }),
             Operator::I64MulWideU => self.wide_arithmetic(2, |base| Op::I64MulWideU { base }),
             Operator::Drop => {
-                self.stack.pop();
+                let slots = if self.top_is_v128() { 2 } else { 1 };
+                self.stack.truncate(self.stack.len() - slots);
                 Ok(())
+            }
+            Operator::Select | Operator::TypedSelect { .. } if self.below_top_is_v128() => {
+                self.translate_v128_select()
             }
             Operator::Select | Operator::TypedSelect { .. } => {
                 let cond = self.pop_slot()?;
@@ -155,9 +159,22 @@ impl Translator<'_> {
                 self.emit(Op::Select { dst, cond, a, b });
                 self.push_temp()
             }
-            Operator::LocalGet { local_index } => self.push(Operand::Local(local_index as Slot)),
-            Operator::LocalSet { local_index } => self.local_set(local_index as Slot, false),
-            Operator::LocalTee { local_index } => self.local_set(local_index as Slot, true),
+            Operator::LocalGet { local_index } => self.get_local(local_index),
+            Operator::LocalSet { local_index } => self.set_local(local_index, false),
+            Operator::LocalTee { local_index } => self.set_local(local_index, true),
+            Operator::GlobalGet { global_index } if self.is_v128_global(global_index) => self
+                .produce_v128(|dst| Op::GlobalGet128 {
+                    dst,
+                    global: global_index,
+                }),
+            Operator::GlobalSet { global_index } if self.is_v128_global(global_index) => {
+                let src = self.pop_v128()?;
+                self.emit(Op::GlobalSet128 {
+                    src,
+                    global: global_index,
+                });
+                Ok(())
+            }
             Operator::GlobalGet { global_index } => self.produce(|dst| Op::GlobalGet {
                 dst,
                 global: global_index,
@@ -290,6 +307,7 @@ impl Translator<'_> {
                 .or_else(|| self.translate_unary_total(&other))
                 .or_else(|| self.translate_fallible_unary(&other))
                 .or_else(|| self.translate_memory_access(&other))
+                .or_else(|| self.translate_simd(&other))
                 .unwrap_or_else(|| {
                     unreachable!("the validator rejects {other:?} with our feature set")
                 }),

@@ -13,13 +13,14 @@ mod driver;
 mod fuse;
 mod memory;
 mod passes;
+mod simd;
 mod stack;
 
-use wasmparser::FunctionBody;
+use wasmparser::{BlockType, FunctionBody};
 
-use crate::interp::isa::{CompiledFunc, Encoder, Op, MAX_FUNCTION_OPS};
+use crate::interp::isa::{CompiledFunc, Encoder, Op, Slot, MAX_FUNCTION_OPS};
 use crate::interp::module::ModuleInner;
-use crate::interp::types::{LoadError, MAX_FRAME_SLOTS};
+use crate::interp::types::{LoadError, ValType, MAX_FRAME_SLOTS};
 use control::{ControlFrame, FrameKind};
 use stack::Operand;
 
@@ -27,8 +28,14 @@ struct Translator<'m> {
     module: &'m ModuleInner,
     ops: Vec<Op>,
     offsets: Vec<u32>,
+    /// Slots of the locals (a `v128` local takes two).
     num_locals: u32,
+    /// Each local's first slot and whether it is a `v128` (two slots).
+    locals: Vec<(Slot, bool)>,
     stack: Vec<Operand>,
+    /// For each operand stack position, whether the operand last pushed there is the
+    /// upper half of a `v128` (which takes two positions, two slots).
+    upper: Vec<bool>,
     max_height: u32,
     control: Vec<ControlFrame>,
     /// Ops at or after this index may be retargeted; a label bound here forbids it before.
@@ -39,6 +46,7 @@ struct Translator<'m> {
 }
 
 /// A function body translated to our ops, before the executor gives them handlers.
+/// Counts of parameters, results and locals are of slots (a `v128` takes two).
 pub(crate) struct Translation {
     pub ops: Vec<Op>,
     /// For each op, the byte offset in the module of the wasm instruction it came from.
@@ -94,31 +102,50 @@ fn translate_operators(
     func_index: u32,
     body: &FunctionBody<'_>,
 ) -> Result<Translation, LoadError> {
+    let type_index = module.func_types[func_index as usize];
     let ty = module.func_type_of(func_index);
+    // The locals' declarations, parameters first, then each one's slots (refused past
+    // the frame's slots before any is laid out).
+    let mut declared: Vec<(u32, ValType)> = ty.params().iter().map(|&param| (1, param)).collect();
     let mut locals_reader = body.get_locals_reader()?;
-    let mut num_locals = ty.params().len() as u32;
     for _ in 0..locals_reader.get_count() {
-        num_locals += locals_reader.read()?.0;
+        let (count, ty) = locals_reader.read()?;
+        declared.push((count, ValType::from_wasmparser(ty).expect("validated")));
     }
-    if num_locals > MAX_FRAME_SLOTS {
+    let slots: u64 = declared
+        .iter()
+        .map(|&(count, ty)| count as u64 * ty.slots() as u64)
+        .sum();
+    if slots > MAX_FRAME_SLOTS as u64 {
         return Err(LoadError::frame_too_large(
             func_index,
-            num_locals,
+            u32::try_from(slots).unwrap_or(u32::MAX),
             body.range().start as usize,
         ));
+    }
+    let mut locals = Vec::new();
+    let mut num_locals = 0;
+    for (count, ty) in declared {
+        for _ in 0..count {
+            locals.push((num_locals as Slot, ty == ValType::V128));
+            num_locals += ty.slots() as u32;
+        }
     }
     let mut t = Translator {
         module,
         ops: Vec::new(),
         offsets: Vec::new(),
         num_locals,
+        locals,
         stack: Vec::new(),
+        upper: Vec::new(),
         max_height: 0,
         control: vec![ControlFrame {
             kind: FrameKind::Block,
+            blockty: BlockType::FuncType(type_index),
             height: 0,
             num_params: 0,
-            num_results: ty.results().len() as u32,
+            num_results: ValType::slots_of(ty.results()) as u32,
             loop_start: 0,
             fixups: Vec::new(),
             else_fixup: None,
@@ -141,8 +168,8 @@ fn translate_operators(
         ops: t.ops,
         offsets: t.offsets,
         func_index,
-        num_params: ty.params().len() as u16,
-        num_results: ty.results().len() as u16,
+        num_params: ValType::slots_of(ty.params()) as u16,
+        num_results: ValType::slots_of(ty.results()) as u16,
         num_locals: num_locals as u16,
         frame_size: num_locals + t.max_height,
     })

@@ -4,7 +4,7 @@
 
 use super::{Emit, Translator};
 use crate::interp::isa::{Op, Slot};
-use crate::interp::types::MAX_FRAME_SLOTS;
+use crate::interp::types::{ValType, MAX_FRAME_SLOTS};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Operand {
@@ -37,8 +37,60 @@ impl Translator<'_> {
     }
 
     pub(super) fn push(&mut self, operand: Operand) -> Emit {
+        self.push_half(operand, false)
+    }
+
+    /// Pushes `operand`, the upper half of a `v128` with `upper` (see `Translator::upper`).
+    fn push_half(&mut self, operand: Operand, upper: bool) -> Emit {
+        let position = self.stack.len();
         self.stack.push(operand);
+        match self.upper.get_mut(position) {
+            Some(mark) => *mark = upper,
+            None => self.upper.push(upper),
+        }
         self.reserve(self.height())
+    }
+
+    /// Pushes a `v128` as its two halves, low first.
+    pub(super) fn push_v128(&mut self, low: Operand, high: Operand) -> Emit {
+        self.push_half(low, false)?;
+        self.push_half(high, true)
+    }
+
+    /// Pushes temporaries holding values of `types` (in their own slots already).
+    pub(super) fn push_temps(&mut self, types: &[ValType]) -> Emit {
+        for &ty in types {
+            match ty {
+                ValType::V128 => self.push_v128(Operand::Temp, Operand::Temp)?,
+                _ => self.push_temp()?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether the operand on top is a `v128` (its upper half).
+    pub(super) fn top_is_v128(&self) -> bool {
+        self.height() > 0 && self.upper[self.height() as usize - 1]
+    }
+
+    /// The first of two consecutive slots holding the `v128` at positions `position` and
+    /// `position + 1`, writing it to its own slots first unless it is in place already
+    /// (a temporary, or a `v128` local).
+    pub(super) fn v128_slot_at(&mut self, position: u32) -> Result<Slot, ()> {
+        let (low, high) = (self.slot_at(position)?, self.slot_at(position + 1)?);
+        if low.checked_add(1) == Some(high) {
+            return Ok(low);
+        }
+        self.materialize(position)?;
+        self.materialize(position + 1)?;
+        self.slot(position)
+    }
+
+    /// Pops the `v128` on top; the first of its two slots.
+    pub(super) fn pop_v128(&mut self) -> Result<Slot, ()> {
+        let slot = self.v128_slot_at(self.height() - 2)?;
+        self.stack.truncate(self.stack.len() - 2);
+        Ok(slot)
     }
 
     pub(super) fn push_temp(&mut self) -> Emit {
@@ -159,7 +211,31 @@ impl Translator<'_> {
         self.push_temp()
     }
 
-    pub(super) fn local_set(&mut self, local: Slot, tee: bool) -> Emit {
+    /// `local.set` (or with `tee`, `local.tee`) of local `index`.
+    pub(super) fn set_local(&mut self, index: u32, tee: bool) -> Emit {
+        let (slot, wide) = self.locals[index as usize];
+        if !wide {
+            return self.local_set(slot, tee);
+        }
+        // A `v128`: the upper half, then the lower one, each a slot of its own.
+        self.local_set(slot + 1, false)?;
+        self.local_set(slot, false)?;
+        if tee {
+            self.push_v128(Operand::Local(slot), Operand::Local(slot + 1))?;
+        }
+        Ok(())
+    }
+
+    /// `local.get` of local `index`: read in place.
+    pub(super) fn get_local(&mut self, index: u32) -> Emit {
+        match self.locals[index as usize] {
+            (slot, false) => self.push(Operand::Local(slot)),
+            (slot, true) => self.push_v128(Operand::Local(slot), Operand::Local(slot + 1)),
+        }
+    }
+
+    /// `local.set` of a one-slot value (or of a `v128`'s half) to slot `local`.
+    fn local_set(&mut self, local: Slot, tee: bool) -> Emit {
         let value = self.stack.pop().expect("validated");
         let top = self.height();
         // Operands still reading the local's old value must get their own copy first.

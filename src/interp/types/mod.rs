@@ -16,4 +16,4 @@ pub use error::{
 pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 pub use handles::{Extern, Func, Global, Instance, Memory, Table};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
-pub use value::{FuncType, ValType, Value};
+pub use value::{FuncType, V128Lanes, ValType, Value};

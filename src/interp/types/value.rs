@@ -1,19 +1,21 @@
 //! Values and types as the embedder sees them: `Value`, `ValType`, `FuncType`.
 //!
-//! Inside the executor every value is an untyped 64-bit slot (validation proved the
-//! types); this module owns the conversions between the two views.
+//! Inside the executor every value is untyped 64-bit slots (validation proved the
+//! types): one slot per value, two consecutive slots for a `v128` (low half first); this
+//! module owns the conversions between the two views.
 
 use std::fmt;
 
 use super::handles::Func;
 
-/// A WebAssembly value type (WebAssembly 2.0 without SIMD).
+/// A WebAssembly value type (WebAssembly 2.0, with 128-bit SIMD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
     I64,
     F32,
     F64,
+    V128,
     FuncRef,
     ExternRef,
 }
@@ -26,6 +28,7 @@ impl ValType {
             ValType::I64 => Value::I64(0),
             ValType::F32 => Value::F32(0.0),
             ValType::F64 => Value::F64(0.0),
+            ValType::V128 => Value::V128(0),
             ValType::FuncRef => Value::FuncRef(None),
             ValType::ExternRef => Value::ExternRef(None),
         }
@@ -38,10 +41,25 @@ impl ValType {
             W::I64 => ValType::I64,
             W::F32 => ValType::F32,
             W::F64 => ValType::F64,
+            W::V128 => ValType::V128,
             W::Ref(r) if r.is_func_ref() => ValType::FuncRef,
             W::Ref(r) if r.is_extern_ref() => ValType::ExternRef,
             _ => return None,
         })
+    }
+
+    /// How many 64-bit slots a value of this type takes: 2 for a `v128`, 1 otherwise.
+    #[inline(always)]
+    pub fn slots(self) -> usize {
+        match self {
+            ValType::V128 => 2,
+            _ => 1,
+        }
+    }
+
+    /// The slots `types` take together (a signature's parameters or results).
+    pub fn slots_of(types: &[ValType]) -> usize {
+        types.iter().map(|ty| ty.slots()).sum()
     }
 }
 
@@ -52,6 +70,7 @@ impl fmt::Display for ValType {
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
+            ValType::V128 => "v128",
             ValType::FuncRef => "funcref",
             ValType::ExternRef => "externref",
         })
@@ -109,6 +128,8 @@ pub enum Value {
     I64(i64),
     F32(f32),
     F64(f64),
+    /// A 128-bit vector, lane 0 in the low bits (as memory holds it, little-endian).
+    V128(u128),
     /// A function reference (`None` is `ref.null func`).
     FuncRef(Option<Func>),
     /// An opaque host reference (`None` is `ref.null extern`).
@@ -122,15 +143,17 @@ impl Value {
             Value::I64(_) => ValType::I64,
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
+            Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FuncRef,
             Value::ExternRef(_) => ValType::ExternRef,
         }
     }
 
-    /// The untyped 64-bit slot representation used by the executor.
-    /// References are stored as `index + 1`, with 0 meaning null.
+    /// The untyped 64-bit slot representation used by the executor (a `v128`'s low
+    /// half: see `write_slots`). References are stored as `index + 1`, with 0 meaning null.
     pub(crate) fn to_bits(self) -> u64 {
         match self {
+            Value::V128(v) => v as u64,
             Value::I32(v) => v as u32 as u64,
             Value::I64(v) => v as u64,
             Value::F32(v) => v.to_bits() as u64,
@@ -148,9 +171,50 @@ impl Value {
             ValType::I64 => Value::I64(bits as i64),
             ValType::F32 => Value::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Value::F64(f64::from_bits(bits)),
+            ValType::V128 => Value::V128(bits as u128),
             ValType::FuncRef => Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32, store))),
             ValType::ExternRef => Value::ExternRef(bits.checked_sub(1).map(|i| i as u32)),
         }
+    }
+}
+
+impl Value {
+    /// The value's high slot: a `v128`'s upper 64 bits (0 for the other types).
+    pub(crate) fn high_bits(self) -> u64 {
+        match self {
+            Value::V128(v) => (v >> 64) as u64,
+            _ => 0,
+        }
+    }
+
+    /// Writes the value into the front of `slots` (`ty().slots()` of them, which it
+    /// must hold) with `bits` its low slot's bits (`to_bits`, or a store's checked form).
+    pub(crate) fn write_slots(self, bits: u64, slots: &mut [u64]) {
+        slots[0] = bits;
+        if let Value::V128(_) = self {
+            slots[1] = self.high_bits();
+        }
+    }
+
+    /// The value of type `ty` in the front of `slots` (see `from_bits`).
+    pub(crate) fn read_slots(ty: ValType, slots: &[u64], store: u64) -> Value {
+        match ty {
+            ValType::V128 => Value::V128(slots[0] as u128 | (slots[1] as u128) << 64),
+            _ => Value::from_bits(ty, slots[0], store),
+        }
+    }
+
+    /// The values of `types` laid out in `slots` one after the other.
+    pub(crate) fn read_all(types: &[ValType], slots: &[u64], store: u64) -> Vec<Value> {
+        let mut at = 0;
+        types
+            .iter()
+            .map(|&ty| {
+                let value = Value::read_slots(ty, &slots[at..], store);
+                at += ty.slots();
+                value
+            })
+            .collect()
     }
 }
 
@@ -162,10 +226,79 @@ impl fmt::Display for Value {
             Value::I64(v) => write!(f, "{v}"),
             Value::F32(v) => write!(f, "{v}"),
             Value::F64(v) => write!(f, "{v}"),
+            Value::V128(v) => write!(f, "{}", V128Lanes::I32x4(*v)),
             Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
             Value::FuncRef(Some(func)) => write!(f, "ref.func {}", func.0),
             Value::ExternRef(Some(x)) => write!(f, "ref.extern {x}"),
         }
+    }
+}
+
+/// A `v128` shown by lanes, WAT-style: `i32x4 1 2 3 4` (lane 0 first; float lanes as
+/// `Debug` shows them: `1.5`, `1e-45`, `NaN`).
+#[derive(Debug, Clone, Copy)]
+pub enum V128Lanes {
+    I8x16(u128),
+    I16x8(u128),
+    I32x4(u128),
+    I64x2(u128),
+    F32x4(u128),
+    F64x2(u128),
+}
+
+impl V128Lanes {
+    /// `v` by the lanes an operator named `name` reads (`f32x4.add`: f32 lanes; i32
+    /// lanes for the untyped ones, `v128.and`).
+    pub fn for_operator(name: &str, v: u128) -> V128Lanes {
+        match name.get(..5) {
+            Some("i8x16") => V128Lanes::I8x16(v),
+            Some("i16x8") => V128Lanes::I16x8(v),
+            Some("i64x2") => V128Lanes::I64x2(v),
+            Some("f32x4") => V128Lanes::F32x4(v),
+            Some("f64x2") => V128Lanes::F64x2(v),
+            _ => V128Lanes::I32x4(v),
+        }
+    }
+}
+
+impl fmt::Display for V128Lanes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn lanes<const N: usize>(v: u128) -> impl Iterator<Item = u128> {
+            let bits = 128 / N;
+            let mask = u128::MAX >> (128 - bits);
+            (0..N).map(move |i| (v >> (i * bits)) & mask)
+        }
+        let (name, text): (&str, Vec<String>) = match *self {
+            V128Lanes::I8x16(v) => (
+                "i8x16",
+                lanes::<16>(v).map(|l| (l as i8).to_string()).collect(),
+            ),
+            V128Lanes::I16x8(v) => (
+                "i16x8",
+                lanes::<8>(v).map(|l| (l as i16).to_string()).collect(),
+            ),
+            V128Lanes::I32x4(v) => (
+                "i32x4",
+                lanes::<4>(v).map(|l| (l as i32).to_string()).collect(),
+            ),
+            V128Lanes::I64x2(v) => (
+                "i64x2",
+                lanes::<2>(v).map(|l| (l as i64).to_string()).collect(),
+            ),
+            V128Lanes::F32x4(v) => (
+                "f32x4",
+                lanes::<4>(v)
+                    .map(|l| format!("{:?}", f32::from_bits(l as u32)))
+                    .collect(),
+            ),
+            V128Lanes::F64x2(v) => (
+                "f64x2",
+                lanes::<2>(v)
+                    .map(|l| format!("{:?}", f64::from_bits(l as u64)))
+                    .collect(),
+            ),
+        };
+        write!(f, "{name} {}", text.join(" "))
     }
 }
 
@@ -192,6 +325,19 @@ mod tests {
             Value::from_bits(ValType::I32, Value::I32(-1).to_bits(), 0),
             Value::I32(-1)
         );
+    }
+
+    #[test]
+    fn v128_takes_two_slots_low_half_first() {
+        let v = Value::V128(0x0000_0004_0000_0003_0000_0002_0000_0001);
+        let mut slots = [0u64; 3];
+        v.write_slots(v.to_bits(), &mut slots);
+        assert_eq!(slots, [0x0000_0002_0000_0001, 0x0000_0004_0000_0003, 0]);
+        assert_eq!(Value::read_slots(ValType::V128, &slots, 0), v);
+        assert_eq!(v.to_string(), "i32x4 1 2 3 4");
+        assert_eq!(ValType::slots_of(&[ValType::I32, ValType::V128]), 3);
+        let back = Value::read_all(&[ValType::V128, ValType::I32], &[1, 2, 7], 0);
+        assert_eq!(back, [Value::V128(1 | 2 << 64), Value::I32(7)]);
     }
 
     #[test]
