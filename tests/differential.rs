@@ -4,8 +4,10 @@
 //! (comparison rules: `diff/`).
 //!
 //! Deterministic: case `i` uses seed `WASMCADE_DIFF_SEED_BASE + i` (base 0). The default
-//! run checks 10,000 seeds in release builds (one in four generated with fixed-width SIMD) and 2,000 in debug builds (unoptimized wasmi
-//! and wasm-smith are ~5x slower). `WASMCADE_DIFF_MODULES=N` checks N seeds;
+//! run checks 10,000 seeds in release builds and 2,000 in debug builds (unoptimized wasmi
+//! and wasm-smith are ~5x slower); one seed in four is generated with fixed-width SIMD,
+//! another with tail calls, extended constant expressions and wide arithmetic
+//! (`diff::Share`). `WASMCADE_DIFF_MODULES=N` checks N seeds;
 //! `WASMCADE_DIFF_SEED=S` reruns one. A divergence fails with its seed and a readable
 //! diff; so does a panic anywhere but inside wasmi's own code. The closing line counts
 //! seeds that generated no module, modules compared in full, calls compared, and modules
@@ -42,8 +44,8 @@ struct Summary {
     ungenerated: BTreeMap<String, usize>,
     /// Modules compared in full.
     compared: usize,
-    /// Of those, modules of SIMD seeds (`diff::is_simd_seed`).
-    simd_compared: usize,
+    /// Of those, by the seeds' share of the features (`diff::Share`).
+    compared_by_share: BTreeMap<diff::Share, usize>,
     calls: usize,
     returned: usize,
     traps: BTreeMap<diff::TrapClass, usize>,
@@ -74,12 +76,17 @@ impl fmt::Display for Summary {
             write!(f, " ({count}: {why})")?;
         }
         let skipped: usize = self.skipped.values().map(Vec::len).sum();
+        let by_share: Vec<String> = self
+            .compared_by_share
+            .iter()
+            .map(|(share, count)| format!("{count} {}", share.name()))
+            .collect();
         write!(
             f,
-            "; {} modules: {} compared in full ({} generated with SIMD), {skipped} skipped",
+            "; {} modules: {} compared in full ({}), {skipped} skipped",
             self.seeds - ungenerated,
             self.compared,
-            self.simd_compared
+            by_share.join(", ")
         )?;
         for (why, seeds) in &self.skipped {
             let shown: Vec<String> = seeds.iter().take(10).map(u64::to_string).collect();
@@ -142,7 +149,8 @@ fn wasmcade_agrees_with_wasmi() {
                     Some(why) => summary.skipped.entry(why).or_default().push(seed),
                     None => {
                         summary.compared += 1;
-                        summary.simd_compared += diff::is_simd_seed(seed) as usize;
+                        let share = diff::Share::of_seed(seed);
+                        *summary.compared_by_share.entry(share).or_default() += 1;
                     }
                 }
             }
@@ -158,14 +166,17 @@ fn wasmcade_agrees_with_wasmi() {
         summary.failures.len(),
         summary.failures.join("\n\n")
     );
-    // SIMD's share of the seeds must reach the comparison (a quarter of them are SIMD
-    // seeds; most generate a module compared in full).
-    assert!(
-        summary.seeds < 100 || summary.simd_compared * 10 >= summary.seeds,
-        "only {} SIMD modules compared in full of {} seeds",
-        summary.simd_compared,
-        summary.seeds
-    );
+    // Each share of the seeds must reach the comparison (SIMD and 3.0 have a quarter of
+    // the seeds each; most generate a module compared in full).
+    for share in diff::Share::ALL {
+        let compared = summary.compared_by_share.get(&share).copied().unwrap_or(0);
+        assert!(
+            summary.seeds < 100 || compared * 10 >= summary.seeds,
+            "only {compared} {} modules compared in full of {} seeds",
+            share.name(),
+            summary.seeds
+        );
+    }
     let modules = summary.seeds - summary.ungenerated.values().sum::<usize>();
     assert!(
         summary.wasmi_panics() <= wasmi_panics_allowed(modules),

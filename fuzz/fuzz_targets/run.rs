@@ -14,7 +14,10 @@ mod diff;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(generated) = wasm_smith::Module::new(diff::smith_config(true), &mut u) else {
+    let Ok(share) = u.choose(&diff::Share::ALL) else {
+        return;
+    };
+    let Ok(generated) = wasm_smith::Module::new(diff::smith_config(*share), &mut u) else {
         return;
     };
     let module = Module::new(&generated.to_bytes()).expect("wasm-smith modules are valid");

@@ -1,9 +1,10 @@
 //! Differential testing of wasmcade against wasmi, shared by `tests/differential.rs` and
 //! the `differential` fuzz target (`fuzz/`), so both compare exactly the same way.
 //!
-//! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0, with
-//! fixed-width SIMD in a quarter of the cases ([`is_simd_seed`]), no imports, everything exported, and wasm-smith's own fuel counter so every run
-//! terminates identically in any engine); [`check`] runs it in both engines (`ours`,
+//! A case is one module: [`generate`] builds it with wasm-smith (WebAssembly 2.0; in a
+//! quarter of the cases with fixed-width SIMD, in another quarter with the 3.0 proposals
+//! both engines run: [`Share`]; no imports, everything exported, and wasm-smith's own
+//! fuel counter so every run terminates identically in any engine); [`check`] runs it in both engines (`ours`,
 //! `reference`) into engine-neutral [`Trace`]s and compares them (`compare`): the export
 //! lists each decoder read, instantiation, every exported function's results or trap
 //! kind, and the final exported memories, tables and globals.
@@ -33,9 +34,41 @@ pub const ENGINE_FUEL: u64 = 2_000_000;
 /// with `unreachable`. Also bounds recursion depth, far below both engines' limits.
 const SMITH_FUEL: u32 = 1_000;
 
-/// The wasm-smith configuration for what our core supports, with fixed-width SIMD if
-/// `simd` (relaxed SIMD never: engines may choose its results differently).
-pub fn smith_config(simd: bool) -> wasm_smith::Config {
+/// The feature sets the seeds are shared among: WebAssembly 2.0, 2.0 with fixed-width
+/// SIMD, and 2.0 with the 3.0 proposals both engines run (tail calls, extended constant
+/// expressions, wide arithmetic). Relaxed SIMD never: engines may choose its results
+/// differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Share {
+    Wasm2,
+    Simd,
+    Wasm3,
+}
+
+impl Share {
+    pub const ALL: [Share; 3] = [Share::Wasm2, Share::Simd, Share::Wasm3];
+
+    /// The share of the seeded case `seed`: one seed in four each for SIMD and 3.0.
+    pub fn of_seed(seed: u64) -> Share {
+        match seed % 4 {
+            3 => Share::Simd,
+            2 => Share::Wasm3,
+            _ => Share::Wasm2,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Share::Wasm2 => "2.0",
+            Share::Simd => "SIMD",
+            Share::Wasm3 => "3.0",
+        }
+    }
+}
+
+/// The wasm-smith configuration for what our core supports, in `share`'s feature set.
+pub fn smith_config(share: Share) -> wasm_smith::Config {
+    let wasm3 = share == Share::Wasm3;
     wasm_smith::Config {
         max_imports: 0,
         export_everything: true,
@@ -44,18 +77,17 @@ pub fn smith_config(simd: bool) -> wasm_smith::Config {
         min_types: 1,
         min_funcs: 3,
         max_funcs: 30,
-        // WebAssembly 2.0.
-        simd_enabled: simd,
+        simd_enabled: share == Share::Simd,
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
         memory64_enabled: false,
-        tail_call_enabled: false,
+        tail_call_enabled: wasm3,
         exceptions_enabled: false,
         gc_enabled: false,
         custom_page_sizes_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
+        wide_arithmetic_enabled: wasm3,
+        extended_const_enabled: wasm3,
         compact_imports_enabled: false,
         max_memories: 1,
         max_tables: 4,
@@ -69,21 +101,16 @@ pub fn smith_config(simd: bool) -> wasm_smith::Config {
     }
 }
 
-/// A terminating module from wasm-smith's view of `u` (with SIMD one time in four): the
-/// `differential` fuzz target's cases.
+/// A terminating module from wasm-smith's view of `u` (in the shares of the seeded test):
+/// the `differential` fuzz target's cases.
 #[allow(dead_code)] // (The seeded test generates through `generate_from_seed`.)
 pub fn generate(u: &mut Unstructured<'_>) -> arbitrary::Result<Vec<u8>> {
-    let simd = u.ratio(1, 4)?;
-    generate_with(u, simd)
+    let share = Share::of_seed(u.int_in_range(0..=3)?);
+    generate_with(u, share)
 }
 
-/// Whether the seeded case `seed` generates with SIMD: one seed in four, SIMD's share.
-pub fn is_simd_seed(seed: u64) -> bool {
-    seed % 4 == 3
-}
-
-fn generate_with(u: &mut Unstructured<'_>, simd: bool) -> arbitrary::Result<Vec<u8>> {
-    let mut module = wasm_smith::Module::new(smith_config(simd), u)?;
+fn generate_with(u: &mut Unstructured<'_>, share: Share) -> arbitrary::Result<Vec<u8>> {
+    let mut module = wasm_smith::Module::new(smith_config(share), u)?;
     module
         .ensure_termination(SMITH_FUEL)
         .map_err(|_| arbitrary::Error::IncorrectFormat)?;
@@ -95,7 +122,7 @@ pub fn generate_from_seed(seed: u64) -> arbitrary::Result<Vec<u8>> {
     let mut rng = SplitMix(seed);
     let len = 1_024 + (rng.next() % 32_768) as usize;
     let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
-    generate_with(&mut Unstructured::new(&bytes), is_simd_seed(seed))
+    generate_with(&mut Unstructured::new(&bytes), Share::of_seed(seed))
 }
 
 /// Runs `wasm` in both engines and compares everything observable, or describes the

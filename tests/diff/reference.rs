@@ -11,8 +11,9 @@ use super::plan::Plan;
 use super::trace::{Element, ExportType, Outcome, Resource, Sig, Trace, TrapClass, Ty, Val};
 use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
 
-/// wasmi with the same feature set as the generator (fixed-width SIMD, not relaxed: its
-/// choices may differ from ours), and stack limits above what wasm-smith's fuel lets code reach
+/// wasmi with the features of every share of the generator (fixed-width SIMD, not
+/// relaxed: its choices may differ from ours; tail calls, extended constant expressions,
+/// wide arithmetic), and stack limits above what wasm-smith's fuel lets code reach
 /// (wasmi's default of 1,000 frames is just below it).
 fn engine() -> Engine {
     let mut config = Config::default();
@@ -22,12 +23,12 @@ fn engine() -> Engine {
         .set_max_stack_height(64 << 20)
         .wasm_simd(true)
         .wasm_relaxed_simd(false)
-        .wasm_tail_call(false)
+        .wasm_tail_call(true)
         .wasm_memory64(false)
         .wasm_multi_memory(false)
-        .wasm_wide_arithmetic(false)
+        .wasm_wide_arithmetic(true)
         .wasm_custom_page_sizes(false)
-        .wasm_extended_const(false);
+        .wasm_extended_const(true);
     Engine::new(&config)
 }
 
