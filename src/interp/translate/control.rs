@@ -347,41 +347,30 @@ impl Translator<'_> {
         self.push_temps(results)
     }
 
-    pub(super) fn translate_call(&mut self, func_index: u32) -> Emit {
+    /// `call`, or with `tail` `return_call`: the call, then the return of its results,
+    /// which runs only when the callee is a host function (a wasm callee takes over the
+    /// frame and returns to our caller itself).
+    pub(super) fn translate_call(&mut self, func_index: u32, tail: bool) -> Emit {
         let ty = self.module.func_type_of(func_index);
         let params = ValType::slots_of(ty.params()) as u32;
         let base = self.prepare_args(params)?;
         let imported = self.module.num_imported_funcs;
-        self.emit(match func_index.checked_sub(imported) {
-            Some(def) => Op::CallInternal { def, base },
-            None => Op::CallImport {
+        self.emit(match (func_index.checked_sub(imported), tail) {
+            (Some(def), false) => Op::CallInternal { def, base },
+            (None, false) => Op::CallImport {
+                func: func_index,
+                base,
+            },
+            (Some(def), true) => Op::ReturnCallInternal { def, base },
+            (None, true) => Op::ReturnCall {
                 func: func_index,
                 base,
             },
         });
-        self.finish_call(params, ty.results())
+        self.finish_any_call(params, ty.results(), tail)
     }
 
-    /// `return_call`: the call, then the return of its results, which runs only when the
-    /// callee is a host function (a wasm callee takes over the frame and returns to our
-    /// caller itself).
-    pub(super) fn translate_return_call(&mut self, func_index: u32) -> Emit {
-        let ty = self.module.func_type_of(func_index);
-        let params = ValType::slots_of(ty.params()) as u32;
-        let base = self.prepare_args(params)?;
-        self.emit(
-            match func_index.checked_sub(self.module.num_imported_funcs) {
-                Some(def) => Op::ReturnCallInternal { def, base },
-                None => Op::ReturnCall {
-                    func: func_index,
-                    base,
-                },
-            },
-        );
-        self.finish_tail_call(params, ty.results())
-    }
-
-    /// `call_indirect`, or with `tail` `return_call_indirect` (see `translate_return_call`).
+    /// `call_indirect`, or with `tail` `return_call_indirect` (see `translate_call`).
     pub(super) fn translate_call_indirect(
         &mut self,
         type_index: u32,
@@ -392,28 +381,30 @@ impl Translator<'_> {
         let ty = &self.module.types[type_index as usize];
         let (params, results) = (ValType::slots_of(ty.params()) as u32, ty.results());
         let base = self.prepare_args(params)?;
-        if !tail {
-            self.emit(Op::CallIndirect {
+        self.emit(match tail {
+            false => Op::CallIndirect {
                 type_index,
                 table,
                 index,
                 base,
-            });
-            return self.finish_call(params, results);
-        }
-        self.emit(Op::ReturnCallIndirect {
-            type_index,
-            table,
-            index,
-            base,
+            },
+            true => Op::ReturnCallIndirect {
+                type_index,
+                table,
+                index,
+                base,
+            },
         });
-        self.finish_tail_call(params, results)
+        self.finish_any_call(params, results, tail)
     }
 
-    fn finish_tail_call(&mut self, params: u32, results: &[ValType]) -> Emit {
+    /// After a call (`finish_call`); after a tail call, also the return of its results.
+    fn finish_any_call(&mut self, params: u32, results: &[ValType], tail: bool) -> Emit {
         self.finish_call(params, results)?;
-        self.translate_return()?;
-        self.mark_unreachable();
+        if tail {
+            self.translate_return()?;
+            self.mark_unreachable();
+        }
         Ok(())
     }
 

@@ -128,12 +128,12 @@ impl Translator<'_> {
                 self.mark_unreachable();
                 Ok(())
             }
-            Operator::Call { function_index } => self.translate_call(function_index),
+            Operator::Call { function_index } => self.translate_call(function_index, false),
             Operator::CallIndirect {
                 type_index,
                 table_index,
             } => self.translate_call_indirect(type_index, table_index, false),
-            Operator::ReturnCall { function_index } => self.translate_return_call(function_index),
+            Operator::ReturnCall { function_index } => self.translate_call(function_index, true),
             Operator::ReturnCallIndirect {
                 type_index,
                 table_index,
