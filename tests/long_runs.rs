@@ -6,6 +6,9 @@
 //! jumps: the variant made only of those runs millions of ops in one chain, and a
 //! handler that called the next one instead would overflow that stack.
 
+mod runs;
+
+use runs::{on_small_stack, wasmcade_run, wasmi_run};
 use wasmcade::interp::{Linker, Module, Store, Value};
 
 /// The loop, with `CALLS` standing for the third case of its `br_table`.
@@ -73,53 +76,18 @@ fn module_text(calls: &str) -> String {
     MIX.replace("CALLS", calls)
 }
 
-/// Runs `f` on a thread with a 256 KiB native stack.
-fn on_small_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    std::thread::Builder::new()
-        .stack_size(256 * 1024)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .expect("the run finished on the small stack")
-}
-
-/// wasmcade's result, and the instructions it counted when metered.
-fn wasmcade_run(text: &str, fuel: Option<u64>) -> (i64, u64) {
-    let module = Module::new(&wat::parse_str(text).unwrap()).unwrap();
-    let mut store = Store::new(());
-    store.limits_mut().fuel = fuel;
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-    match instance
-        .call(&mut store, "run", &[Value::I32(ITERATIONS)])
-        .unwrap()[..]
-    {
-        [Value::I64(result)] => (result, store.fuel_consumed()),
-        ref other => panic!("{other:?}"),
-    }
-}
-
-fn wasmi_run(text: &str) -> i64 {
-    let engine = wasmi::Engine::default();
-    let module = wasmi::Module::new(&engine, wat::parse_str(text).unwrap()).unwrap();
-    let mut store = wasmi::Store::new(&engine, ());
-    let instance = wasmi::Linker::new(&engine)
-        .instantiate_and_start(&mut store, &module)
-        .unwrap();
-    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
-    run.call(&mut store, ITERATIONS).unwrap()
-}
-
 #[test]
 fn millions_of_mixed_ops_agree_with_wasmi_with_and_without_fuel() {
     for calls in [DIRECT_CALLS, INDIRECT_CALLS] {
         let text = module_text(calls);
-        let want = wasmi_run(&text);
+        let want = wasmi_run(&wasmi::Engine::default(), &text, ITERATIONS);
         let unmetered_text = text.clone();
-        let (unmetered, _) = on_small_stack(move || wasmcade_run(&unmetered_text, None));
+        let (unmetered, _) =
+            on_small_stack(move || wasmcade_run(&unmetered_text, ITERATIONS, None));
         assert_eq!(unmetered, want, "{calls}");
         let metered_text = text.clone();
         let (metered, used) =
-            on_small_stack(move || wasmcade_run(&metered_text, Some(u64::MAX / 2)));
+            on_small_stack(move || wasmcade_run(&metered_text, ITERATIONS, Some(u64::MAX / 2)));
         assert_eq!(metered, want, "{calls}");
         // Fuel counts translated ops (fused ones count once): the loop body runs well
         // over a dozen.
@@ -135,7 +103,7 @@ fn fuel_runs_out_at_the_same_instruction_however_the_ops_are_run() {
     // The count is exact: a budget one short of a finished run stops it, and the full
     // budget completes it.
     let text = module_text(INDIRECT_CALLS);
-    let (_, used) = wasmcade_run(&text, Some(u64::MAX / 2));
+    let (_, used) = wasmcade_run(&text, ITERATIONS, Some(u64::MAX / 2));
     let module = Module::new(&wat::parse_str(&text).unwrap()).unwrap();
     for (budget, finishes) in [(used - 1, false), (used, true)] {
         let mut store = Store::new(());

@@ -5,6 +5,9 @@
 //! API: `v128` arguments and results of exports and of host functions (both forms), a
 //! `v128` global read and written by the host, and save states of one.
 
+mod runs;
+
+use runs::{on_small_stack, wasmcade_run, wasmi_run};
 use wasmcade::interp::{
     Func, FuncType, Global, GlobalType, Linker, Module, Snapshot, Store, ValType, Value,
 };
@@ -73,52 +76,18 @@ const MODULE: &str = r#"(module
 
 const ITERATIONS: i32 = 300_000;
 
-fn on_small_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
-    std::thread::Builder::new()
-        .stack_size(256 * 1024)
-        .spawn(f)
-        .unwrap()
-        .join()
-        .expect("the run finished on the small stack")
-}
-
-fn wasmcade_run(fuel: Option<u64>) -> (i64, u64) {
-    let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
-    let mut store = Store::new(());
-    store.limits_mut().fuel = fuel;
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-    match instance
-        .call(&mut store, "run", &[Value::I32(ITERATIONS)])
-        .unwrap()[..]
-    {
-        [Value::I64(result)] => (result, store.fuel_consumed()),
-        ref other => panic!("{other:?}"),
-    }
-}
-
 fn wasmi_engine() -> wasmi::Engine {
     let mut config = wasmi::Config::default();
     config.wasm_simd(true);
     wasmi::Engine::new(&config)
 }
 
-fn wasmi_run() -> i64 {
-    let engine = wasmi_engine();
-    let module = wasmi::Module::new(&engine, wat::parse_str(MODULE).unwrap()).unwrap();
-    let mut store = wasmi::Store::new(&engine, ());
-    let instance = wasmi::Linker::new(&engine)
-        .instantiate_and_start(&mut store, &module)
-        .unwrap();
-    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
-    run.call(&mut store, ITERATIONS).unwrap()
-}
-
 #[test]
 fn vectors_through_calls_locals_globals_memory_and_select_agree_with_wasmi() {
-    let want = wasmi_run();
-    let (unmetered, _) = on_small_stack(|| wasmcade_run(None));
+    let want = wasmi_run(&wasmi_engine(), MODULE, ITERATIONS);
+    let (unmetered, _) = on_small_stack(|| wasmcade_run(MODULE, ITERATIONS, None));
     assert_eq!(unmetered, want);
-    let (metered, used) = on_small_stack(|| wasmcade_run(Some(u64::MAX / 2)));
+    let (metered, used) = on_small_stack(|| wasmcade_run(MODULE, ITERATIONS, Some(u64::MAX / 2)));
     assert_eq!(metered, want);
     assert!(
         used > 10 * ITERATIONS as u64,

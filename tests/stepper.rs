@@ -196,12 +196,18 @@ impl Watcher for Count {
     }
 }
 
-#[test]
-fn a_naive_fib_of_10_compares_177_times() {
+/// `MODULE` instantiated in a store of its own, and its `fib`.
+fn fib_in_a_new_store() -> (Store<()>, wasmcade::interp::Func) {
     let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
     let mut store = Store::new(());
     let instance = Linker::new().instantiate(&mut store, &module).unwrap();
     let fib = instance.get_func(&store, "fib").unwrap();
+    (store, fib)
+}
+
+#[test]
+fn a_naive_fib_of_10_compares_177_times() {
+    let (mut store, fib) = fib_in_a_new_store();
     let mut count = Count::default();
     let results = run_watched(&mut store, fib, &[Value::I32(10)], &mut count).unwrap();
     assert_eq!(results, [Value::I32(55)]);
@@ -212,10 +218,7 @@ fn a_naive_fib_of_10_compares_177_times() {
 
 #[test]
 fn a_paused_call_shows_the_machine() {
-    let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
-    let mut store = Store::new(());
-    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-    let fib = instance.get_func(&store, "fib").unwrap();
+    let (mut store, fib) = fib_in_a_new_store();
     let mut stepper = Stepper::new(&mut store, fib, &[Value::I32(10)]).unwrap();
     let mut seen = Vec::new();
     for _ in 0..8 {
