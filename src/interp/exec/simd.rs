@@ -192,9 +192,39 @@ macro_rules! float_binary {
 
 float_binary! {
     f32x4_add: u32, 4, f32_add; f32x4_sub: u32, 4, f32_sub; f32x4_mul: u32, 4, f32_mul;
-    f32x4_div: u32, 4, f32_div; f32x4_min: u32, 4, f32_min; f32x4_max: u32, 4, f32_max;
+    f32x4_div: u32, 4, f32_div;
     f64x2_add: u64, 2, f64_add; f64x2_sub: u64, 2, f64_sub; f64x2_mul: u64, 2, f64_mul;
-    f64x2_div: u64, 2, f64_div; f64x2_min: u64, 2, f64_min; f64x2_max: u64, 2, f64_max;
+    f64x2_div: u64, 2, f64_div;
+}
+
+/// `min` and `max` as `num`'s scalar ones define them (NaN if either operand is, `-0`
+/// below `+0`), written without branches so that the lanes run as vector instructions:
+/// among equal operands the bits of both, or-ed for `min` (the sign bit of a `-0`),
+/// and-ed for `max`.
+macro_rules! float_min_max {
+    ($($min:ident $max:ident: $f:ty, $bits:ty, $n:literal;)*) => {$(
+        pub fn $min(a: Vector, b: Vector) -> Vector {
+            zip::<$bits, $bits, $n>(a, b, |a, b| {
+                let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
+                let smaller = if x < y { a } else { b };
+                let ordered = if x == y { a | b } else { smaller };
+                if x.is_nan() || y.is_nan() { (x + y).to_bits() } else { ordered }
+            })
+        }
+        pub fn $max(a: Vector, b: Vector) -> Vector {
+            zip::<$bits, $bits, $n>(a, b, |a, b| {
+                let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
+                let larger = if x > y { a } else { b };
+                let ordered = if x == y { a & b } else { larger };
+                if x.is_nan() || y.is_nan() { (x + y).to_bits() } else { ordered }
+            })
+        }
+    )*};
+}
+
+float_min_max! {
+    f32x4_min f32x4_max: f32, u32, 4;
+    f64x2_min f64x2_max: f64, u64, 2;
 }
 
 /// Float comparisons: all ones where the scalar comparison holds.
