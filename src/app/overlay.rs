@@ -6,7 +6,7 @@ use macroquad::prelude::{
     draw_rectangle, draw_text, measure_text, screen_height, screen_width, Color, WHITE,
 };
 
-use super::controls::CONTROLS;
+use super::controls::{CONTROLS, VIEW_KEYS};
 use super::gamepad::PAD_MAP;
 use super::hud::group_digits;
 use super::keys::KEYS;
@@ -122,6 +122,11 @@ pub fn help_lines() -> Vec<String> {
     for control in &CONTROLS {
         lines.push(format!("{:<16}{}", control.label, control.help));
     }
+    let view: Vec<String> = VIEW_KEYS
+        .iter()
+        .map(|key| format!("{} {}", key.label, key.word))
+        .collect();
+    lines.push(format!("{:<16}{}", "machine view", view.join(", ")));
     lines.push(
         "WASM-4 players 2, 3: E S D F, A or Q = X, Tab or Shift = Z; numpad 8 4 5 6, * or . = X, - = Z"
             .to_string(),

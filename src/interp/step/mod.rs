@@ -20,4 +20,4 @@ mod text;
 mod view;
 
 pub use machine::{LabelKind, StepOutcome, Stepper, Typed};
-pub use view::{run_watched, FrameView, Instruction, Watcher};
+pub use view::{run_until, run_watched, FrameView, Instruction, Watcher};
