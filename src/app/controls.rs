@@ -44,7 +44,7 @@ pub const CONTROLS: [Control; 18] = [
     Control { keys: &[KeyCode::Equal, KeyCode::KpAdd], label: "+", command: Command::Faster, help: "faster (up to 4x)" },
     Control { keys: &[KeyCode::F1], label: "F1", command: Command::ToggleHud, help: "HUD: fps, frame times, instructions, host calls" },
     Control { keys: &[KeyCode::F2], label: "F2", command: Command::ToggleInfo, help: "the module's imports and exports" },
-    Control { keys: &[KeyCode::F3], label: "F3", command: Command::MachineView, help: "machine view: step the game in WebAssembly (keys below) / play on" },
+    Control { keys: &[KeyCode::F3], label: "F3", command: Command::MachineView, help: "machine view: the game stepped in WebAssembly (F3 again: play on)" },
     Control { keys: &[KeyCode::F4], label: "F4", command: Command::ToggleProfile, help: "profile: wasm instructions per function this frame" },
     Control { keys: &[KeyCode::H, KeyCode::Slash], label: "H or ?", command: Command::ToggleHelp, help: "this help" },
     Control { keys: &[KeyCode::F11], label: "F11, Alt+Enter", command: Command::Fullscreen, help: "full screen" },
@@ -93,13 +93,13 @@ pub const VIEW_KEYS: [ViewKey; 12] = [
     ViewKey { keys: &[KeyCode::U], label: "U", command: ViewCommand::Out, word: "out", help: "step out of the function" },
     ViewKey { keys: &[KeyCode::E], label: "E", command: ViewCommand::EndOfFrame, word: "end of frame", help: "run to the end of the frame" },
     ViewKey { keys: &[KeyCode::C], label: "C", command: ViewCommand::Continue, word: "continue", help: "play on until a breakpoint" },
-    ViewKey { keys: &[KeyCode::B], label: "B", command: ViewCommand::Breakpoint, word: "breakpoint", help: "breakpoint on the function (or the callee) at the cursor" },
-    ViewKey { keys: &[KeyCode::T], label: "T", command: ViewCommand::TypeBreakpoint, word: "type a breakpoint", help: "type a breakpoint: a function or an import (Enter)" },
+    ViewKey { keys: &[KeyCode::B], label: "B", command: ViewCommand::Breakpoint, word: "break", help: "breakpoint on the function (or the callee) at the cursor" },
+    ViewKey { keys: &[KeyCode::T], label: "T", command: ViewCommand::TypeBreakpoint, word: "type", help: "type a breakpoint: a function or an import (Enter)" },
     ViewKey { keys: &[KeyCode::Up], label: "Up", command: ViewCommand::Up, word: "listing", help: "cursor up the listing" },
     ViewKey { keys: &[KeyCode::Down], label: "Down", command: ViewCommand::Down, word: "listing", help: "cursor down the listing" },
     ViewKey { keys: &[KeyCode::PageUp], label: "PgUp", command: ViewCommand::PageUp, word: "page", help: "cursor a page up" },
     ViewKey { keys: &[KeyCode::PageDown], label: "PgDn", command: ViewCommand::PageDown, word: "page", help: "cursor a page down" },
-    ViewKey { keys: &[KeyCode::Home], label: "Home", command: ViewCommand::Home, word: "back to current", help: "cursor back to the current instruction" },
+    ViewKey { keys: &[KeyCode::Home], label: "Home", command: ViewCommand::Home, word: "current", help: "cursor back to the current instruction" },
 ];
 
 /// The machine view's commands whose keys went down this frame.

@@ -255,6 +255,8 @@ impl Window {
                     return Ok(());
                 }
                 self.handle(command);
+                // A restart or a loaded state moves the game under the view.
+                self.machine.settle(&mut self.session);
             }
             if self.machine.is_open() {
                 let action = self.machine.keys(&mut self.session);
@@ -273,6 +275,11 @@ impl Window {
             }
             if self.session.stopped() && !self.machine.is_open() {
                 // A breakpoint: the view opens where the game stopped.
+                if let Some((export, stepper, _)) = self.session.game().stopped_call() {
+                    if let Some(next) = stepper.next_instruction() {
+                        log::info!("stopped in {export} at {}: {}", next.function(), next.text);
+                    }
+                }
                 self.paused = true;
                 self.machine.open(&mut self.session);
             }
@@ -572,8 +579,10 @@ impl Window {
     fn draw(&mut self) {
         let started = Instant::now();
         if self.machine.is_open() {
-            self.machine
-                .draw(&self.calls, &self.options.theme, &self.session);
+            // The game's display list as it stands: inside a stopped `draw`, what it
+            // has drawn so far (a step over `call $draw_player` shows the rocket).
+            let calls = self.session.game().last_draw();
+            self.machine.draw(calls, &self.options.theme, &self.session);
         } else {
             render::draw_frame(
                 &mut render::WindowPainter,

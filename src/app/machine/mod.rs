@@ -314,11 +314,24 @@ impl MachineView {
             session.summary().frames
         );
         let pilot = self.pilot.borrow();
+        let cursor = |command| {
+            matches!(
+                command,
+                ViewCommand::Up
+                    | ViewCommand::Down
+                    | ViewCommand::PageUp
+                    | ViewCommand::PageDown
+                    | ViewCommand::Home
+            )
+        };
         let hint: Vec<String> = VIEW_KEYS
             .iter()
-            .filter(|key| !matches!(key.command, ViewCommand::Down | ViewCommand::PageDown))
+            .filter(|key| !cursor(key.command))
             .map(|key| format!("{} {}", key.label, key.word))
-            .chain(["F3 play".to_string()])
+            .chain([
+                "Up/Down/PgUp/PgDn/Home cursor".to_string(),
+                "F3 play".to_string(),
+            ])
             .collect();
         let scene = Scene {
             calls,
