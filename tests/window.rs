@@ -605,7 +605,14 @@ fn the_machine_view_steps_the_rocket_beside_its_field_and_stops_at_a_breakpoint(
             sleep(Duration::from_millis(250));
         }
     };
-    keys(&["F3", "s", "s", "s", "s", "s"]);
+    // F4: the profile panel in the top right, counting the frame's instructions.
+    keys(&["F4"]);
+    let shot = f12_screenshot(&dir);
+    let title = count_in(&shot, (425, 0, 1024, 40), [255, 89, 77]);
+    assert!(title > 30, "the profile's title: {title} pixels");
+    let rows = count_in(&shot, (425, 40, 1024, 440), [255, 255, 255]);
+    assert!(rows > 1000, "the profile's rows: {rows} white pixels");
+    keys(&["F4", "F3", "s", "s", "s", "s", "s"]);
     let shot = f12_screenshot(&dir);
     assert_eq!(shot.dimensions(), (1024, 600));
     // The layout at 1024x600: the field in the top left 348 pixels (204 high), the

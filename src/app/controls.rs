@@ -144,3 +144,39 @@ pub fn pressed(wasm4: bool) -> Vec<Command> {
     }
     commands
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_lists_every_host_and_view_key() {
+        let readme = include_str!("../../README.md");
+        for key in &VIEW_KEYS {
+            let row = format!("| {} | {} |", key.label, key.help);
+            assert!(readme.contains(&row), "README.md must have the row {row}");
+        }
+        for label in ["F3", "F4"] {
+            assert!(
+                readme.contains(&format!("| {label} | ")),
+                "{label} in README.md"
+            );
+        }
+    }
+
+    #[test]
+    fn view_keys_do_not_clash_with_host_keys() {
+        for view in &VIEW_KEYS {
+            for control in &CONTROLS {
+                for key in view.keys {
+                    assert!(
+                        !control.keys.contains(key),
+                        "{} is {}",
+                        view.label,
+                        control.label
+                    );
+                }
+            }
+        }
+    }
+}
