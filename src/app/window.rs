@@ -263,6 +263,7 @@ impl Window {
                 self.machine_action(action);
             }
             self.reload_if_changed();
+            self.machine.settle(&mut self.session);
             while let Ok(text) = self.notices.1.try_recv() {
                 self.notice(text);
             }
