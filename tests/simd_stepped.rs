@@ -88,6 +88,8 @@ struct Seen {
     instructions: u64,
     vector_ops: u64,
     after_add: Option<String>,
+    /// The top of the stack after the first `f32x4.mul`, by its lanes.
+    after_mul: Option<String>,
 }
 
 impl Watcher for Seen {
@@ -103,6 +105,10 @@ impl Watcher for Seen {
         if word == "i32x4.add" && self.after_add.is_none() {
             let stack: Vec<String> = stepper.operands().iter().map(ToString::to_string).collect();
             self.after_add = Some(stack.join(", "));
+        }
+        if word == "f32x4.mul" && self.after_mul.is_none() {
+            let top = stepper.operands().last().unwrap();
+            self.after_mul = Some(top.shown_for(&instruction.text));
         }
     }
 }
@@ -125,6 +131,9 @@ fn a_vector_on_the_stack_shows_as_lanes() {
         seen.after_add.as_deref(),
         Some("v128 i32x4 50462981 117835017 185207053 252579089"),
     );
+    // After an f32x4 operator, by its f32 lanes: 0.5 × the lanes above, as floats.
+    let mul = seen.after_mul.unwrap();
+    assert!(mul.starts_with("v128 f32x4 25231490"), "{mul}");
 }
 
 const PARTICLES: &[u8] = include_bytes!("../bench/programs/particles/program.wasm");

@@ -105,7 +105,7 @@ pub fn panels(
         .operands()
         .iter()
         .rev()
-        .map(ToString::to_string)
+        .map(|value| value.shown_for(&next.text))
         .collect();
     let frames = stepper.frames();
     if let Some(frame) = frames.first() {

@@ -13,7 +13,9 @@ use super::layout::{Layout, NONE};
 use super::names::LocalNames;
 use crate::interp::module::{Module, ModuleInner};
 use crate::interp::store::{Caller, FuncEntity, Store};
-use crate::interp::types::{Error, FrameInfo, Func, Instance, Trap, TrapKind, ValType, Value};
+use crate::interp::types::{
+    Error, FrameInfo, Func, Instance, Trap, TrapKind, V128Lanes, ValType, Value,
+};
 
 /// A value on the stepper's stack or in a local: its type and its slot bits (as the
 /// executor keeps them: an i32 zero-extended, a float its IEEE bits, a reference
@@ -60,6 +62,17 @@ impl Typed {
         match self.ty {
             ValType::V128 => Value::V128(self.vector()),
             ty => Value::from_bits(ty, self.bits, store),
+        }
+    }
+}
+
+impl Typed {
+    /// As `Display` shows it, a `v128` by the lanes the instruction `text` works on
+    /// (`f32x4.mul`: `v128 f32x4 0.5 1 1.5 2`; i32 lanes for the others).
+    pub fn shown_for(self, text: &str) -> String {
+        match self.ty {
+            ValType::V128 => format!("v128 {}", V128Lanes::for_operator(text, self.vector())),
+            _ => self.to_string(),
         }
     }
 }
