@@ -591,3 +591,77 @@ fn a_wasm4_cart_saves_with_2_and_loads_with_4_beside_its_file() {
     sleep(Duration::from_millis(500));
     assert_loaded_where_saved(&close_window(window));
 }
+
+#[test]
+#[ignore = "needs a display and xdotool: run under xvfb-run (see .ci/run)"]
+fn the_machine_view_steps_the_rocket_beside_its_field_and_stops_at_a_breakpoint() {
+    let _display = one_window_at_a_time();
+    let dir = temp_dir("machine-view");
+    let window = open_window(&dir, "info", &["--dt", "0.016"]);
+    // Keys apart: presses within one frame are one edge to the window.
+    let keys = |keys: &[&str]| {
+        for key in keys {
+            xdotool(&["key", key]);
+            sleep(Duration::from_millis(250));
+        }
+    };
+    // F4: the profile panel in the top right, counting the frame's instructions.
+    keys(&["F4"]);
+    let shot = f12_screenshot(&dir);
+    let title = count_in(&shot, (425, 0, 1024, 40), [255, 89, 77]);
+    assert!(title > 30, "the profile's title: {title} pixels");
+    let rows = count_in(&shot, (425, 40, 1024, 440), [255, 255, 255]);
+    assert!(rows > 1000, "the profile's rows: {rows} white pixels");
+    keys(&["F4", "F3", "s", "s", "s", "s", "s"]);
+    let shot = f12_screenshot(&dir);
+    assert_eq!(shot.dimensions(), (1024, 600));
+    // The layout at 1024x600: the field in the top left 348 pixels (204 high), the
+    // listing from x 348 to 737, the stack and locals to the right of it.
+    let bar = count_in(&shot, (350, 40, 736, 570), [255, 209, 51]);
+    assert!(
+        bar > 3000,
+        "the next instruction's bar: {bar} yellow pixels"
+    );
+    let field = (1, 1, 347, 203);
+    let black = count_in(&shot, field, [0, 0, 0]);
+    assert!(black > 346 * 202 * 8 / 10, "the field's black: {black}");
+    let drawn = 346 * 202 - black;
+    assert!(drawn > 20, "the game's shapes in the field: {drawn} pixels");
+    let listing = count_in(&shot, (350, 40, 736, 570), [255, 255, 255]);
+    assert!(listing > 1000, "the listing's text: {listing} white pixels");
+    let right = count_in(&shot, (740, 40, 1024, 570), [255, 255, 255]);
+    assert!(right > 200, "the stack and locals: {right} white pixels");
+    let titles = count_in(&shot, (0, 204, 348, 570), [255, 89, 77]);
+    assert!(
+        titles > 200,
+        "the call stack's and blocks' titles: {titles} pixels"
+    );
+
+    // A breakpoint typed by name on an import, then C: the game plays until its next
+    // call and the view opens there.
+    keys(&["e", "t"]);
+    xdotool(&["type", "--delay", "60", "draw_player"]);
+    keys(&["Return", "c"]);
+    sleep(Duration::from_millis(500));
+    let shot = f12_screenshot(&dir);
+    let bar = count_in(&shot, (350, 40, 736, 570), [255, 209, 51]);
+    assert!(bar > 3000, "the view open again: {bar} yellow pixels");
+    // F3 plays on (the breakpoint stays: remove it with T first).
+    keys(&["t"]);
+    xdotool(&["type", "--delay", "60", "draw_player"]);
+    keys(&["Return", "F3"]);
+    sleep(Duration::from_millis(500));
+    let log = close_window(window);
+    assert!(log.contains("info: breakpoint draw_player set"), "{log}");
+    assert!(
+        log.contains("info: breakpoint draw_player removed"),
+        "{log}"
+    );
+    let stop = log
+        .lines()
+        .find(|l| l.starts_with("info: stopped in draw at "));
+    assert!(
+        stop.is_some_and(|l| l.ends_with(": call $draw_player")),
+        "{log}"
+    );
+}

@@ -9,6 +9,9 @@
 //!   `sound` feature).
 //! - [`screenshot`]: frames to PNG files (written with [`crate::save`]); [`raster`] draws
 //!   a display list in software for [`capture`] (pictures and GIFs without a window).
+//! - [`machine`]: the machine view (the game stepped one WebAssembly instruction at a
+//!   time, its listing, stack, locals, frames and memory beside the field) and the
+//!   profile panel; [`profile`]: instructions counted per function.
 //! - [`savestate`]: save states on disk; [`gamepad`] (the controller mapping table) and
 //!   [`controllers`] (the devices).
 
@@ -19,7 +22,9 @@ pub mod gamepad;
 pub mod headless;
 pub mod hud;
 pub mod keys;
+pub mod machine;
 pub mod overlay;
+pub mod profile;
 pub mod raster;
 pub mod render;
 pub mod savestate;

@@ -6,7 +6,7 @@ use macroquad::prelude::{
     draw_rectangle, draw_text, measure_text, screen_height, screen_width, Color, WHITE,
 };
 
-use super::controls::CONTROLS;
+use super::controls::{Command, CONTROLS, VIEW_KEYS};
 use super::gamepad::PAD_MAP;
 use super::hud::group_digits;
 use super::keys::KEYS;
@@ -120,7 +120,12 @@ pub fn help_lines() -> Vec<String> {
         "letters, digits"
     ));
     for control in &CONTROLS {
-        lines.push(format!("{:<16}{}", control.label, control.help));
+        let mut help = control.help.to_string();
+        if control.command == Command::MachineView {
+            // Its own keys, on the same line: the help fills the window already.
+            help = view_keys_line();
+        }
+        lines.push(format!("{:<16}{help}", control.label));
     }
     lines.push(
         "WASM-4 players 2, 3: E S D F, A or Q = X, Tab or Shift = Z; numpad 8 4 5 6, * or . = X, - = Z"
@@ -137,6 +142,22 @@ pub fn help_lines() -> Vec<String> {
     }
     lines.push("H or ?: close".to_string());
     lines
+}
+
+/// The machine view's keys in one line: `machine view: S step, O over, ...`.
+fn view_keys_line() -> String {
+    let mut keys: Vec<String> = Vec::new();
+    for key in &VIEW_KEYS {
+        match keys.last_mut() {
+            // Keys with the same word share it: `Up/Down listing`.
+            Some(last) if last.ends_with(&format!(" {}", key.word)) => {
+                let label = last.trim_end_matches(&format!(" {}", key.word)).to_string();
+                *last = format!("{label}/{} {}", key.label, key.word);
+            }
+            _ => keys.push(format!("{} {}", key.label, key.word)),
+        }
+    }
+    format!("machine view: {}", keys.join(", "))
 }
 
 /// The module panel's text: what the running game imports and exports.

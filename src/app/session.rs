@@ -72,6 +72,27 @@ pub struct Session {
     input: Input,
     /// Time spent so far in an update paused between steps.
     paused_update: Duration,
+    /// A frame the machine view stopped inside one of its calls: what is left of it.
+    rest: Option<Rest>,
+}
+
+/// What is left of a frame stopped inside one of its calls (see [`Session::resume_frame`]).
+#[derive(Debug)]
+enum Rest {
+    /// The rest of a key's call, then these keys' edges, then the update (with its
+    /// `dt`, once the frame loop has passed it).
+    Keys {
+        edges: Vec<(usize, bool)>,
+        dt: Option<f64>,
+    },
+    /// The rest of `update` (begun at `started`), then `draw`.
+    Update { started: Instant },
+    /// The rest of `draw`, then the frame is counted (its update began and ended at
+    /// `times`).
+    Draw {
+        times: (Instant, Instant),
+        update_instructions: u64,
+    },
 }
 
 impl Session {
@@ -90,6 +111,7 @@ impl Session {
             last_frame: FrameStats::default(),
             input: Input::default(),
             paused_update: Duration::ZERO,
+            rest: None,
         })
     }
 
@@ -110,6 +132,7 @@ impl Session {
         self.summary = Summary::default();
         self.input = Input::default();
         self.paused_update = Duration::ZERO;
+        self.rest = None;
         Ok(())
     }
 
@@ -160,13 +183,26 @@ impl Session {
     }
 
     fn send_key_edges(&mut self, before: &HeldKeys, now: &HeldKeys) -> Result<(), GameError> {
-        for (key, down) in now.changes_since(before) {
+        self.send_edges(now.changes_since(before).collect())
+    }
+
+    /// Tells the game about `edges` in order; if one's call stops in the machine view,
+    /// the others wait in the frame's rest.
+    fn send_edges(&mut self, edges: Vec<(usize, bool)>) -> Result<(), GameError> {
+        for (n, &(key, down)) in edges.iter().enumerate() {
             log::debug!(
                 "key {} {}",
                 KEYS[key].name,
                 if down { "down" } else { "up" }
             );
-            self.game.key(KEYS[key].key_code, down)?;
+            match self.game.key(KEYS[key].key_code, down) {
+                Err(GameError::Stopped { .. }) => {
+                    let edges = edges[n + 1..].to_vec();
+                    self.rest = Some(Rest::Keys { edges, dt: None });
+                    return Ok(());
+                }
+                result => result?,
+            }
         }
         Ok(())
     }
@@ -191,6 +227,7 @@ impl Session {
     pub fn load_state(&mut self, saved: &SavedSession) -> anyhow::Result<()> {
         saved.check_field(self.config.field)?;
         self.game.load_state(&saved.game)?;
+        self.rest = None;
         self.summary = saved.summary();
         self.input = saved.input();
         Ok(())
@@ -205,7 +242,8 @@ impl Session {
     pub fn step(&mut self, dt: f64) -> Result<&[DrawCall], GameError> {
         let started = Instant::now();
         self.game.update(dt)?;
-        self.end_frame(started)
+        self.end_frame(started)?;
+        Ok(self.game.last_draw())
     }
 
     /// [`Session::step`], but an update still running at `deadline` pauses there (only
@@ -216,13 +254,75 @@ impl Session {
         dt: f64,
         deadline: Instant,
     ) -> Result<Option<&[DrawCall]>, GameError> {
-        let started = Instant::now();
-        if self.game.update_until(dt, deadline)? {
-            self.end_frame(started).map(Some)
-        } else {
-            self.paused_update += started.elapsed();
-            Ok(None)
+        if let Some(Rest::Keys { dt: later, .. }) = &mut self.rest {
+            // A key's call stopped in the machine view: the update comes after it.
+            *later = Some(dt);
+            return Ok(None);
         }
+        let started = Instant::now();
+        match self.game.update_until(dt, deadline) {
+            Ok(true) => self.frame_if_drawn(started),
+            Ok(false) => {
+                self.paused_update += started.elapsed();
+                Ok(None)
+            }
+            Err(GameError::Stopped { .. }) => {
+                self.rest = Some(Rest::Update { started });
+                Ok(None)
+            }
+            Err(error) => Err(error),
+        }
+    }
+
+    /// Whether a frame stands stopped inside one of its calls (the machine view).
+    pub fn stopped(&self) -> bool {
+        self.rest.is_some()
+    }
+
+    /// Goes on with a frame stopped inside one of its calls: the call goes on under
+    /// the watcher, then the rest of the frame, exactly as it would have run (each
+    /// call once, in the same order). The frame when it is done; `None` while it
+    /// stands stopped again (or when no frame was stopped).
+    pub fn resume_frame(&mut self) -> Result<Option<&[DrawCall]>, GameError> {
+        let Some(rest) = self.rest.take() else {
+            return Ok(None);
+        };
+        match self.game.resume_call() {
+            Err(GameError::Stopped { .. }) => {
+                self.rest = Some(rest);
+                return Ok(None);
+            }
+            result => result?,
+        }
+        match rest {
+            Rest::Keys { edges, dt } => {
+                self.send_edges(edges)?;
+                match (&mut self.rest, dt) {
+                    (Some(Rest::Keys { dt: later, .. }), _) => {
+                        *later = dt;
+                        Ok(None)
+                    }
+                    // A steppable game's update does not pause for time.
+                    (_, Some(dt)) => {
+                        self.step_until(dt, Instant::now() + Duration::from_secs(3600))
+                    }
+                    (_, None) => Ok(None),
+                }
+            }
+            Rest::Update { started } => self.frame_if_drawn(started),
+            Rest::Draw {
+                times,
+                update_instructions,
+            } => {
+                self.count_frame(times, update_instructions);
+                Ok(Some(self.game.last_draw()))
+            }
+        }
+    }
+
+    /// [`Session::end_frame`], then the frame, or `None` if `draw` stopped.
+    fn frame_if_drawn(&mut self, started: Instant) -> Result<Option<&[DrawCall]>, GameError> {
+        Ok(self.end_frame(started)?.then(|| self.game.last_draw()))
     }
 
     /// While the game's update is paused between steps: the fuel it has spent so far.
@@ -231,11 +331,28 @@ impl Session {
     }
 
     /// Draws the frame whose update began at `started` (or, if it was paused, before)
-    /// and counts it.
-    fn end_frame(&mut self, started: Instant) -> Result<&[DrawCall], GameError> {
+    /// and counts it; `false` if `draw` stopped in the machine view (the frame is
+    /// counted when it goes on to its end).
+    fn end_frame(&mut self, started: Instant) -> Result<bool, GameError> {
         let update_instructions = self.game.last_call_instructions();
-        let updated = Instant::now();
-        self.game.draw()?;
+        let times = (started, Instant::now());
+        match self.game.draw() {
+            Ok(_) => {}
+            Err(GameError::Stopped { .. }) => {
+                self.rest = Some(Rest::Draw {
+                    times,
+                    update_instructions,
+                });
+                return Ok(false);
+            }
+            Err(error) => return Err(error),
+        }
+        self.count_frame(times, update_instructions);
+        Ok(true)
+    }
+
+    /// Counts the frame whose update began at `started` and whose draw has just ended.
+    fn count_frame(&mut self, (started, updated): (Instant, Instant), update_instructions: u64) {
         self.last_frame = FrameStats {
             update: std::mem::take(&mut self.paused_update) + (updated - started),
             draw: updated.elapsed(),
@@ -255,7 +372,6 @@ impl Session {
             log::debug!("frame {frame}: score {}", format_score(new));
             summary.score = score;
         }
-        Ok(calls)
     }
 }
 

@@ -23,9 +23,10 @@ use macroquad::window::{set_fullscreen, Conf};
 
 use super::capture::{Gif, Look, Replay};
 use super::controllers::Controllers;
-use super::controls::{self, Command, NORMAL_SPEED, TIME_SCALES};
+use super::controls::{self, Command, ViewCommand, NORMAL_SPEED, TIME_SCALES};
 use super::hud::{Hud, HudInfo};
 use super::keys::{Input, KEYS};
+use super::machine::{Action, MachineView};
 use super::overlay::{self, Place};
 use super::savestate::{SavedSession, Slots, SLOTS};
 use super::script::{Recorder, Script};
@@ -174,6 +175,8 @@ struct Window {
     gif: Option<Gif>,
     /// Notices from the threads writing F10's GIFs.
     notices: (Sender<String>, Receiver<String>),
+    /// F3's machine view and F4's profile panel.
+    machine: MachineView,
 }
 
 impl Window {
@@ -207,6 +210,7 @@ impl Window {
             replay: Replay::default(),
             gif: None,
             notices: channel(),
+            machine: MachineView::default(),
             options,
         };
         if let Some(path) = &window.options.gif {
@@ -241,20 +245,44 @@ impl Window {
             if is_quit_requested() {
                 return Ok(());
             }
-            for command in controls::pressed(self.session.game().has_gamepads()) {
+            // Keys typed into a breakpoint are not host commands.
+            let commands = match self.machine.is_typing() {
+                true => Vec::new(),
+                false => controls::pressed(self.session.game().has_gamepads()),
+            };
+            for command in commands {
                 if command == Command::Quit {
                     return Ok(());
                 }
                 self.handle(command);
+                // A restart or a loaded state moves the game under the view.
+                self.machine.settle(&mut self.session);
+            }
+            if self.machine.is_open() {
+                let action = self.machine.keys(&mut self.session);
+                self.machine_action(action);
             }
             self.reload_if_changed();
+            self.machine.settle(&mut self.session);
             while let Ok(text) = self.notices.1.try_recv() {
                 self.notice(text);
             }
-            let due =
-                self.failure.is_none() && (!self.paused || std::mem::take(&mut self.step_once));
+            // A frame stopped in the machine view goes on only by the view's keys.
+            let due = self.failure.is_none()
+                && !self.session.stopped()
+                && (!self.paused || std::mem::take(&mut self.step_once));
             if due && self.step_game() {
                 self.play_sounds().await;
+            }
+            if self.session.stopped() && !self.machine.is_open() {
+                // A breakpoint: the view opens where the game stopped.
+                if let Some((export, stepper, _)) = self.session.game().stopped_call() {
+                    if let Some(next) = stepper.next_instruction() {
+                        log::info!("stopped in {export} at {}: {}", next.function(), next.text);
+                    }
+                }
+                self.paused = true;
+                self.machine.open(&mut self.session);
             }
             self.draw();
             if std::mem::take(&mut self.screenshot_requested) {
@@ -288,6 +316,28 @@ impl Window {
                 self.restart_recording();
                 self.replay.clear();
             }
+            Command::MachineView | Command::Pause if self.machine.is_open() => {
+                self.machine_action(Action::Play)
+            }
+            Command::StepFrame if self.machine.is_open() => {
+                let action = self
+                    .machine
+                    .command(ViewCommand::EndOfFrame, &mut self.session);
+                self.machine_action(action);
+            }
+            Command::SaveState | Command::LoadState if self.session.stopped() => self
+                .notice("a frame is stopped in the machine view: E runs it to its end".to_string()),
+            Command::MachineView | Command::ToggleProfile if !self.session.game().steppable() => {
+                self.notice(format!(
+                    "the machine view and the profile step rocket and canvas games, not {} ones",
+                    self.session.game().abi()
+                ))
+            }
+            Command::MachineView => {
+                self.paused = true;
+                self.machine.open(&mut self.session);
+            }
+            Command::ToggleProfile => self.machine.toggle_profile(&mut self.session),
             Command::Pause => {
                 self.paused = !self.paused;
                 let state = if self.paused { "paused" } else { "running" };
@@ -436,10 +486,18 @@ impl Window {
                 }
             },
         };
+        let result = result.map(|frame| frame.is_some());
+        self.frame_made(result)
+    }
+
+    /// After a frame's step: whether a new frame was made (then it is shown, kept for
+    /// F10 and `--gif`, and counted in the profile), or the error the game failed with.
+    fn frame_made(&mut self, result: Result<bool, GameError>) -> bool {
         match result {
-            Ok(Some(frame)) => {
+            Ok(true) => {
                 self.calls.clear();
-                self.calls.extend_from_slice(frame);
+                self.calls
+                    .extend_from_slice(self.session.game().last_draw());
                 self.replay.push(&self.calls, self.frame_dt);
                 if let Some(gif) = &mut self.gif {
                     if let Err(error) = gif.frame(&self.calls, self.frame_dt) {
@@ -447,15 +505,39 @@ impl Window {
                         self.gif = None;
                     }
                 }
+                self.machine.frame_done(self.session.summary().frames);
                 true
             }
-            Ok(None) => false,
+            Ok(false) => false,
             Err(error) => {
                 log::error!("{error}");
                 self.failure = Some(error);
                 false
             }
         }
+    }
+
+    /// Does what a key of the machine view asked.
+    fn machine_action(&mut self, action: Action) {
+        match action {
+            Action::Nothing => return,
+            Action::Resume => {
+                let result = self.session.resume_frame().map(|frame| frame.is_some());
+                self.frame_made(result);
+            }
+            Action::NextFrame => {
+                if self.failure.is_none() {
+                    self.step_game();
+                }
+            }
+            Action::Play => {
+                self.machine.close(&mut self.session);
+                self.paused = false;
+                let result = self.session.resume_frame().map(|frame| frame.is_some());
+                self.frame_made(result);
+            }
+        }
+        self.machine.settle(&mut self.session);
     }
 
     /// The next frame's keys (or the replay's) told to the game, and its `dt`; `None`
@@ -478,6 +560,8 @@ impl Window {
                 }
                 script.dt_at(frame).unwrap_or(live_dt)
             }
+            // The machine view's keys are not the game's: the held keys stay as they were.
+            None if self.machine.is_open() => live_dt,
             None => {
                 for (index, key) in KEYS.iter().enumerate() {
                     self.held.keys.set(index, is_key_down(key.code));
@@ -495,12 +579,19 @@ impl Window {
 
     fn draw(&mut self) {
         let started = Instant::now();
-        render::draw_frame(
-            &mut render::WindowPainter,
-            &self.calls,
-            &self.options.theme,
-            self.session.config().field,
-        );
+        if self.machine.is_open() {
+            // The game's display list as it stands: inside a stopped `draw`, what it
+            // has drawn so far (a step over `call $draw_player` shows the rocket).
+            let calls = self.session.game().last_draw();
+            self.machine.draw(calls, &self.options.theme, &self.session);
+        } else {
+            render::draw_frame(
+                &mut render::WindowPainter,
+                &self.calls,
+                &self.options.theme,
+                self.session.config().field,
+            );
+        }
         self.render_time = started.elapsed();
         if self.show_hud {
             let module = self.session.module();
@@ -527,6 +618,7 @@ impl Window {
                 Place::Centre,
             );
         }
+        self.machine.draw_profile();
         if self.show_help {
             overlay::draw_panel(&overlay::help_lines(), Place::Centre);
         }

@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, Write};
 
+use crate::app::machine::stops::{Breakpoints, Until};
 use crate::interp::{Instruction, Stepper, Watcher};
 
 /// What the debugger waits for before it stops again.
@@ -13,24 +14,15 @@ use crate::interp::{Instruction, Stepper, Watcher};
 enum Mode {
     /// Before `run`: the first instruction stops for commands.
     NotStarted,
-    /// A breakpoint.
-    Continue,
-    /// The next instruction.
-    Step,
-    /// The next instruction at this call depth or above (over calls).
-    Next(usize),
-    /// The next instruction above this call depth (out of the function).
-    Finish(usize),
-    /// Nothing: the input ended.
-    Free,
+    /// What a command asked for (`Until::Never`: the input ended).
+    Run(Until),
 }
 
 /// The debugger: its input, its output, its breakpoints and what it waits for.
 pub struct Debugger<R, W> {
     input: R,
     out: W,
-    /// Function names or indices, and imports' names.
-    breakpoints: Vec<String>,
+    breakpoints: Breakpoints,
     mode: Mode,
 }
 
@@ -48,29 +40,15 @@ impl<R: BufRead, W: Write> Debugger<R, W> {
         Debugger {
             input,
             out,
-            breakpoints: Vec::new(),
+            breakpoints: Breakpoints::default(),
             mode: Mode::NotStarted,
         }
     }
 
-    /// Whether a breakpoint stops before `next`: the first instruction of a function
-    /// named (or numbered) by one, or a call of an import named by one.
-    fn at_breakpoint(&self, next: &Instruction) -> bool {
-        self.breakpoints.iter().any(|point| {
-            let entry = next.index == 0
-                && (next.func_name.as_deref() == Some(point.as_str())
-                    || *point == next.func_index.to_string());
-            entry || (next.calls_import && next.text == format!("call ${point}"))
-        })
-    }
-
     fn should_stop(&self, next: &Instruction) -> bool {
         match self.mode {
-            Mode::NotStarted | Mode::Step => true,
-            Mode::Continue => self.at_breakpoint(next),
-            Mode::Next(depth) => next.depth <= depth || self.at_breakpoint(next),
-            Mode::Finish(depth) => next.depth < depth || self.at_breakpoint(next),
-            Mode::Free => false,
+            Mode::NotStarted => true,
+            Mode::Run(until) => until.stops(next, &self.breakpoints),
         }
     }
 
@@ -79,15 +57,15 @@ impl<R: BufRead, W: Write> Debugger<R, W> {
         loop {
             let mut line = String::new();
             let command = match self.input.read_line(&mut line) {
-                Ok(0) | Err(_) => Next::Resume(Mode::Free),
+                Ok(0) | Err(_) => Next::Resume(Mode::Run(Until::Never)),
                 Ok(_) => self.command(line.trim(), next, stepper, memory),
             };
             match command {
                 Next::Prompt => continue,
-                Next::Resume(Mode::Continue) if self.mode == Mode::NotStarted => {
+                Next::Resume(Mode::Run(Until::Breakpoint)) if self.mode == Mode::NotStarted => {
                     // `run`: the first instruction may itself be at a breakpoint.
-                    self.mode = Mode::Continue;
-                    if self.at_breakpoint(next) {
+                    self.mode = Mode::Run(Until::Breakpoint);
+                    if self.breakpoints.hit(next) {
                         self.stopped(next);
                         continue;
                     }
@@ -119,35 +97,37 @@ impl<R: BufRead, W: Write> Debugger<R, W> {
         };
         let args: Vec<&str> = words.collect();
         let out = &mut self.out;
-        let written =
-            match name {
-                "break" | "b" => match args.first() {
-                    Some(point) => {
-                        self.breakpoints.push(point.to_string());
-                        writeln!(out, "breakpoint {}: {point}", self.breakpoints.len())
-                    }
-                    None => writeln!(out, "break: which function or import?"),
-                },
-                "run" | "r" | "continue" | "c" => return Next::Resume(Mode::Continue),
-                "step" | "s" | "stepi" | "si" => return Next::Resume(Mode::Step),
-                "next" | "n" | "nexti" | "ni" => return Next::Resume(Mode::Next(next.depth)),
-                "finish" => return Next::Resume(Mode::Finish(next.depth)),
-                "quit" | "q" => return Next::Quit,
-                "backtrace" | "bt" | "where" => {
-                    stepper
-                        .frames()
-                        .iter()
-                        .enumerate()
-                        .try_for_each(|(n, frame)| {
-                            writeln!(out, "#{n} {} @{:#06x}", frame.function(), frame.offset)
-                        })
+        let written = match name {
+            "break" | "b" => match args.first() {
+                Some(point) => {
+                    let count = self.breakpoints.add(point);
+                    writeln!(out, "breakpoint {count}: {point}")
                 }
-                "stack" => {
-                    let values: Vec<String> =
-                        stepper.operands().iter().map(ToString::to_string).collect();
-                    writeln!(out, "stack: [{}]", values.join(", "))
-                }
-                "locals" => match stepper.frames().first() {
+                None => writeln!(out, "break: which function or import?"),
+            },
+            "run" | "r" | "continue" | "c" => return Next::Resume(Mode::Run(Until::Breakpoint)),
+            "step" | "s" | "stepi" | "si" => return Next::Resume(Mode::Run(Until::Step)),
+            "next" | "n" | "nexti" | "ni" => {
+                return Next::Resume(Mode::Run(Until::Over(next.depth)))
+            }
+            "finish" => return Next::Resume(Mode::Run(Until::Out(next.depth))),
+            "quit" | "q" => return Next::Quit,
+            "backtrace" | "bt" | "where" => {
+                stepper
+                    .frames()
+                    .iter()
+                    .enumerate()
+                    .try_for_each(|(n, frame)| {
+                        writeln!(out, "#{n} {} @{:#06x}", frame.function(), frame.offset)
+                    })
+            }
+            "stack" => {
+                let values: Vec<String> =
+                    stepper.operands().iter().map(ToString::to_string).collect();
+                writeln!(out, "stack: [{}]", values.join(", "))
+            }
+            "locals" => {
+                match stepper.frames().first() {
                     Some(frame) => frame.locals.iter().enumerate().try_for_each(
                         |(n, (name, value))| match name {
                             Some(name) => writeln!(out, "{name} = {value}"),
@@ -155,14 +135,15 @@ impl<R: BufRead, W: Write> Debugger<R, W> {
                         },
                     ),
                     None => Ok(()),
-                },
-                "x" => examine(out, memory, &args),
-                "disassemble" | "disas" => disassemble(out, stepper),
-                _ => writeln!(out, "unknown command `{name}`"),
-            };
+                }
+            }
+            "x" => examine(out, memory, &args),
+            "disassemble" | "disas" => disassemble(out, stepper),
+            _ => writeln!(out, "unknown command `{name}`"),
+        };
         if written.is_err() {
             // Output gone (a closed pipe): nothing more to show, so run to the end.
-            return Next::Resume(Mode::Free);
+            return Next::Resume(Mode::Run(Until::Never));
         }
         Next::Prompt
     }

@@ -189,7 +189,11 @@ impl Watcher for WasmTracer {
 /// first; after a call into wasm, the callee's, which starts empty).
 pub fn wasm_trace_line(instruction: &Instruction, stepper: &Stepper) -> String {
     let indent = "  ".repeat(instruction.depth.saturating_sub(1).min(40));
-    let stack: Vec<String> = stepper.operands().iter().map(ToString::to_string).collect();
+    let stack: Vec<String> = stepper
+        .operands()
+        .iter()
+        .map(|value| value.shown_for(&instruction.text))
+        .collect();
     format!(
         "{indent}{} @{:#06x}  {:<24} ; [{}]",
         instruction.function(),

@@ -433,6 +433,10 @@ impl Game for CanvasGame {
         Ok(())
     }
 
+    fn steppable(&self) -> bool {
+        true
+    }
+
     forward_to_instance!();
 }
 

@@ -55,6 +55,18 @@ pub trait Game {
     /// (`None`: normally); WASM-4 updates that pause for time run normally.
     fn set_watcher(&mut self, watcher: Option<Box<dyn crate::interp::Watcher>>);
     fn take_watcher(&mut self) -> Option<Box<dyn crate::interp::Watcher>>;
+    /// Whether the watcher may pause this game's calls ([`GameError::Stopped`]) for the
+    /// window's machine view: each of its frame's parts (a key, `update`, `draw`) is
+    /// one call with nothing after it, so a frame can stop inside one and go on later.
+    /// Not WASM-4 carts, whose updates run in fuel slices, several in a frame.
+    fn steppable(&self) -> bool {
+        false
+    }
+    /// Goes on with the call the watcher paused: `Ok` once it has returned (or if none
+    /// is paused), [`GameError::Stopped`] if it paused again.
+    fn resume_call(&mut self) -> Result<(), GameError>;
+    /// The call the watcher paused: its export, the stepper where it stands, memory 0.
+    fn stopped_call(&self) -> Option<(&'static str, &crate::interp::Stepper, &[u8])>;
 }
 
 /// Implements the [`Game`] methods that only forward to the `inner` [`GameInstance`](super::instance::GameInstance)
@@ -87,6 +99,12 @@ macro_rules! forward_to_instance {
         }
         fn take_watcher(&mut self) -> Option<Box<dyn crate::interp::Watcher>> {
             self.inner.take_watcher()
+        }
+        fn resume_call(&mut self) -> Result<(), GameError> {
+            self.inner.resume_call()
+        }
+        fn stopped_call(&self) -> Option<(&'static str, &crate::interp::Stepper, &[u8])> {
+            self.inner.stopped_call()
         }
     };
 }

@@ -9,9 +9,9 @@ use super::contract::{self, ContractError, ExpectedExport, ProvidedImport};
 use super::display_list::{DisplayList, DrawCall};
 use super::work;
 use crate::interp::{
-    run_watched, CallOutcome, Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn,
-    Instance, Limits, Linker, Memory, MemoryType, Module, Observer, PausedCall, RawHostFn,
-    Snapshot, SnapshotError, Store, Trap, TrapKind, Value, Watcher,
+    run_until, CallOutcome, Caller, Error, ExternType, FrameInfo, Func, FuncType, HostFn, Instance,
+    Limits, Linker, Memory, MemoryType, Module, Observer, PausedCall, RawHostFn, Snapshot,
+    SnapshotError, Stepper, Store, Trap, TrapKind, Value, Watcher,
 };
 
 /// The bindings' state: this frame's display list and the ABI's own state `S`.
@@ -68,6 +68,12 @@ pub enum GameError {
         export: &'static str,
         error: Error,
     },
+    /// A stepped call of `export` stopped before an instruction because its watcher
+    /// paused it (the window's machine view): not a failure; it goes on with
+    /// [`Game::resume_call`](super::Game::resume_call).
+    Stopped {
+        export: &'static str,
+    },
 }
 
 impl GameError {
@@ -75,7 +81,7 @@ impl GameError {
     pub fn backtrace(&self) -> &[FrameInfo] {
         let error = match self {
             GameError::Instantiate(error) | GameError::Call { error, .. } => error,
-            GameError::Contract(_) => return &[],
+            GameError::Contract(_) | GameError::Stopped { .. } => return &[],
         };
         error
             .as_trap()
@@ -91,6 +97,7 @@ impl fmt::Display for GameError {
                 write!(f, "trap while instantiating (in the start function): {trap}")
             }
             GameError::Instantiate(error) => write!(f, "{error}"),
+            GameError::Stopped { export } => write!(f, "{export} stopped in the machine view"),
             GameError::Call { export, error: Error::Trap(trap) } => match trap.kind {
                 TrapKind::OutOfFuel(budget) => write!(
                     f,
@@ -114,8 +121,11 @@ pub struct GameInstance<S> {
     /// Each import's call count (`Func::host_calls`) at the last `take_import_calls`.
     counted_calls: Vec<u64>,
     /// While set, calls run one WebAssembly instruction at a time, watched by it
-    /// (`interp::run_watched`: the trace, the profile); otherwise they run normally.
+    /// (`interp::run_until`: the trace, the profile, the machine view); otherwise they
+    /// run normally.
     watcher: Option<Box<dyn Watcher>>,
+    /// A stepped call its watcher paused, and the export it is a call of.
+    stopped: Option<(&'static str, Stepper)>,
 }
 
 impl<S: 'static> GameInstance<S> {
@@ -190,6 +200,7 @@ impl<S: 'static> GameInstance<S> {
             instance,
             counted_calls: vec![0; import_funcs.len()],
             watcher: None,
+            stopped: None,
             imports: import_funcs,
         })
     }
@@ -212,13 +223,61 @@ impl<S: 'static> GameInstance<S> {
         func: Func,
         args: &[Value],
     ) -> Result<(), GameError> {
-        let result = match &mut self.watcher {
-            Some(watcher) => run_watched(&mut self.store, func, args, watcher.as_mut()),
-            None => func.call(&mut self.store, args),
+        if self.stopped.is_some() {
+            // Calls keep their order: one stopped is finished before the next starts.
+            log::warn!("finishing the stopped call of {export} before another call");
+            loop {
+                match self.resume_call() {
+                    Err(GameError::Stopped { .. }) => continue,
+                    result => result?,
+                }
+                break;
+            }
+        }
+        if self.watcher.is_none() {
+            return func
+                .call(&mut self.store, args)
+                .map(drop)
+                .map_err(|error| GameError::Call { export, error });
+        }
+        let stepper = Stepper::new(&mut self.store, func, args)
+            .map_err(|error| GameError::Call { export, error })?;
+        self.stopped = Some((export, stepper));
+        self.go_on(false)
+    }
+
+    /// Goes on with the call its watcher paused (nothing without one): `Ok` once it has
+    /// returned, [`GameError::Stopped`] when the watcher pauses it again.
+    pub fn resume_call(&mut self) -> Result<(), GameError> {
+        self.go_on(true)
+    }
+
+    /// Steps the stopped call (`resumed`: from where its watcher paused it) under the
+    /// watcher until it returns, fails or stops again.
+    fn go_on(&mut self, resumed: bool) -> Result<(), GameError> {
+        let Some((export, mut stepper)) = self.stopped.take() else {
+            return Ok(());
         };
-        result
-            .map(drop)
-            .map_err(|error| GameError::Call { export, error })
+        let mut unwatched = Unwatched;
+        let watcher: &mut dyn Watcher = match &mut self.watcher {
+            Some(watcher) => watcher.as_mut(),
+            None => &mut unwatched,
+        };
+        match run_until(&mut self.store, &mut stepper, watcher, resumed) {
+            Ok(Some(_)) => Ok(()),
+            Ok(None) => {
+                self.stopped = Some((export, stepper));
+                Err(GameError::Stopped { export })
+            }
+            Err(error) => Err(GameError::Call { export, error }),
+        }
+    }
+
+    /// The stepped call its watcher paused, if any: its export, where it stands, and
+    /// the memory it sees.
+    pub fn stopped_call(&self) -> Option<(&'static str, &Stepper, &[u8])> {
+        let (export, stepper) = self.stopped.as_ref()?;
+        Some((export, stepper, stepper.current_memory(&self.store)))
     }
 
     /// Calls `func` (the export `export`, no arguments) with `fuel` units of fuel; when
@@ -305,6 +364,8 @@ impl<S: 'static> GameInstance<S> {
         calls: &[DrawCall],
     ) -> Result<(), SnapshotError> {
         self.instance.restore(&mut self.store, snapshot)?;
+        // A stopped call belonged to the state replaced.
+        self.stopped = None;
         self.store.data_mut().calls.replace(calls.to_vec());
         Ok(())
     }
@@ -370,6 +431,11 @@ impl<S: 'static> GameInstance<S> {
         self.watcher.take()
     }
 }
+
+/// The watcher of a stopped call whose watcher was taken away: it runs to its end.
+struct Unwatched;
+
+impl Watcher for Unwatched {}
 
 /// The f64 argument `index` (the linker proved the import's signature).
 pub fn f64_arg(args: &[Value], index: usize) -> f64 {

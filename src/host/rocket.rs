@@ -276,5 +276,9 @@ impl Game for RocketGame {
         Ok(())
     }
 
+    fn steppable(&self) -> bool {
+        true
+    }
+
     forward_to_instance!();
 }

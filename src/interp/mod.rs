@@ -35,7 +35,7 @@ pub use exec::{CallOutcome, PausedCall};
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
 pub use step::{
-    run_watched, FrameView, Instruction, LabelKind, StepOutcome, Stepper, Typed, Watcher,
+    run_until, run_watched, FrameView, Instruction, LabelKind, StepOutcome, Stepper, Typed, Watcher,
 };
 pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store};
 pub use types::{

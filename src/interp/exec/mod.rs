@@ -22,7 +22,10 @@ mod interpreter;
 mod invoke;
 pub(crate) mod num;
 mod run;
-mod simd;
+// The stepper (`step::simd`) calls the lane semantics; the slot-level dispatchers in it
+// take the executors' private slot views and stay theirs.
+#[allow(private_interfaces)]
+pub(crate) mod simd;
 mod store_ops;
 #[cfg(wasmcade_threaded)]
 mod threaded;

@@ -13,25 +13,67 @@ use super::layout::{Layout, NONE};
 use super::names::LocalNames;
 use crate::interp::module::{Module, ModuleInner};
 use crate::interp::store::{Caller, FuncEntity, Store};
-use crate::interp::types::{Error, FrameInfo, Func, Instance, Trap, TrapKind, ValType, Value};
+use crate::interp::types::{
+    Error, FrameInfo, Func, Instance, Trap, TrapKind, V128Lanes, ValType, Value,
+};
 
 /// A value on the stepper's stack or in a local: its type and its slot bits (as the
 /// executor keeps them: an i32 zero-extended, a float its IEEE bits, a reference
-/// `index + 1` or 0 for null).
+/// `index + 1` or 0 for null, a `v128`'s low half), and a `v128`'s high half (as the
+/// store keeps a global's).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Typed {
     pub ty: ValType,
     pub bits: u64,
+    /// A `v128`'s upper 64 bits; 0 for the other types.
+    pub high: u64,
 }
 
 impl Typed {
     pub fn new(ty: ValType, bits: u64) -> Typed {
-        Typed { ty, bits }
+        Typed { ty, bits, high: 0 }
+    }
+
+    /// `value` as the stepper holds it (its slot bits: see `Value::to_bits`).
+    pub fn of(value: Value) -> Typed {
+        Typed {
+            ty: value.ty(),
+            bits: value.to_bits(),
+            high: value.high_bits(),
+        }
+    }
+
+    /// A `v128`.
+    pub fn v128(v: u128) -> Typed {
+        Typed {
+            ty: ValType::V128,
+            bits: v as u64,
+            high: (v >> 64) as u64,
+        }
+    }
+
+    /// The 128 bits of a `v128` (lane 0 in the low bits).
+    pub fn vector(self) -> u128 {
+        self.bits as u128 | (self.high as u128) << 64
     }
 
     /// The value, for a store with id `store`.
     pub fn value(self, store: u64) -> Value {
-        Value::from_bits(self.ty, self.bits, store)
+        match self.ty {
+            ValType::V128 => Value::V128(self.vector()),
+            ty => Value::from_bits(ty, self.bits, store),
+        }
+    }
+}
+
+impl Typed {
+    /// As `Display` shows it, a `v128` by the lanes the instruction `text` works on
+    /// (`f32x4.mul`: `v128 f32x4 0.5 1 1.5 2`; i32 lanes for the others).
+    pub fn shown_for(self, text: &str) -> String {
+        match self.ty {
+            ValType::V128 => format!("v128 {}", V128Lanes::for_operator(text, self.vector())),
+            _ => self.to_string(),
+        }
     }
 }
 
@@ -138,9 +180,7 @@ impl Stepper {
             locals_in_frames: 0,
             results: None,
         };
-        stepper
-            .stack
-            .extend(args.iter().map(|arg| Typed::new(arg.ty(), arg.to_bits())));
+        stepper.stack.extend(args.iter().map(|&arg| Typed::of(arg)));
         let done = stepper
             .call_addr(store, func.0)
             .map_err(|kind| stepper.trap(store, kind))?;
@@ -477,7 +517,10 @@ impl Stepper {
             let bits = store
                 .value_bits(value)
                 .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))?;
-            self.stack.push(Typed::new(ty, bits));
+            self.stack.push(Typed {
+                high: value.high_bits(),
+                ..Typed::new(ty, bits)
+            });
         }
         Ok(())
     }

@@ -6,7 +6,7 @@
 //!
 //! - `layout`: a function body's instruction positions and block structure;
 //! - `machine`: the stepped call (typed operand stack, labels, frames) and control;
-//! - `operators`: every other instruction;
+//! - `operators`: every other instruction; `simd`: the 128-bit SIMD ones;
 //! - `text`: instructions as the text format writes them;
 //! - `names`: the locals' names from the name section;
 //! - `view`: what a paused call shows (instruction, stack, frames, blocks, listing),
@@ -16,8 +16,9 @@ mod layout;
 mod machine;
 mod names;
 mod operators;
+mod simd;
 mod text;
 mod view;
 
 pub use machine::{LabelKind, StepOutcome, Stepper, Typed};
-pub use view::{run_watched, FrameView, Instruction, Watcher};
+pub use view::{run_until, run_watched, FrameView, Instruction, Watcher};

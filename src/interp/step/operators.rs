@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use wasmparser::{MemArg, Operator};
 
-use super::machine::Stepper;
+use super::machine::{Stepper, Typed};
 use crate::interp::exec::num;
 use crate::interp::exec::{checked_range, sub_range};
 use crate::interp::store::{copy_in_bounds, Store};
@@ -180,11 +180,15 @@ impl Stepper {
             Operator::GlobalGet { global_index } => {
                 let addr = store.instances[instance].globals[global_index as usize];
                 let global = &store.globals[addr as usize];
-                self.push(global.ty.content, global.bits);
+                self.stack.push(Typed {
+                    high: global.high,
+                    ..Typed::new(global.ty.content, global.bits)
+                });
             }
             Operator::GlobalSet { global_index } => {
                 let addr = store.instances[instance].globals[global_index as usize];
-                store.globals[addr as usize].bits = self.pop().bits;
+                let (value, global) = (self.pop(), &mut store.globals[addr as usize]);
+                (global.bits, global.high) = (value.bits, value.high);
             }
             Operator::I32Const { value } => self.push(ValType::I32, value as u32 as u64),
             Operator::I64Const { value } => self.push(ValType::I64, value as u64),
@@ -352,28 +356,30 @@ impl Stepper {
                 store.instances[instance].elements[elem_index as usize] = Rc::new([]);
             }
             op => {
-                return Err(TrapKind::Untranslatable(format!(
-                    "the stepper does not run `{}` yet",
-                    super::text::mnemonic(&op)
-                )))
+                return self.simd(store, &op).unwrap_or_else(|| {
+                    Err(TrapKind::Untranslatable(format!(
+                        "the stepper does not run `{}` yet",
+                        super::text::mnemonic(&op)
+                    )))
+                })
             }
         }
         Ok(())
     }
 
     /// Pops an i32 address and adds the offset: the effective address (33 bits at most).
-    fn address(&mut self, memarg: MemArg) -> u64 {
+    pub(super) fn address(&mut self, memarg: MemArg) -> u64 {
         let address = (self.pop().bits as u32 as u64).saturating_add(memarg.offset);
         self.last_address = Some(address);
         address
     }
 
-    fn memory<'s, T>(&self, store: &'s Store<T>, memory: u32) -> &'s [u8] {
+    pub(super) fn memory<'s, T>(&self, store: &'s Store<T>, memory: u32) -> &'s [u8] {
         let addr = store.instances[self.instance() as usize].memories[memory as usize];
         &store.memories[addr as usize].data
     }
 
-    fn memory_mut<'s, T>(&self, store: &'s mut Store<T>, memory: u32) -> &'s mut [u8] {
+    pub(super) fn memory_mut<'s, T>(&self, store: &'s mut Store<T>, memory: u32) -> &'s mut [u8] {
         let addr = store.instances[self.instance() as usize].memories[memory as usize];
         &mut store.memories[addr as usize].data
     }
@@ -386,7 +392,7 @@ impl Stepper {
 }
 
 /// The memory a load or store accesses (GC arrays do not validate here).
-fn memory_index(memarg: MemArg) -> u32 {
+pub(super) fn memory_index(memarg: MemArg) -> u32 {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(index) => index,
         wasmparser::MemArgTarget::Array(_) => 0,
@@ -394,7 +400,11 @@ fn memory_index(memarg: MemArg) -> u32 {
 }
 
 /// `address..address + size` if it lies within a memory of `len` bytes.
-fn effective(address: u64, size: usize, len: usize) -> Result<std::ops::Range<usize>, TrapKind> {
+pub(super) fn effective(
+    address: u64,
+    size: usize,
+    len: usize,
+) -> Result<std::ops::Range<usize>, TrapKind> {
     let end = address
         .checked_add(size as u64)
         .ok_or(TrapKind::MemoryOutOfBounds)?;

@@ -64,6 +64,11 @@ pub trait Watcher {
     fn before(&mut self, _next: &Instruction, _stepper: &Stepper, _memory: &[u8]) {}
     /// `instruction` has just run; `stepper` shows the state after it.
     fn executed(&mut self, _instruction: &Instruction, _stepper: &Stepper) {}
+    /// Asked after `before`: whether the call stops before `next` and is handed back
+    /// to its caller ([`run_until`]), to go on later (the window's machine view).
+    fn pause(&mut self, _next: &Instruction) -> bool {
+        false
+    }
 }
 
 /// Calls `func` with `args` one instruction at a time, `watcher` seeing each.
@@ -74,15 +79,39 @@ pub fn run_watched<T>(
     watcher: &mut dyn Watcher,
 ) -> Result<Vec<Value>, Error> {
     let mut stepper = Stepper::new(store, func, args)?;
+    let mut resumed = false;
+    loop {
+        match run_until(store, &mut stepper, watcher, resumed)? {
+            Some(results) => return Ok(results),
+            None => resumed = true,
+        }
+    }
+}
+
+/// Steps `stepper`'s call, `watcher` seeing each instruction, until it returns (its
+/// results) or the watcher pauses it before an instruction (`None`). `resumed`: the
+/// call stands where the watcher paused it, and that instruction runs first, not seen
+/// again.
+pub fn run_until<T>(
+    store: &mut Store<T>,
+    stepper: &mut Stepper,
+    watcher: &mut dyn Watcher,
+    mut resumed: bool,
+) -> Result<Option<Vec<Value>>, Error> {
     loop {
         let Some(next) = stepper.next_instruction() else {
-            return Ok(stepper.results().unwrap_or_default().to_vec());
+            return Ok(Some(stepper.results().unwrap_or_default().to_vec()));
         };
-        watcher.before(&next, &stepper, stepper.current_memory(store));
+        if !std::mem::take(&mut resumed) {
+            watcher.before(&next, stepper, stepper.current_memory(store));
+            if watcher.pause(&next) {
+                return Ok(None);
+            }
+        }
         let outcome = stepper.step(store)?;
-        watcher.executed(&next, &stepper);
+        watcher.executed(&next, stepper);
         if let StepOutcome::Finished(results) = outcome {
-            return Ok(results);
+            return Ok(Some(results));
         }
     }
 }
