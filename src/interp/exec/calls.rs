@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
+use super::num;
 use super::run::{
     globals_view, memory_view, module_code, position, table_elements, table_view, CallFrame, Run,
 };
 use super::views::{CodeRef, Ip, SliceView, Slots};
 use crate::interp::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use crate::interp::store::{Callee, Caller, FuncEntity, HostCall, Store};
-use crate::interp::types::{Instance, TrapKind, Value};
+use crate::interp::types::{Instance, TrapKind, TypeId, Value};
 
 impl Run {
     /// Enters `callee`, a function of the running instance, whose arguments start at slot
@@ -117,8 +118,11 @@ impl Run {
             .callees
             .get(addr)
             .expect("tables hold functions of the store");
-        if Some(callee.type_id) != self.at.type_ids.get(type_index) {
-            return Err(TrapKind::IndirectCallTypeMismatch);
+        match self.at.type_ids.get(type_index) {
+            Some(expected) if expected == callee.type_id => {}
+            // A function of a declared subtype passes too (out of line: rare).
+            Some(expected) if TypeId(callee.type_id).is_subtype_of(TypeId(expected)) => {}
+            _ => return Err(TrapKind::IndirectCallTypeMismatch),
         }
         Ok((addr, callee))
     }
@@ -205,7 +209,7 @@ impl Run {
         self.call_addr_out_of_line(store, addr, base)
     }
 
-    /// `ReturnCall` and `ReturnCallIndirect` (`op`), with `self.at.frame.ip` already past
+    /// `ReturnCall`, `ReturnCallIndirect` and `ReturnCallRef` (`op`), with `self.at.frame.ip` already past
     /// it: the callee takes over the running function's frame, so tail calls run in
     /// constant frame-stack space. A host function takes no frame: it is called as by
     /// `call_addr`, and the op after this one returns its results.
@@ -227,6 +231,9 @@ impl Run {
                     .get(index as usize)
                     .copied();
                 (self.indirect_callee(element, type_index)?.0, base)
+            }
+            Op::ReturnCallRef { func, base } => {
+                (num::referenced_func(self.at.frame.slots.get(func))?, base)
             }
             _ => unreachable!("not a tail call: {op:?}"),
         };

@@ -13,7 +13,9 @@ use super::layout::{Layout, NONE};
 use super::names::LocalNames;
 use crate::interp::module::{Module, ModuleInner};
 use crate::interp::store::{Caller, FuncEntity, Store};
-use crate::interp::types::{Error, FrameInfo, Func, Instance, Trap, TrapKind, ValType, Value};
+use crate::interp::types::{
+    Error, FrameInfo, Func, Instance, Trap, TrapKind, TypeId, ValType, Value,
+};
 
 /// A value on the stepper's stack or in a local: its type and its slot bits (as the
 /// executor keeps them: an i32 zero-extended, a float its IEEE bits, a reference
@@ -362,7 +364,11 @@ impl Stepper {
         let addr = element
             .checked_sub(1)
             .ok_or(TrapKind::UninitializedElement)? as u32;
-        if store.callees[addr as usize].type_id != instance.type_ids[type_index as usize] {
+        let (actual, expected) = (
+            TypeId(store.callees[addr as usize].type_id),
+            TypeId(instance.type_ids[type_index as usize]),
+        );
+        if !actual.is_subtype_of(expected) {
             return Err(TrapKind::IndirectCallTypeMismatch);
         }
         Ok(addr)

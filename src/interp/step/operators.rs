@@ -258,10 +258,13 @@ impl Stepper {
                 store.instances[instance].datas[data_index as usize] = Arc::new([]);
             }
             Operator::RefNull { hty } => {
-                let ty = if hty == wasmparser::HeapType::EXTERN {
-                    ValType::ExternRef
-                } else {
-                    ValType::FuncRef
+                use wasmparser::{AbstractHeapType as A, HeapType as H};
+                let ty = match hty {
+                    H::Abstract {
+                        ty: A::Extern | A::NoExtern,
+                        ..
+                    } => ValType::EXTERNREF,
+                    _ => ValType::FUNCREF,
                 };
                 self.push(ty, 0);
             }
@@ -271,7 +274,7 @@ impl Stepper {
             }
             Operator::RefFunc { function_index } => {
                 let addr = store.instances[instance].funcs[function_index as usize];
-                self.push(ValType::FuncRef, addr as u64 + 1);
+                self.push(ValType::FUNCREF, addr as u64 + 1);
             }
             op => return self.table_operator(store, op),
         }

@@ -36,7 +36,7 @@ pub(crate) fn instantiate<T>(
         }
     }
 
-    let type_ids: Box<[u32]> = m.types.iter().map(|ty| store.intern_type(ty)).collect();
+    let type_ids: Box<[u32]> = m.types.iter().map(|ty| ty.id().index()).collect();
     for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
         .iter()
         .enumerate()
@@ -76,6 +76,15 @@ pub(crate) fn instantiate<T>(
             high,
         };
         globals.push(store.push_global(cell));
+    }
+    // Defined tables with an initial element other than null (3.0), filled now that the
+    // globals it may read are set.
+    let defined_tables = &tables[m.num_imported_tables as usize..];
+    for (&addr, init) in defined_tables.iter().zip(&m.table_inits) {
+        if let Some(init) = init {
+            let bits = eval(store, &globals, init);
+            store.tables[addr as usize].elements.fill(bits);
+        }
     }
 
     let elements: Vec<Rc<[u64]>> = m

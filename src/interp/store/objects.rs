@@ -32,12 +32,13 @@ impl Func {
     }
 
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
-        let type_id = store.intern_type(&ty);
+        let type_id = ty.id().index();
         let frame_len = ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()));
-        let checked_results = ty
-            .results()
-            .iter()
-            .any(|ty| matches!(ty, ValType::I32 | ValType::F32 | ValType::FuncRef));
+        let checked_results = ty.results().iter().any(|ty| match ty {
+            ValType::I32 | ValType::F32 => true,
+            ValType::Ref(r) => r.heap.is_func(),
+            _ => false,
+        });
         let host = FuncEntity::Host {
             ty,
             call,
@@ -142,15 +143,15 @@ impl Global {
     pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
         store.check_own(Extern::Global(*self), "a global")?;
         store.value_bits(value)?;
-        let global = &mut store.globals[self.0 as usize];
-        if !global.ty.mutable || value.ty() != global.ty.content {
+        let ty = store.globals[self.0 as usize].ty;
+        if !ty.mutable || !store.value_fits(value, ty.content) {
             return Err(Error::Usage(format!(
                 "cannot set a {} global to a {} value",
-                global.ty.content,
+                ty.content,
                 value.ty()
             )));
         }
-        *global = GlobalEntity::new(global.ty, value, value.to_bits());
+        store.globals[self.0 as usize] = GlobalEntity::new(ty, value, value.to_bits());
         Ok(())
     }
 }
