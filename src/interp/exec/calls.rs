@@ -11,7 +11,7 @@ use super::run::{
 use super::views::{CodeRef, Ip, SliceView, Slots};
 use crate::interp::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use crate::interp::store::{Callee, Caller, FuncEntity, HostCall, Store};
-use crate::interp::types::{Instance, TrapKind, TypeId, Value};
+use crate::interp::types::{Instance, TrapKind, TypeId, ValType, Value};
 
 impl Run {
     /// Enters `callee`, a function of the running instance, whose arguments start at slot
@@ -392,7 +392,7 @@ impl Run {
                     let mut at = 0;
                     for &ty in ty.results() {
                         let value = Value::read_slots(ty, &frame[at..], store.id);
-                        frame[at] = result_bits(store, value)?;
+                        frame[at] = result_bits(store, value, ty)?;
                         at += ty.slots();
                     }
                 }
@@ -411,9 +411,12 @@ impl Run {
                 };
                 call(&mut caller, &self.host_args, &mut self.host_results)
                     .map_err(|trap| trap.kind)?;
+                let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
+                    unreachable!("functions are never removed");
+                };
                 let mut at = 0;
-                for &value in &self.host_results {
-                    let bits = result_bits(store, value)?;
+                for (&value, &ty) in self.host_results.iter().zip(ty.results()) {
+                    let bits = result_bits(store, value, ty)?;
                     value.write_slots(bits, &mut frame[at..]);
                     at += value.ty().slots();
                 }
@@ -451,10 +454,20 @@ impl Run {
     }
 }
 
-/// The slot bits of a host function's result: a function reference the store does
-/// not hold is a trap (the host function misused the embedding API).
-fn result_bits<T>(store: &Store<T>, value: Value) -> Result<u64, TrapKind> {
-    store
+/// The slot bits of a host function's result of type `ty`: a function reference the
+/// store does not hold, or a reference not of a reference type `ty` (null for a
+/// non-nullable one, a function of another type for a concrete one), is a trap (the host
+/// function misused the embedding API).
+fn result_bits<T>(store: &Store<T>, value: Value, ty: ValType) -> Result<u64, TrapKind> {
+    let bits = store
         .value_bits(value)
-        .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))
+        .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))?;
+    if let ValType::Ref(_) = ty {
+        if !store.value_fits(value, ty) {
+            return Err(TrapKind::Host(format!(
+                "a host function returned {value} for a result of type {ty}"
+            )));
+        }
+    }
+    Ok(bits)
 }

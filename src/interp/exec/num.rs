@@ -329,7 +329,7 @@ type Fallible = Result<u64, TrapKind>;
 
 /// `ref.as_non_null`'s check of reference bits (0 is null).
 #[inline(always)]
-pub(super) fn ref_as_non_null(bits: u64) -> Fallible {
+pub fn ref_as_non_null(bits: u64) -> Fallible {
     match bits {
         0 => Err(TrapKind::NullReference),
         _ => Ok(bits),
@@ -339,7 +339,7 @@ pub(super) fn ref_as_non_null(bits: u64) -> Fallible {
 /// The store address of the function a `call_ref` or `return_call_ref` calls, from its
 /// reference bits (`index + 1`, 0 for null).
 #[inline(always)]
-pub(super) fn referenced_func(bits: u64) -> Result<u32, TrapKind> {
+pub fn referenced_func(bits: u64) -> Result<u32, TrapKind> {
     match bits {
         0 => Err(TrapKind::NullFunctionReference),
         _ => Ok((bits - 1) as u32),

@@ -11,6 +11,7 @@ use wasmparser::{BlockType, Operator};
 
 use super::layout::{Layout, NONE};
 use super::names::LocalNames;
+use crate::interp::exec::num;
 use crate::interp::module::{Module, ModuleInner};
 use crate::interp::store::{Caller, FuncEntity, Store};
 use crate::interp::types::{
@@ -280,6 +281,30 @@ impl Stepper {
                 let addr = self.indirect_callee(store, type_index, table_index)?;
                 self.tail_call(store, addr)?
             }
+            Operator::CallRef { .. } => {
+                let addr = num::referenced_func(self.pop().bits)?;
+                self.call(store, addr, pc)?
+            }
+            Operator::ReturnCallRef { .. } => {
+                let addr = num::referenced_func(self.pop().bits)?;
+                self.tail_call(store, addr)?
+            }
+            // The reference stays when there is no branch (`br_on_null`), goes with the
+            // branch (`br_on_non_null`).
+            Operator::BrOnNull { relative_depth } => match self.pop() {
+                reference if reference.bits == 0 => self.branch(layout, relative_depth),
+                reference => {
+                    self.push(reference.ty, reference.bits);
+                    Flow::Next
+                }
+            },
+            Operator::BrOnNonNull { relative_depth } => match self.pop() {
+                reference if reference.bits == 0 => Flow::Next,
+                reference => {
+                    self.push(reference.ty, reference.bits);
+                    self.branch(layout, relative_depth)
+                }
+            },
             op => {
                 self.operator(store, op)?;
                 Flow::Next

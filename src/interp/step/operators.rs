@@ -272,6 +272,11 @@ impl Stepper {
                 let value = self.pop();
                 self.push(ValType::I32, (value.bits == 0) as u64);
             }
+            Operator::RefAsNonNull => {
+                let value = self.pop();
+                num::ref_as_non_null(value.bits)?;
+                self.push(value.ty, value.bits);
+            }
             Operator::RefFunc { function_index } => {
                 let addr = store.instances[instance].funcs[function_index as usize];
                 self.push(ValType::FUNCREF, addr as u64 + 1);

@@ -92,27 +92,17 @@ impl Memory {
 }
 
 impl Table {
+    /// A table of `ty.limits.min` elements `init`; an error past the store's limits, or if
+    /// `init` is a function of another store or not of the element type.
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
-        let limits = &store.limits;
-        if ty.limits.min > limits.max_table_elements {
-            return Err(Error::Limit(format!(
-                "table of {} elements exceeds the limit of {}",
-                ty.limits.min, limits.max_table_elements
+        let bits = store.value_bits(init)?;
+        if !store.value_fits(init, ty.element) {
+            return Err(Error::Usage(format!(
+                "a table of {} cannot hold {init}",
+                ty.element
             )));
         }
-        if ty.limits.min as u64 > store.table_room() {
-            return Err(Error::Limit(format!(
-                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
-                ty.limits.min, limits.max_total_table_elements, store.table_elements
-            )));
-        }
-        let init = store.value_bits(init)?;
-        store.table_elements += ty.limits.min as u64;
-        store.tables.push(TableEntity {
-            ty,
-            elements: vec![init; ty.limits.min as usize],
-        });
-        Ok(Table(store.tables.len() as u32 - 1, store.id))
+        store.push_table(ty, bits)
     }
 
     pub fn size<T>(&self, store: &Store<T>) -> u32 {
@@ -127,9 +117,16 @@ impl Table {
 }
 
 impl Global {
-    /// A global holding `value`; an error if `value` is a function of another store.
+    /// A global holding `value`; an error if `value` is a function of another store or
+    /// not of the global's type.
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Result<Global, Error> {
         let bits = store.value_bits(value)?;
+        if !store.value_fits(value, ty.content) {
+            return Err(Error::Usage(format!(
+                "a global of type {} cannot hold {value}",
+                ty.content
+            )));
+        }
         Ok(Global(
             store.push_global(GlobalEntity::new(ty, value, bits)),
             store.id,
@@ -199,5 +196,31 @@ impl Instance {
 
     pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {
         &store.instances[self.0 as usize].module
+    }
+}
+
+impl<T> Store<T> {
+    /// Adds a table of `ty.limits.min` elements of bits `init` (unchecked: the caller's
+    /// job); an error past the store's limits.
+    pub(crate) fn push_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
+        let limits = &self.limits;
+        if ty.limits.min > limits.max_table_elements {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {}",
+                ty.limits.min, limits.max_table_elements
+            )));
+        }
+        if ty.limits.min as u64 > self.table_room() {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
+                ty.limits.min, limits.max_total_table_elements, self.table_elements
+            )));
+        }
+        self.table_elements += ty.limits.min as u64;
+        self.tables.push(TableEntity {
+            ty,
+            elements: vec![init; ty.limits.min as usize],
+        });
+        Ok(Table(self.tables.len() as u32 - 1, self.id))
     }
 }
