@@ -118,13 +118,47 @@ impl Run {
             .callees
             .get(addr)
             .expect("tables hold functions of the store");
-        match self.at.type_ids.get(type_index) {
-            Some(expected) if expected == callee.type_id => {}
-            // A function of a declared subtype passes too (out of line: rare).
-            Some(expected) if TypeId(callee.type_id).is_subtype_of(TypeId(expected)) => {}
-            _ => return Err(TrapKind::IndirectCallTypeMismatch),
+        if Some(callee.type_id) != self.at.type_ids.get(type_index) {
+            return Err(TrapKind::IndirectCallTypeMismatch);
         }
         Ok((addr, callee))
+    }
+
+    /// `indirect_callee`, where a function of a declared subtype of the type expected
+    /// passes too (3.0): the check of `call_indirect` and `return_call_indirect` run out
+    /// of line. The direct path (`try_call_indirect_directly`) takes only equal types,
+    /// and leaves a mismatch to this one.
+    #[inline(always)]
+    pub(super) fn indirect_callee_or_subtype(
+        &self,
+        element: Option<u64>,
+        type_index: u32,
+    ) -> Result<(u32, Callee), TrapKind> {
+        match self.indirect_callee(element, type_index) {
+            Err(TrapKind::IndirectCallTypeMismatch) => self.subtype_callee(element, type_index),
+            result => result,
+        }
+    }
+
+    /// The callee of a `call_indirect` whose type is not the one expected (a mismatch,
+    /// so the element holds a function): it, if its type is a declared subtype.
+    #[cold]
+    #[inline(never)]
+    fn subtype_callee(
+        &self,
+        element: Option<u64>,
+        type_index: u32,
+    ) -> Result<(u32, Callee), TrapKind> {
+        let mismatch = TrapKind::IndirectCallTypeMismatch;
+        let addr = element
+            .and_then(|bits| bits.checked_sub(1))
+            .ok_or(mismatch.clone())? as u32;
+        let callee = self.at.callees.get(addr).ok_or(mismatch.clone())?;
+        let expected = self.at.type_ids.get(type_index).ok_or(mismatch.clone())?;
+        match TypeId(callee.type_id).is_subtype_of(TypeId(expected)) {
+            true => Ok((addr, callee)),
+            false => Err(mismatch),
+        }
     }
 
     /// Enters `callee` directly if it is a function of the running instance (see
@@ -200,7 +234,7 @@ impl Run {
                 .get(index as usize)
                 .copied(),
         };
-        let (addr, callee) = self.indirect_callee(element, type_index)?;
+        let (addr, callee) = self.indirect_callee_or_subtype(element, type_index)?;
         // The common case, a function of the running instance entered directly, makes no
         // call out of line (so the function running it saves few registers).
         if self.try_enter_callee_directly(callee, base) {
@@ -230,7 +264,10 @@ impl Run {
                 let element = table_elements(store, instance, table)
                     .get(index as usize)
                     .copied();
-                (self.indirect_callee(element, type_index)?.0, base)
+                (
+                    self.indirect_callee_or_subtype(element, type_index)?.0,
+                    base,
+                )
             }
             Op::ReturnCallRef { func, base } => {
                 (num::referenced_func(self.at.frame.slots.get(func))?, base)

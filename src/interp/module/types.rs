@@ -7,7 +7,7 @@
 use wasmparser::{AbstractHeapType, CompositeInnerType, PackedIndex, RecGroup, UnpackedIndex};
 
 use crate::interp::types::{
-    register_group, FuncType, HeapType, KeyType, LoadError, RefType, SubTypeKey, ValType,
+    register_group, FuncType, HeapType, KeyType, LoadError, RefType, SubTypeKey, TypeId, ValType,
 };
 
 /// Registers `group`, whose first type gets index `types.len()` in the module, and
@@ -63,11 +63,7 @@ pub(crate) fn read_rec_group(
 
 /// A type index of a rec group starting at module index `base`: `Ok` with the canonical
 /// id of an earlier type, `Err` with the place in the group of one of its own.
-fn place(
-    index: PackedIndex,
-    base: u32,
-    types: &[FuncType],
-) -> Result<crate::interp::types::TypeId, u32> {
+fn place(index: PackedIndex, base: u32, types: &[FuncType]) -> Result<TypeId, u32> {
     match index.unpack() {
         UnpackedIndex::Module(i) if i < base => Ok(types[i as usize].id()),
         UnpackedIndex::Module(i) => Err(i - base),
