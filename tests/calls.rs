@@ -240,7 +240,7 @@ fn code_after_a_host_call_sees_the_memory_globals_and_functions_the_host_moved()
     let to_i32 = FuncType::new([], [ValType::I32]);
     let add_functions = Func::new(
         &mut store,
-        FuncType::new([], [ValType::FuncRef]),
+        FuncType::new([], [ValType::FUNCREF]),
         move |caller, _, results| {
             let mut in_the_way = Vec::new();
             for value in 0..1000 {

@@ -1,6 +1,7 @@
 //! The stepper (WebAssembly run one instruction at a time, `interp::step`) against normal
 //! execution: small spec-style modules (tail calls and wide arithmetic among them) give
-//! the same results and trap with the same trap at the same instruction; the rocket game stepped through whole frames draws the
+//! the same results and trap with the same trap at the same instruction (typed function
+//! references too); the rocket game stepped through whole frames draws the
 //! same calls, bit for bit, and ends each frame with the same memory and globals as a
 //! normal run.
 
@@ -93,6 +94,30 @@ const MODULE: &str = r#"
     (drop)
     (i64.mul_wide_s (local.get $a) (local.get $b))
     (drop))
+
+  (type $unary (func (param i32) (result i32)))
+  (elem declare func $twice $tail_ref)
+  (func $twice (param i32) (result i32) (i32.mul (local.get 0) (i32.const 2)))
+  (func (export "refs") (param $x i32) (param $null i32) (result i32)
+    (local $f (ref null $unary))
+    (if (i32.eqz (local.get $null)) (then (local.set $f (ref.func $twice))))
+    (block $null_ref
+      (return (call_ref $unary (local.get $x) (br_on_null $null_ref (local.get $f)))))
+    (block $non_null (result (ref $unary))
+      (br_on_non_null $non_null (local.get $f))
+      (return (i32.const -1)))
+    (drop)
+    (i32.const -2))
+  (func (export "as_non_null") (param $null i32) (result i32)
+    (call_ref $unary (i32.const 21)
+      (ref.as_non_null (select (result (ref null $unary))
+        (ref.null $unary) (ref.func $twice) (local.get $null)))))
+  (func (export "null_call") (result i32) (call_ref $unary (i32.const 1) (ref.null $unary)))
+  (func $tail_ref (export "tail_ref") (param $n i32) (result i32)
+    (if (result i32) (i32.eqz (local.get $n))
+      (then (i32.const 7))
+      (else (return_call_ref $unary (i32.sub (local.get $n) (i32.const 1))
+        (ref.func $tail_ref)))))
 )
 "#;
 
@@ -137,6 +162,12 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
             vec![Value::I32(3), Value::I32(40), Value::I32(2)],
         ),
         ("wide", vec![Value::I64(-1), Value::I64(3)]),
+        ("refs", vec![Value::I32(5), Value::I32(0)]),
+        ("refs", vec![Value::I32(5), Value::I32(1)]),
+        ("as_non_null", vec![Value::I32(0)]),
+        ("as_non_null", vec![Value::I32(1)]),
+        ("null_call", vec![]),
+        ("tail_ref", vec![Value::I32(5_000)]),
     ]
 }
 
@@ -174,7 +205,7 @@ fn small_modules_step_as_they_run() {
         let (want, got) = (outcome(want), outcome(got));
         assert_eq!(want, got, "{name}{args:?}");
     }
-    assert_eq!(traps, 9, "the traps compared");
+    assert_eq!(traps, 11, "the traps compared");
     let memory = |store: &Store<()>, instance: wasmcade::interp::Instance| {
         instance.default_memory(store).unwrap().data(store).to_vec()
     };

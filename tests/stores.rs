@@ -82,7 +82,7 @@ fn values_and_calls_from_another_store_are_usage_errors() {
     let funcref = |func| Value::FuncRef(Some(func));
 
     let table_type = TableType {
-        element: ValType::FuncRef,
+        element: ValType::FUNCREF,
         limits: Limits32 { min: 1, max: None },
     };
     let message = usage_message(Table::new(&mut store, table_type, funcref(foreign)));
@@ -92,7 +92,7 @@ fn values_and_calls_from_another_store_are_usage_errors() {
     );
 
     let global_type = GlobalType {
-        content: ValType::FuncRef,
+        content: ValType::FUNCREF,
         mutable: true,
     };
     usage_message(Global::new(&mut store, global_type, funcref(foreign)));
@@ -117,7 +117,7 @@ fn values_and_calls_from_another_store_are_usage_errors() {
     assert_eq!(own.call(&mut store, &[]).unwrap(), [Value::I32(2)]);
     let takes_ref = Func::new(
         &mut store,
-        FuncType::new([ValType::FuncRef], []),
+        FuncType::new([ValType::FUNCREF], []),
         |_, _, _| Ok(()),
     );
     usage_message(takes_ref.call(&mut store, &[funcref(foreign)]));
@@ -157,7 +157,7 @@ fn host_trap(result: Result<Vec<Value>, Error>) -> String {
 fn a_host_function_returning_another_stores_function_traps() {
     let (_other, foreign) = store_with_func(1);
     let (mut store, own) = store_with_func(2);
-    let ty = FuncType::new([], [ValType::FuncRef]);
+    let ty = FuncType::new([], [ValType::FUNCREF]);
     let give_own = Func::new(&mut store, ty.clone(), move |_, _, results| {
         results[0] = Value::FuncRef(Some(own));
         Ok(())

@@ -102,7 +102,7 @@ fn parse_value(ty: ValType, text: &str) -> Result<Value> {
             }
             .with_context(bad)?,
         ),
-        ValType::FuncRef | ValType::ExternRef => bail!("cannot pass a {ty} from the command line"),
+        ValType::Ref(_) => bail!("cannot pass a {ty} from the command line"),
     })
 }
 

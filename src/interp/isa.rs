@@ -300,6 +300,13 @@ macro_rules! define_op {
             /// `BrIfNez` and `BrIfEqz`, reading `s[cond]` from the register.
             BrIfNezAcc { cond: Slot, offset: i32 },
             BrIfEqzAcc { cond: Slot, offset: i32 },
+            /// Jumps if the reference `s[cond]` is null (all 64 bits zero).
+            BrIfNull { cond: Slot, offset: i32 },
+            /// Jumps if the reference `s[cond]` is not null.
+            BrIfNonNull { cond: Slot, offset: i32 },
+            /// `ref.as_non_null`: traps with "null reference" if `s[src]` is null (the
+            /// reference stays where it is).
+            RefAsNonNull { src: Slot },
             /// Executes the `min(s[index], len)`-th of the `len + 1` `Br` ops that follow.
             BrTable { index: Slot, len: u32 },
             /// Returns with no results.
@@ -325,6 +332,12 @@ macro_rules! define_op {
             ReturnCall { func: u32, base: Slot },
             /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
             ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `call_ref`: calls the function referenced by `s[func]` (trapping with "null
+            /// function reference" if it is null), arguments at `s[base]`. Validation
+            /// proved its type.
+            CallRef { func: Slot, base: Slot },
+            /// `return_call_ref`: `CallRef`'s check, then as `ReturnCall`.
+            ReturnCallRef { func: Slot, base: Slot },
             /// The wide arithmetic (3.0) on the operands at `s[base..]`, in order, writing the
             /// 128-bit result's low and high halves to `s[base]` and `s[base + 1]`.
             I64Add128 { base: Slot },
@@ -461,6 +474,11 @@ macro_rules! define_op {
                     Op::Br { .. } => "br",
                     Op::BrIfNez { .. } | Op::BrIfNezAcc { .. } => "br_if",
                     Op::BrIfEqz { .. } | Op::BrIfEqzAcc { .. } => "br_unless",
+                    Op::BrIfNull { .. } => "br_if_null",
+                    Op::BrIfNonNull { .. } => "br_if_non_null",
+                    Op::RefAsNonNull { .. } => "ref.as_non_null",
+                    Op::CallRef { .. } => "call_ref",
+                    Op::ReturnCallRef { .. } => "return_call_ref",
                     Op::BrTable { .. } => "br_table",
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
                     Op::CallInternal { .. } | Op::CallImport { .. } => "call",
@@ -652,6 +670,8 @@ macro_rules! define_op {
                 Some(match *self {
                     Op::BrIfNez { cond, offset } => Op::BrIfEqz { cond, offset },
                     Op::BrIfEqz { cond, offset } => Op::BrIfNez { cond, offset },
+                    Op::BrIfNull { cond, offset } => Op::BrIfNonNull { cond, offset },
+                    Op::BrIfNonNull { cond, offset } => Op::BrIfNull { cond, offset },
                     $(
                         Op::$br { a, b, offset } => Op::$neg { a, b, offset },
                         Op::$br_imm { a, imm, offset } => Op::$neg_imm { a, imm, offset },
@@ -677,6 +697,7 @@ macro_rules! define_op {
                 match self {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
                     Op::BrIfNezAcc { offset, .. } | Op::BrIfEqzAcc { offset, .. } => Some(offset),
+                    Op::BrIfNull { offset, .. } | Op::BrIfNonNull { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
@@ -809,6 +830,8 @@ macro_rules! store_op {
             | Op::CallIndirect { .. }
             | Op::ReturnCall { .. }
             | Op::ReturnCallIndirect { .. }
+            | Op::CallRef { .. }
+            | Op::ReturnCallRef { .. }
             | Op::RefFunc { .. }
             | Op::MemoryGrow { .. }
             | Op::MemoryInit { .. }
@@ -996,6 +1019,7 @@ impl Op {
             "len" => !matches!(self, Op::BrTable { .. }),
             "dst" | "src" | "dst2" | "src2" | "a" | "b" | "c" | "cond" | "addr" | "index"
             | "base" | "delta" | "start" | "init" | "counter" | "lanes" => true,
+            "func" => matches!(self, Op::CallRef { .. } | Op::ReturnCallRef { .. }),
             _ => false,
         }
     }

@@ -36,7 +36,7 @@ pub fn define(store: &mut Store<()>, linker: &mut Linker) {
         linker.define("spectest", name, global);
     }
     let table_type = TableType {
-        element: FuncRef,
+        element: ValType::FUNCREF,
         limits: Limits32 {
             min: 10,
             max: Some(20),

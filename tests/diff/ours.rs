@@ -99,6 +99,11 @@ fn outcome(err: Error) -> Outcome {
         TrapKind::CallStackExhausted => return Outcome::Exhausted(Resource::Stack),
         TrapKind::OutOfFuel(_) => return Outcome::Exhausted(Resource::Fuel),
         TrapKind::Host(message) => return Outcome::Failed(format!("host trap: {message}")),
+        // Typed function references, which the generated modules never use (wasmi has
+        // none): any such trap is a divergence.
+        kind @ (TrapKind::NullFunctionReference | TrapKind::NullReference) => {
+            return Outcome::Failed(format!("typed-reference trap: {kind}"))
+        }
         TrapKind::Untranslatable(message) => {
             return Outcome::Failed(format!("untranslatable: {message}"))
         }
@@ -138,8 +143,8 @@ fn ty_of(ty: ValType) -> Ty {
         ValType::F32 => Ty::F32,
         ValType::F64 => Ty::F64,
         ValType::V128 => Ty::V128,
-        ValType::FuncRef => Ty::FuncRef,
-        ValType::ExternRef => Ty::ExternRef,
+        ValType::Ref(r) if r.heap.is_func() => Ty::FuncRef,
+        ValType::Ref(_) => Ty::ExternRef,
     }
 }
 

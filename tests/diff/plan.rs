@@ -86,7 +86,7 @@ fn argument(ty: ValType, rng: &mut SplitMix) -> Val {
         ValType::V128 => {
             Val::V128(choose(&[0, u64::MAX, 1 << 63]) as u128 | (random as u128) << 64)
         }
-        ValType::FuncRef => Val::FuncRef { null: true },
-        ValType::ExternRef => Val::ExternRef { null: true },
+        ValType::Ref(r) if r.heap.is_func() => Val::FuncRef { null: true },
+        ValType::Ref(_) => Val::ExternRef { null: true },
     }
 }

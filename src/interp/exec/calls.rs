@@ -4,13 +4,14 @@
 
 use std::rc::Rc;
 
+use super::num;
 use super::run::{
     globals_view, memory_view, module_code, position, table_elements, table_view, CallFrame, Run,
 };
 use super::views::{CodeRef, Ip, SliceView, Slots};
 use crate::interp::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use crate::interp::store::{Callee, Caller, FuncEntity, HostCall, Store};
-use crate::interp::types::{Instance, TrapKind, Value};
+use crate::interp::types::{Instance, TrapKind, TypeId, ValType, Value};
 
 impl Run {
     /// Enters `callee`, a function of the running instance, whose arguments start at slot
@@ -123,6 +124,43 @@ impl Run {
         Ok((addr, callee))
     }
 
+    /// `indirect_callee`, where a function of a declared subtype of the type expected
+    /// passes too (3.0): the check of `call_indirect` and `return_call_indirect` run out
+    /// of line. The direct path (`try_call_indirect_directly`) takes only equal types,
+    /// and leaves a mismatch to this one.
+    #[inline(always)]
+    pub(super) fn indirect_callee_or_subtype(
+        &self,
+        element: Option<u64>,
+        type_index: u32,
+    ) -> Result<(u32, Callee), TrapKind> {
+        match self.indirect_callee(element, type_index) {
+            Err(TrapKind::IndirectCallTypeMismatch) => self.subtype_callee(element, type_index),
+            result => result,
+        }
+    }
+
+    /// The callee of a `call_indirect` whose type is not the one expected (a mismatch,
+    /// so the element holds a function): it, if its type is a declared subtype.
+    #[cold]
+    #[inline(never)]
+    fn subtype_callee(
+        &self,
+        element: Option<u64>,
+        type_index: u32,
+    ) -> Result<(u32, Callee), TrapKind> {
+        let mismatch = TrapKind::IndirectCallTypeMismatch;
+        let addr = element
+            .and_then(|bits| bits.checked_sub(1))
+            .ok_or(mismatch.clone())? as u32;
+        let callee = self.at.callees.get(addr).ok_or(mismatch.clone())?;
+        let expected = self.at.type_ids.get(type_index).ok_or(mismatch.clone())?;
+        match TypeId(callee.type_id).is_subtype_of(TypeId(expected)) {
+            true => Ok((addr, callee)),
+            false => Err(mismatch),
+        }
+    }
+
     /// Enters `callee` directly if it is a function of the running instance (see
     /// `try_enter_directly`); `false`, with nothing done, otherwise.
     #[inline(always)]
@@ -196,7 +234,7 @@ impl Run {
                 .get(index as usize)
                 .copied(),
         };
-        let (addr, callee) = self.indirect_callee(element, type_index)?;
+        let (addr, callee) = self.indirect_callee_or_subtype(element, type_index)?;
         // The common case, a function of the running instance entered directly, makes no
         // call out of line (so the function running it saves few registers).
         if self.try_enter_callee_directly(callee, base) {
@@ -205,7 +243,7 @@ impl Run {
         self.call_addr_out_of_line(store, addr, base)
     }
 
-    /// `ReturnCall` and `ReturnCallIndirect` (`op`), with `self.at.frame.ip` already past
+    /// `ReturnCall`, `ReturnCallIndirect` and `ReturnCallRef` (`op`), with `self.at.frame.ip` already past
     /// it: the callee takes over the running function's frame, so tail calls run in
     /// constant frame-stack space. A host function takes no frame: it is called as by
     /// `call_addr`, and the op after this one returns its results.
@@ -226,7 +264,13 @@ impl Run {
                 let element = table_elements(store, instance, table)
                     .get(index as usize)
                     .copied();
-                (self.indirect_callee(element, type_index)?.0, base)
+                (
+                    self.indirect_callee_or_subtype(element, type_index)?.0,
+                    base,
+                )
+            }
+            Op::ReturnCallRef { func, base } => {
+                (num::referenced_func(self.at.frame.slots.get(func))?, base)
             }
             _ => unreachable!("not a tail call: {op:?}"),
         };
@@ -385,7 +429,7 @@ impl Run {
                     let mut at = 0;
                     for &ty in ty.results() {
                         let value = Value::read_slots(ty, &frame[at..], store.id);
-                        frame[at] = result_bits(store, value)?;
+                        frame[at] = result_bits(store, value, ty)?;
                         at += ty.slots();
                     }
                 }
@@ -404,9 +448,12 @@ impl Run {
                 };
                 call(&mut caller, &self.host_args, &mut self.host_results)
                     .map_err(|trap| trap.kind)?;
+                let FuncEntity::Host { ty, .. } = &store.funcs[addr as usize] else {
+                    unreachable!("functions are never removed");
+                };
                 let mut at = 0;
-                for &value in &self.host_results {
-                    let bits = result_bits(store, value)?;
+                for (&value, &ty) in self.host_results.iter().zip(ty.results()) {
+                    let bits = result_bits(store, value, ty)?;
                     value.write_slots(bits, &mut frame[at..]);
                     at += value.ty().slots();
                 }
@@ -444,10 +491,20 @@ impl Run {
     }
 }
 
-/// The slot bits of a host function's result: a function reference the store does
-/// not hold is a trap (the host function misused the embedding API).
-fn result_bits<T>(store: &Store<T>, value: Value) -> Result<u64, TrapKind> {
-    store
+/// The slot bits of a host function's result of type `ty`: a function reference the
+/// store does not hold, or a reference not of a reference type `ty` (null for a
+/// non-nullable one, a function of another type for a concrete one), is a trap (the host
+/// function misused the embedding API).
+fn result_bits<T>(store: &Store<T>, value: Value, ty: ValType) -> Result<u64, TrapKind> {
+    let bits = store
         .value_bits(value)
-        .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))
+        .map_err(|error| TrapKind::Host(format!("a host function returned {error}")))?;
+    if let ValType::Ref(_) = ty {
+        if !store.value_fits(value, ty) {
+            return Err(TrapKind::Host(format!(
+                "a host function returned {value} for a result of type {ty}"
+            )));
+        }
+    }
+    Ok(bits)
 }

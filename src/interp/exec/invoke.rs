@@ -240,7 +240,12 @@ impl Func {
         }
         let ty = self.ty(store);
         let arg_types: Vec<ValType> = args.iter().map(Value::ty).collect();
-        if arg_types != ty.params() {
+        let fit = args.len() == ty.params().len()
+            && args
+                .iter()
+                .zip(ty.params())
+                .all(|(&arg, &param)| store.value_fits(arg, param));
+        if !fit {
             return Err(Error::Usage(format!(
                 "function {ty} called with arguments of types ({})",
                 arg_types

@@ -327,6 +327,25 @@ load! {
 
 type Fallible = Result<u64, TrapKind>;
 
+/// `ref.as_non_null`'s check of reference bits (0 is null).
+#[inline(always)]
+pub fn ref_as_non_null(bits: u64) -> Fallible {
+    match bits {
+        0 => Err(TrapKind::NullReference),
+        _ => Ok(bits),
+    }
+}
+
+/// The store address of the function a `call_ref` or `return_call_ref` calls, from its
+/// reference bits (`index + 1`, 0 for null).
+#[inline(always)]
+pub fn referenced_func(bits: u64) -> Result<u32, TrapKind> {
+    match bits {
+        0 => Err(TrapKind::NullFunctionReference),
+        _ => Ok((bits - 1) as u32),
+    }
+}
+
 #[inline(always)]
 pub fn i32_div_s(a: u64, b: u64) -> Fallible {
     let (a, b) = (i32_of(a), i32_of(b));

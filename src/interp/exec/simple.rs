@@ -149,6 +149,17 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
+            [BrIfNull] { cond, offset } => {
+                if slot!(cond) == 0 {
+                    jump!(offset);
+                }
+            }
+            [BrIfNonNull] { cond, offset } => {
+                if slot!(cond) != 0 {
+                    jump!(offset);
+                }
+            }
+            [RefAsNonNull] { src } => { tri!(num::ref_as_non_null(slot!(src))); }
             [BrTable] { index, len } => { take_entry!((slot!(index) as u32).min(len)) }
             [Copy] { dst, src } => { set!(dst, slot!(src)) }
             // No `Op::cached_result`, so never given the handler that leaves its result

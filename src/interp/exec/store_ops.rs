@@ -4,6 +4,7 @@
 
 use std::rc::Rc;
 
+use super::num;
 use super::run::{table_elements, table_view, Run};
 use super::views::MemView;
 use crate::interp::isa::Op;
@@ -23,7 +24,13 @@ impl Run {
         match *op {
             Op::CallImport { .. } => self.call_import(store, op)?,
             Op::CallIndirect { .. } => self.call_indirect(store, op)?,
-            Op::ReturnCall { .. } | Op::ReturnCallIndirect { .. } => self.return_call(store, op)?,
+            Op::CallRef { func, base } => {
+                let addr = num::referenced_func(slots.get(func))?;
+                self.call_addr(store, addr, base)?
+            }
+            Op::ReturnCall { .. } | Op::ReturnCallIndirect { .. } | Op::ReturnCallRef { .. } => {
+                self.return_call(store, op)?
+            }
             Op::RefFunc { dst, func } => {
                 let addr = store.instances[self.at.frame.instance as usize].funcs[func as usize];
                 slots.set(dst, addr as u64 + 1);

@@ -109,6 +109,9 @@ fn validate_body(
         let offset = locals_reader.original_position();
         let (count, ty) = locals_reader.read()?;
         validator.define_locals(offset, count, ty)?;
+        if let wasmparser::ValType::Ref(r) = ty {
+            check_local_ref_type(r, offset as usize)?;
+        }
     }
     // Parameters and declared locals (wasmparser caps them far below `u32::MAX`).
     let num_locals = validator.len_locals();
@@ -138,10 +141,30 @@ fn validate_body(
     Ok(())
 }
 
+/// A local of one of GC's reference types (`anyref`, `(ref eq)`...) is refused with
+/// the GC line, as its types are in the type section (`module::types`).
+fn check_local_ref_type(r: wasmparser::RefType, offset: usize) -> Result<(), LoadError> {
+    use wasmparser::{AbstractHeapType as A, HeapType};
+    match r.heap_type() {
+        HeapType::Abstract { ty, .. }
+            if !matches!(ty, A::Func | A::Extern | A::NoFunc | A::NoExtern) =>
+        {
+            Err(LoadError::gc(&format!("a local of type {r}"), Some(offset)))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// The 2.0 binary rules wasmparser leaves to us (see `binary_checks`), for the operator
-/// at `offset` (its opcode byte).
+/// at `offset` (its opcode byte); and GC's instructions, which the validator (with GC
+/// on, see `module::features`) lets through, refused with the GC line.
 fn check_encoding(bytes: &[u8], offset: usize) -> Result<(), LoadError> {
     match bytes.get(offset) {
+        // GC's prefix (`struct.*`, `array.*`, `ref.i31`, casts...) and `ref.eq`.
+        Some(0xfb | 0xd3) => Err(LoadError::gc(
+            "a GC instruction (struct, array, i31, cast or ref.eq)",
+            Some(offset),
+        )),
         // `memory.size`, `memory.grow`.
         Some(0x3f | 0x40) => binary_checks::check_zero_byte(bytes, offset),
         // The loads and stores, from `i32.load` to `i64.store32`.

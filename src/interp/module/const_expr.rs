@@ -78,9 +78,10 @@ impl ConstExpr {
                 Operator::I64Add => ConstOp::Arithmetic(Arithmetic::I64Add),
                 Operator::I64Sub => ConstOp::Arithmetic(Arithmetic::I64Sub),
                 Operator::I64Mul => ConstOp::Arithmetic(Arithmetic::I64Mul),
+                // The validator leaves only GC's (`struct.new`, `ref.i31`...).
                 other => {
-                    return Err(LoadError::new(
-                        format!("unsupported constant expression {other:?}"),
+                    return Err(LoadError::gc(
+                        &format!("{other:?} in a constant expression"),
                         Some(offset as usize),
                     ))
                 }

@@ -8,6 +8,7 @@ mod bodies;
 mod const_expr;
 mod function_code;
 pub(crate) mod locate;
+mod types;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -88,6 +89,8 @@ pub(crate) struct ModuleInner {
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
     pub global_inits: Vec<ConstExpr>,
+    /// Each defined table's initial element (`None`: null).
+    pub table_inits: Vec<Option<ConstExpr>>,
     pub exports: Vec<ExportInfo>,
     pub start: Option<u32>,
     pub elements: Vec<ElementSegment>,
@@ -99,13 +102,18 @@ pub(crate) struct ModuleInner {
 }
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
-/// extended constant expressions, tail calls and wide arithmetic.
+/// extended constant expressions, tail calls, wide arithmetic and typed function
+/// references. GC is on for validation only, because rec groups and subtype
+/// declarations are part of it: its types are refused as the module loads (`types`),
+/// its instructions as the bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
         | WasmFeatures::EXTENDED_CONST
         | WasmFeatures::TAIL_CALL
         | WasmFeatures::WIDE_ARITHMETIC
+        | WasmFeatures::FUNCTION_REFERENCES
+        | WasmFeatures::GC
 }
 
 impl Module {
@@ -135,6 +143,7 @@ impl Module {
             globals: Vec::new(),
             num_imported_globals: 0,
             global_inits: Vec::new(),
+            table_inits: Vec::new(),
             exports: Vec::new(),
             start: None,
             elements: Vec::new(),
@@ -169,14 +178,13 @@ impl Module {
             }
             match payload {
                 Payload::TypeSection(reader) => {
-                    for group in reader {
-                        for sub in group?.into_types() {
-                            let func = sub.unwrap_func();
-                            m.types.push(func_type(func));
-                        }
+                    for group in reader.into_iter_with_offsets() {
+                        let (offset, group) = group?;
+                        types::read_rec_group(group, &mut m.types, offset as usize)?;
                     }
                 }
                 Payload::ImportSection(reader) => {
+                    let offset = reader.range().start as usize;
                     for import in reader.into_imports() {
                         let import = import?;
                         let ty = match import.ty {
@@ -186,7 +194,7 @@ impl Module {
                                 ExternType::Func(m.types[t as usize].clone())
                             }
                             TypeRef::Table(t) => {
-                                let t = table_type(&t);
+                                let t = m.table_type(&t, offset)?;
                                 m.tables.push(t);
                                 m.num_imported_tables += 1;
                                 ExternType::Table(t)
@@ -198,7 +206,7 @@ impl Module {
                                 ExternType::Memory(t)
                             }
                             TypeRef::Global(t) => {
-                                let t = global_type(&t);
+                                let t = m.global_type(&t, offset)?;
                                 m.globals.push(t);
                                 m.num_imported_globals += 1;
                                 ExternType::Global(t)
@@ -218,12 +226,14 @@ impl Module {
                     }
                 }
                 Payload::TableSection(reader) => {
+                    let offset = reader.range().start as usize;
                     for table in reader {
                         let table = table?;
-                        if !matches!(table.init, wasmparser::TableInit::RefNull) {
-                            return Err(unsupported("table initializer expression", ""));
-                        }
-                        m.tables.push(table_type(&table.ty));
+                        m.tables.push(m.table_type(&table.ty, offset)?);
+                        m.table_inits.push(match &table.init {
+                            wasmparser::TableInit::RefNull => None,
+                            wasmparser::TableInit::Expr(expr) => Some(ConstExpr::read(expr)?),
+                        });
                     }
                 }
                 Payload::MemorySection(reader) => {
@@ -233,9 +243,10 @@ impl Module {
                     }
                 }
                 Payload::GlobalSection(reader) => {
+                    let offset = reader.range().start as usize;
                     for global in reader {
                         let global = global?;
-                        m.globals.push(global_type(&global.ty));
+                        m.globals.push(m.global_type(&global.ty, offset)?);
                         m.global_inits.push(ConstExpr::read(&global.init_expr)?);
                     }
                 }
@@ -248,7 +259,11 @@ impl Module {
                 Payload::StartSection { func, .. } => m.start = Some(func),
                 Payload::ElementSection(reader) => {
                     for element in reader {
-                        m.elements.push(element_segment(element?)?);
+                        let element = element?;
+                        if let ElementItems::Expressions(ty, _) = &element.items {
+                            types::ref_type(*ty, &m.types, element.range.start as usize)?;
+                        }
+                        m.elements.push(element_segment(element)?);
                     }
                 }
                 Payload::DataSection(reader) => {
@@ -386,6 +401,33 @@ impl Module {
 }
 
 impl ModuleInner {
+    /// A value type of the module, or the GC line for GC's (at `offset`).
+    pub(crate) fn val_type(
+        &self,
+        ty: wasmparser::ValType,
+        offset: usize,
+    ) -> Result<ValType, LoadError> {
+        types::val_type(ty, &self.types, offset)
+    }
+
+    fn table_type(&self, t: &wasmparser::TableType, offset: usize) -> Result<TableType, LoadError> {
+        Ok(TableType {
+            element: ValType::Ref(types::ref_type(t.element_type, &self.types, offset)?),
+            limits: limits(t.initial, t.maximum),
+        })
+    }
+
+    fn global_type(
+        &self,
+        t: &wasmparser::GlobalType,
+        offset: usize,
+    ) -> Result<GlobalType, LoadError> {
+        Ok(GlobalType {
+            content: self.val_type(t.content_type, offset)?,
+            mutable: t.mutable,
+        })
+    }
+
     /// The defined function of `func_index` (`None` for an import or past the end): its
     /// index among the module's code.
     pub(crate) fn defined(&self, func_index: u32) -> Option<u32> {
@@ -440,17 +482,6 @@ fn unsupported(what: &str, detail: &str) -> LoadError {
     LoadError::new(format!("unsupported {what} {detail}"), None)
 }
 
-fn val_type(ty: wasmparser::ValType) -> ValType {
-    ValType::from_wasmparser(ty).expect("validated with the WebAssembly 2.0 feature set")
-}
-
-fn func_type(func: &wasmparser::FuncType) -> FuncType {
-    FuncType::new(
-        func.params().iter().copied().map(val_type),
-        func.results().iter().copied().map(val_type),
-    )
-}
-
 fn limits(min: u64, max: Option<u64>) -> Limits32 {
     // Validation (without memory64/table64) proved both fit in 32 bits.
     Limits32 {
@@ -459,23 +490,9 @@ fn limits(min: u64, max: Option<u64>) -> Limits32 {
     }
 }
 
-fn table_type(t: &wasmparser::TableType) -> TableType {
-    TableType {
-        element: val_type(wasmparser::ValType::Ref(t.element_type)),
-        limits: limits(t.initial, t.maximum),
-    }
-}
-
 fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         limits: limits(t.initial, t.maximum),
-    }
-}
-
-fn global_type(t: &wasmparser::GlobalType) -> GlobalType {
-    GlobalType {
-        content: val_type(t.content_type),
-        mutable: t.mutable,
     }
 }
 

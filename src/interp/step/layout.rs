@@ -36,7 +36,7 @@ impl Layout {
         let declared = body.get_locals_reader().map_err(bad_body)?;
         for entry in declared {
             let (count, ty) = entry.map_err(bad_body)?;
-            let ty = ValType::from_wasmparser(ty).ok_or_else(|| unsupported(&ty))?;
+            let ty = module.val_type(ty, 0).map_err(|_| unsupported(&ty))?;
             locals.extend(std::iter::repeat_n(ty, count as usize));
         }
         let mut layout = Layout {

@@ -11,10 +11,11 @@ use wasmparser::{BlockType, Operator};
 
 use super::layout::{Layout, NONE};
 use super::names::LocalNames;
+use crate::interp::exec::num;
 use crate::interp::module::{Module, ModuleInner};
 use crate::interp::store::{Caller, FuncEntity, Store};
 use crate::interp::types::{
-    Error, FrameInfo, Func, Instance, Trap, TrapKind, V128Lanes, ValType, Value,
+    Error, FrameInfo, Func, Instance, Trap, TrapKind, TypeId, V128Lanes, ValType, Value,
 };
 
 /// A value on the stepper's stack or in a local: its type and its slot bits (as the
@@ -318,6 +319,30 @@ impl Stepper {
                 let addr = self.indirect_callee(store, type_index, table_index)?;
                 self.tail_call(store, addr)?
             }
+            Operator::CallRef { .. } => {
+                let addr = num::referenced_func(self.pop().bits)?;
+                self.call(store, addr, pc)?
+            }
+            Operator::ReturnCallRef { .. } => {
+                let addr = num::referenced_func(self.pop().bits)?;
+                self.tail_call(store, addr)?
+            }
+            // The reference stays when there is no branch (`br_on_null`), goes with the
+            // branch (`br_on_non_null`).
+            Operator::BrOnNull { relative_depth } => match self.pop() {
+                reference if reference.bits == 0 => self.branch(layout, relative_depth),
+                reference => {
+                    self.push(reference.ty, reference.bits);
+                    Flow::Next
+                }
+            },
+            Operator::BrOnNonNull { relative_depth } => match self.pop() {
+                reference if reference.bits == 0 => Flow::Next,
+                reference => {
+                    self.push(reference.ty, reference.bits);
+                    self.branch(layout, relative_depth)
+                }
+            },
             op => {
                 self.operator(store, op)?;
                 Flow::Next
@@ -402,7 +427,11 @@ impl Stepper {
         let addr = element
             .checked_sub(1)
             .ok_or(TrapKind::UninitializedElement)? as u32;
-        if store.callees[addr as usize].type_id != instance.type_ids[type_index as usize] {
+        let (actual, expected) = (
+            TypeId(store.callees[addr as usize].type_id),
+            TypeId(instance.type_ids[type_index as usize]),
+        );
+        if !actual.is_subtype_of(expected) {
             return Err(TrapKind::IndirectCallTypeMismatch);
         }
         Ok(addr)

@@ -262,10 +262,13 @@ impl Stepper {
                 store.instances[instance].datas[data_index as usize] = Arc::new([]);
             }
             Operator::RefNull { hty } => {
-                let ty = if hty == wasmparser::HeapType::EXTERN {
-                    ValType::ExternRef
-                } else {
-                    ValType::FuncRef
+                use wasmparser::{AbstractHeapType as A, HeapType as H};
+                let ty = match hty {
+                    H::Abstract {
+                        ty: A::Extern | A::NoExtern,
+                        ..
+                    } => ValType::EXTERNREF,
+                    _ => ValType::FUNCREF,
                 };
                 self.push(ty, 0);
             }
@@ -273,9 +276,14 @@ impl Stepper {
                 let value = self.pop();
                 self.push(ValType::I32, (value.bits == 0) as u64);
             }
+            Operator::RefAsNonNull => {
+                let value = self.pop();
+                num::ref_as_non_null(value.bits)?;
+                self.push(value.ty, value.bits);
+            }
             Operator::RefFunc { function_index } => {
                 let addr = store.instances[instance].funcs[function_index as usize];
-                self.push(ValType::FuncRef, addr as u64 + 1);
+                self.push(ValType::FUNCREF, addr as u64 + 1);
             }
             op => return self.table_operator(store, op),
         }

@@ -10,7 +10,7 @@ use wasmparser::ExternalKind;
 use super::entities::{copy_in_bounds, FuncEntity, GlobalEntity, InstanceEntity};
 use super::Store;
 use crate::interp::module::{ConstExpr, ElementMode, Module};
-use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, TrapKind, Value};
+use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, TrapKind};
 
 /// Instantiates `module` with `imports` already resolved and type-checked, in order, up
 /// to its start function, which it returns for the caller to run (running code is above
@@ -36,7 +36,7 @@ pub(crate) fn instantiate<T>(
         }
     }
 
-    let type_ids: Box<[u32]> = m.types.iter().map(|ty| store.intern_type(ty)).collect();
+    let type_ids: Box<[u32]> = m.types.iter().map(|ty| ty.id().index()).collect();
     for (def, &ty) in m.func_types[m.num_imported_funcs as usize..]
         .iter()
         .enumerate()
@@ -53,8 +53,9 @@ pub(crate) fn instantiate<T>(
         memories.push(Memory::new(store, *ty)?.0);
     }
     for ty in &m.tables[m.num_imported_tables as usize..] {
-        let null = Value::from_bits(ty.element, 0, store.id);
-        tables.push(Table::new(store, *ty, null)?.0);
+        // Null at first, also in a table of a non-nullable type: its initialiser fills
+        // it once the globals are set (below), before anything can read it.
+        tables.push(store.push_table(*ty, 0)?.0);
     }
 
     let eval = |store: &Store<T>, globals: &[u32], expr: &ConstExpr| -> u64 {
@@ -76,6 +77,15 @@ pub(crate) fn instantiate<T>(
             high,
         };
         globals.push(store.push_global(cell));
+    }
+    // Defined tables with an initial element other than null (3.0), filled now that the
+    // globals it may read are set.
+    let defined_tables = &tables[m.num_imported_tables as usize..];
+    for (&addr, init) in defined_tables.iter().zip(&m.table_inits) {
+        if let Some(init) = init {
+            let bits = eval(store, &globals, init);
+            store.tables[addr as usize].elements.fill(bits);
+        }
     }
 
     let elements: Vec<Rc<[u64]>> = m

@@ -11,10 +11,11 @@ mod objects;
 mod observer;
 mod snapshot;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::interp::types::{Error, Extern, ExternType, Func, FuncType, Limits, Value};
+use crate::interp::types::{
+    Error, Extern, ExternType, Func, FuncType, HeapType, Limits, ValType, Value,
+};
 use entities::HOST_CALLEE;
 
 pub use caller::Caller;
@@ -40,7 +41,6 @@ pub struct Store<T> {
     pub(crate) tables: Vec<TableEntity>,
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceEntity>,
-    type_registry: HashMap<FuncType, u32>,
     pub(crate) observer: Option<Box<dyn Observer>>,
     /// A value stack kept between calls, so a call does not allocate one.
     pub(crate) spare_stack: Option<Vec<u64>>,
@@ -73,7 +73,6 @@ impl<T> Store<T> {
             tables: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
-            type_registry: HashMap::new(),
             observer: None,
             spare_stack: None,
             fuel_consumed: 0,
@@ -173,10 +172,24 @@ impl<T> Store<T> {
         self.observer.take()
     }
 
-    /// The store-wide id of a function type: equal types get equal ids.
-    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        let next = self.type_registry.len() as u32;
-        *self.type_registry.entry(ty.clone()).or_insert(next)
+    /// Whether `value` belongs to this store (see `value_bits`) and is of type `ty` or
+    /// a subtype: a function reference of a concrete type must be to a function of that
+    /// type or a declared subtype; null only fits a nullable type.
+    pub(crate) fn value_fits(&self, value: Value, ty: ValType) -> bool {
+        let ValType::Ref(r) = ty else {
+            return value.ty() == ty;
+        };
+        match value {
+            Value::FuncRef(None) => r.nullable && r.heap.is_func(),
+            Value::ExternRef(None) => r.nullable && !r.heap.is_func(),
+            Value::FuncRef(Some(func)) => match r.heap {
+                HeapType::Func => true,
+                HeapType::Concrete(id) => self.func_type(func).id().is_subtype_of(id),
+                _ => false,
+            },
+            Value::ExternRef(Some(_)) => r.heap == HeapType::Extern,
+            _ => false,
+        }
     }
 
     pub(crate) fn func_type(&self, func: Func) -> FuncType {

@@ -32,12 +32,13 @@ impl Func {
     }
 
     fn new_host<T>(store: &mut Store<T>, ty: FuncType, call: HostCall<T>) -> Func {
-        let type_id = store.intern_type(&ty);
+        let type_id = ty.id().index();
         let frame_len = ValType::slots_of(ty.params()).max(ValType::slots_of(ty.results()));
-        let checked_results = ty
-            .results()
-            .iter()
-            .any(|ty| matches!(ty, ValType::I32 | ValType::F32 | ValType::FuncRef));
+        let checked_results = ty.results().iter().any(|ty| match ty {
+            ValType::I32 | ValType::F32 => true,
+            ValType::Ref(r) => r.heap.is_func(),
+            _ => false,
+        });
         let host = FuncEntity::Host {
             ty,
             call,
@@ -91,27 +92,17 @@ impl Memory {
 }
 
 impl Table {
+    /// A table of `ty.limits.min` elements `init`; an error past the store's limits, or if
+    /// `init` is a function of another store or not of the element type.
     pub fn new<T>(store: &mut Store<T>, ty: TableType, init: Value) -> Result<Table, Error> {
-        let limits = &store.limits;
-        if ty.limits.min > limits.max_table_elements {
-            return Err(Error::Limit(format!(
-                "table of {} elements exceeds the limit of {}",
-                ty.limits.min, limits.max_table_elements
+        let bits = store.value_bits(init)?;
+        if !store.value_fits(init, ty.element) {
+            return Err(Error::Usage(format!(
+                "a table of {} cannot hold {init}",
+                ty.element
             )));
         }
-        if ty.limits.min as u64 > store.table_room() {
-            return Err(Error::Limit(format!(
-                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
-                ty.limits.min, limits.max_total_table_elements, store.table_elements
-            )));
-        }
-        let init = store.value_bits(init)?;
-        store.table_elements += ty.limits.min as u64;
-        store.tables.push(TableEntity {
-            ty,
-            elements: vec![init; ty.limits.min as usize],
-        });
-        Ok(Table(store.tables.len() as u32 - 1, store.id))
+        store.push_table(ty, bits)
     }
 
     pub fn size<T>(&self, store: &Store<T>) -> u32 {
@@ -126,9 +117,16 @@ impl Table {
 }
 
 impl Global {
-    /// A global holding `value`; an error if `value` is a function of another store.
+    /// A global holding `value`; an error if `value` is a function of another store or
+    /// not of the global's type.
     pub fn new<T>(store: &mut Store<T>, ty: GlobalType, value: Value) -> Result<Global, Error> {
         let bits = store.value_bits(value)?;
+        if !store.value_fits(value, ty.content) {
+            return Err(Error::Usage(format!(
+                "a global of type {} cannot hold {value}",
+                ty.content
+            )));
+        }
         Ok(Global(
             store.push_global(GlobalEntity::new(ty, value, bits)),
             store.id,
@@ -142,15 +140,15 @@ impl Global {
     pub fn set<T>(&self, store: &mut Store<T>, value: Value) -> Result<(), Error> {
         store.check_own(Extern::Global(*self), "a global")?;
         store.value_bits(value)?;
-        let global = &mut store.globals[self.0 as usize];
-        if !global.ty.mutable || value.ty() != global.ty.content {
+        let ty = store.globals[self.0 as usize].ty;
+        if !ty.mutable || !store.value_fits(value, ty.content) {
             return Err(Error::Usage(format!(
                 "cannot set a {} global to a {} value",
-                global.ty.content,
+                ty.content,
                 value.ty()
             )));
         }
-        *global = GlobalEntity::new(global.ty, value, value.to_bits());
+        store.globals[self.0 as usize] = GlobalEntity::new(ty, value, value.to_bits());
         Ok(())
     }
 }
@@ -198,5 +196,31 @@ impl Instance {
 
     pub fn module<'a, T>(&self, store: &'a Store<T>) -> &'a Module {
         &store.instances[self.0 as usize].module
+    }
+}
+
+impl<T> Store<T> {
+    /// Adds a table of `ty.limits.min` elements of bits `init` (unchecked: the caller's
+    /// job); an error past the store's limits.
+    pub(crate) fn push_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
+        let limits = &self.limits;
+        if ty.limits.min > limits.max_table_elements {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {}",
+                ty.limits.min, limits.max_table_elements
+            )));
+        }
+        if ty.limits.min as u64 > self.table_room() {
+            return Err(Error::Limit(format!(
+                "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
+                ty.limits.min, limits.max_total_table_elements, self.table_elements
+            )));
+        }
+        self.table_elements += ty.limits.min as u64;
+        self.tables.push(TableEntity {
+            ty,
+            elements: vec![init; ty.limits.min as usize],
+        });
+        Ok(Table(self.tables.len() as u32 - 1, self.id))
     }
 }

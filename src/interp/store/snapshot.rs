@@ -110,7 +110,7 @@ impl RefMap {
             Way::Load => SnapshotError::Mismatch(why),
         };
         match ty {
-            ValType::FuncRef if bits != 0 => match way {
+            ValType::Ref(r) if r.heap.is_func() && bits != 0 => match way {
                 Way::Save => self.to_index.get(&((bits - 1) as u32)).map(|i| i + 1),
                 Way::Load => self.funcs.get((bits - 1) as usize).map(|&a| a as u64 + 1),
             }
@@ -118,7 +118,7 @@ impl RefMap {
                 Way::Save => refused(format!("{} holds a function of another instance", what())),
                 Way::Load => refused(format!("{} names function {}", what(), bits - 1)),
             }),
-            ValType::ExternRef if bits != 0 => {
+            ValType::Ref(_) if bits != 0 => {
                 Err(refused(format!("{} holds a host reference", what())))
             }
             _ => Ok(bits),
@@ -194,7 +194,7 @@ impl Instance {
             .enumerate()
             .map(|(i, items)| {
                 let what = || format!("element segment {i}");
-                refs.convert_all(Way::Save, ValType::FuncRef, items, &what)
+                refs.convert_all(Way::Save, ValType::FUNCREF, items, &what)
             })
             .collect::<Result<_, _>>()?;
         let dropped_datas = instance
@@ -310,7 +310,7 @@ impl Instance {
             .enumerate()
             .map(|(i, items)| {
                 let what = || format!("element segment {i}");
-                refs.convert_all(Way::Load, ValType::FuncRef, items, &what)
+                refs.convert_all(Way::Load, ValType::FUNCREF, items, &what)
             })
             .collect::<Result<_, _>>()?;
 

@@ -10,8 +10,13 @@ use super::{Emit, Translator};
 use crate::interp::isa::{Op, Slot};
 use crate::interp::types::ValType;
 
-fn val_type(ty: wasmparser::ValType) -> ValType {
-    ValType::from_wasmparser(ty).expect("validated")
+/// The slots a value of `ty` takes: 2 for a `v128`, 1 otherwise (all the translator
+/// needs of a block's type).
+fn slots_of(ty: wasmparser::ValType) -> u32 {
+    match ty {
+        wasmparser::ValType::V128 => 2,
+        _ => 1,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -80,7 +85,7 @@ impl Translator<'_> {
         let slots = |types: &[ValType]| ValType::slots_of(types) as u32;
         match blockty {
             BlockType::Empty => (0, 0),
-            BlockType::Type(ty) => (0, slots(&[val_type(ty)])),
+            BlockType::Type(ty) => (0, slots_of(ty)),
             BlockType::FuncType(index) => {
                 let ty = &self.module.types[index as usize];
                 (slots(ty.params()), slots(ty.results()))
@@ -94,7 +99,8 @@ impl Translator<'_> {
         match blockty {
             BlockType::Empty => Ok(()),
             BlockType::Type(_) if params => Ok(()),
-            BlockType::Type(ty) => self.push_temps(&[val_type(ty)]),
+            BlockType::Type(ty) if slots_of(ty) == 2 => self.push_temps(&[ValType::V128]),
+            BlockType::Type(_) => self.push_temp(),
             BlockType::FuncType(index) => {
                 let ty = &module.types[index as usize];
                 self.push_temps(if params { ty.params() } else { ty.results() })
@@ -178,16 +184,49 @@ impl Translator<'_> {
 
     pub(super) fn translate_br_if(&mut self, depth: u32) -> Emit {
         let condition = self.pop_condition()?;
+        self.branch_if(depth, |when| condition.branch_when(when))
+    }
+
+    /// A conditional branch to `depth` with the top operands as the label's values:
+    /// `branch_when(true)` is the op that branches when the condition holds,
+    /// `branch_when(false)` the one that branches when it does not.
+    fn branch_if(&mut self, depth: u32, branch_when: impl FnOnce(bool) -> Op) -> Emit {
         let is_return = depth as usize == self.control.len() - 1;
         let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
         if !is_return && self.results_in_place(height, arity) {
-            self.jump(depth, condition.branch_when(true));
+            self.jump(depth, branch_when(true));
             return Ok(());
         }
         // Moves are only for the taken path: skip them when the condition is false.
-        let skip = self.emit(condition.branch_when(false));
+        let skip = self.emit(branch_when(false));
         self.branch(depth)?;
         self.patch_here(skip);
+        Ok(())
+    }
+
+    /// `br_on_null`: branches with the values below the reference on top when it is
+    /// null; otherwise the reference stays.
+    pub(super) fn translate_br_on_null(&mut self, depth: u32) -> Emit {
+        let cond = self.slot_of_top()?;
+        // Off the stack while the branch moves the values below it (the moves write
+        // only the label's slots, below it, so the reference stays in its slot).
+        let reference = self.stack.pop().expect("validated");
+        self.branch_if(depth, |when| match when {
+            true => Op::BrIfNull { cond, offset: 0 },
+            false => Op::BrIfNonNull { cond, offset: 0 },
+        })?;
+        self.push(reference)
+    }
+
+    /// `br_on_non_null`: branches with the values and the reference on top when it is
+    /// not null; otherwise drops the reference.
+    pub(super) fn translate_br_on_non_null(&mut self, depth: u32) -> Emit {
+        let cond = self.slot_of_top()?;
+        self.branch_if(depth, |when| match when {
+            true => Op::BrIfNonNull { cond, offset: 0 },
+            false => Op::BrIfNull { cond, offset: 0 },
+        })?;
+        self.stack.pop();
         Ok(())
     }
 
@@ -394,6 +433,20 @@ impl Translator<'_> {
                 index,
                 base,
             },
+        });
+        self.finish_any_call(params, results, tail)
+    }
+
+    /// `call_ref` of type `type_index`, or with `tail` `return_call_ref` (see
+    /// `translate_call`): the reference on top, the arguments below it.
+    pub(super) fn translate_call_ref(&mut self, type_index: u32, tail: bool) -> Emit {
+        let func = self.pop_slot()?;
+        let ty = &self.module.types[type_index as usize];
+        let (params, results) = (ValType::slots_of(ty.params()) as u32, ty.results());
+        let base = self.prepare_args(params)?;
+        self.emit(match tail {
+            false => Op::CallRef { func, base },
+            true => Op::ReturnCallRef { func, base },
         });
         self.finish_any_call(params, results, tail)
     }

@@ -138,6 +138,17 @@ impl Translator<'_> {
                 type_index,
                 table_index,
             } => self.translate_call_indirect(type_index, table_index, true),
+            Operator::CallRef { type_index } => self.translate_call_ref(type_index, false),
+            Operator::ReturnCallRef { type_index } => self.translate_call_ref(type_index, true),
+            Operator::RefAsNonNull => {
+                let src = self.slot_of_top()?;
+                self.emit(Op::RefAsNonNull { src });
+                Ok(())
+            }
+            Operator::BrOnNull { relative_depth } => self.translate_br_on_null(relative_depth),
+            Operator::BrOnNonNull { relative_depth } => {
+                self.translate_br_on_non_null(relative_depth)
+            }
             Operator::I64Add128 => self.wide_arithmetic(4, |base| Op::I64Add128 { base }),
             Operator::I64Sub128 => self.wide_arithmetic(4, |base| Op::I64Sub128 { base }),
             Operator::I64MulWideS => self.wide_arithmetic(2, |base| Op::I64MulWideS { base }),

@@ -109,16 +109,21 @@ fn translate_operators(
     let ty = module.func_type_of(func_index);
     // The locals' declarations, parameters first, then each one's slots (refused past
     // the frame's slots before any is laid out).
-    let mut declared: Vec<(u32, ValType)> = ty.params().iter().map(|&param| (1, param)).collect();
+    // (Each with whether it is a `v128`, all the translator needs of a local's type.)
+    let mut declared: Vec<(u32, bool)> = ty
+        .params()
+        .iter()
+        .map(|&param| (1, param == ValType::V128))
+        .collect();
     let mut locals_reader = body.get_locals_reader()?;
     for _ in 0..locals_reader.get_count() {
         let (count, ty) = locals_reader.read()?;
-        declared.push((count, ValType::from_wasmparser(ty).expect("validated")));
+        declared.push((count, ty == wasmparser::ValType::V128));
     }
     let constants = simd::vector_constants(body)?;
     let slots: u64 = declared
         .iter()
-        .map(|&(count, ty)| count as u64 * ty.slots() as u64)
+        .map(|&(count, v128)| count as u64 * (1 + v128 as u64))
         .sum::<u64>()
         + 2 * constants.len() as u64;
     if slots > MAX_FRAME_SLOTS as u64 {
@@ -130,10 +135,10 @@ fn translate_operators(
     }
     let mut locals = Vec::new();
     let mut num_locals = 0;
-    for (count, ty) in declared {
+    for (count, v128) in declared {
         for _ in 0..count {
-            locals.push((num_locals as Slot, ty == ValType::V128));
-            num_locals += ty.slots() as u32;
+            locals.push((num_locals as Slot, v128));
+            num_locals += 1 + v128 as u32;
         }
     }
     let vector_constants = constants

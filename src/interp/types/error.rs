@@ -31,21 +31,29 @@ impl LoadError {
             Some(offset),
         )
     }
+
+    /// The one line for a module that uses WebAssembly GC, with what it uses.
+    pub(crate) fn gc(detail: &str, offset: Option<usize>) -> Self {
+        LoadError::new(
+            format!(
+                "the module uses WebAssembly GC (struct, array, i31 or their references, \
+                 casts), which wasmcade does not support: {detail}"
+            ),
+            offset,
+        )
+    }
 }
 
 impl From<wasmparser::BinaryReaderError> for LoadError {
     fn from(err: wasmparser::BinaryReaderError) -> Self {
         let message = err.message();
+        let offset = Some(err.offset() as usize);
         // wasmparser names the GC proposal in several ways ("gc feature", "gc support",
         // "gc proposal", "gc types"): one message says what it means for the user.
-        let message = match message.contains("gc ") {
-            true => format!(
-                "the module uses WebAssembly GC (struct, array, i31 or their references, \
-                 casts), which wasmcade does not support: {message}"
-            ),
-            false => message.to_string(),
-        };
-        LoadError::new(message, Some(err.offset() as usize))
+        match message.contains("gc ") {
+            true => LoadError::gc(message, offset),
+            false => LoadError::new(message, offset),
+        }
     }
 }
 
@@ -118,6 +126,10 @@ pub enum TrapKind {
     UndefinedElement,
     UninitializedElement,
     IndirectCallTypeMismatch,
+    /// `call_ref` or `return_call_ref` of a null reference.
+    NullFunctionReference,
+    /// `ref.as_non_null` of a null reference.
+    NullReference,
     CallStackExhausted,
     /// The per-call instruction budget ran out; carries the budget.
     OutOfFuel(u64),
@@ -140,6 +152,8 @@ impl fmt::Display for TrapKind {
             TrapKind::UndefinedElement => "undefined element",
             TrapKind::UninitializedElement => "uninitialized element",
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
+            TrapKind::NullFunctionReference => "null function reference",
+            TrapKind::NullReference => "null reference",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel(budget) => {
                 return write!(f, "out of fuel (budget {budget} instructions)")

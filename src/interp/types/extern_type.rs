@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use super::value::{FuncType, ValType};
+use super::func_type::FuncType;
+use super::value::ValType;
 
 /// Size limits of a table or memory (in elements or pages).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,15 +73,20 @@ impl ExternType {
     }
 
     /// Import matching as the spec defines it (external type subtyping): an extern of
-    /// this type may be given for an import of type `required`.
+    /// this type may be given for an import of type `required`. A function of a
+    /// declared subtype fits, and an immutable global of a subtype; a table's element
+    /// type and a mutable global's type must be the same.
     pub fn fits(&self, required: &ExternType) -> bool {
         match (self, required) {
-            (ExternType::Func(a), ExternType::Func(b)) => a == b,
+            (ExternType::Func(a), ExternType::Func(b)) => a.id().is_subtype_of(b.id()),
             (ExternType::Table(a), ExternType::Table(b)) => {
                 a.element == b.element && a.limits.fits(&b.limits)
             }
             (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.fits(&b.limits),
-            (ExternType::Global(a), ExternType::Global(b)) => a == b,
+            (ExternType::Global(a), ExternType::Global(b)) if b.mutable => a == b,
+            (ExternType::Global(a), ExternType::Global(b)) => {
+                !a.mutable && a.content.is_subtype_of(b.content)
+            }
             _ => false,
         }
     }

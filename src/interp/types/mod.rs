@@ -1,12 +1,14 @@
 //! The bottom layer: what every other layer speaks in. Value types and values, function
-//! and extern types, the store handles (plain indices, so that a `Value` need not know
-//! the store), the host's limits and the core's typed errors. Depends on nothing else in
-//! the interpreter.
+//! types (with their canonical identity) and extern types, the store handles (plain
+//! indices, so that a `Value` need not know the store), the host's limits and the core's
+//! typed errors. Depends on nothing else in the interpreter.
 
 mod error;
 mod extern_type;
+mod func_type;
 mod handles;
 mod limits;
+mod ref_type;
 mod value;
 
 pub use error::{
@@ -14,6 +16,9 @@ pub use error::{
     MAX_LISTED_ITEMS,
 };
 pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
+pub use func_type::FuncType;
+pub(crate) use func_type::{register_group, KeyType, SubTypeKey};
 pub use handles::{Extern, Func, Global, Instance, Memory, Table};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
-pub use value::{FuncType, V128Lanes, ValType, Value};
+pub use ref_type::{HeapType, RefType, TypeId};
+pub use value::{V128Lanes, ValType, Value};

@@ -1,4 +1,4 @@
-//! Values and types as the embedder sees them: `Value`, `ValType`, `FuncType`.
+//! Values and value types as the embedder sees them: `Value`, `ValType`.
 //!
 //! Inside the executor every value is untyped 64-bit slots (validation proved the
 //! types): one slot per value, two consecutive slots for a `v128` (low half first); this
@@ -7,8 +7,10 @@
 use std::fmt;
 
 use super::handles::Func;
+use super::ref_type::RefType;
 
-/// A WebAssembly value type (WebAssembly 2.0, with 128-bit SIMD).
+/// A WebAssembly value type (WebAssembly 2.0 with 128-bit SIMD, and 3.0's typed
+/// function references).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     I32,
@@ -16,12 +18,18 @@ pub enum ValType {
     F32,
     F64,
     V128,
-    FuncRef,
-    ExternRef,
+    Ref(RefType),
 }
 
 impl ValType {
-    /// The zero value of this type (what a fresh local or `ref.null` holds).
+    /// `funcref`.
+    pub const FUNCREF: ValType = ValType::Ref(RefType::FUNCREF);
+    /// `externref`.
+    pub const EXTERNREF: ValType = ValType::Ref(RefType::EXTERNREF);
+
+    /// The zero value of this type (what a fresh local or `ref.null` holds; null for
+    /// every reference type, the non-nullable ones too: validation proves that code
+    /// never reads such a local before setting it).
     pub fn default_value(self) -> Value {
         match self {
             ValType::I32 => Value::I32(0),
@@ -29,23 +37,9 @@ impl ValType {
             ValType::F32 => Value::F32(0.0),
             ValType::F64 => Value::F64(0.0),
             ValType::V128 => Value::V128(0),
-            ValType::FuncRef => Value::FuncRef(None),
-            ValType::ExternRef => Value::ExternRef(None),
+            ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(None),
+            ValType::Ref(_) => Value::ExternRef(None),
         }
-    }
-
-    pub(crate) fn from_wasmparser(ty: wasmparser::ValType) -> Option<ValType> {
-        use wasmparser::ValType as W;
-        Some(match ty {
-            W::I32 => ValType::I32,
-            W::I64 => ValType::I64,
-            W::F32 => ValType::F32,
-            W::F64 => ValType::F64,
-            W::V128 => ValType::V128,
-            W::Ref(r) if r.is_func_ref() => ValType::FuncRef,
-            W::Ref(r) if r.is_extern_ref() => ValType::ExternRef,
-            _ => return None,
-        })
     }
 
     /// How many 64-bit slots a value of this type takes: 2 for a `v128`, 1 otherwise.
@@ -71,53 +65,8 @@ impl fmt::Display for ValType {
             ValType::F32 => "f32",
             ValType::F64 => "f64",
             ValType::V128 => "v128",
-            ValType::FuncRef => "funcref",
-            ValType::ExternRef => "externref",
+            ValType::Ref(r) => return write!(f, "{r}"),
         })
-    }
-}
-
-/// A function signature.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct FuncType {
-    params: Box<[ValType]>,
-    results: Box<[ValType]>,
-}
-
-impl FuncType {
-    pub fn new(
-        params: impl IntoIterator<Item = ValType>,
-        results: impl IntoIterator<Item = ValType>,
-    ) -> Self {
-        FuncType {
-            params: params.into_iter().collect(),
-            results: results.into_iter().collect(),
-        }
-    }
-
-    pub fn params(&self) -> &[ValType] {
-        &self.params
-    }
-
-    pub fn results(&self) -> &[ValType] {
-        &self.results
-    }
-}
-
-/// WAT-like: `(func (param f64 f64) (result i32))`.
-impl fmt::Display for FuncType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("(func")?;
-        for (keyword, types) in [("param", &self.params), ("result", &self.results)] {
-            if !types.is_empty() {
-                write!(f, " ({keyword}")?;
-                for ty in types.iter() {
-                    write!(f, " {ty}")?;
-                }
-                f.write_str(")")?;
-            }
-        }
-        f.write_str(")")
     }
 }
 
@@ -130,7 +79,7 @@ pub enum Value {
     F64(f64),
     /// A 128-bit vector, lane 0 in the low bits (as memory holds it, little-endian).
     V128(u128),
-    /// A function reference (`None` is `ref.null func`).
+    /// A function reference (`None` is `ref.null func`, or null of any function type).
     FuncRef(Option<Func>),
     /// An opaque host reference (`None` is `ref.null extern`).
     ExternRef(Option<u32>),
@@ -144,8 +93,8 @@ impl Value {
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
             Value::V128(_) => ValType::V128,
-            Value::FuncRef(_) => ValType::FuncRef,
-            Value::ExternRef(_) => ValType::ExternRef,
+            Value::FuncRef(_) => ValType::FUNCREF,
+            Value::ExternRef(_) => ValType::EXTERNREF,
         }
     }
 
@@ -172,8 +121,10 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Value::F64(f64::from_bits(bits)),
             ValType::V128 => Value::V128(bits as u128),
-            ValType::FuncRef => Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32, store))),
-            ValType::ExternRef => Value::ExternRef(bits.checked_sub(1).map(|i| i as u32)),
+            ValType::Ref(r) if r.heap.is_func() => {
+                Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32, store)))
+            }
+            ValType::Ref(_) => Value::ExternRef(bits.checked_sub(1).map(|i| i as u32)),
         }
     }
 }
@@ -314,11 +265,11 @@ mod tests {
             other => panic!("wrong type {other:?}"),
         }
         assert_eq!(
-            Value::from_bits(ValType::FuncRef, 0, 0),
+            Value::from_bits(ValType::FUNCREF, 0, 0),
             Value::FuncRef(None)
         );
         assert_eq!(
-            Value::from_bits(ValType::ExternRef, 8, 0),
+            Value::from_bits(ValType::EXTERNREF, 8, 0),
             Value::ExternRef(Some(7))
         );
         assert_eq!(
@@ -338,12 +289,5 @@ mod tests {
         assert_eq!(ValType::slots_of(&[ValType::I32, ValType::V128]), 3);
         let back = Value::read_all(&[ValType::V128, ValType::I32], &[1, 2, 7], 0);
         assert_eq!(back, [Value::V128(1 | 2 << 64), Value::I32(7)]);
-    }
-
-    #[test]
-    fn func_type_prints_like_wat() {
-        let ty = FuncType::new([ValType::F64, ValType::I32], [ValType::I32]);
-        assert_eq!(ty.to_string(), "(func (param f64 i32) (result i32))");
-        assert_eq!(FuncType::new([], []).to_string(), "(func)");
     }
 }
