@@ -41,6 +41,10 @@ const KERNELS: &[Kernel] = &[
     Kernel { name: "copy (memory.copy, loads)", module: include_bytes!("kernels/copy.wat"), arg: 1_000, expected: None },
     Kernel { name: "tailcall (return_call)", module: include_bytes!("kernels/tailcall.wat"), arg: 10_000_000, expected: Some(fib_mod_2_64) },
     Kernel { name: "lz (compiled Rust program)", module: include_bytes!("programs/lz/program.wasm"), arg: 128, expected: Some(|kib| lz::run(kib)) },
+    Kernel { name: "particles4 (f32x4)", module: include_bytes!("kernels/particles4.wat"), arg: 300, expected: None },
+    Kernel { name: "springs2 (f64x2)", module: include_bytes!("kernels/springs2.wat"), arg: 300, expected: None },
+    Kernel { name: "pixels16 (i8x16)", module: include_bytes!("kernels/pixels16.wat"), arg: 300, expected: None },
+    Kernel { name: "particles (compiled SIMD)", module: include_bytes!("programs/particles/program.wasm"), arg: 3_000, expected: Some(|frames| particles::run(frames as u32) as i64) },
 ];
 
 /// fib(n) mod 2^64 (the `tailcall` kernel's result).

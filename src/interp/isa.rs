@@ -939,6 +939,25 @@ impl fmt::Display for Op {
 }
 
 impl Op {
+    /// The first of the two slots this op writes its `v128` result to, if it has one
+    /// (the translator retargets it to a local for `local.set`, as `result_slot_mut`).
+    pub(crate) fn vector_result_slot_mut(&mut self) -> Option<&mut Slot> {
+        match self {
+            Op::V128Unary { dst, .. }
+            | Op::V128Binary { dst, .. }
+            | Op::V128Ternary { dst, .. }
+            | Op::V128Shift { dst, .. }
+            | Op::V128Splat { dst, .. }
+            | Op::V128Replace { dst, .. }
+            | Op::V128Shuffle { dst, .. }
+            | Op::V128Select { dst, .. }
+            | Op::V128Load { dst, .. }
+            | Op::V128LoadLane { dst, .. }
+            | Op::GlobalGet128 { dst, .. } => Some(dst),
+            _ => None,
+        }
+    }
+
     /// The slots holding the first halves of the `v128` operands and results this op
     /// names (for tools that show vectors by lanes).
     pub fn vector_slots(&self) -> Vec<Slot> {

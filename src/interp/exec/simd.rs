@@ -1,6 +1,8 @@
 //! The semantics of the 128-bit SIMD operators (the tables in `isa::simd`), as functions
-//! on `u128` vectors (lane 0 in the low bits, as memory holds them), written once for
-//! both executors. Float lanes reuse the scalar semantics of `num` (NaN rules, `min`
+//! on `Vector`s (a vector's 16 bytes, lane 0 first, as memory holds them), written once
+//! for both executors. Every operator goes through byte arrays and arrays of lanes, never
+//! through a `Vector`: the compiler then turns most of them into the machine's own vector
+//! instructions. Float lanes reuse the scalar semantics of `num` (NaN rules, `min`
 //! and `max` of zeros, ties-to-even `nearest`, saturating truncations).
 //!
 //! The relaxed operators (`proposals/relaxed-simd`) make one fixed, deterministic
@@ -19,23 +21,18 @@ use crate::interp::isa::{
 };
 use crate::interp::types::TrapKind;
 
-/// The vector in slots `lo` and `hi`.
-#[inline(always)]
-pub fn join(lo: u64, hi: u64) -> u128 {
-    lo as u128 | (hi as u128) << 64
-}
+/// A vector: its 16 bytes, lane 0 first (little-endian lanes).
+pub type Vector = [u8; 16];
 
-/// A vector's two slots, low first.
-#[inline(always)]
-pub fn split(v: u128) -> (u64, u64) {
-    (v as u64, (v >> 64) as u64)
-}
-
-/// A lane type: its bits in a vector.
+/// A lane type: its bits in a vector, and its bytes there (lane 0 first, little-endian,
+/// as memory holds a vector: converting through bytes lets the compiler see a whole
+/// vector's lanes as one machine vector).
 trait Lane: Copy {
     const BITS: u32;
+    const BYTES: usize = Self::BITS as usize / 8;
     fn from_bits(bits: u128) -> Self;
-    fn to_bits(self) -> u128;
+    fn from_le(bytes: &[u8]) -> Self;
+    fn write_le(self, bytes: &mut [u8]);
 }
 
 macro_rules! lane {
@@ -47,8 +44,14 @@ macro_rules! lane {
                 bits as $u as $t
             }
             #[inline(always)]
-            fn to_bits(self) -> u128 {
-                self as $u as u128
+            fn from_le(bytes: &[u8]) -> Self {
+                let mut lane = [0; $bits / 8];
+                lane.copy_from_slice(bytes);
+                <$t>::from_le_bytes(lane)
+            }
+            #[inline(always)]
+            fn write_le(self, bytes: &mut [u8]) {
+                bytes.copy_from_slice(&self.to_le_bytes());
             }
         }
     )*};
@@ -58,28 +61,35 @@ lane! {
     u64, u64, 64; i64, u64, 64;
 }
 
-/// The `N` lanes of `v`.
+/// The `N` lanes of `v` (the first `N`, where they fill less than the vector).
 #[inline(always)]
-fn lanes<T: Lane, const N: usize>(v: u128) -> [T; N] {
-    std::array::from_fn(|i| T::from_bits(v >> (i as u32 * T::BITS)))
+fn lanes<T: Lane, const N: usize>(v: Vector) -> [T; N] {
+    lanes_of_bytes(&v)
 }
 
-/// The vector of `lanes`.
+/// The first `N` lanes held in `bytes`.
 #[inline(always)]
-fn vector<T: Lane, const N: usize>(lanes: [T; N]) -> u128 {
-    let mask = u128::MAX >> (128 - T::BITS);
-    lanes.iter().enumerate().fold(0, |v, (i, l)| {
-        v | (l.to_bits() & mask) << (i as u32 * T::BITS)
-    })
+fn lanes_of_bytes<T: Lane, const N: usize>(bytes: &[u8]) -> [T; N] {
+    std::array::from_fn(|i| T::from_le(&bytes[i * T::BYTES..(i + 1) * T::BYTES]))
+}
+
+/// The vector of `lanes` (zero above them, where they fill less than the vector).
+#[inline(always)]
+fn vector<T: Lane, const N: usize>(lanes: [T; N]) -> Vector {
+    let mut bytes = [0; 16];
+    for (i, lane) in lanes.into_iter().enumerate() {
+        lane.write_le(&mut bytes[i * T::BYTES..(i + 1) * T::BYTES]);
+    }
+    bytes
 }
 
 #[inline(always)]
-fn map<T: Lane, R: Lane, const N: usize>(a: u128, f: impl Fn(T) -> R) -> u128 {
+fn map<T: Lane, R: Lane, const N: usize>(a: Vector, f: impl Fn(T) -> R) -> Vector {
     vector::<R, N>(lanes::<T, N>(a).map(f))
 }
 
 #[inline(always)]
-fn zip<T: Lane, R: Lane, const N: usize>(a: u128, b: u128, f: impl Fn(T, T) -> R) -> u128 {
+fn zip<T: Lane, R: Lane, const N: usize>(a: Vector, b: Vector, f: impl Fn(T, T) -> R) -> Vector {
     let (a, b) = (lanes::<T, N>(a), lanes::<T, N>(b));
     vector::<R, N>(std::array::from_fn(|i| f(a[i], b[i])))
 }
@@ -92,9 +102,9 @@ fn mask<T: Lane>(b: bool) -> T {
 
 /// The vector's lanes `N` to `2N` of `T` (the low or high half), each widened to `R`.
 #[inline(always)]
-fn widen<T: Lane, R: Lane, const N: usize>(v: u128, high: bool, f: impl Fn(T) -> R) -> [R; N] {
-    let half = if high { v >> 64 } else { v };
-    std::array::from_fn(|i| f(T::from_bits(half >> (i as u32 * T::BITS))))
+fn widen<T: Lane, R: Lane, const N: usize>(v: Vector, high: bool, f: impl Fn(T) -> R) -> [R; N] {
+    let half = if high { &v[8..] } else { &v[..8] };
+    lanes_of_bytes::<T, N>(half).map(f)
 }
 
 // ---- the numeric scalar semantics, lane by lane ----
@@ -102,7 +112,7 @@ fn widen<T: Lane, R: Lane, const N: usize>(v: u128, high: bool, f: impl Fn(T) ->
 macro_rules! int_binary {
     ($($name:ident: $t:ty, $n:literal, |$a:ident, $b:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128, b: u128) -> u128 {
+        pub fn $name(a: Vector, b: Vector) -> Vector {
             zip::<$t, $t, $n>(a, b, |$a, $b| $e)
         }
     )*};
@@ -111,7 +121,7 @@ macro_rules! int_binary {
 macro_rules! int_compare {
     ($($name:ident: $t:ty, $n:literal, $op:tt;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128, b: u128) -> u128 {
+        pub fn $name(a: Vector, b: Vector) -> Vector {
             zip::<$t, $t, $n>(a, b, |a, b| mask::<$t>(a $op b))
         }
     )*};
@@ -174,7 +184,7 @@ int_binary! {
 macro_rules! float_binary {
     ($($name:ident: $t:ty, $n:literal, $scalar:ident;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128, b: u128) -> u128 {
+        pub fn $name(a: Vector, b: Vector) -> Vector {
             zip::<$t, $t, $n>(a, b, |a, b| num::$scalar(a as u64, b as u64) as $t)
         }
     )*};
@@ -182,16 +192,46 @@ macro_rules! float_binary {
 
 float_binary! {
     f32x4_add: u32, 4, f32_add; f32x4_sub: u32, 4, f32_sub; f32x4_mul: u32, 4, f32_mul;
-    f32x4_div: u32, 4, f32_div; f32x4_min: u32, 4, f32_min; f32x4_max: u32, 4, f32_max;
+    f32x4_div: u32, 4, f32_div;
     f64x2_add: u64, 2, f64_add; f64x2_sub: u64, 2, f64_sub; f64x2_mul: u64, 2, f64_mul;
-    f64x2_div: u64, 2, f64_div; f64x2_min: u64, 2, f64_min; f64x2_max: u64, 2, f64_max;
+    f64x2_div: u64, 2, f64_div;
+}
+
+/// `min` and `max` as `num`'s scalar ones define them (NaN if either operand is, `-0`
+/// below `+0`), written without branches so that the lanes run as vector instructions:
+/// among equal operands the bits of both, or-ed for `min` (the sign bit of a `-0`),
+/// and-ed for `max`.
+macro_rules! float_min_max {
+    ($($min:ident $max:ident: $f:ty, $bits:ty, $n:literal;)*) => {$(
+        pub fn $min(a: Vector, b: Vector) -> Vector {
+            zip::<$bits, $bits, $n>(a, b, |a, b| {
+                let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
+                let smaller = if x < y { a } else { b };
+                let ordered = if x == y { a | b } else { smaller };
+                if x.is_nan() || y.is_nan() { (x + y).to_bits() } else { ordered }
+            })
+        }
+        pub fn $max(a: Vector, b: Vector) -> Vector {
+            zip::<$bits, $bits, $n>(a, b, |a, b| {
+                let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
+                let larger = if x > y { a } else { b };
+                let ordered = if x == y { a & b } else { larger };
+                if x.is_nan() || y.is_nan() { (x + y).to_bits() } else { ordered }
+            })
+        }
+    )*};
+}
+
+float_min_max! {
+    f32x4_min f32x4_max: f32, u32, 4;
+    f64x2_min f64x2_max: f64, u64, 2;
 }
 
 /// Float comparisons: all ones where the scalar comparison holds.
 macro_rules! float_compare {
     ($($name:ident: $t:ty, $n:literal, $scalar:ident;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128, b: u128) -> u128 {
+        pub fn $name(a: Vector, b: Vector) -> Vector {
             zip::<$t, $t, $n>(a, b, |a, b| mask::<$t>(num::$scalar(a as u64, b as u64) != 0))
         }
     )*};
@@ -206,7 +246,7 @@ float_compare! {
 
 /// `pmin`: `b < a ? b : a`; `pmax`: `a < b ? b : a` (no NaN rules: an operand as is).
 #[inline(always)]
-pub fn f32x4_pmin(a: u128, b: u128) -> u128 {
+pub fn f32x4_pmin(a: Vector, b: Vector) -> Vector {
     zip::<u32, u32, 4>(a, b, |a, b| {
         if num::f32_lt(b as u64, a as u64) != 0 {
             b
@@ -216,7 +256,7 @@ pub fn f32x4_pmin(a: u128, b: u128) -> u128 {
     })
 }
 #[inline(always)]
-pub fn f32x4_pmax(a: u128, b: u128) -> u128 {
+pub fn f32x4_pmax(a: Vector, b: Vector) -> Vector {
     zip::<u32, u32, 4>(a, b, |a, b| {
         if num::f32_lt(a as u64, b as u64) != 0 {
             b
@@ -226,18 +266,18 @@ pub fn f32x4_pmax(a: u128, b: u128) -> u128 {
     })
 }
 #[inline(always)]
-pub fn f64x2_pmin(a: u128, b: u128) -> u128 {
+pub fn f64x2_pmin(a: Vector, b: Vector) -> Vector {
     zip::<u64, u64, 2>(a, b, |a, b| if num::f64_lt(b, a) != 0 { b } else { a })
 }
 #[inline(always)]
-pub fn f64x2_pmax(a: u128, b: u128) -> u128 {
+pub fn f64x2_pmax(a: Vector, b: Vector) -> Vector {
     zip::<u64, u64, 2>(a, b, |a, b| if num::f64_lt(a, b) != 0 { b } else { a })
 }
 
 macro_rules! float_unary {
     ($($name:ident: $t:ty, $n:literal, $scalar:ident;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128) -> u128 {
+        pub fn $name(a: Vector) -> Vector {
             map::<$t, $t, $n>(a, |a| num::$scalar(a as u64) as $t)
         }
     )*};
@@ -258,54 +298,54 @@ float_unary! {
 
 /// The two f64 lanes converted to i32 lanes 0 and 1 by `scalar`; lanes 2 and 3 zero.
 #[inline(always)]
-fn from_f64x2_zero(a: u128, scalar: fn(u64) -> u64) -> u128 {
+fn from_f64x2_zero(a: Vector, scalar: fn(u64) -> u64) -> Vector {
     let [x, y] = lanes::<u64, 2>(a);
     vector::<u32, 4>([scalar(x) as u32, scalar(y) as u32, 0, 0])
 }
-pub fn i32x4_trunc_sat_f64x2_s_zero(a: u128) -> u128 {
+pub fn i32x4_trunc_sat_f64x2_s_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::i32_trunc_sat_f64_s)
 }
-pub fn i32x4_trunc_sat_f64x2_u_zero(a: u128) -> u128 {
+pub fn i32x4_trunc_sat_f64x2_u_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::i32_trunc_sat_f64_u)
 }
-pub fn f32x4_demote_f64x2_zero(a: u128) -> u128 {
+pub fn f32x4_demote_f64x2_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::f32_demote_f64)
 }
 
 /// The low two i32 (or f32) lanes converted to f64 lanes by `scalar`.
 #[inline(always)]
-fn to_f64x2_low(a: u128, scalar: fn(u64) -> u64) -> u128 {
+fn to_f64x2_low(a: Vector, scalar: fn(u64) -> u64) -> Vector {
     vector::<u64, 2>(widen::<u32, u64, 2>(a, false, |x| scalar(x as u64)))
 }
-pub fn f64x2_convert_low_i32x4_s(a: u128) -> u128 {
+pub fn f64x2_convert_low_i32x4_s(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_convert_i32_s)
 }
-pub fn f64x2_convert_low_i32x4_u(a: u128) -> u128 {
+pub fn f64x2_convert_low_i32x4_u(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_convert_i32_u)
 }
-pub fn f64x2_promote_low_f32x4(a: u128) -> u128 {
+pub fn f64x2_promote_low_f32x4(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_promote_f32)
 }
 
 // ---- bitwise ----
 
-pub fn v128_not(a: u128) -> u128 {
-    !a
+pub fn v128_not(a: Vector) -> Vector {
+    a.map(|a| !a)
 }
-pub fn v128_and(a: u128, b: u128) -> u128 {
-    a & b
+pub fn v128_and(a: Vector, b: Vector) -> Vector {
+    zip::<u8, u8, 16>(a, b, |a, b| a & b)
 }
-pub fn v128_andnot(a: u128, b: u128) -> u128 {
-    a & !b
+pub fn v128_andnot(a: Vector, b: Vector) -> Vector {
+    zip::<u8, u8, 16>(a, b, |a, b| a & !b)
 }
-pub fn v128_or(a: u128, b: u128) -> u128 {
-    a | b
+pub fn v128_or(a: Vector, b: Vector) -> Vector {
+    zip::<u8, u8, 16>(a, b, |a, b| a | b)
 }
-pub fn v128_xor(a: u128, b: u128) -> u128 {
-    a ^ b
+pub fn v128_xor(a: Vector, b: Vector) -> Vector {
+    zip::<u8, u8, 16>(a, b, |a, b| a ^ b)
 }
-pub fn v128_bitselect(a: u128, b: u128, c: u128) -> u128 {
-    (a & c) | (b & !c)
+pub fn v128_bitselect(a: Vector, b: Vector, c: Vector) -> Vector {
+    std::array::from_fn(|i| (a[i] & c[i]) | (b[i] & !c[i]))
 }
 
 // ---- integer unary, widening and narrowing ----
@@ -313,7 +353,7 @@ pub fn v128_bitselect(a: u128, b: u128, c: u128) -> u128 {
 macro_rules! int_unary {
     ($($name:ident: $t:ty, $n:literal, |$a:ident| $e:expr;)*) => {$(
         #[inline(always)]
-        pub fn $name(a: u128) -> u128 {
+        pub fn $name(a: Vector) -> Vector {
             map::<$t, $t, $n>(a, |$a| $e)
         }
     )*};
@@ -334,10 +374,10 @@ int_unary! {
 /// `extend_low`/`extend_high`: half of the lanes of `$t`, widened to `$r`.
 macro_rules! extend {
     ($($low:ident $high:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
-        pub fn $low(a: u128) -> u128 {
+        pub fn $low(a: Vector) -> Vector {
             vector::<$r, $n>(widen::<$t, $r, $n>(a, false, |x| x as $r))
         }
-        pub fn $high(a: u128) -> u128 {
+        pub fn $high(a: Vector) -> Vector {
             vector::<$r, $n>(widen::<$t, $r, $n>(a, true, |x| x as $r))
         }
     )*};
@@ -355,11 +395,11 @@ extend! {
 /// `extmul_low`/`extmul_high`: the products of half of the lanes, widened first.
 macro_rules! extmul {
     ($($low:ident $high:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
-        pub fn $low(a: u128, b: u128) -> u128 {
+        pub fn $low(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, false, |x| x as $r), widen::<$t, $r, $n>(b, false, |x| x as $r));
             vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
         }
-        pub fn $high(a: u128, b: u128) -> u128 {
+        pub fn $high(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, true, |x| x as $r), widen::<$t, $r, $n>(b, true, |x| x as $r));
             vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
         }
@@ -378,7 +418,7 @@ extmul! {
 /// `extadd_pairwise`: each two neighbouring lanes, widened and added.
 macro_rules! extadd_pairwise {
     ($($name:ident: $t:ty => $r:ty, $n:literal, $m:literal;)*) => {$(
-        pub fn $name(a: u128) -> u128 {
+        pub fn $name(a: Vector) -> Vector {
             let a = lanes::<$t, $m>(a);
             vector::<$r, $n>(std::array::from_fn(|i| a[2 * i] as $r + a[2 * i + 1] as $r))
         }
@@ -395,7 +435,7 @@ extadd_pairwise! {
 /// `narrow`: the lanes of `a` then of `b`, saturated to the narrower signed or unsigned type.
 macro_rules! narrow {
     ($($name:ident: $t:ty => $r:ty, $n:literal, $m:literal;)*) => {$(
-        pub fn $name(a: u128, b: u128) -> u128 {
+        pub fn $name(a: Vector, b: Vector) -> Vector {
             let (a, b) = (lanes::<$t, $m>(a), lanes::<$t, $m>(b));
             vector::<$r, $n>(std::array::from_fn(|i| {
                 let x = if i < $m { a[i] } else { b[i - $m] };
@@ -412,7 +452,7 @@ narrow! {
     i16x8_narrow_i32x4_u: i32 => u16, 8, 4;
 }
 
-pub fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
+pub fn i32x4_dot_i16x8_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i16, 8>(a), lanes::<i16, 8>(b));
     vector::<i32, 4>(std::array::from_fn(|i| {
         (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
@@ -420,14 +460,14 @@ pub fn i32x4_dot_i16x8_s(a: u128, b: u128) -> u128 {
 }
 
 /// The relaxed dot product, with `b`'s bytes signed (the deterministic choice).
-pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: u128, b: u128) -> u128 {
+pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i8, 16>(a), lanes::<i8, 16>(b));
     vector::<i16, 8>(std::array::from_fn(|i| {
         (a[2 * i] as i16 * b[2 * i] as i16).wrapping_add(a[2 * i + 1] as i16 * b[2 * i + 1] as i16)
     }))
 }
 
-pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
+pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: Vector, b: Vector, c: Vector) -> Vector {
     let dot = lanes::<i16, 8>(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
     let c = lanes::<i32, 4>(c);
     vector::<i32, 4>(std::array::from_fn(|i| {
@@ -436,54 +476,48 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: u128, b: u128, c: u128) -> u128 {
 }
 
 /// `relaxed_madd`: `a * b + c`, rounded after each (the deterministic choice).
-pub fn f32x4_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+pub fn f32x4_relaxed_madd(a: Vector, b: Vector, c: Vector) -> Vector {
     f32x4_add(f32x4_mul(a, b), c)
 }
-pub fn f32x4_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+pub fn f32x4_relaxed_nmadd(a: Vector, b: Vector, c: Vector) -> Vector {
     f32x4_add(f32x4_mul(f32x4_neg(a), b), c)
 }
-pub fn f64x2_relaxed_madd(a: u128, b: u128, c: u128) -> u128 {
+pub fn f64x2_relaxed_madd(a: Vector, b: Vector, c: Vector) -> Vector {
     f64x2_add(f64x2_mul(a, b), c)
 }
-pub fn f64x2_relaxed_nmadd(a: u128, b: u128, c: u128) -> u128 {
+pub fn f64x2_relaxed_nmadd(a: Vector, b: Vector, c: Vector) -> Vector {
     f64x2_add(f64x2_mul(f64x2_neg(a), b), c)
 }
 
 /// Lane `i` is `a`'s lane `b[i]`, or 0 where that index is past 15.
-pub fn i8x16_swizzle(a: u128, b: u128) -> u128 {
-    let (a, b) = (lanes::<u8, 16>(a), lanes::<u8, 16>(b));
-    vector::<u8, 16>(b.map(|i| a.get(i as usize).copied().unwrap_or(0)))
+pub fn i8x16_swizzle(a: Vector, b: Vector) -> Vector {
+    // Index 16 and above read the zero after `a`'s bytes.
+    let mut table = [0; 17];
+    table[..16].copy_from_slice(&a);
+    b.map(|i| table[(i as usize).min(16)])
 }
 
 /// Lane `i` is lane `lanes[i]` of `a` then `b` (indices below 32, validated).
-pub fn i8x16_shuffle(a: u128, b: u128, lanes_of: u128) -> u128 {
-    let (a, b, l) = (
-        lanes::<u8, 16>(a),
-        lanes::<u8, 16>(b),
-        lanes::<u8, 16>(lanes_of),
-    );
-    vector::<u8, 16>(l.map(|i| {
-        let i = i as usize & 31;
-        if i < 16 {
-            a[i]
-        } else {
-            b[i - 16]
-        }
-    }))
+#[inline(always)]
+pub fn i8x16_shuffle(a: Vector, b: Vector, lanes_of: Vector) -> Vector {
+    let mut both = [0; 32];
+    both[..16].copy_from_slice(&a);
+    both[16..].copy_from_slice(&b);
+    lanes_of.map(|i| both[i as usize & 31])
 }
 
 // ---- tests to i32 ----
 
-pub fn v128_any_true(a: u128) -> u64 {
-    (a != 0) as u64
+pub fn v128_any_true(a: Vector) -> u64 {
+    (a != [0; 16]) as u64
 }
 
 macro_rules! all_true_bitmask {
     ($($all:ident $bitmask:ident: $t:ty, $s:ty, $n:literal;)*) => {$(
-        pub fn $all(a: u128) -> u64 {
+        pub fn $all(a: Vector) -> u64 {
             lanes::<$t, $n>(a).iter().all(|&l| l != 0) as u64
         }
-        pub fn $bitmask(a: u128) -> u64 {
+        pub fn $bitmask(a: Vector) -> u64 {
             lanes::<$s, $n>(a)
                 .iter()
                 .enumerate()
@@ -503,7 +537,7 @@ all_true_bitmask! {
 
 macro_rules! shift {
     ($($name:ident: $t:ty, $n:literal, $op:ident;)*) => {$(
-        pub fn $name(a: u128, count: u64) -> u128 {
+        pub fn $name(a: Vector, count: u64) -> Vector {
             let count = count as u32 % <$t>::BITS;
             map::<$t, $t, $n>(a, |x| x.$op(count))
         }
@@ -521,10 +555,10 @@ shift! {
 
 macro_rules! lane_ops {
     ($($splat:ident $replace:ident: $t:ty, $n:literal;)*) => {$(
-        pub fn $splat(x: u64) -> u128 {
+        pub fn $splat(x: u64) -> Vector {
             vector::<$t, $n>([x as $t; $n])
         }
-        pub fn $replace(a: u128, lane: u8, x: u64) -> u128 {
+        pub fn $replace(a: Vector, lane: u8, x: u64) -> Vector {
             let mut l = lanes::<$t, $n>(a);
             l[lane as usize % $n] = x as $t;
             vector::<$t, $n>(l)
@@ -542,7 +576,7 @@ lane_ops! {
 /// Lane `lane` (modulo the count: validated below it) of `a`, as slot bits.
 macro_rules! extract {
     ($($name:ident: $t:ty, $n:literal, $put:ty;)*) => {$(
-        pub fn $name(a: u128, lane: u8) -> u64 {
+        pub fn $name(a: Vector, lane: u8) -> u64 {
             lanes::<$t, $n>(a)[lane as usize % $n] as $put as u64
         }
     )*};
@@ -556,14 +590,14 @@ extract! {
 
 // ---- loads ----
 
-pub fn v128_load(b: [u8; 16]) -> u128 {
-    u128::from_le_bytes(b)
+pub fn v128_load(b: [u8; 16]) -> Vector {
+    b
 }
 
 macro_rules! load_extend {
     ($($name:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
-        pub fn $name(b: [u8; 8]) -> u128 {
-            vector::<$r, $n>(widen::<$t, $r, $n>(u64::from_le_bytes(b) as u128, false, |x| x as $r))
+        pub fn $name(b: [u8; 8]) -> Vector {
+            vector::<$r, $n>(lanes_of_bytes::<$t, $n>(&b).map(|x| x as $r))
         }
     )*};
 }
@@ -574,23 +608,23 @@ load_extend! {
     v128_load32x2_s: i32 => i64, 2; v128_load32x2_u: u32 => u64, 2;
 }
 
-pub fn v128_load8_splat(b: [u8; 1]) -> u128 {
+pub fn v128_load8_splat(b: [u8; 1]) -> Vector {
     i8x16_splat(b[0] as u64)
 }
-pub fn v128_load16_splat(b: [u8; 2]) -> u128 {
+pub fn v128_load16_splat(b: [u8; 2]) -> Vector {
     i16x8_splat(u16::from_le_bytes(b) as u64)
 }
-pub fn v128_load32_splat(b: [u8; 4]) -> u128 {
+pub fn v128_load32_splat(b: [u8; 4]) -> Vector {
     i32x4_splat(u32::from_le_bytes(b) as u64)
 }
-pub fn v128_load64_splat(b: [u8; 8]) -> u128 {
+pub fn v128_load64_splat(b: [u8; 8]) -> Vector {
     i64x2_splat(u64::from_le_bytes(b))
 }
-pub fn v128_load32_zero(b: [u8; 4]) -> u128 {
-    u32::from_le_bytes(b) as u128
+pub fn v128_load32_zero(b: [u8; 4]) -> Vector {
+    vector::<u32, 1>([u32::from_le_bytes(b)])
 }
-pub fn v128_load64_zero(b: [u8; 8]) -> u128 {
-    u64::from_le_bytes(b) as u128
+pub fn v128_load64_zero(b: [u8; 8]) -> Vector {
+    vector::<u64, 1>([u64::from_le_bytes(b)])
 }
 
 // ---- the ops, by operator (the tables of `isa::simd`) ----
@@ -601,16 +635,14 @@ pub fn v128_load64_zero(b: [u8; 8]) -> u128 {
 
 /// The vector in slots `at` and `at + 1`.
 #[inline(always)]
-fn get(slots: Slots, at: Slot) -> u128 {
-    join(slots.get(at), slots.get(at + 1))
+pub(super) fn get(slots: Slots, at: Slot) -> Vector {
+    slots.get_vector(at)
 }
 
 /// Writes `v` to slots `at` and `at + 1`.
 #[inline(always)]
-fn set(slots: Slots, at: Slot, v: u128) {
-    let (low, high) = split(v);
-    slots.set(at, low);
-    slots.set(at + 1, high);
+pub(super) fn set(slots: Slots, at: Slot, v: Vector) {
+    slots.set_vector(at, v)
 }
 
 macro_rules! vector_op {
@@ -691,8 +723,8 @@ for_each_v128_load!(load_fn);
 /// `v128.store` of `s[value]` at `s[addr] + offset`; `false` out of bounds.
 #[inline(never)]
 pub fn store(mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
-    let bytes = get(slots, value).to_le_bytes();
-    mem.store(slots.get(addr), offset, bytes).is_ok()
+    mem.store(slots.get(addr), offset, get(slots, value))
+        .is_ok()
 }
 
 macro_rules! lane_access_fns {
@@ -702,7 +734,7 @@ macro_rules! lane_access_fns {
         #[inline(never)]
         #[allow(clippy::too_many_arguments)]
         pub fn load_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, dst: Slot, addr: Slot, src: Slot, offset: u32) -> bool {
-            let (addr, mut bytes) = (slots.get(addr), get(slots, src).to_le_bytes());
+            let (addr, mut bytes) = (slots.get(addr), get(slots, src));
             let loaded = match op {
                 $( $enum::$load => mem.load::<$bytes>(addr, offset).map(|lane_bytes| {
                     let at = (lane as usize % (16 / $bytes)) * $bytes;
@@ -712,7 +744,7 @@ macro_rules! lane_access_fns {
             if loaded.is_err() {
                 return false;
             }
-            set(slots, dst, u128::from_le_bytes(bytes));
+            set(slots, dst, bytes);
             true
         }
 
@@ -720,7 +752,7 @@ macro_rules! lane_access_fns {
         /// `false` out of bounds.
         #[inline(never)]
         pub fn store_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
-            let (addr, bytes) = (slots.get(addr), get(slots, value).to_le_bytes());
+            let (addr, bytes) = (slots.get(addr), get(slots, value));
             match op {
                 $( $enum::$load => {
                     let at = (lane as usize % (16 / $bytes)) * $bytes;
@@ -740,7 +772,10 @@ mod tests {
     #[test]
     fn lanes_are_little_endian() {
         let v = vector::<u32, 4>([1, 2, 3, 4]);
-        assert_eq!(split(v), (0x0000_0002_0000_0001, 0x0000_0004_0000_0003));
+        assert_eq!(
+            u128::from_le_bytes(v),
+            0x0000_0004_0000_0003_0000_0002_0000_0001
+        );
         assert_eq!(i32x4_extract_lane(v, 3), 4);
         assert_eq!(lanes::<u32, 4>(i32x4_add(v, v)), [2, 4, 6, 8]);
     }
@@ -751,12 +786,12 @@ mod tests {
         assert_eq!(lanes::<i8, 16>(i8x16_add_sat_s(a, a))[0], 127);
         let wide = vector::<i16, 8>([300, -300, 5, -5, 0, 127, -128, 128]);
         assert_eq!(
-            lanes::<i8, 16>(i8x16_narrow_i16x8_s(wide, 0))[..8],
+            lanes::<i8, 16>(i8x16_narrow_i16x8_s(wide, [0; 16]))[..8],
             [127, -128, 5, -5, 0, 127, -128, 127]
         );
         assert_eq!(i32x4_bitmask(vector::<i32, 4>([-1, 0, -5, 3])), 0b0101);
         assert_eq!(
-            lanes::<u32, 4>(i32x4_lt_s(vector::<i32, 4>([-1, 0, 0, 0]), 0)),
+            lanes::<u32, 4>(i32x4_lt_s(vector::<i32, 4>([-1, 0, 0, 0]), [0; 16])),
             [u32::MAX, 0, 0, 0]
         );
         assert_eq!(

@@ -96,7 +96,9 @@ pub(super) fn handlers_of(op: &Op, in_register: bool) -> Handlers {
 /// The handler of `op` (the one charging fuel, with `METER`; the one leaving its result
 /// only in the register, with `in_register`).
 fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
-    if let Some(handler) = processor_specific::<METER>(op, in_register) {
+    if let Some(handler) = processor_specific::<METER>(op, in_register)
+        .or(vector::handler_of::<METER>(op, in_register))
+    {
         // SAFETY: as below.
         return unsafe { std::mem::transmute::<Handler, ErasedHandler>(handler) };
     }
@@ -336,6 +338,10 @@ unsafe fn ret<const METER: bool>(
 /// `cached!` (the register) for the cached-operand form.
 macro_rules! handler {
     ($name:ident $operand:ident { $($field:ident),* } $body:block) => {
+        handler!($name = $name $operand { $($field),* } $body);
+    };
+    // `$name` runs the op variant `$variant` (`vector`'s handlers of one SIMD operator).
+    ($name:ident = $variant:ident $operand:ident { $($field:ident),* } $body:block) => {
         // Not every op uses every macro or has a result; `br` always jumps.
         #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
         pub(super) unsafe fn $name<const METER: bool, const STORE: bool>(
@@ -414,7 +420,7 @@ macro_rules! handler {
                     }
                 };
             }
-            let Op::$name { $($field),* } = *ip.op() else {
+            let Op::$variant { $($field,)* .. } = *ip.op() else {
                 // SAFETY: the tables store this handler under this variant's tag.
                 unsafe { std::hint::unreachable_unchecked() }
             };
@@ -424,6 +430,8 @@ macro_rules! handler {
         }
     };
 }
+
+mod vector;
 
 /// Generates the handlers of the simple ops (each named after its variant; a pair gets
 /// one for the plain and one for the cached-operand form) and the tables mapping op tags

@@ -74,6 +74,43 @@ impl Slots {
         // SAFETY: as in `get`.
         unsafe { *self.base.add(slot as usize) = value }
     }
+
+    /// The 16 bytes of `slot` and the slot after it (a `v128`, low half first).
+    #[inline(always)]
+    pub fn get_vector(self, slot: Slot) -> [u8; 16] {
+        #[cfg(debug_assertions)]
+        assert!(
+            (slot as usize) + 1 < self.len,
+            "slots {slot}.. outside frame of {}",
+            self.len
+        );
+        // SAFETY: as in `get`, for both slots (the translator gives a vector two slots in
+        // the frame); the read is unaligned-safe.
+        unsafe {
+            self.base
+                .add(slot as usize)
+                .cast::<[u8; 16]>()
+                .read_unaligned()
+        }
+    }
+
+    /// Writes `bytes` to `slot` (the first 8) and the slot after it.
+    #[inline(always)]
+    pub fn set_vector(self, slot: Slot, bytes: [u8; 16]) {
+        #[cfg(debug_assertions)]
+        assert!(
+            (slot as usize) + 1 < self.len,
+            "slots {slot}.. outside frame of {}",
+            self.len
+        );
+        // SAFETY: as in `get_vector`.
+        unsafe {
+            self.base
+                .add(slot as usize)
+                .cast::<[u8; 16]>()
+                .write_unaligned(bytes)
+        }
+    }
 }
 
 /// A translated function the executor is running or will return to.

@@ -8,7 +8,7 @@ use wasmparser::{MemArg, Operator};
 
 use super::machine::{Stepper, Typed};
 use super::operators::{effective, memory_index};
-use crate::interp::exec::simd;
+use crate::interp::exec::simd::{self, Vector};
 use crate::interp::store::Store;
 use crate::interp::types::{TrapKind, ValType};
 
@@ -40,7 +40,7 @@ macro_rules! lane_semantics_of {
 /// The loads: the bytes read, and the vector they make.
 macro_rules! loads {
     ($enum:ident: $($variant:ident $name:literal $bytes:literal $f:ident,)*) => {
-        fn load(op: &Operator, bytes: &[u8]) -> Option<u128> {
+        fn load(op: &Operator, bytes: &[u8]) -> Option<Vector> {
             Some(match op {
                 $( Operator::$variant { .. } => simd::$f(bytes.try_into().ok()?), )*
                 _ => return None,
@@ -72,14 +72,14 @@ macro_rules! lane_accesses {
     };
 }
 
-for_each_v128_unary!(semantics_of unary, fn(u128) -> u128;);
-for_each_v128_binary!(semantics_of binary, fn(u128, u128) -> u128;);
-for_each_v128_ternary!(semantics_of ternary, fn(u128, u128, u128) -> u128;);
-for_each_v128_test!(semantics_of test, fn(u128) -> u64;);
-for_each_v128_shift!(semantics_of shift, fn(u128, u64) -> u128;);
-for_each_v128_splat!(semantics_of splat, fn(u64) -> u128;);
-for_each_v128_extract!(lane_semantics_of extract, fn(u128, u8) -> u64;);
-for_each_v128_replace!(lane_semantics_of replace, fn(u128, u8, u64) -> u128;);
+for_each_v128_unary!(semantics_of unary, fn(Vector) -> Vector;);
+for_each_v128_binary!(semantics_of binary, fn(Vector, Vector) -> Vector;);
+for_each_v128_ternary!(semantics_of ternary, fn(Vector, Vector, Vector) -> Vector;);
+for_each_v128_test!(semantics_of test, fn(Vector) -> u64;);
+for_each_v128_shift!(semantics_of shift, fn(Vector, u64) -> Vector;);
+for_each_v128_splat!(semantics_of splat, fn(u64) -> Vector;);
+for_each_v128_extract!(lane_semantics_of extract, fn(Vector, u8) -> u64;);
+for_each_v128_replace!(lane_semantics_of replace, fn(Vector, u8, u64) -> Vector;);
 for_each_v128_load!(loads);
 for_each_v128_lane_access!(lane_accesses);
 
@@ -95,7 +95,7 @@ fn lane_type(name: &str) -> ValType {
 }
 
 /// A lane of `width` bytes: replaced by `bits`, and read (zero-extended).
-fn replace_lane(width: usize) -> fn(u128, u8, u64) -> u128 {
+fn replace_lane(width: usize) -> fn(Vector, u8, u64) -> Vector {
     match width {
         1 => simd::i8x16_replace_lane,
         2 => simd::i16x8_replace_lane,
@@ -104,7 +104,7 @@ fn replace_lane(width: usize) -> fn(u128, u8, u64) -> u128 {
     }
 }
 
-fn extract_lane(width: usize) -> fn(u128, u8) -> u64 {
+fn extract_lane(width: usize) -> fn(Vector, u8) -> u64 {
     match width {
         1 => simd::i8x16_extract_lane_u,
         2 => simd::i16x8_extract_lane_u,
@@ -114,6 +114,15 @@ fn extract_lane(width: usize) -> fn(u128, u8) -> u64 {
 }
 
 impl Stepper {
+    /// Pops the `v128` on top.
+    fn pop_vector(&mut self) -> Vector {
+        self.pop().vector().to_le_bytes()
+    }
+
+    fn push_vector(&mut self, vector: Vector) {
+        self.stack.push(Typed::v128(u128::from_le_bytes(vector)));
+    }
+
     /// Runs `op` if it is a SIMD instruction (`None` otherwise).
     pub(super) fn simd<T>(
         &mut self,
@@ -121,33 +130,29 @@ impl Stepper {
         op: &Operator<'_>,
     ) -> Option<Result<(), TrapKind>> {
         if let Some(f) = unary(op) {
-            let a = self.pop().vector();
-            self.stack.push(Typed::v128(f(a)));
+            let a = self.pop_vector();
+            self.push_vector(f(a));
         } else if let Some(f) = binary(op) {
-            let (b, a) = (self.pop().vector(), self.pop().vector());
-            self.stack.push(Typed::v128(f(a, b)));
+            let (b, a) = (self.pop_vector(), self.pop_vector());
+            self.push_vector(f(a, b));
         } else if let Some(f) = ternary(op) {
-            let (c, b, a) = (
-                self.pop().vector(),
-                self.pop().vector(),
-                self.pop().vector(),
-            );
-            self.stack.push(Typed::v128(f(a, b, c)));
+            let (c, b, a) = (self.pop_vector(), self.pop_vector(), self.pop_vector());
+            self.push_vector(f(a, b, c));
         } else if let Some(f) = test(op) {
-            let a = self.pop().vector();
+            let a = self.pop_vector();
             self.push(ValType::I32, f(a));
         } else if let Some(f) = shift(op) {
-            let (count, a) = (self.pop().bits, self.pop().vector());
-            self.stack.push(Typed::v128(f(a, count)));
+            let (count, a) = (self.pop().bits, self.pop_vector());
+            self.push_vector(f(a, count));
         } else if let Some(f) = splat(op) {
             let x = self.pop().bits;
-            self.stack.push(Typed::v128(f(x)));
+            self.push_vector(f(x));
         } else if let Some((f, lane, name)) = extract(op) {
-            let a = self.pop().vector();
+            let a = self.pop_vector();
             self.push(lane_type(name), f(a, lane));
         } else if let Some((f, lane, _)) = replace(op) {
-            let (x, a) = (self.pop().bits, self.pop().vector());
-            self.stack.push(Typed::v128(f(a, lane, x)));
+            let (x, a) = (self.pop().bits, self.pop_vector());
+            self.push_vector(f(a, lane, x));
         } else {
             return self.simd_other(store, op);
         }
@@ -162,38 +167,35 @@ impl Stepper {
     ) -> Option<Result<(), TrapKind>> {
         match *op {
             Operator::V128Const { value } => {
-                self.stack
-                    .push(Typed::v128(u128::from_le_bytes(*value.bytes())));
+                self.push_vector(*value.bytes());
             }
             Operator::I8x16Shuffle { lanes } => {
-                let (b, a) = (self.pop().vector(), self.pop().vector());
-                let lanes = u128::from_le_bytes(lanes);
-                self.stack
-                    .push(Typed::v128(simd::i8x16_shuffle(a, b, lanes)));
+                let (b, a) = (self.pop_vector(), self.pop_vector());
+                self.push_vector(simd::i8x16_shuffle(a, b, lanes));
             }
             Operator::V128Store { memarg } => {
-                let value = self.pop().vector();
-                return Some(self.write(store, memarg, &value.to_le_bytes()));
+                let value = self.pop_vector();
+                return Some(self.write(store, memarg, &value));
             }
             _ => {
                 if let Some((memarg, size)) = load_size(op) {
                     return Some(self.read(store, memarg, size).map(|bytes| {
                         let vector = load(op, &bytes).expect("the row's own size");
-                        self.stack.push(Typed::v128(vector));
+                        self.push_vector(vector);
                     }));
                 }
                 let (memarg, lane, width, loads) = lane_access(op)?;
                 if loads {
-                    let vector = self.pop().vector();
+                    let vector = self.pop_vector();
                     return Some(self.read(store, memarg, width).map(|bytes| {
                         let mut value = [0; 8];
                         value[..width].copy_from_slice(&bytes);
                         let bits = u64::from_le_bytes(value);
                         let vector = replace_lane(width)(vector, lane, bits);
-                        self.stack.push(Typed::v128(vector));
+                        self.push_vector(vector);
                     }));
                 }
-                let vector = self.pop().vector();
+                let vector = self.pop_vector();
                 let bits = extract_lane(width)(vector, lane);
                 return Some(self.write(store, memarg, &bits.to_le_bytes()[..width]));
             }

@@ -32,6 +32,9 @@ struct Translator<'m> {
     num_locals: u32,
     /// Each local's first slot and whether it is a `v128` (two slots).
     locals: Vec<(Slot, bool)>,
+    /// The body's `v128` constants and their slots (after the locals', written once at
+    /// entry: see `simd::vector_constants`).
+    vector_constants: Vec<(u128, Slot)>,
     stack: Vec<Operand>,
     /// For each operand stack position, whether the operand last pushed there is the
     /// upper half of a `v128` (which takes two positions, two slots).
@@ -112,10 +115,12 @@ fn translate_operators(
         let (count, ty) = locals_reader.read()?;
         declared.push((count, ValType::from_wasmparser(ty).expect("validated")));
     }
+    let constants = simd::vector_constants(body)?;
     let slots: u64 = declared
         .iter()
         .map(|&(count, ty)| count as u64 * ty.slots() as u64)
-        .sum();
+        .sum::<u64>()
+        + 2 * constants.len() as u64;
     if slots > MAX_FRAME_SLOTS as u64 {
         return Err(LoadError::frame_too_large(
             func_index,
@@ -131,12 +136,20 @@ fn translate_operators(
             num_locals += ty.slots() as u32;
         }
     }
+    let vector_constants = constants
+        .into_iter()
+        .map(|value| {
+            num_locals += 2;
+            (value, num_locals as Slot - 2)
+        })
+        .collect();
     let mut t = Translator {
         module,
         ops: Vec::new(),
         offsets: Vec::new(),
         num_locals,
         locals,
+        vector_constants,
         stack: Vec::new(),
         upper: Vec::new(),
         max_height: 0,
@@ -155,6 +168,7 @@ fn translate_operators(
         dead_depth: 0,
         offset: 0,
     };
+    t.write_vector_constants();
     let mut reader = body.get_operators_reader()?;
     while !reader.eof() {
         let (op, offset) = reader.read_with_offset()?;

@@ -2,8 +2,14 @@
 //! untyped operators (`select`, `global.get`/`set`). A `v128` operand is two operand
 //! stack positions, two consecutive slots, low half first (`Translator::upper` marks the
 //! upper halves, so that `drop` and `select` know a vector's width).
+//!
+//! A body's `v128` constants (of `v128.const` and the lane indices of `i8x16.shuffle`)
+//! get slots of their own after the locals, written once when the function starts, which
+//! the operators read in place as they read locals: a loop does not write them again on
+//! every iteration, and no vector is read right after being written half by half (which
+//! would stall the processor's forwarding of the two stores to the one load).
 
-use wasmparser::Operator;
+use wasmparser::{BinaryReaderError, FunctionBody, Operator};
 
 use super::stack::Operand;
 use super::{Emit, Translator};
@@ -84,13 +90,57 @@ for_each_v128_replace!(simd_of_lane_operator replace_of Replace;);
 for_each_v128_load!(simd_of_load);
 for_each_v128_lane_access!(simd_of_lane_access);
 
+/// The most constants a body gets slots for (the rest are written where they are used).
+const MAX_VECTOR_CONSTANTS: usize = 64;
+
+/// The distinct `v128` constants of `body`, in order of first use, at most
+/// `MAX_VECTOR_CONSTANTS`. A body without the SIMD prefix byte anywhere has none and
+/// is not read.
+pub(super) fn vector_constants(body: &FunctionBody<'_>) -> Result<Vec<u128>, BinaryReaderError> {
+    let mut constants = Vec::new();
+    if !body.as_bytes().contains(&0xfd) {
+        return Ok(constants);
+    }
+    let mut reader = body.get_operators_reader()?;
+    while !reader.eof() && constants.len() < MAX_VECTOR_CONSTANTS {
+        let value = match reader.read()? {
+            Operator::V128Const { value } => value.i128() as u128,
+            Operator::I8x16Shuffle { lanes } => u128::from_le_bytes(lanes),
+            _ => continue,
+        };
+        if !constants.contains(&value) {
+            constants.push(value);
+        }
+    }
+    Ok(constants)
+}
+
 impl Translator<'_> {
+    /// Writes the body's `v128` constants to their slots (at the function's start).
+    pub(super) fn write_vector_constants(&mut self) {
+        for (value, slot) in self.vector_constants.clone() {
+            self.emit_const(slot, value as u64);
+            self.emit_const(slot + 1, (value >> 64) as u64);
+        }
+    }
+
+    /// The slot of the constant `value`, if it has one.
+    fn vector_constant_slot(&self, value: u128) -> Option<Slot> {
+        self.vector_constants
+            .iter()
+            .find(|&&(constant, _)| constant == value)
+            .map(|&(_, slot)| slot)
+    }
+
     /// A SIMD operator (`None` for other operators).
     pub(super) fn translate_simd(&mut self, op: &Operator) -> Option<Emit> {
         match *op {
             Operator::V128Const { value } => {
                 let v = value.i128() as u128;
-                let (low, high) = (Operand::Const(v as u64), Operand::Const((v >> 64) as u64));
+                let (low, high) = match self.vector_constant_slot(v) {
+                    Some(slot) => (Operand::Local(slot), Operand::Local(slot + 1)),
+                    None => (Operand::Const(v as u64), Operand::Const((v >> 64) as u64)),
+                };
                 return Some(self.push_v128(low, high));
             }
             Operator::I8x16Shuffle { lanes } => {
@@ -216,20 +266,26 @@ impl Translator<'_> {
         Ok(())
     }
 
-    /// `i8x16.shuffle`: its lane indices are written as a constant vector above the
-    /// operands, where the op reads them.
+    /// `i8x16.shuffle`: the op reads its lane indices from their constant's slots, or
+    /// else from a constant vector written above the operands.
     fn shuffle(&mut self, lanes: u128) -> Emit {
-        let scratch = self.slot(self.height())?;
-        self.reserve(self.height() + 2)?;
+        let slot = match self.vector_constant_slot(lanes) {
+            Some(slot) => slot,
+            None => {
+                let scratch = self.slot(self.height())?;
+                self.reserve(self.height() + 2)?;
+                self.emit_const(scratch, lanes as u64);
+                self.emit_const(scratch + 1, (lanes >> 64) as u64);
+                scratch
+            }
+        };
         let b = self.pop_v128()?;
         let a = self.pop_v128()?;
-        self.emit_const(scratch, lanes as u64);
-        self.emit_const(scratch + 1, (lanes >> 64) as u64);
         self.produce_v128(|dst| Op::V128Shuffle {
             dst,
             a,
             b,
-            lanes: scratch,
+            lanes: slot,
         })
     }
 

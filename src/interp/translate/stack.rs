@@ -217,9 +217,12 @@ impl Translator<'_> {
         if !wide {
             return self.local_set(slot, tee);
         }
-        // A `v128`: the upper half, then the lower one, each a slot of its own.
-        self.local_set(slot + 1, false)?;
-        self.local_set(slot, false)?;
+        // A `v128` the op just emitted computed writes the local itself; any other is
+        // moved, the upper half, then the lower one, each a slot of its own.
+        if !self.retarget_v128(slot)? {
+            self.local_set(slot + 1, false)?;
+            self.local_set(slot, false)?;
+        }
         if tee {
             self.push_v128(Operand::Local(slot), Operand::Local(slot + 1))?;
         }
@@ -232,6 +235,35 @@ impl Translator<'_> {
             (slot, false) => self.push(Operand::Local(slot)),
             (slot, true) => self.push_v128(Operand::Local(slot), Operand::Local(slot + 1)),
         }
+    }
+
+    /// Pops the `v128` on top into the local at `local` by retargeting the op that
+    /// computed it (the last op emitted, writing the vector's temporary slots), if it
+    /// is one and nothing else on the stack reads the local's old value; `false` (the
+    /// stack unchanged) otherwise.
+    fn retarget_v128(&mut self, local: Slot) -> Result<bool, ()> {
+        let top = self.height() - 2;
+        let old_value_read = self.stack[..top as usize].iter().any(|&operand| {
+            operand == Operand::Local(local) || operand == Operand::Local(local + 1)
+        });
+        if self.stack[top as usize..] != [Operand::Temp, Operand::Temp]
+            || old_value_read
+            || self.ops.len() <= self.barrier
+        {
+            return Ok(false);
+        }
+        let value_slot = self.slot(top)?;
+        let retargeted = self
+            .ops
+            .last_mut()
+            .and_then(Op::vector_result_slot_mut)
+            .filter(|dst| **dst == value_slot)
+            .map(|dst| *dst = local)
+            .is_some();
+        if retargeted {
+            self.stack.truncate(top as usize);
+        }
+        Ok(retargeted)
     }
 
     /// `local.set` of a one-slot value (or of a `v128`'s half) to slot `local`.
