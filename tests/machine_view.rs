@@ -212,6 +212,11 @@ fn the_panels_show_the_stopped_call_after_n_steps() {
             "00000010 68 65 6c 6c 00 00 00 00 hell....",
         ]
     );
+    assert_eq!(
+        panels.memory_mark,
+        Some((2, 0)),
+        "the stored word's first byte"
+    );
     // The cursor moves the listing: its line is on screen and marked.
     let shape = Shape {
         cursor: Some(16),

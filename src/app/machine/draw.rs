@@ -222,7 +222,23 @@ pub fn draw(scene: &Scene<'_>, layout: &Layout) {
     section("call stack", &panels.frames, 4, &mut y);
     section("blocks", &panels.blocks, 3, &mut y);
     if let Some((title, rows)) = panels.memory.split_first() {
+        let top = y + layout.line;
         section(title, rows, rows.len(), &mut y);
+        // A box around the byte last touched: 9 characters of address, 3 a byte.
+        if let Some((row, byte)) = panels.memory_mark {
+            let x = lx + (9 + 3 * byte) as f32 * layout.char - 2.0;
+            let row_y = top + row as f32 * layout.line;
+            if row_y + layout.line <= bottom {
+                draw_rectangle_lines(
+                    x,
+                    row_y,
+                    2.0 * layout.char + 4.0,
+                    layout.line,
+                    2.0,
+                    HIGHLIGHT,
+                );
+            }
+        }
     }
 
     // Right: the operand stack and the locals.

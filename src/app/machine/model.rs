@@ -41,6 +41,8 @@ pub struct Panels {
     pub blocks: Vec<String>,
     /// `memory @0x00001234 (last access)`, then one line per row of bytes.
     pub memory: Vec<String>,
+    /// Where the byte at the last address is in those rows: (row, byte in the row).
+    pub memory_mark: Option<(usize, usize)>,
 }
 
 /// What the speaker chose: the listing's cursor (an instruction index, `None`: follow
@@ -136,6 +138,11 @@ pub fn panels(
         })
         .collect();
     panels.memory = memory_lines(memory, stepper.last_address(), shape);
+    panels.memory_mark = stepper.last_address().and_then(|address| {
+        let offset = (address as usize).checked_sub(first_row(memory.len(), address, shape))?;
+        let (row, byte) = (offset / shape.bytes_per_row, offset % shape.bytes_per_row);
+        (row < shape.memory_rows && (address as usize) < memory.len()).then_some((row, byte))
+    });
     panels
 }
 
@@ -147,6 +154,14 @@ fn title(export: &str, function: &str, next: &str) -> String {
     }
 }
 
+/// Where the memory rows around `address` start: two rows above its own, inside a
+/// memory of `len` bytes.
+fn first_row(len: usize, address: u64, shape: Shape) -> usize {
+    let width = shape.bytes_per_row.max(1);
+    let row = (address as usize / width).saturating_sub(2);
+    (row * width).min(len.saturating_sub(width) / width * width)
+}
+
 /// The memory around `address` (its row third from the top), `bytes_per_row` bytes a
 /// row in hex and as text; a title line first.
 pub fn memory_lines(memory: &[u8], address: Option<u64>, shape: Shape) -> Vec<String> {
@@ -154,8 +169,7 @@ pub fn memory_lines(memory: &[u8], address: Option<u64>, shape: Shape) -> Vec<St
         return vec!["memory: not touched yet in this call".to_string()];
     };
     let width = shape.bytes_per_row.max(1);
-    let row = (address as usize / width).saturating_sub(2);
-    let start = (row * width).min(memory.len().saturating_sub(width) / width * width);
+    let start = first_row(memory.len(), address, shape);
     let mut lines = vec![format!("memory @{address:#x} (last access)")];
     for chunk_start in (start..memory.len()).step_by(width).take(shape.memory_rows) {
         let bytes = &memory[chunk_start..(chunk_start + width).min(memory.len())];
