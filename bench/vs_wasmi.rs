@@ -4,7 +4,7 @@
 //! the same code run natively) and the whole rocket game, each run in both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
 //! the rocket game's time per frame and startup (`rocket_startup`), then the geometric
-//! mean.
+//! mean; and CoreMark's score in each engine (`programs/coremark/`).
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
 //! it. Both engines run without fuel metering, except one extra line (not in the mean):
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use wasmcade::cli::DEFAULT_FUEL;
 use wasmcade::host::{Action, Game, RocketGame};
-use wasmcade::interp::{Limits, Linker, Module, Store, Value};
+use wasmcade::interp::{Func, FuncType, Limits, Linker, Module, Store, ValType, Value};
 
 /// A kernel: `run(arg) -> i64` exported by a module (WebAssembly text, or a binary
 /// compiled from Rust).
@@ -125,6 +125,9 @@ fn main() {
             "{:<28} {:>12} {:>12} {:>8.2}",
             "geometric mean", "", "", mean
         );
+    }
+    if wanted("coremark") {
+        coremark();
     }
 }
 
@@ -274,6 +277,51 @@ fn rocket_startup() {
     println!(
         "    to the end of the first frame: {first_frame:.3} ms ({eager_first_frame:.3} ms); \
          wasmi's Module::new: {wasmi_lazy:.3} ms ({wasmi_eager:.3} ms eager)"
+    );
+}
+
+const COREMARK_WASM: &[u8] = include_bytes!("programs/coremark/coremark.wasm");
+
+/// Runs CoreMark (`programs/coremark/`) once in each engine, ours first, and prints both
+/// scores (iterations per second: higher is better) and ours over wasmi's. Not in the
+/// geometric mean of time ratios. Each run takes ten to twenty seconds.
+fn coremark() {
+    let start = Instant::now();
+    let clock_ms = move || start.elapsed().as_millis() as i32;
+    let ours = {
+        let module = Module::new(COREMARK_WASM).expect("wasmcade loads CoreMark");
+        let mut store = Store::new(());
+        let clock = Func::new_raw(
+            &mut store,
+            FuncType::new([], [ValType::I32]),
+            move |_, bits| {
+                bits[0] = clock_ms() as u32 as u64;
+                Ok(())
+            },
+        );
+        let instance = Linker::new()
+            .define("env", "clock_ms", clock)
+            .instantiate(&mut store, &module)
+            .unwrap();
+        let run = instance.get_func(&store, "run").unwrap();
+        match run.call(&mut store, &[]).unwrap()[..] {
+            [Value::F32(score)] => score,
+            ref other => panic!("unexpected result {other:?}"),
+        }
+    };
+    let theirs = {
+        let engine = wasmi::Engine::default();
+        let module = wasmi::Module::new(&engine, COREMARK_WASM).expect("wasmi loads CoreMark");
+        let mut store = wasmi::Store::new(&engine, ());
+        let mut linker = wasmi::Linker::new(&engine);
+        linker.func_wrap("env", "clock_ms", clock_ms).unwrap();
+        let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
+        let run = instance.get_typed_func::<(), f32>(&store, "run").unwrap();
+        run.call(&mut store, ()).unwrap()
+    };
+    println!(
+        "coremark score (higher is faster): wasmcade {ours:.0}, wasmi {theirs:.0} ({:.2}x wasmi's)",
+        ours / theirs
     );
 }
 
