@@ -4,7 +4,7 @@
 //! the same code run natively) and the whole rocket game, each run in both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
 //! the rocket game's time per frame and startup (`rocket_startup`), then the geometric
-//! mean; and CoreMark's score in each engine (`programs/coremark/`).
+//! mean; and CoreMark's score in each engine (`coremark/`).
 //!
 //! `cargo bench --manifest-path bench/Cargo.toml [-- FILTER]`: FILTER keeps the kernels whose name contains
 //! it. Both engines run without fuel metering, except one extra line (not in the mean):
@@ -280,9 +280,9 @@ fn rocket_startup() {
     );
 }
 
-const COREMARK_WASM: &[u8] = include_bytes!("programs/coremark/coremark.wasm");
+const COREMARK_WASM: &[u8] = include_bytes!("coremark/coremark.wasm");
 
-/// Runs CoreMark (`programs/coremark/`) once in each engine, ours first, and prints both
+/// Runs CoreMark (`coremark/`) once in each engine, ours first, and prints both
 /// scores (iterations per second: higher is better) and ours over wasmi's. Not in the
 /// geometric mean of time ratios. Each run takes ten to twenty seconds.
 fn coremark() {
