@@ -68,12 +68,11 @@ const REFUSED: &[(&str, &[&str])] = &[
             "cannot link module: unknown import test.",
         ],
     ),
-    // Tags (exceptions) and two memories (multi-memory), neither implemented.
+    // Tags (exceptions), not implemented.
     (
         "wasm-v3/instance.wast",
         &[
             "exceptions proposal not enabled",
-            "multiple memories in the import section",
             NO_MODULE,
             "no module definition",
             "no module named",
