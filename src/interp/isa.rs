@@ -360,6 +360,10 @@ macro_rules! define_op {
             MemoryFill { dst: Slot, value: Slot, len: Slot },
             MemoryCopy { dst: Slot, src: Slot, len: Slot },
             MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot },
+            /// An access to a memory other than memory 0 (multi-memory): runs the op
+            /// `CompiledFunc::memory_ops[op]`, written for memory 0, on memory `memory`
+            /// (`memory.copy` reads memory `src_memory`), through the store.
+            OtherMemory { op: u32, memory: u32, src_memory: u32 },
             DataDrop { segment: u32 },
             TableGet { dst: Slot, index: Slot, table: u32 },
             TableSet { index: Slot, value: Slot, table: u32 },
@@ -515,6 +519,7 @@ macro_rules! define_op {
                     Op::MemoryFill { .. } => "memory.fill",
                     Op::MemoryCopy { .. } => "memory.copy",
                     Op::MemoryInit { .. } => "memory.init",
+                    Op::OtherMemory { .. } => "(other memory)",
                     Op::DataDrop { .. } => "data.drop",
                     Op::TableGet { .. } => "table.get",
                     Op::TableSet { .. } => "table.set",
@@ -835,6 +840,7 @@ macro_rules! store_op {
             | Op::RefFunc { .. }
             | Op::MemoryGrow { .. }
             | Op::MemoryInit { .. }
+            | Op::OtherMemory { .. }
             | Op::DataDrop { .. }
             | Op::TableGet { .. }
             | Op::TableSet { .. }
@@ -1154,6 +1160,8 @@ pub struct CompiledFunc {
     /// the parameters that it zeroes in one store; `u32::MAX` (more than any value stack)
     /// when more locals are declared than that, for the call to zero them out of line.
     pub direct_entry_slots: u32,
+    /// The ops `Op::OtherMemory` runs on another memory than memory 0, by index.
+    pub memory_ops: Box<[Op]>,
 }
 
 /// Declared locals a direct call zeroes at once (see `CompiledFunc::direct_entry_slots`).
@@ -1187,6 +1195,7 @@ impl CompiledFunc {
                 num_locals as u32,
                 frame_size,
             ),
+            memory_ops: Box::new([]),
         }
     }
 
@@ -1213,6 +1222,7 @@ impl CompiledFunc {
             num_locals: 0,
             frame_size: 0,
             direct_entry_slots: u32::MAX,
+            memory_ops: Box::new([]),
         }
     }
 

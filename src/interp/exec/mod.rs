@@ -7,7 +7,8 @@
 //!   per op, chained by tail calls, where optimised builds compile it in;
 //! - `simple`: the semantics of the ops both executors run the same way, written once;
 //!   `num`: the numeric operators' semantics, `simd`: the 128-bit vector operators'; `store_ops`: the ops that need the store,
-//!   reached from the handlers through `erased`'s trampolines; `calls`: calls and returns;
+//!   reached from the handlers through `erased`'s trampolines (`other_memory`: accesses
+//!   to memories other than memory 0); `calls`: calls and returns;
 //! - `views`: the only `unsafe` access (frame slots, code, memory, globals, tables);
 //! - `encode`: the ops' handlers as the code cache stores them, and the module's
 //!   translating methods that need them.
@@ -21,6 +22,7 @@ mod erased;
 mod interpreter;
 mod invoke;
 pub(crate) mod num;
+mod other_memory;
 mod run;
 // The stepper (`step::simd`) calls the lane semantics; the slot-level dispatchers in it
 // take the executors' private slot views and stay theirs.

@@ -48,13 +48,12 @@ impl Run {
                 dst,
                 src,
                 len,
-            } => {
-                let data =
-                    &store.instances[self.at.frame.instance as usize].datas[segment as usize];
-                let bytes = sub_range(data, slots.get(src), slots.get(len))
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
-                self.at.mem.write(slots.get(dst), bytes)?;
-            }
+            } => self.memory_init(store, self.at.mem, segment, [dst, src, len])?,
+            Op::OtherMemory {
+                op,
+                memory,
+                src_memory,
+            } => self.on_other_memory(store, op, memory, src_memory)?,
             Op::DataDrop { segment } => {
                 store.instances[self.at.frame.instance as usize].datas[segment as usize] =
                     std::sync::Arc::new([]);
@@ -147,6 +146,21 @@ impl Run {
             _ => unreachable!("not an op of the store: {op:?}"),
         }
         Ok(())
+    }
+
+    /// `memory.init` of `segment` into `mem` (at `dst`, from `src`, `len` bytes).
+    pub(super) fn memory_init<T>(
+        &self,
+        store: &Store<T>,
+        mem: MemView,
+        segment: u32,
+        [dst, src, len]: [crate::interp::isa::Slot; 3],
+    ) -> Result<(), TrapKind> {
+        let slots = self.at.frame.slots;
+        let data = &store.instances[self.at.frame.instance as usize].datas[segment as usize];
+        let bytes =
+            sub_range(data, slots.get(src), slots.get(len)).ok_or(TrapKind::MemoryOutOfBounds)?;
+        mem.write(slots.get(dst), bytes)
     }
 }
 

@@ -324,6 +324,7 @@ impl<E: Copy> SliceView<E> {
 
 /// The current instance's memory 0, as a cached pointer and length. Refreshed whenever
 /// the memory may have moved: after `memory.grow`, host calls and instance switches.
+/// (A view of another memory, `Op::OtherMemory`'s, lives for one op.)
 #[derive(Clone, Copy)]
 pub(super) struct MemView {
     ptr: *mut u8,
@@ -411,6 +412,17 @@ impl MemView {
         let from = self.range(src, 0, n)?;
         // SAFETY: both ranges were checked as in `load`.
         unsafe { copy_bytes(self.ptr.add(from), self.ptr.add(to), n) };
+        Ok(())
+    }
+
+    /// `memory.copy` from memory `source` (another memory, or the same one imported
+    /// twice: the ranges may overlap).
+    pub fn copy_from(self, dst: u64, source: MemView, src: u64, len: u64) -> Result<(), TrapKind> {
+        let n = len as u32 as usize;
+        let to = self.range(dst, 0, n)?;
+        let from = source.range(src, 0, n)?;
+        // SAFETY: both ranges were checked as in `load`, each in its own view.
+        unsafe { copy_bytes(source.ptr.add(from), self.ptr.add(to), n) };
         Ok(())
     }
 

@@ -51,10 +51,12 @@ pub fn check_memarg(bytes: &[u8], op_offset: usize) -> Result<(), LoadError> {
     check_u32_at(bytes, op_offset + 1 + align_len).map(drop)
 }
 
-/// `memory.size` / `memory.grow` at `op_offset`: the next byte is a literal zero.
+/// `memory.size` / `memory.grow` at `op_offset`: the next byte is 2.0's literal zero, or
+/// with multi-memory a memory index in one byte (which the validator checks); 2.0's
+/// over-long zeros (`80 00`...) stay refused.
 pub fn check_zero_byte(bytes: &[u8], op_offset: usize) -> Result<(), LoadError> {
     match bytes.get(op_offset + 1) {
-        Some(0) => Ok(()),
+        Some(0..0x80) => Ok(()),
         _ => Err(LoadError::new("zero byte expected", Some(op_offset + 1))),
     }
 }
@@ -69,5 +71,6 @@ mod tests {
         assert!(check_u32_at(&[0x82, 0x80, 0x80, 0x80, 0x80, 0x00], 0).is_err());
         assert!(check_zero_byte(&[0x40, 0x80, 0x00], 0).is_err());
         assert!(check_zero_byte(&[0x40, 0x00], 0).is_ok());
+        assert!(check_zero_byte(&[0x40, 0x01], 0).is_ok());
     }
 }

@@ -64,8 +64,8 @@ pub(crate) struct ElementSegment {
 
 #[derive(Debug, Clone)]
 pub(crate) struct DataSegment {
-    /// `None` for passive segments.
-    pub active: Option<ConstExpr>,
+    /// `None` for passive segments; for active ones, the memory's index and the offset.
+    pub active: Option<(u32, ConstExpr)>,
     pub bytes: Arc<[u8]>,
 }
 
@@ -103,7 +103,7 @@ pub(crate) struct ModuleInner {
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
 /// extended constant expressions, tail calls, wide arithmetic and typed function
-/// references. GC is on for validation only, because rec groups and subtype
+/// references and multi-memory. GC is on for validation only, because rec groups and subtype
 /// declarations are part of it: its types are refused as the module loads (`types`),
 /// its instructions as the bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
@@ -114,6 +114,7 @@ fn features() -> WasmFeatures {
         | WasmFeatures::WIDE_ARITHMETIC
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::GC
+        | WasmFeatures::MULTI_MEMORY
 }
 
 impl Module {
@@ -273,8 +274,8 @@ impl Module {
                             wasmparser::DataKind::Passive => None,
                             wasmparser::DataKind::Active {
                                 offset_expr,
-                                memory_index: _,
-                            } => Some(ConstExpr::read(&offset_expr)?),
+                                memory_index,
+                            } => Some((memory_index, ConstExpr::read(&offset_expr)?)),
                         };
                         m.datas.push(DataSegment {
                             active,

@@ -129,14 +129,14 @@ pub(crate) fn instantiate<T>(
             _ => None,
         })
         .collect();
-    let active_datas: Vec<(usize, u64)> = m
+    let active_datas: Vec<(usize, u32, u64)> = m
         .datas
         .iter()
         .enumerate()
         .filter_map(|(i, d)| {
             d.active
                 .as_ref()
-                .map(|offset| (i, eval(store, &globals, offset)))
+                .map(|(memory, offset)| (i, *memory, eval(store, &globals, offset)))
         })
         .collect();
 
@@ -166,9 +166,9 @@ pub(crate) fn instantiate<T>(
             instance.elements[i] = Rc::new([]);
         }
     }
-    for &(i, offset) in &active_datas {
+    for &(i, memory, offset) in &active_datas {
         let bytes = &instance.datas[i];
-        let memory = &mut store.memories[instance.memories[0] as usize].data;
+        let memory = &mut store.memories[instance.memories[memory as usize] as usize].data;
         copy_in_bounds(memory, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
         instance.datas[i] = Arc::new([]);
     }

@@ -72,6 +72,18 @@ impl Translator<'_> {
         if self.frame().unreachable {
             return self.skip_dead(op);
         }
+        match super::memory::memories_of(&op) {
+            Some(memories) if memories != (0, 0) => {
+                self.translate_on_memory_0(op)?;
+                self.move_to_memory(memories);
+                Ok(())
+            }
+            _ => self.translate_on_memory_0(op),
+        }
+    }
+
+    /// Translates `op`; one that accesses memory, as if it accessed memory 0.
+    fn translate_on_memory_0(&mut self, op: Operator) -> Emit {
         // The ops with one translation per table row (numeric ones, loads and stores) are
         // looked for after the rest, among which are the most frequent (`local.get`,
         // constants, `local.set`): they are matched first.

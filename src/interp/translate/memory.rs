@@ -1,7 +1,8 @@
 //! Loads and stores: an `i32.add` whose only use is a load's address fuses into the load;
-//! a store of a constant takes the value inline.
+//! a store of a constant takes the value inline. An access to another memory than
+//! memory 0 is translated as for memory 0, then moved out of line (`Op::OtherMemory`).
 
-use wasmparser::Operator;
+use wasmparser::{MemArg, MemArgTarget, Operator};
 
 use super::stack::Operand;
 use super::{Emit, Translator};
@@ -14,7 +15,74 @@ enum Access {
     Store(fn(Slot, Slot, u32) -> Op),
 }
 
+/// The memories an operator accesses, `(memory, source memory)` (they differ only for a
+/// `memory.copy` between two memories); `None` for operators that access none.
+pub(super) fn memories_of(op: &Operator) -> Option<(u32, u32)> {
+    use Operator as O;
+    let memory = match *op {
+        O::MemorySize { mem }
+        | O::MemoryGrow { mem }
+        | O::MemoryFill { mem }
+        | O::MemoryInit { mem, .. } => mem,
+        O::MemoryCopy { dst_mem, src_mem } => return Some((dst_mem, src_mem)),
+        _ => match memarg_of(op)?.target {
+            MemArgTarget::Memory(memory) => memory,
+            // GC arrays are refused as the bodies validate.
+            MemArgTarget::Array(_) => return None,
+        },
+    };
+    Some((memory, memory))
+}
+
+/// The memory immediate of a load or store (SIMD ones too).
+fn memarg_of(op: &Operator) -> Option<MemArg> {
+    use Operator as O;
+    match *op {
+        O::I32Load { memarg }
+        | O::I64Load { memarg }
+        | O::F32Load { memarg }
+        | O::F64Load { memarg }
+        | O::I32Load8S { memarg }
+        | O::I32Load8U { memarg }
+        | O::I32Load16S { memarg }
+        | O::I32Load16U { memarg }
+        | O::I64Load8S { memarg }
+        | O::I64Load8U { memarg }
+        | O::I64Load16S { memarg }
+        | O::I64Load16U { memarg }
+        | O::I64Load32S { memarg }
+        | O::I64Load32U { memarg }
+        | O::I32Store { memarg }
+        | O::I64Store { memarg }
+        | O::F32Store { memarg }
+        | O::F64Store { memarg }
+        | O::I32Store8 { memarg }
+        | O::I32Store16 { memarg }
+        | O::I64Store8 { memarg }
+        | O::I64Store16 { memarg }
+        | O::I64Store32 { memarg }
+        | O::V128Store { memarg } => Some(memarg),
+        _ => super::simd::memarg_of(op),
+    }
+}
+
 impl Translator<'_> {
+    /// Moves the op just translated (every memory access ends with its op), an access to
+    /// `memories` (not both 0) translated as if to memory 0, out of line:
+    /// `Op::OtherMemory` runs it on them.
+    pub(super) fn move_to_memory(&mut self, (memory, src_memory): (u32, u32)) {
+        let at = self.ops.last_mut().expect("a memory access emits its op");
+        let moved = std::mem::replace(
+            at,
+            Op::OtherMemory {
+                op: self.memory_ops.len() as u32,
+                memory,
+                src_memory,
+            },
+        );
+        self.memory_ops.push(moved);
+    }
+
     /// A load or store (`None` for other operators).
     pub(super) fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
         // Slots are untyped: `f32.load` is `Load32`, `i64.load8_u` is `Load8U`. The plain

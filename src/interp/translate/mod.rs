@@ -46,6 +46,8 @@ struct Translator<'m> {
     /// Nesting depth of blocks opened inside dead code.
     dead_depth: u32,
     offset: u32,
+    /// The ops of accesses to memories other than memory 0 (`Op::OtherMemory`).
+    memory_ops: Vec<Op>,
 }
 
 /// A function body translated to our ops, before the executor gives them handlers.
@@ -60,19 +62,23 @@ pub(crate) struct Translation {
     pub num_locals: u16,
     /// Locals plus the highest operand stack.
     pub frame_size: u32,
+    /// The ops run on another memory than memory 0 (`Op::OtherMemory`).
+    pub memory_ops: Vec<Op>,
 }
 
 impl Translation {
     /// The function as the executor runs it, each op with the handlers `encoder` gives it.
     pub fn encode(self, encoder: Encoder) -> CompiledFunc {
-        CompiledFunc::new(
+        let mut func = CompiledFunc::new(
             &self.ops,
             self.offsets.into(),
             self.func_index,
             [self.num_params, self.num_results, self.num_locals],
             self.frame_size,
             encoder,
-        )
+        );
+        func.memory_ops = self.memory_ops.into();
+        func
     }
 }
 
@@ -172,6 +178,7 @@ fn translate_operators(
         barrier: 0,
         dead_depth: 0,
         offset: 0,
+        memory_ops: Vec::new(),
     };
     t.write_vector_constants();
     let mut reader = body.get_operators_reader()?;
@@ -191,6 +198,7 @@ fn translate_operators(
         num_results: ValType::slots_of(ty.results()) as u16,
         num_locals: num_locals as u16,
         frame_size: num_locals + t.max_height,
+        memory_ops: t.memory_ops,
     })
 }
 

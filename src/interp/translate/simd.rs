@@ -57,6 +57,14 @@ macro_rules! simd_of_lane_operator {
 }
 macro_rules! simd_of_load {
     ($enum:ident: $($variant:ident $name:literal $bytes:literal $f:ident,)*) => {
+        /// The memory immediate of a SIMD load (or lane access).
+        pub(super) fn memarg_of(op: &Operator) -> Option<wasmparser::MemArg> {
+            match *op {
+                $( Operator::$variant { memarg } => Some(memarg), )*
+                _ => lane_memarg_of(op),
+            }
+        }
+
         fn load_of(op: &Operator) -> Option<Simd> {
             Some(match op {
                 // Without memory64 the validator proved the offset fits in 32 bits.
@@ -68,6 +76,13 @@ macro_rules! simd_of_load {
 }
 macro_rules! simd_of_lane_access {
     ($enum:ident: $($load:ident $store:ident $load_name:literal $store_name:literal $bytes:literal,)*) => {
+        fn lane_memarg_of(op: &Operator) -> Option<wasmparser::MemArg> {
+            match *op {
+                $( Operator::$load { memarg, .. } | Operator::$store { memarg, .. } => Some(memarg), )*
+                _ => None,
+            }
+        }
+
         fn lane_access_of(op: &Operator) -> Option<Simd> {
             Some(match *op {
                 $(
