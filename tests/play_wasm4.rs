@@ -1,5 +1,6 @@
 //! WASM-4 carts of our own, run headless through the library: every import against
-//! the pixels WASM-4's rules give, the memory map, the frame rules and the gamepad;
+//! the pixels WASM-4's rules give, the memory map (memory 0, beside a cart's own second
+//! memory too), the frame rules and the gamepad;
 //! and one cart through `wasmcade play --headless`.
 
 mod common;
@@ -183,6 +184,24 @@ fn rect_fills_with_colour_one_and_outlines_with_colour_two() {
     assert_eq!(screen.row(21, 9, 16), [0, 3, 1, 1, 1, 3, 0]);
     assert_eq!(screen.row(23, 9, 16), [0, 3, 3, 3, 3, 3, 0]);
     assert_eq!(screen.row(24, 9, 16), [0; 7]);
+    assert_eq!(screen.count(3) + screen.count(1), 20);
+}
+
+/// A cart with a second memory of its own plays: the host's memory map is memory 0
+/// (`env.memory`, imported before any memory the cart defines); the other memory, where
+/// this cart keeps its rectangle and writes over its own DRAW_COLORS offset, is the cart's.
+#[test]
+fn a_cart_with_a_second_memory_keeps_the_memory_map_in_memory_0() {
+    let extra = r#"(memory $own 1) (data (memory $own) (i32.const 0) "\0a\14\05\04")"#;
+    let update = format!(
+        "{} (i32.store16 $own (i32.const 0x14) (i32.const 0x11))
+         (call $rect (i32.load8_u $own (i32.const 0)) (i32.load8_u $own (i32.const 1))
+           (i32.load8_u $own (i32.const 2)) (i32.load8_u $own (i32.const 3)))",
+        colors(0x42)
+    );
+    let screen = frame(&mut cart(extra, &update));
+    assert_eq!(screen.row(20, 9, 16), [0, 3, 3, 3, 3, 3, 0]);
+    assert_eq!(screen.row(21, 9, 16), [0, 3, 1, 1, 1, 3, 0]);
     assert_eq!(screen.count(3) + screen.count(1), 20);
 }
 

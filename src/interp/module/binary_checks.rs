@@ -1,8 +1,9 @@
 //! Binary-format rules of WebAssembly 2.0 that wasmparser relaxes because it also
 //! decodes later proposals: with memory64 and multi-memory in its grammar it reads
 //! memory limits and memarg offsets as 64-bit LEB128 (so an overlong 32-bit encoding
-//! slips through) and the `memory.size`/`memory.grow` byte as a memory index. We check
-//! the raw bytes for those few spots.
+//! slips through) and the `memory.size`/`memory.grow` byte as a memory index (which,
+//! multi-memory being on, it is, but in one byte: 2.0's over-long zeros stay refused). We
+//! check the raw bytes for those few spots.
 
 use crate::interp::types::LoadError;
 
