@@ -53,33 +53,8 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
 #[test]
 fn every_shape_of_vector_instruction_steps_as_it_runs() {
     let module = Module::new(&wat::parse_str(VECTORS).unwrap()).unwrap();
-    let mut normal = Store::new(());
-    let normal_instance = Linker::new().instantiate(&mut normal, &module).unwrap();
-    let mut stepped = Store::new(());
-    let stepped_instance = Linker::new().instantiate(&mut stepped, &module).unwrap();
-    let mut traps = 0;
-    for (name, args) in calls() {
-        let want = normal_instance.call(&mut normal, name, &args);
-        let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let got =
-            Stepper::new(&mut stepped, func, &args).and_then(|mut s| s.finish_call(&mut stepped));
-        match (want, got) {
-            (Ok(want), Ok(got)) => assert_eq!(format!("{want:?}"), format!("{got:?}"), "{name}"),
-            (Err(want), Err(got)) => {
-                traps += 1;
-                assert_eq!(want.to_string(), got.to_string(), "{name}");
-            }
-            (want, got) => panic!("{name}: {want:?} vs {got:?}"),
-        }
-    }
+    let traps = stepping::steps_as_it_runs(&module, calls());
     assert_eq!(traps, 1, "the out-of-bounds load traps both ways");
-    let memory = |store: &Store<()>, instance: wasmcade::interp::Instance| {
-        instance.default_memory(store).unwrap().data(store).to_vec()
-    };
-    assert_eq!(
-        memory(&normal, normal_instance),
-        memory(&stepped, stepped_instance)
-    );
 }
 
 /// Counts the instructions run, and keeps the stack after the first `i32x4.add`.
@@ -163,3 +138,5 @@ fn the_compiled_simd_program_steps_to_the_same_checksums() {
         }
     }
 }
+
+mod stepping;

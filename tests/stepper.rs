@@ -10,8 +10,7 @@ use std::rc::Rc;
 
 use wasmcade::host::{Action, Game, RocketGame};
 use wasmcade::interp::{
-    run_watched, Error, Instruction, Limits, Linker, Module, StepOutcome, Stepper, Store, Value,
-    Watcher,
+    run_watched, Instruction, Limits, Linker, Module, StepOutcome, Stepper, Store, Value, Watcher,
 };
 
 const MODULE: &str = r#"
@@ -171,48 +170,11 @@ fn calls() -> Vec<(&'static str, Vec<Value>)> {
     ]
 }
 
-/// A call's outcome as compared: the results' bits, or the trap and where it happened
-/// (function and byte offset of each frame).
-fn outcome(result: Result<Vec<Value>, Error>) -> String {
-    match result {
-        Ok(values) => format!("{values:?}"),
-        Err(Error::Trap(trap)) => {
-            let frames: Vec<String> = trap
-                .backtrace
-                .iter()
-                .map(|f| format!("{}@{:?}", f.func_index, f.offset))
-                .collect();
-            format!("trap {} at {}", trap.kind, frames.join(" < "))
-        }
-        Err(other) => format!("error {other}"),
-    }
-}
-
 #[test]
 fn small_modules_step_as_they_run() {
     let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
-    let mut normal = Store::new(());
-    let normal_instance = Linker::new().instantiate(&mut normal, &module).unwrap();
-    let mut stepped = Store::new(());
-    let stepped_instance = Linker::new().instantiate(&mut stepped, &module).unwrap();
-    let mut traps = 0;
-    for (name, args) in calls() {
-        let want = normal_instance.call(&mut normal, name, &args);
-        let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let got =
-            Stepper::new(&mut stepped, func, &args).and_then(|mut s| s.finish_call(&mut stepped));
-        traps += want.is_err() as usize;
-        let (want, got) = (outcome(want), outcome(got));
-        assert_eq!(want, got, "{name}{args:?}");
-    }
+    let traps = stepping::steps_as_it_runs(&module, calls());
     assert_eq!(traps, 11, "the traps compared");
-    let memory = |store: &Store<()>, instance: wasmcade::interp::Instance| {
-        instance.default_memory(store).unwrap().data(store).to_vec()
-    };
-    assert_eq!(
-        memory(&normal, normal_instance),
-        memory(&stepped, stepped_instance)
-    );
 }
 
 /// Counts the instructions of a watched call by mnemonic.
@@ -555,3 +517,5 @@ fn the_profile_counts_calls_and_instructions() {
         "{folded}"
     );
 }
+
+mod stepping;

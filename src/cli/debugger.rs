@@ -6,6 +6,7 @@
 
 use std::io::{BufRead, Write};
 
+use crate::app::machine::model::hex_and_text;
 use crate::app::machine::stops::{Breakpoints, Until};
 use crate::interp::{Instruction, Stepper, Watcher};
 
@@ -192,23 +193,8 @@ fn examine(out: &mut impl Write, memory: &[u8], args: &[&str]) -> std::io::Resul
     }
     let bytes = &memory[start..(start + length).min(memory.len())];
     for (n, line) in bytes.chunks(16).enumerate() {
-        let hex: Vec<String> = line.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String = line
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        writeln!(
-            out,
-            "{:#010x}: {:<47}  {text}",
-            start + n * 16,
-            hex.join(" ")
-        )?;
+        let (hex, text) = hex_and_text(line);
+        writeln!(out, "{:#010x}: {hex:<47}  {text}", start + n * 16)?;
     }
     Ok(())
 }

@@ -172,21 +172,28 @@ pub fn memory_lines(memory: &[u8], address: Option<u64>, shape: Shape) -> Vec<St
     let start = first_row(memory.len(), address, shape);
     let mut lines = vec![format!("memory @{address:#x} (last access)")];
     for chunk_start in (start..memory.len()).step_by(width).take(shape.memory_rows) {
-        let bytes = &memory[chunk_start..(chunk_start + width).min(memory.len())];
-        let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let text: String = bytes
-            .iter()
-            .map(|&b| {
-                if b.is_ascii_graphic() || b == b' ' {
-                    b as char
-                } else {
-                    '.'
-                }
-            })
-            .collect();
-        lines.push(format!("{chunk_start:08x} {} {text}", hex.join(" ")));
+        let (hex, text) =
+            hex_and_text(&memory[chunk_start..(chunk_start + width).min(memory.len())]);
+        lines.push(format!("{chunk_start:08x} {hex} {text}"));
     }
     lines
+}
+
+/// A row of a memory dump: the bytes in hex, space-separated, and as text (printable
+/// ASCII as itself, anything else as `.`); shared with `wasmcade debug`'s `x`.
+pub fn hex_and_text(bytes: &[u8]) -> (String, String) {
+    let hex: Vec<String> = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let text = bytes
+        .iter()
+        .map(|&b| {
+            if b.is_ascii_graphic() || b == b' ' {
+                b as char
+            } else {
+                '.'
+            }
+        })
+        .collect();
+    (hex.join(" "), text)
 }
 
 #[cfg(test)]

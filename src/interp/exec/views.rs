@@ -48,68 +48,48 @@ impl Slots {
         }
     }
 
+    /// The address of `slot`, which with the `count - 1` slots after it lies in the frame
+    /// (checked in debug builds): the translator only names slots below the function's
+    /// `frame_size` (locals plus the validated maximum operand height, a vector's two
+    /// slots both), and `Slots::new` checked that the whole frame lies inside the value
+    /// stack, which is never reallocated while a call runs.
     #[inline(always)]
-    pub fn get(self, slot: Slot) -> u64 {
+    fn at(self, slot: Slot, count: usize) -> *mut u64 {
         #[cfg(debug_assertions)]
         assert!(
-            (slot as usize) < self.len,
-            "slot {slot} outside frame of {}",
+            slot as usize + count <= self.len,
+            "slots {slot}..+{count} outside frame of {}",
             self.len
         );
-        // SAFETY: the translator only names slots below the function's `frame_size`
-        // (locals plus the validated maximum operand height), and `Slots::new` checked
-        // that the whole frame lies inside the value stack, which is never reallocated
-        // while a call runs.
-        unsafe { *self.base.add(slot as usize) }
+        let _ = count;
+        // SAFETY: inside the frame, as above.
+        unsafe { self.base.add(slot as usize) }
+    }
+
+    #[inline(always)]
+    pub fn get(self, slot: Slot) -> u64 {
+        // SAFETY: `at`'s guarantee.
+        unsafe { *self.at(slot, 1) }
     }
 
     #[inline(always)]
     pub fn set(self, slot: Slot, value: u64) {
-        #[cfg(debug_assertions)]
-        assert!(
-            (slot as usize) < self.len,
-            "slot {slot} outside frame of {}",
-            self.len
-        );
-        // SAFETY: as in `get`.
-        unsafe { *self.base.add(slot as usize) = value }
+        // SAFETY: `at`'s guarantee.
+        unsafe { *self.at(slot, 1) = value }
     }
 
     /// The 16 bytes of `slot` and the slot after it (a `v128`, low half first).
     #[inline(always)]
     pub fn get_vector(self, slot: Slot) -> [u8; 16] {
-        #[cfg(debug_assertions)]
-        assert!(
-            (slot as usize) + 1 < self.len,
-            "slots {slot}.. outside frame of {}",
-            self.len
-        );
-        // SAFETY: as in `get`, for both slots (the translator gives a vector two slots in
-        // the frame); the read is unaligned-safe.
-        unsafe {
-            self.base
-                .add(slot as usize)
-                .cast::<[u8; 16]>()
-                .read_unaligned()
-        }
+        // SAFETY: `at`'s guarantee, for both slots; the read is unaligned-safe.
+        unsafe { self.at(slot, 2).cast::<[u8; 16]>().read_unaligned() }
     }
 
     /// Writes `bytes` to `slot` (the first 8) and the slot after it.
     #[inline(always)]
     pub fn set_vector(self, slot: Slot, bytes: [u8; 16]) {
-        #[cfg(debug_assertions)]
-        assert!(
-            (slot as usize) + 1 < self.len,
-            "slots {slot}.. outside frame of {}",
-            self.len
-        );
-        // SAFETY: as in `get_vector`.
-        unsafe {
-            self.base
-                .add(slot as usize)
-                .cast::<[u8; 16]>()
-                .write_unaligned(bytes)
-        }
+        // SAFETY: `at`'s guarantee, for both slots.
+        unsafe { self.at(slot, 2).cast::<[u8; 16]>().write_unaligned(bytes) }
     }
 }
 
