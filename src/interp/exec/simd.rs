@@ -629,9 +629,11 @@ pub fn v128_load64_zero(b: [u8; 8]) -> Vector {
 
 // ---- the ops, by operator (the tables of `isa::simd`) ----
 //
-// Each reads its operands from the frame's slots and writes its result there itself, out
-// of line: a threaded handler then keeps no vector (nor any array of lanes) in its own
-// frame, which would stop its call of the next handler from being a jump.
+// Each reads its operands from the frame's slots and writes its result there itself. The
+// shapes' functions, a `match` on the operator, run out of line for the loop executor (the
+// threaded one has a handler per operator, `threaded/vector.rs`, calling the semantics
+// above directly); `shuffle` and `store`, one operator each, are inlined into both
+// executors' handlers.
 
 /// The vector in slots `at` and `at + 1`.
 #[inline(always)]
@@ -679,7 +681,7 @@ for_each_v128_replace!(vector_op replace(lane: u8, dst: Slot, a: Slot, b: Slot) 
     |slots| (get(slots, a), lane, slots.get(b)) => |v| set(slots, dst, v););
 
 /// `i8x16.shuffle` with its lane indices in slots `lanes`.
-#[inline(never)]
+#[inline(always)]
 pub fn shuffle(slots: Slots, dst: Slot, a: Slot, b: Slot, lanes: Slot) {
     set(
         slots,
@@ -721,7 +723,7 @@ macro_rules! load_fn {
 for_each_v128_load!(load_fn);
 
 /// `v128.store` of `s[value]` at `s[addr] + offset`; `false` out of bounds.
-#[inline(never)]
+#[inline(always)]
 pub fn store(mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
     mem.store(slots.get(addr), offset, get(slots, value))
         .is_ok()

@@ -4,7 +4,8 @@
 //! an out-of-line call that saves and restores every register the chain holds). Each
 //! handler here runs its operator's semantics (`exec::simd`) inline, reading and writing
 //! the vectors' slots itself (as bytes, which the compiler keeps in a vector register), so
-//! the call of the next handler stays a jump.
+//! the call of the next handler stays a jump. (`i8x16.shuffle` and `v128.store`, one
+//! operator each, need none here: `simple.rs`'s own handlers inline their semantics.)
 
 use super::*;
 
@@ -23,8 +24,6 @@ pub(super) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> Optio
         (Op::V128Test { op, .. }, true) => test::of::<METER, false>(op),
         (Op::V128Extract { op, .. }, false) => extract::of::<METER, true>(op),
         (Op::V128Extract { op, .. }, true) => extract::of::<METER, false>(op),
-        (Op::V128Shuffle { .. }, _) => whole::Shuffle::<METER, true>,
-        (Op::V128Store { .. }, _) => whole::Store::<METER, true>,
         _ => return None,
     })
 }
@@ -85,16 +84,3 @@ for_each_v128_test!(per_operator test V128Test { dst, src } |f| {
 for_each_v128_extract!(per_operator extract V128Extract { lane, dst, src } |f| {
     set!(dst, f(simd::get(frame!(), src), lane))
 });
-
-/// The SIMD ops of one operator each.
-#[allow(non_snake_case)]
-mod whole {
-    use super::*;
-    handler!(Shuffle = V128Shuffle slot { dst, a, b, lanes } {
-        let (a, b) = (simd::get(frame!(), a), simd::get(frame!(), b));
-        simd::set(frame!(), dst, simd::i8x16_shuffle(a, b, simd::get(frame!(), lanes)))
-    });
-    handler!(Store = V128Store slot { addr, value, offset } {
-        tri!(mem!().store(slot!(addr), offset, simd::get(frame!(), value)))
-    });
-}
