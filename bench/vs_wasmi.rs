@@ -19,11 +19,12 @@ use wasmcade::cli::DEFAULT_FUEL;
 use wasmcade::host::{Action, Game, RocketGame};
 use wasmcade::interp::{Func, FuncType, Limits, Linker, Module, Store, ValType, Value};
 
-/// A kernel: `run(arg) -> i64` exported by a module (WebAssembly text, or a binary
+/// A kernel: `export(arg) -> i64` exported by a module (WebAssembly text, or a binary
 /// compiled from Rust).
 struct Kernel {
     name: &'static str,
     module: &'static [u8],
+    export: &'static str,
     arg: i32,
     /// The right result, where it is known without running wasm.
     expected: Option<fn(i32) -> i64>,
@@ -31,21 +32,39 @@ struct Kernel {
 
 #[rustfmt::skip]
 const KERNELS: &[Kernel] = &[
-    Kernel { name: "fib (recursive calls)", module: include_bytes!("kernels/fib.wat"), arg: 30, expected: Some(|_| 832_040) },
-    Kernel { name: "sieve (memory loops)", module: include_bytes!("kernels/sieve.wat"), arg: 2_000_000, expected: Some(|_| 148_933) },
-    Kernel { name: "matmul (f64)", module: include_bytes!("kernels/matmul.wat"), arg: 100, expected: None },
-    Kernel { name: "hash (i32 bits)", module: include_bytes!("kernels/hash.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "bits64 (i64 bits)", module: include_bytes!("kernels/bits64.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "brtable (dispatch)", module: include_bytes!("kernels/brtable.wat"), arg: 5_000_000, expected: None },
-    Kernel { name: "indirect (call_indirect)", module: include_bytes!("kernels/indirect.wat"), arg: 3_000_000, expected: None },
-    Kernel { name: "copy (memory.copy, loads)", module: include_bytes!("kernels/copy.wat"), arg: 1_000, expected: None },
-    Kernel { name: "tailcall (return_call)", module: include_bytes!("kernels/tailcall.wat"), arg: 10_000_000, expected: Some(fib_mod_2_64) },
-    Kernel { name: "lz (compiled Rust program)", module: include_bytes!("programs/lz/program.wasm"), arg: 128, expected: Some(|kib| lz::run(kib)) },
-    Kernel { name: "particles4 (f32x4)", module: include_bytes!("kernels/particles4.wat"), arg: 300, expected: None },
-    Kernel { name: "springs2 (f64x2)", module: include_bytes!("kernels/springs2.wat"), arg: 300, expected: None },
-    Kernel { name: "pixels16 (i8x16)", module: include_bytes!("kernels/pixels16.wat"), arg: 300, expected: None },
-    Kernel { name: "particles (compiled SIMD)", module: include_bytes!("programs/particles/program.wasm"), arg: 3_000, expected: Some(|frames| particles::run(frames as u32) as i64) },
+    Kernel { name: "fib (recursive calls)", module: include_bytes!("kernels/fib.wat"), export: "run", arg: 30, expected: Some(|_| 832_040) },
+    Kernel { name: "sieve (memory loops)", module: include_bytes!("kernels/sieve.wat"), export: "run", arg: 2_000_000, expected: Some(|_| 148_933) },
+    Kernel { name: "matmul (f64)", module: include_bytes!("kernels/matmul.wat"), export: "run", arg: 100, expected: None },
+    Kernel { name: "hash (i32 bits)", module: include_bytes!("kernels/hash.wat"), export: "run", arg: 3_000_000, expected: None },
+    Kernel { name: "bits64 (i64 bits)", module: include_bytes!("kernels/bits64.wat"), export: "run", arg: 3_000_000, expected: None },
+    Kernel { name: "brtable (dispatch)", module: include_bytes!("kernels/brtable.wat"), export: "run", arg: 5_000_000, expected: None },
+    Kernel { name: "indirect (call_indirect)", module: include_bytes!("kernels/indirect.wat"), export: "run", arg: 3_000_000, expected: None },
+    Kernel { name: "copy (memory.copy, loads)", module: include_bytes!("kernels/copy.wat"), export: "run", arg: 1_000, expected: None },
+    Kernel { name: "tailcall (return_call)", module: include_bytes!("kernels/tailcall.wat"), export: "run", arg: 10_000_000, expected: Some(fib_mod_2_64) },
+    Kernel { name: "lz (compiled Rust program)", module: include_bytes!("programs/lz/program.wasm"), export: "run", arg: 128, expected: Some(|kib| lz::run(kib)) },
+    Kernel { name: "particles4 (f32x4)", module: include_bytes!("kernels/particles4.wat"), export: "run", arg: 300, expected: None },
+    Kernel { name: "springs2 (f64x2)", module: include_bytes!("kernels/springs2.wat"), export: "run", arg: 300, expected: None },
+    Kernel { name: "pixels16 (i8x16)", module: include_bytes!("kernels/pixels16.wat"), export: "run", arg: 300, expected: None },
+    Kernel { name: "particles (compiled SIMD)", module: include_bytes!("programs/particles/program.wasm"), export: "run", arg: 3_000, expected: Some(|frames| particles::run(frames as u32) as i64) },
+    Kernel { name: "loop_param (block param)", module: include_bytes!("kernels/loop_param.wat"), export: "run", arg: 30_000_000, expected: Some(sum_to) },
+    Kernel { name: "global_counter (globals)", module: include_bytes!("kernels/global_counter.wat"), export: "run", arg: 20_000_000, expected: Some(sum_to) },
+    Kernel { name: "json (compiled parser)", module: WORKLOADS, export: "json", arg: 3_000, expected: Some(|size| workloads::json(size)) },
+    Kernel { name: "mandelbrot (compiled f64)", module: WORKLOADS, export: "mandelbrot", arg: 300, expected: Some(|size| workloads::mandelbrot(size)) },
+    Kernel { name: "nbody (compiled f64)", module: WORKLOADS, export: "nbody", arg: 50_000, expected: Some(|size| workloads::nbody(size)) },
+    Kernel { name: "fib (compiled i64 loop)", module: WORKLOADS, export: "fib", arg: 60_000, expected: Some(|size| workloads::fib(size)) },
+    Kernel { name: "sieve (compiled bytes)", module: WORKLOADS, export: "sieve", arg: 6_000_000, expected: Some(|size| workloads::sieve(size)) },
+    Kernel { name: "bulk (compiled fill/move)", module: WORKLOADS, export: "bulk", arg: 200_000, expected: Some(|size| workloads::bulk(size)) },
+    Kernel { name: "dispatch (compiled match)", module: WORKLOADS, export: "dispatch", arg: 300, expected: Some(|size| workloads::dispatch(size)) },
 ];
+
+/// The compiled workloads (`programs/workloads/`), one export each.
+const WORKLOADS: &[u8] = include_bytes!("programs/workloads/program.wasm");
+
+/// 1 + 2 + ... + n (the counter kernels' result).
+fn sum_to(n: i32) -> i64 {
+    let n = i64::from(n);
+    n * (n + 1) / 2
+}
 
 /// fib(n) mod 2^64 (the `tailcall` kernel's result).
 fn fib_mod_2_64(n: i32) -> i64 {
@@ -78,8 +97,8 @@ fn main() {
     let mut ratios = Vec::new();
     for kernel in KERNELS.iter().filter(|k| wanted(k.name)) {
         let bytes = wat::parse_bytes(kernel.module).expect("kernel parses");
-        let mut ours = wasmcade_kernel(&bytes);
-        let mut theirs = wasmi_kernel(&bytes);
+        let mut ours = wasmcade_kernel(&bytes, kernel.export);
+        let mut theirs = wasmi_kernel(&bytes, kernel.export);
         let (ours, theirs, result) =
             side_by_side(runs(7), || ours(kernel.arg), || theirs(kernel.arg));
         if let Some(expected) = kernel.expected {
@@ -187,25 +206,25 @@ fn median(mut times: Vec<Duration>) -> Duration {
     times[times.len() / 2]
 }
 
-fn wasmcade_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {
+fn wasmcade_kernel(bytes: &[u8], export: &str) -> impl FnMut(i32) -> i64 {
     let module = Module::new(bytes).expect("wasmcade loads the kernel");
     let mut store = Store::new(());
     let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-    let run = instance.get_func(&store, "run").unwrap();
+    let run = instance.get_func(&store, export).unwrap();
     move |arg| match run.call(&mut store, &[Value::I32(arg)]).unwrap()[..] {
         [Value::I64(result)] => result,
         ref other => panic!("unexpected result {other:?}"),
     }
 }
 
-fn wasmi_kernel(bytes: &[u8]) -> impl FnMut(i32) -> i64 {
+fn wasmi_kernel(bytes: &[u8], export: &str) -> impl FnMut(i32) -> i64 {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, bytes).expect("wasmi loads the kernel");
     let mut store = wasmi::Store::new(&engine, ());
     let instance = wasmi::Linker::new(&engine)
         .instantiate_and_start(&mut store, &module)
         .unwrap();
-    let run = instance.get_typed_func::<i32, i64>(&store, "run").unwrap();
+    let run = instance.get_typed_func::<i32, i64>(&store, export).unwrap();
     move |arg| run.call(&mut store, arg).unwrap()
 }
 

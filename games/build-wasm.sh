@@ -12,6 +12,9 @@
 # Committed program.wasm files are Debian's builds (rustc 1.63, libstd-rust-dev-wasm32), so
 # `--check` reproduces them bit for bit on any Debian 12 machine: each crate pins its
 # release profile, and paths that differ between machines are remapped.
+#
+# A crate may hold a file `rustflags`: its words are added to RUSTFLAGS (target features,
+# e.g. `-C target-feature=+bulk-memory`).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 game_dir=$(cd "$1" && pwd)
@@ -23,6 +26,7 @@ shown=$(realpath --relative-to="$repo" "$game_dir")
 crate=$(sed -n 's/^name = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 target=wasm32-unknown-unknown
 out=program.wasm
+extra_flags=$(cat rustflags 2>/dev/null || true)
 
 debian_toolchain() {
     local packages=(rustc cargo libstd-rust-dev-wasm32 lld) missing=()
@@ -49,7 +53,7 @@ rustup_has_target() {
 }
 
 build() { # TARGET_DIR
-    RUSTFLAGS="--remap-path-prefix=$game_dir=/$game --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo" \
+    RUSTFLAGS="--remap-path-prefix=$game_dir=/$game --remap-path-prefix=${CARGO_HOME:-$HOME/.cargo}=/cargo $extra_flags" \
         CARGO_TARGET_DIR="$1" "$cargo_bin" build --quiet --release --locked --target "$target"
     echo "$1/$target/release/${crate//-/_}.wasm"
 }

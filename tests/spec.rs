@@ -42,6 +42,7 @@ const SUITES: &[(&str, &str)] = &[
     ("proposals/extended-const", "scripts 3; return 88, trap 8, invalid 83, malformed 7 (3 skipped), uninstantiable 26; module 69, register 3"),
     ("proposals/function-references", "scripts 26; return 829, trap 58, invalid 495, malformed 187 (64 skipped), unlinkable 47, uninstantiable 33; module 208, register 15, invoke 2"),
     ("proposals/multi-memory", "scripts 41; return 484, trap 238, invalid 2, malformed 2, unlinkable 22, uninstantiable 20; module 78, register 17, invoke 49"),
+    ("proposals/annotations", "scripts 4; return 274, invalid 83, malformed 202 (202 skipped); module 58"),
     ("wasm-v3", "scripts 97; return 16621, trap 541, exhaustion 15, invalid 1310, malformed 1365 (657 skipped), unlinkable 138, uninstantiable 34; module 1115, module definition 4, module instance 3, register 35, invoke 47"),
 ];
 

@@ -16,6 +16,10 @@ use std::fmt::{self, Write as _};
 
 #[macro_use]
 pub mod simd;
+mod blocks;
+
+pub use blocks::MAX_BLOCK_OPS;
+pub(crate) use blocks::branch_targets;
 
 pub use simd::{
     V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat, V128Ternary,
@@ -1103,9 +1107,27 @@ pub struct Handlers {
 #[cfg(wasmcade_threaded)]
 pub(crate) type ErasedHandler = unsafe fn();
 
-/// The executor's choice of handlers for an op (whose result stays only in the register
-/// with `in_register`, see `Op::result_stays_in_register`).
-pub(crate) type Encoder = fn(op: &Op, in_register: bool) -> Handlers;
+/// The executor's choice of handlers.
+#[derive(Clone, Copy)]
+pub(crate) struct Encoder {
+    /// An op's handlers (the one whose result stays only in the register with
+    /// `in_register`, see `Op::result_stays_in_register`).
+    pub(crate) handlers: fn(op: &Op, in_register: bool) -> Handlers,
+    /// The metered handler of the first op of a block: charges the whole block's fuel,
+    /// then runs the op's own metered handler (see `CompiledFunc::fuel_blocks`).
+    #[cfg(wasmcade_threaded)]
+    pub(crate) charge_block: ErasedHandler,
+}
+
+/// What the metered threaded executor does at an op that starts a basic block: charges
+/// `cost` units of fuel (one per op of the block) and runs the op's own metered handler.
+/// The other ops of the block have their own metered handlers, which charge nothing.
+#[cfg(wasmcade_threaded)]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FuelBlock {
+    pub(crate) cost: u32,
+    pub(crate) metered: ErasedHandler,
+}
 
 impl Instr {
     /// `op` with its handlers. The op's branch offset must fit in bytes
@@ -1162,6 +1184,10 @@ pub struct CompiledFunc {
     pub direct_entry_slots: u32,
     /// The ops `Op::OtherMemory` runs on another memory than memory 0, by index.
     pub memory_ops: Box<[Op]>,
+    /// For each op that starts a basic block, its block (the others' entries are unused):
+    /// fuel is charged once per block, by `Encoder::charge_block`.
+    #[cfg(wasmcade_threaded)]
+    pub(crate) fuel_blocks: Box<[FuelBlock]>,
 }
 
 /// Declared locals a direct call zeroes at once (see `CompiledFunc::direct_entry_slots`).
@@ -1178,10 +1204,16 @@ impl CompiledFunc {
         frame_size: u32,
         encoder: Encoder,
     ) -> CompiledFunc {
-        let instrs = ops.iter().enumerate().map(|(at, op)| {
-            let in_register = op.result_stays_in_register(ops.get(at + 1), num_locals);
-            Instr::new(*op, encoder(op, in_register))
-        });
+        let handlers: Vec<Handlers> = ops
+            .iter()
+            .enumerate()
+            .map(|(at, op)| {
+                (encoder.handlers)(op, op.result_stays_in_register(ops.get(at + 1), num_locals))
+            })
+            .collect();
+        #[cfg(wasmcade_threaded)]
+        let (handlers, fuel_blocks) = Self::charge_per_block(ops, handlers, encoder);
+        let instrs = ops.iter().zip(handlers).map(|(op, handlers)| Instr::new(*op, handlers));
         CompiledFunc {
             ops: instrs.collect(),
             offsets,
@@ -1196,7 +1228,35 @@ impl CompiledFunc {
                 frame_size,
             ),
             memory_ops: Box::new([]),
+            #[cfg(wasmcade_threaded)]
+            fuel_blocks,
         }
+    }
+
+    /// Gives the first op of each basic block the metered handler that charges the
+    /// block's fuel, and returns the blocks (`fuel_blocks`).
+    #[cfg(wasmcade_threaded)]
+    fn charge_per_block(
+        ops: &[Op],
+        mut handlers: Vec<Handlers>,
+        encoder: Encoder,
+    ) -> (Vec<Handlers>, Box<[FuelBlock]>) {
+        let lengths = blocks::block_lengths(ops);
+        let fuel_blocks = handlers
+            .iter_mut()
+            .zip(lengths)
+            .map(|(handlers, cost)| {
+                let block = FuelBlock {
+                    cost,
+                    metered: handlers.metered,
+                };
+                if cost > 0 {
+                    handlers.metered = encoder.charge_block;
+                }
+                block
+            })
+            .collect();
+        (handlers, fuel_blocks)
     }
 
     /// `direct_entry_slots` of a function with these counts.
@@ -1223,6 +1283,8 @@ impl CompiledFunc {
             frame_size: 0,
             direct_entry_slots: u32::MAX,
             memory_ops: Box::new([]),
+            #[cfg(wasmcade_threaded)]
+            fuel_blocks: Box::new([]),
         }
     }
 

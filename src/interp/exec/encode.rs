@@ -13,9 +13,14 @@ use crate::interp::types::LoadError;
 /// The handlers this build gives each op.
 pub(super) fn encoder() -> Encoder {
     #[cfg(wasmcade_threaded)]
-    return super::threaded::handlers_of;
+    return Encoder {
+        handlers: super::threaded::handlers_of,
+        charge_block: super::threaded::charge_block(),
+    };
     #[cfg(not(wasmcade_threaded))]
-    return |_: &Op, _: bool| Handlers {};
+    return Encoder {
+        handlers: |_: &Op, _: bool| Handlers {},
+    };
 }
 
 impl Module {

@@ -43,6 +43,9 @@ pub struct PausedCall {
 
 impl PausedCall {
     /// Goes on with `fuel` more units, until the function returns, traps or runs out again.
+    /// The executor charges a straight-line block of code at a time and stops before one
+    /// that costs more than the fuel left (which stays unspent): with at least
+    /// [`MAX_BLOCK_OPS`](crate::interp::MAX_BLOCK_OPS) units the call always gets on.
     pub fn resume<T>(self, store: &mut Store<T>, fuel: u64) -> Result<CallOutcome, Error> {
         if store.id != self.store_id {
             return Err(Error::Usage(

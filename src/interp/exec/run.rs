@@ -77,7 +77,8 @@ pub(super) struct Run {
     pub(super) call_import: StoreOp,
     #[cfg(wasmcade_threaded)]
     pub(super) call_indirect: StoreOp,
-    /// ...and the trap of a store op they ran, for the loop executor to raise.
+    /// ...and the trap of a store op they ran, or running out of fuel before a block, for
+    /// the loop executor to raise.
     #[cfg(wasmcade_threaded)]
     pub(super) trap: Option<TrapKind>,
     /// The register when the handlers stopped for want of fuel: the op not run may read

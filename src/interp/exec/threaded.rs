@@ -31,7 +31,7 @@ use super::run::{likely, Run};
 use super::simd;
 use super::views::{Ip, MemView, Slots};
 use crate::interp::isa::{ErasedHandler, Handlers, Op};
-use crate::interp::types::PAGE_SIZE;
+use crate::interp::types::{TrapKind, PAGE_SIZE};
 
 /// Room in the handler tables: more than there are op variants, a power of two.
 const TAGS: usize = 1024;
@@ -42,9 +42,11 @@ const TAGS: usize = 1024;
 type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run) -> Ip;
 
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
-/// address; `run.at` is the position of that op's function. With `METER`, charges one
-/// unit of `run.fuel` per op run and stops (before the op) when none is left; the op
-/// that stopped the chain is not charged.
+/// address; `run.at` is the position of that op's function. With `METER`, charges
+/// `run.fuel` one unit per op, a basic block at a time as the block is entered
+/// (`charge_block`), and stops before a block whose cost is more than the fuel left, with
+/// `run.trap` out of fuel; an op that ends the chain is refunded (`leave`), for the loop
+/// executor charges it when it runs it.
 #[inline(always)]
 pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
     let (slots, mem) = (run.at.frame.slots, run.at.mem);
@@ -59,7 +61,8 @@ pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
     unsafe { dispatch::<METER>(ip, slots, mem, cached, run) }
 }
 
-/// Calls the handler of the op at `ip` (after charging its fuel).
+/// Calls the handler of the op at `ip` (its metered one, with `METER`: the first op of
+/// a block has `charge_block`).
 #[inline(always)]
 unsafe fn dispatch<const METER: bool>(
     ip: Ip,
@@ -68,18 +71,45 @@ unsafe fn dispatch<const METER: bool>(
     cached: u64,
     run: &mut Run,
 ) -> Ip {
-    if METER {
-        if run.fuel == 0 {
-            // The op at `ip` may read the register: a paused call goes on with it.
-            run.register_at_pause = cached;
-            return ip;
-        }
-        run.fuel -= 1;
-    }
     // SAFETY: `Instr::new` stored the op's entries of the tables (see `handlers_of`), and
     // each table entry handles exactly the op tag it is stored under.
     unsafe {
         let handler = std::mem::transmute::<ErasedHandler, Handler>(ip.handler::<METER>());
+        handler(ip, slots, mem, cached, run)
+    }
+}
+
+/// The metered handler of the first op of each basic block (`Encoder::charge_block`).
+pub(super) fn charge_block() -> ErasedHandler {
+    // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
+    unsafe { std::mem::transmute::<Handler, ErasedHandler>(charge_and_enter_block) }
+}
+
+/// Charges the fuel of the block that starts at `ip` and runs its first op's own metered
+/// handler; when less fuel is left than the block costs, ends the chain before it, out
+/// of fuel (a paused call goes on at this block, and the fuel left is not spent).
+unsafe fn charge_and_enter_block(
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    cached: u64,
+    run: &mut Run,
+) -> Ip {
+    let code = run.at.frame.code;
+    // SAFETY: `ip` points at an op of the running function, which has one entry of
+    // `fuel_blocks` per op.
+    let block = unsafe { *code.func().fuel_blocks.get_unchecked(code.index_of(ip)) };
+    let cost = u64::from(block.cost);
+    if run.fuel < cost {
+        // The op at `ip` may read the register: a paused call goes on with it.
+        run.register_at_pause = cached;
+        run.trap = Some(TrapKind::OutOfFuel(0));
+        return ip;
+    }
+    run.fuel -= cost;
+    // SAFETY: `CompiledFunc::charge_per_block` kept the op's own metered handler here.
+    unsafe {
+        let handler = std::mem::transmute::<ErasedHandler, Handler>(block.metered);
         handler(ip, slots, mem, cached, run)
     }
 }

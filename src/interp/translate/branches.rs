@@ -1,18 +1,7 @@
-//! Branch offsets: which ops branches land on, and re-pointing them when a pass moves,
-//! copies or drops ops (one utility for every pass that does).
+//! Branch offsets: re-pointing them when a pass moves, copies or drops ops (one utility
+//! for every pass that does; which ops they land on is `isa::branch_targets`).
 
 use crate::interp::isa::Op;
-
-/// Which ops a branch lands on.
-pub(super) fn branch_targets(ops: &[Op]) -> Vec<bool> {
-    let mut targeted = vec![false; ops.len()];
-    for (at, op) in ops.iter().enumerate() {
-        if let Some(offset) = op.branch_offset() {
-            targeted[(at as isize + offset as isize) as usize] = true;
-        }
-    }
-    targeted
-}
 
 pub(super) fn set_offset(op: &mut Op, new: i32) {
     match op.branch_offset_mut() {

@@ -2,7 +2,8 @@
 //! fusion can skip them): branch shortcuts and loop rotation, tail duplication, pairing
 //! copies, and operands taken from the register.
 
-use super::branches::{branch_targets, repoint, set_offset};
+use super::branches::{repoint, set_offset};
+use crate::interp::isa::branch_targets;
 use crate::interp::isa::Op;
 
 /// Runs every pass, in order, over `ops` (with their wasm offsets).
