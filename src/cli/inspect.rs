@@ -59,7 +59,7 @@ pub fn summary(module: &Module, file_size: usize) -> String {
     for export in module.exports() {
         let _ = writeln!(out, "  {}: {}", export.name, export.ty);
     }
-    let max = |max: Option<u32>| max.map_or("no maximum".to_string(), |m| format!("at most {m}"));
+    let max = |max: Option<u64>| max.map_or("no maximum".to_string(), |m| format!("at most {m}"));
     for (i, memory) in module.memories().iter().enumerate() {
         let limits = memory.limits;
         let _ = writeln!(out, "memory {i}: {} pages, {}", limits.min, max(limits.max));

@@ -19,7 +19,7 @@ use wasmparser::{
 };
 
 use crate::interp::types::{
-    ExternType, FuncType, GlobalType, Limits32, LoadError, MemoryType, TableType, ValType,
+    ExternType, FuncType, GlobalType, LoadError, MemoryType, SizeLimits, TableType, ValType,
 };
 use bodies::validate_bodies;
 pub(crate) use const_expr::ConstExpr;
@@ -115,6 +115,8 @@ fn features() -> WasmFeatures {
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::GC
         | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::CUSTOM_PAGE_SIZES
 }
 
 impl Module {
@@ -412,6 +414,12 @@ impl ModuleInner {
     }
 
     fn table_type(&self, t: &wasmparser::TableType, offset: usize) -> Result<TableType, LoadError> {
+        if t.table64 {
+            return Err(LoadError::new(
+                "64-bit tables (table64) are not supported",
+                Some(offset),
+            ));
+        }
         Ok(TableType {
             element: ValType::Ref(types::ref_type(t.element_type, &self.types, offset)?),
             limits: limits(t.initial, t.maximum),
@@ -483,17 +491,15 @@ fn unsupported(what: &str, detail: &str) -> LoadError {
     LoadError::new(format!("unsupported {what} {detail}"), None)
 }
 
-fn limits(min: u64, max: Option<u64>) -> Limits32 {
-    // Validation (without memory64/table64) proved both fit in 32 bits.
-    Limits32 {
-        min: min as u32,
-        max: max.map(|m| m as u32),
-    }
+fn limits(min: u64, max: Option<u64>) -> SizeLimits {
+    SizeLimits { min, max }
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         limits: limits(t.initial, t.maximum),
+        index64: t.memory64,
+        page_size_log2: t.page_size_log2() as u8,
     }
 }
 

@@ -15,7 +15,7 @@ pub use error::{
     backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
     MAX_LISTED_ITEMS,
 };
-pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
+pub use extern_type::{ExternType, GlobalType, MemoryType, SizeLimits, TableType};
 pub use func_type::FuncType;
 pub(crate) use func_type::{register_group, KeyType, SubTypeKey};
 pub use handles::{Extern, Func, Global, Instance, Memory, Table};
