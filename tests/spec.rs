@@ -88,15 +88,6 @@ const REFUSED: &[(&str, &[&str])] = &[
         "wasm-v3/ref_null.wast",
         &["exception refs not supported", NO_MODULE],
     ),
-    // Struct types (GC), not supported: its other modules pass.
-    (
-        "wasm-v3/type-rec.wast",
-        &[
-            "the module uses WebAssembly GC",
-            "no module named M",
-            "the module exports no function named `run`",
-        ],
-    ),
 ];
 
 /// How a 1.0/2.0 assertion that a second memory is invalid fails under 3.0.

@@ -41,5 +41,5 @@ pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, St
 pub use types::{
     backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global,
     GlobalType, Instance, Limits, LinkError, LoadError, Memory, MemoryType, SizeLimits, Table,
-    TableType, Trap, TrapKind, V128Lanes, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
+    TableType, Trap, TrapKind, TypeKind, V128Lanes, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
 };
