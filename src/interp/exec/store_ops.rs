@@ -43,7 +43,7 @@ impl Run {
                     .grow_memory(addr, slots.get(delta) as u32 as u64)
                     .unwrap_or(u32::MAX as u64);
                 self.at.mem = MemView::new(&mut store.memories[addr as usize].data);
-                slots.set(dst, result as u64);
+                slots.set(dst, result);
             }
             Op::MemoryInit {
                 segment,

@@ -216,7 +216,7 @@ impl<T> Store<T> {
                 ty.limits.min, limits.max_total_table_elements, self.table_elements
             )));
         }
-        self.table_elements += ty.limits.min as u64;
+        self.table_elements += ty.limits.min;
         self.tables.push(TableEntity {
             ty,
             elements: vec![init; ty.limits.min as usize],

@@ -257,7 +257,10 @@ impl Instance {
                 limits.max_memory_pages as u64 * PAGE_SIZE as u64,
             );
             let len = bytes.len() as u64;
-            if len % page != 0 || len > limit || !(ty.limits.min..=max).contains(&(len / page)) {
+            if !len.is_multiple_of(page)
+                || len > limit
+                || !(ty.limits.min..=max).contains(&(len / page))
+            {
                 return Err(SnapshotError::Mismatch(format!(
                     "memory {i} of {} bytes is not a whole number of pages within its limits",
                     bytes.len()
