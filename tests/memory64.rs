@@ -2,10 +2,12 @@
 //! past 4 GiB and on `address + offset` past 2^64 (no wraparound), grows and reports its
 //! size in i64s, copies to and from a 32-bit memory; a memory of 1-byte pages grows and
 //! is bounded byte by byte; the memory cap applies to 64-bit memories as to 32-bit ones.
-//! The same calls run on the plain executor and the fuel-metered one paused after every
-//! instruction; the disassembly names the memory an access runs on.
+//! The same calls run on the plain executor, the fuel-metered one paused after every
+//! instruction and the stepper; the disassembly names the memory an access runs on.
 
-use wasmcade::interp::{CallOutcome, Error, Instance, Limits, Linker, Module, Store, Value};
+use wasmcade::interp::{
+    CallOutcome, Error, Instance, Limits, Linker, Module, StepOutcome, Stepper, Store, Value,
+};
 
 const MODULE: &str = r#"
 (module
@@ -130,9 +132,10 @@ fn memories(store: &Store<()>, instance: Instance) -> Vec<Vec<u8>> {
 }
 
 #[test]
-fn a_64_bit_and_a_1_byte_page_memory_run_plain_and_metered_alike() {
+fn a_64_bit_and_a_1_byte_page_memory_run_plain_metered_and_stepped_alike() {
     let (mut plain, plain_instance, module) = instantiate();
     let (mut metered, metered_instance, _) = instantiate();
+    let (mut stepped, stepped_instance, _) = instantiate();
     let mut pauses = 0;
     for (name, args, want) in calls() {
         let got = shown(plain_instance.call(&mut plain, name, &args));
@@ -151,6 +154,17 @@ fn a_64_bit_and_a_1_byte_page_memory_run_plain_and_metered_alike() {
             }
         };
         assert_eq!(shown(result), want, "metered {name}{args:?}");
+
+        let func = stepped_instance.get_func(&stepped, name).unwrap();
+        let mut stepper = Stepper::new(&mut stepped, func, &args).unwrap();
+        let result = loop {
+            match stepper.step(&mut stepped) {
+                Ok(StepOutcome::Running) => {}
+                Ok(StepOutcome::Finished(values)) => break Ok(values),
+                Err(err) => break Err(err),
+            }
+        };
+        assert_eq!(shown(result), want, "stepped {name}{args:?}");
     }
     assert!(pauses > 20, "paused {pauses} times");
     let bytes = memories(&plain, plain_instance);
@@ -159,6 +173,7 @@ fn a_64_bit_and_a_1_byte_page_memory_run_plain_and_metered_alike() {
         [65_536, 131_072, 300]
     );
     assert_eq!(bytes, memories(&metered, metered_instance));
+    assert_eq!(bytes, memories(&stepped, stepped_instance));
 
     // The disassembly shows the op an access off memory 0's fast path runs, and where.
     let text = module.disassemble(0).unwrap();
