@@ -3,8 +3,12 @@
 //! size in i64s, copies to and from a 32-bit memory; a memory of 1-byte pages grows and
 //! is bounded byte by byte; the memory cap applies to 64-bit memories as to 32-bit ones.
 //! The same calls run on the plain executor, the fuel-metered one paused after every
-//! instruction and the stepper; the disassembly names the memory an access runs on.
+//! instruction and the stepper; the disassembly names the memory an access runs on. A
+//! game whose memory 0 is 64-bit plays.
 
+mod common;
+
+use common::{module_in, temp_dir, text, wasmcade};
 use wasmcade::interp::{
     CallOutcome, Error, Instance, Limits, Linker, Module, StepOutcome, Stepper, Store, Value,
 };
@@ -221,4 +225,33 @@ fn the_memory_cap_applies_to_64_bit_memories() {
         )
         .unwrap_err();
     assert!(error.to_string().contains("of 1 bytes"), "{error}");
+}
+
+/// The game hosts read the contract's memory, memory 0, whatever its width: a canvas game
+/// whose memory 0 is 64-bit draws the text it wrote there (at the i32 address the
+/// contract passes).
+#[test]
+fn a_game_whose_memory_0_is_64_bit_plays() {
+    let dir = temp_dir("memory64-game");
+    let game = module_in(
+        &dir,
+        "game64",
+        r#"(module
+          (import "env" "text" (func $text (param i32 i32 f32 f32 f32)))
+          (memory (export "memory") i64 1)
+          (data (i64.const 16) "sixty-four")
+          (func (export "update") (param f32))
+          (func (export "draw")
+            (i64.store8 (i64.const 16) (i64.const 83))
+            (call $text (i32.const 16) (i32.const 10) (f32.const 1) (f32.const 2) (f32.const 8))))"#,
+    );
+    let dump = dir.join("draws.jsonl");
+    let args = ["play", "--headless", "--frames", "1", "--dump-draws"];
+    let output = wasmcade(&[&args[..], &[dump.to_str().unwrap(), game.to_str().unwrap()]].concat());
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let draws = std::fs::read_to_string(dump).unwrap();
+    assert_eq!(
+        draws.trim(),
+        r#"{"frame":0,"call":"text","args":["Sixty-four",1.0,2.0,8.0,4294967295.0]}"#
+    );
 }

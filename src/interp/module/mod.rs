@@ -102,10 +102,12 @@ pub(crate) struct ModuleInner {
 }
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
-/// extended constant expressions, tail calls, wide arithmetic and typed function
-/// references and multi-memory. GC is on for validation only, because rec groups and subtype
-/// declarations are part of it: its types are refused as the module loads (`types`),
-/// its instructions as the bodies are validated (`bodies`).
+/// extended constant expressions, tail calls, wide arithmetic, typed function
+/// references, multi-memory, memory64 (but 64-bit tables, refused in `table_type`) and
+/// custom page sizes. GC is on for validation only, because rec groups and subtype
+/// declarations are part of it: its abstract types are refused as the module loads
+/// (`types`, which registers struct and array type definitions), its instructions as the
+/// bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
