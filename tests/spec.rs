@@ -43,6 +43,8 @@ const SUITES: &[(&str, &str)] = &[
     ("proposals/function-references", "scripts 26; return 829, trap 58, invalid 495, malformed 187 (64 skipped), unlinkable 47, uninstantiable 33; module 208, register 15, invoke 2"),
     ("proposals/multi-memory", "scripts 41; return 484, trap 238, invalid 2, malformed 2, unlinkable 22, uninstantiable 20; module 78, register 17, invoke 49"),
     ("proposals/annotations", "scripts 4; return 274, invalid 83, malformed 202 (202 skipped); module 58"),
+    ("proposals/memory64", "scripts 14; return 797, trap 260, invalid 119, malformed 262 (64 skipped); module 141, invoke 27"),
+    ("proposals/custom-page-sizes", "scripts 5; return 27, trap 4, invalid 19, malformed 112 (4 skipped), unlinkable 2; module 33, module definition 8, register 2"),
     ("wasm-v3", "scripts 97; return 16621, trap 541, exhaustion 15, invalid 1310, malformed 1365 (657 skipped), unlinkable 138, uninstantiable 34; module 1115, module definition 4, module instance 3, register 35, invoke 47"),
 ];
 
@@ -58,6 +60,9 @@ const REFUSED: &[(&str, &[&str])] = &[
     ("wasm-v1/memory.wast", &[SECOND_MEMORY]),
     ("wasm-v2/imports.wast", &[SECOND_MEMORY]),
     ("wasm-v2/memory.wast", &[SECOND_MEMORY]),
+    // memory64's copies of the 2.0 scripts refuse a second memory too (2 each).
+    ("proposals/memory64/memory.wast", &[SECOND_MEMORY]),
+    ("proposals/memory64/memory64.wast", &[SECOND_MEMORY]),
     // Tags (exceptions), not implemented: the module `test` that the later ones import
     // from exports one, and so do two of the modules with `print32`/`print64`.
     (
@@ -83,15 +88,6 @@ const REFUSED: &[(&str, &[&str])] = &[
     (
         "wasm-v3/ref_null.wast",
         &["exception refs not supported", NO_MODULE],
-    ),
-    // Struct types (GC), not supported: its other modules pass.
-    (
-        "wasm-v3/type-rec.wast",
-        &[
-            "the module uses WebAssembly GC",
-            "no module named M",
-            "the module exports no function named `run`",
-        ],
     ),
 ];
 

@@ -5,7 +5,7 @@
 //! has the same index there.
 
 use wasmcade::interp::{
-    Error, Func, FuncType, Global, GlobalType, Limits32, Linker, Module, Store, Table, TableType,
+    Error, Func, FuncType, Global, GlobalType, Linker, Module, SizeLimits, Store, Table, TableType,
     TrapKind, ValType, Value,
 };
 
@@ -83,7 +83,7 @@ fn values_and_calls_from_another_store_are_usage_errors() {
 
     let table_type = TableType {
         element: ValType::FUNCREF,
-        limits: Limits32 { min: 1, max: None },
+        limits: SizeLimits { min: 1, max: None },
     };
     let message = usage_message(Table::new(&mut store, table_type, funcref(foreign)));
     assert!(

@@ -24,7 +24,7 @@ pub struct HudInfo<'a> {
     pub fps: i32,
     pub stats: &'a FrameStats,
     pub render: Duration,
-    pub memory_pages: u32,
+    pub memory_pages: u64,
     /// Functions translated so far (at their first call), and functions defined.
     pub translated_funcs: (usize, usize),
     pub time_scale: f64,
@@ -94,7 +94,7 @@ pub fn hud_lines(info: &HudInfo<'_>) -> Vec<String> {
         format!(
             "memory {} pages ({} KiB)",
             info.memory_pages,
-            info.memory_pages as u64 * 64
+            info.memory_pages * 64
         ),
         format!(
             "{} of {} functions translated",

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::source::read_module_bytes;
-use crate::interp::Module;
+use crate::interp::{Module, PAGE_SIZE};
 
 #[derive(Args)]
 pub struct InspectArgs {
@@ -59,10 +59,22 @@ pub fn summary(module: &Module, file_size: usize) -> String {
     for export in module.exports() {
         let _ = writeln!(out, "  {}: {}", export.name, export.ty);
     }
-    let max = |max: Option<u32>| max.map_or("no maximum".to_string(), |m| format!("at most {m}"));
+    let max = |max: Option<u64>| max.map_or("no maximum".to_string(), |m| format!("at most {m}"));
     for (i, memory) in module.memories().iter().enumerate() {
         let limits = memory.limits;
-        let _ = writeln!(out, "memory {i}: {} pages, {}", limits.min, max(limits.max));
+        let mut kind = String::new();
+        if memory.index64 {
+            kind += ", 64-bit";
+        }
+        if memory.page_size() != PAGE_SIZE as u64 {
+            kind += &format!(", pages of {} bytes", memory.page_size());
+        }
+        let _ = writeln!(
+            out,
+            "memory {i}: {} pages, {}{kind}",
+            limits.min,
+            max(limits.max)
+        );
     }
     for (i, table) in module.tables().iter().enumerate() {
         let limits = table.limits;

@@ -205,7 +205,10 @@ pub fn wasm_trace_line(instruction: &Instruction, stepper: &Stepper) -> String {
 
 /// `  update @0x01a2  i32.add s5 = s2, s3    ; s2=7 s3=5 s5=0`: indented by call depth.
 pub fn trace_line(step: &Step<'_>) -> String {
-    let op = step.op.to_string();
+    let mut op = step.op.to_string();
+    if let Some(on) = step.memory {
+        op += &on.to_string();
+    }
     let name = step
         .func_name
         .map_or_else(|| format!("func {}", step.func_index), str::to_string);

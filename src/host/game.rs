@@ -48,7 +48,7 @@ pub trait Game {
     fn load_state(&mut self, state: &GameState) -> Result<(), StateError>;
     fn last_call_instructions(&self) -> u64;
     fn take_import_calls(&mut self) -> Vec<(&'static str, u32)>;
-    fn memory_pages(&self) -> u32;
+    fn memory_pages(&self) -> u64;
     fn set_observer(&mut self, observer: Option<Box<dyn Observer>>);
     fn take_observer(&mut self) -> Option<Box<dyn Observer>>;
     /// Runs the game's calls one WebAssembly instruction at a time under `watcher`
@@ -85,7 +85,7 @@ macro_rules! forward_to_instance {
         fn take_import_calls(&mut self) -> Vec<(&'static str, u32)> {
             self.inner.take_import_calls()
         }
-        fn memory_pages(&self) -> u32 {
+        fn memory_pages(&self) -> u64 {
             self.inner.memory_pages()
         }
         fn set_observer(&mut self, observer: Option<Box<dyn crate::interp::Observer>>) {

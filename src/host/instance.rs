@@ -406,8 +406,8 @@ impl<S: 'static> GameInstance<S> {
             .collect()
     }
 
-    /// The game's linear memory size in 64 KiB pages (0 if it has none).
-    pub fn memory_pages(&self) -> u32 {
+    /// The game's linear memory size in its pages (0 if it has none).
+    pub fn memory_pages(&self) -> u64 {
         self.instance
             .default_memory(&self.store)
             .map_or(0, |memory| memory.pages(&self.store))

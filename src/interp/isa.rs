@@ -364,7 +364,8 @@ macro_rules! define_op {
             MemoryFill { dst: Slot, value: Slot, len: Slot },
             MemoryCopy { dst: Slot, src: Slot, len: Slot },
             MemoryInit { segment: u32, dst: Slot, src: Slot, len: Slot },
-            /// An access to a memory other than memory 0 (multi-memory): runs the op
+            /// An access to a memory other than memory 0 (multi-memory), or to a memory 0
+            /// that is 64-bit or of custom page size: runs the op
             /// `CompiledFunc::memory_ops[op]`, written for memory 0, on memory `memory`
             /// (`memory.copy` reads memory `src_memory`), through the store.
             OtherMemory { op: u32, memory: u32, src_memory: u32 },
@@ -1182,12 +1183,45 @@ pub struct CompiledFunc {
     /// the parameters that it zeroes in one store; `u32::MAX` (more than any value stack)
     /// when more locals are declared than that, for the call to zero them out of line.
     pub direct_entry_slots: u32,
-    /// The ops `Op::OtherMemory` runs on another memory than memory 0, by index.
-    pub memory_ops: Box<[Op]>,
+    /// The ops `Op::OtherMemory` runs on the slow path, by index.
+    pub memory_ops: Box<[MemoryOp]>,
     /// For each op that starts a basic block, its block (the others' entries are unused):
     /// fuel is charged once per block, by `Encoder::charge_block`.
     #[cfg(wasmcade_threaded)]
     pub(crate) fuel_blocks: Box<[FuelBlock]>,
+}
+
+/// An op `Op::OtherMemory` runs: a memory access translated as for memory 0, on a memory
+/// that is not memory 0 or not a plain one (memory64, custom page sizes).
+#[derive(Debug, Clone, Copy)]
+pub struct MemoryOp {
+    pub op: Op,
+    /// The part of a memory64 access's static offset above 32 bits, which `op`'s
+    /// `offset` field (the low 32 bits) cannot hold.
+    pub offset_high: u64,
+}
+
+/// Where an op off memory 0's fast path runs (`Op::OtherMemory`): what tools show after
+/// the op it wraps, ` memory=1`, with ` src_memory=0` for a copy between two memories
+/// and ` offset_high=0x100000000` for a memory64 offset past 32 bits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OnMemory {
+    pub memory: u32,
+    pub src_memory: u32,
+    pub offset_high: u64,
+}
+
+impl fmt::Display for OnMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, " memory={}", self.memory)?;
+        if self.src_memory != self.memory {
+            write!(f, " src_memory={}", self.src_memory)?;
+        }
+        if self.offset_high != 0 {
+            write!(f, " offset_high={:#x}", self.offset_high)?;
+        }
+        Ok(())
+    }
 }
 
 /// Declared locals a direct call zeroes at once (see `CompiledFunc::direct_entry_slots`).
@@ -1309,13 +1343,36 @@ impl CompiledFunc {
             .collect()
     }
 
-    /// One line per op: its index, wasm byte offset and text (`CompiledOp`'s `Display`).
+    /// One line per op: its index, wasm byte offset and text (`CompiledOp`'s `Display`;
+    /// an `Op::OtherMemory` as the op it runs, then where: `OnMemory`).
     pub fn disassemble(&self) -> String {
         let mut out = String::new();
         for (index, op) in self.view().iter().enumerate() {
-            let _ = writeln!(out, "{index:>5} @{:#07x}  {op}", op.offset);
+            let _ = match self.moved(&op.op) {
+                Some((inner, on)) => writeln!(out, "{index:>5} @{:#07x}  {inner}{on}", op.offset),
+                None => writeln!(out, "{index:>5} @{:#07x}  {op}", op.offset),
+            };
         }
         out
+    }
+
+    /// The op an `Op::OtherMemory` of this function runs, and where; `None` for others.
+    pub fn moved(&self, op: &Op) -> Option<(Op, OnMemory)> {
+        let Op::OtherMemory {
+            op,
+            memory,
+            src_memory,
+        } = *op
+        else {
+            return None;
+        };
+        let MemoryOp { op, offset_high } = *self.memory_ops.get(op as usize)?;
+        let on = OnMemory {
+            memory,
+            src_memory,
+            offset_high,
+        };
+        Some((op, on))
     }
 }
 

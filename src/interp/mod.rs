@@ -41,6 +41,6 @@ pub use step::{
 pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store};
 pub use types::{
     backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global,
-    GlobalType, Instance, Limits, Limits32, LinkError, LoadError, Memory, MemoryType, Table,
-    TableType, Trap, TrapKind, V128Lanes, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
+    GlobalType, Instance, Limits, LinkError, LoadError, Memory, MemoryType, SizeLimits, Table,
+    TableType, Trap, TrapKind, TypeKind, V128Lanes, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
 };

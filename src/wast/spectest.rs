@@ -2,7 +2,7 @@
 //! here), globals with value 666, a 10..20 funcref table and a 1..2 page memory.
 
 use crate::interp::{
-    FuncType, Global, GlobalType, Limits32, Linker, Memory, MemoryType, Store, Table, TableType,
+    FuncType, Global, GlobalType, Linker, Memory, MemoryType, SizeLimits, Store, Table, TableType,
     ValType, Value,
 };
 
@@ -37,19 +37,17 @@ pub fn define(store: &mut Store<()>, linker: &mut Linker) {
     }
     let table_type = TableType {
         element: ValType::FUNCREF,
-        limits: Limits32 {
+        limits: SizeLimits {
             min: 10,
             max: Some(20),
         },
     };
     let table = Table::new(store, table_type, Value::FuncRef(None)).expect("within limits");
     linker.define("spectest", "table", table);
-    let memory_type = MemoryType {
-        limits: Limits32 {
-            min: 1,
-            max: Some(2),
-        },
-    };
+    let memory_type = MemoryType::new(SizeLimits {
+        min: 1,
+        max: Some(2),
+    });
     let memory = Memory::new(store, memory_type).expect("within limits");
     linker.define("spectest", "memory", memory);
 }

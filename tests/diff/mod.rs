@@ -34,25 +34,40 @@ pub const ENGINE_FUEL: u64 = 2_000_000;
 /// with `unreachable`. Also bounds recursion depth, far below both engines' limits.
 const SMITH_FUEL: u32 = 1_000;
 
-/// The feature sets the seeds are shared among: WebAssembly 2.0, 2.0 with fixed-width
-/// SIMD, and 2.0 with the 3.0 proposals both engines run (tail calls, extended constant
-/// expressions, wide arithmetic). Relaxed SIMD never: engines may choose its results
-/// differently.
+/// The feature sets the seeds are shared among, one seed in eight each but for 2.0's
+/// three: WebAssembly 2.0; 2.0 with fixed-width SIMD; and 2.0 with each group of the
+/// 3.0 proposals both engines run: tail calls (with wide arithmetic), extended constant
+/// expressions, multi-memory, memory64. Relaxed SIMD never: engines may choose its
+/// results differently. The memory64 share has no tables, since wasm-smith makes 64-bit
+/// tables with 64-bit memories and wasmcade does not run table64.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Share {
     Wasm2,
     Simd,
-    Wasm3,
+    TailCalls,
+    ExtendedConst,
+    MultiMemory,
+    Memory64,
 }
 
 impl Share {
-    pub const ALL: [Share; 3] = [Share::Wasm2, Share::Simd, Share::Wasm3];
+    pub const ALL: [Share; 6] = [
+        Share::Wasm2,
+        Share::Simd,
+        Share::TailCalls,
+        Share::ExtendedConst,
+        Share::MultiMemory,
+        Share::Memory64,
+    ];
 
-    /// The share of the seeded case `seed`: one seed in four each for SIMD and 3.0.
+    /// The share of the seeded case `seed`.
     pub fn of_seed(seed: u64) -> Share {
-        match seed % 4 {
+        match seed % 8 {
             3 => Share::Simd,
-            2 => Share::Wasm3,
+            4 => Share::TailCalls,
+            5 => Share::ExtendedConst,
+            6 => Share::MultiMemory,
+            7 => Share::Memory64,
             _ => Share::Wasm2,
         }
     }
@@ -61,14 +76,18 @@ impl Share {
         match self {
             Share::Wasm2 => "2.0",
             Share::Simd => "SIMD",
-            Share::Wasm3 => "3.0",
+            Share::TailCalls => "tail-call and wide-arithmetic",
+            Share::ExtendedConst => "extended-const",
+            Share::MultiMemory => "multi-memory",
+            Share::Memory64 => "memory64",
         }
     }
 }
 
 /// The wasm-smith configuration for what our core supports, in `share`'s feature set.
 pub fn smith_config(share: Share) -> wasm_smith::Config {
-    let wasm3 = share == Share::Wasm3;
+    let tail_calls = share == Share::TailCalls;
+    let memory64 = share == Share::Memory64;
     wasm_smith::Config {
         max_imports: 0,
         export_everything: true,
@@ -81,17 +100,18 @@ pub fn smith_config(share: Share) -> wasm_smith::Config {
         relaxed_simd_enabled: false,
         threads_enabled: false,
         shared_everything_threads_enabled: false,
-        memory64_enabled: false,
-        tail_call_enabled: wasm3,
+        memory64_enabled: memory64,
+        tail_call_enabled: tail_calls,
         exceptions_enabled: false,
         gc_enabled: false,
         custom_page_sizes_enabled: false,
-        wide_arithmetic_enabled: wasm3,
-        extended_const_enabled: wasm3,
+        wide_arithmetic_enabled: tail_calls,
+        extended_const_enabled: share == Share::ExtendedConst,
         compact_imports_enabled: false,
-        max_memories: 1,
-        max_tables: 4,
+        max_memories: if share == Share::MultiMemory { 4 } else { 1 },
+        max_tables: if memory64 { 0 } else { 4 },
         max_memory32_bytes: MEMORY_PAGES as u64 * 65_536,
+        max_memory64_bytes: MEMORY_PAGES as u128 * 65_536,
         max_table_elements: TABLE_ELEMENTS as u64,
         // NaN payloads of arithmetic results are nondeterministic by the spec and can
         // reach memory through stores and reinterpretations; canonicalizing them makes

@@ -115,12 +115,12 @@ fn export_type(ty: &ExternType) -> ExportType {
         ExternType::Func(func) => ExportType::Func(sig(func)),
         ExternType::Table(table) => ExportType::Table {
             element: ty_of(table.element),
-            min: table.limits.min.into(),
-            max: table.limits.max.map(u64::from),
+            min: table.limits.min,
+            max: table.limits.max,
         },
         ExternType::Memory(memory) => ExportType::Memory {
-            min: memory.limits.min.into(),
-            max: memory.limits.max.map(u64::from),
+            min: memory.limits.min,
+            max: memory.limits.max,
         },
         ExternType::Global(global) => ExportType::Global {
             content: ty_of(global.content),

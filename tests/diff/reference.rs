@@ -13,7 +13,7 @@ use super::{ENGINE_FUEL, MEMORY_PAGES, TABLE_ELEMENTS};
 
 /// wasmi with the features of every share of the generator (fixed-width SIMD, not
 /// relaxed: its choices may differ from ours; tail calls, extended constant expressions,
-/// wide arithmetic), and stack limits above what wasm-smith's fuel lets code reach
+/// wide arithmetic, multi-memory, memory64), and stack limits above what wasm-smith's fuel lets code reach
 /// (wasmi's default of 1,000 frames is just below it).
 fn engine() -> Engine {
     let mut config = Config::default();
@@ -24,8 +24,8 @@ fn engine() -> Engine {
         .wasm_simd(true)
         .wasm_relaxed_simd(false)
         .wasm_tail_call(true)
-        .wasm_memory64(false)
-        .wasm_multi_memory(false)
+        .wasm_memory64(true)
+        .wasm_multi_memory(true)
         .wasm_wide_arithmetic(true)
         .wasm_custom_page_sizes(false)
         .wasm_extended_const(true);

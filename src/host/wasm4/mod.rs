@@ -31,7 +31,7 @@ use super::display_list::DrawCall;
 use super::game::{forward_to_instance, Game};
 use super::instance::{GameError, GameInstance, HostMemory, IMPORT_MODULE, MEMORY_IMPORT};
 use super::state::{ContractState, GameState, StateError};
-use crate::interp::{ExternType, Func, FuncType, Limits, Limits32, MemoryType, Module};
+use crate::interp::{ExternType, Func, FuncType, Limits, MemoryType, Module, SizeLimits};
 use framebuffer::Screen;
 use imports::Wasm4State;
 use input::{Gamepad, Input};
@@ -91,12 +91,10 @@ fn expected_exports() -> Vec<ExpectedExport> {
 /// The memory WASM-4 gives a cart: one page, with the start-up values.
 fn cart_memory() -> HostMemory {
     HostMemory {
-        ty: MemoryType {
-            limits: Limits32 {
-                min: 1,
-                max: Some(1),
-            },
-        },
+        ty: MemoryType::new(SizeLimits {
+            min: 1,
+            max: Some(1),
+        }),
         init: memory_map::reset,
     }
 }

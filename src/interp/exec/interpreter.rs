@@ -81,9 +81,15 @@ impl Run {
                     let func = self.at.frame.code.func();
                     let module = &store.instances[self.at.frame.instance as usize].module;
                     let pc = self.at.frame.code.index_of(ip) - 1;
-                    // As translated: the executor's copy has branch offsets in bytes.
+                    // As translated: the executor's copy has branch offsets in bytes. An
+                    // access off memory 0's fast path shows as the op it runs.
                     let op = func.ops[pc].op();
+                    let (op, memory) = match func.moved(&op) {
+                        Some((inner, on)) => (inner, Some(on)),
+                        None => (op, None),
+                    };
                     observer.before(&Step {
+                        memory,
                         func_index: func.func_index,
                         func_name: module.func_name(func.func_index),
                         offset: func.offsets[pc],

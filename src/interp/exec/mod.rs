@@ -24,6 +24,7 @@ mod invoke;
 pub(crate) mod num;
 mod other_memory;
 mod run;
+mod wide_view;
 // The stepper (`step::simd`) calls the lane semantics; the slot-level dispatchers in it
 // take the executors' private slot views and stay theirs.
 #[allow(private_interfaces)]

@@ -1,12 +1,14 @@
-//! Multi-memory: `Op::OtherMemory`, an access to another memory than memory 0, run
-//! through the store. Its op, translated as for memory 0, runs with the same semantics
-//! (`simple`'s and the store ops'), on a view of the memory it names. The ops on memory 0
-//! keep their fast path: they never come here.
+//! Multi-memory, memory64 and custom page sizes: `Op::OtherMemory`, an access to
+//! another memory than memory 0 or to a memory 0 that is not a plain one (32-bit, 64 KiB
+//! pages), run through the store. Its op, translated as for memory 0, runs with the same
+//! semantics (`simple`'s and the store ops'), on a `WideView` of the memory it names. The
+//! ops on a plain memory 0 keep their fast path: they never come here.
 
 use super::run::{likely, memory_view, Run};
 use super::views::{GlobalsView, MemView, Slots};
+use super::wide_view::WideView;
 use super::{num, simd};
-use crate::interp::isa::Op;
+use crate::interp::isa::{MemoryOp, Op};
 use crate::interp::store::Store;
 use crate::interp::types::{TrapKind, PAGE_SIZE};
 
@@ -20,23 +22,36 @@ impl Run {
         memory: u32,
         src_memory: u32,
     ) -> Result<(), TrapKind> {
-        let op = &self.at.frame.code.func().memory_ops[op as usize];
+        let MemoryOp {
+            ref op,
+            offset_high,
+        } = self.at.frame.code.func().memory_ops[op as usize];
         let slots = self.at.frame.slots;
         let instance = self.at.frame.instance;
+        let addr_of = |store: &Store<T>, memory: u32| {
+            store.instances[instance as usize].memories[memory as usize] as usize
+        };
         let view = |store: &mut Store<T>, memory: u32| {
-            let addr = store.instances[instance as usize].memories[memory as usize];
-            MemView::new(&mut store.memories[addr as usize].data)
+            let addr = addr_of(store, memory);
+            let entity = &mut store.memories[addr];
+            WideView::new(MemView::new(&mut entity.data), &entity.ty, offset_high)
         };
         let mem = view(store, memory);
         match *op {
+            Op::MemorySize { dst } => {
+                slots.set(dst, store.memories[addr_of(store, memory)].pages());
+                Ok(())
+            }
             Op::MemoryGrow { dst, delta } => {
-                let addr = store.instances[instance as usize].memories[memory as usize];
+                let addr = addr_of(store, memory);
+                // -1 of the memory's width.
+                let failed = mem.operand(u64::MAX);
                 let result = store
-                    .grow_memory(addr, slots.get(delta) as u32)
-                    .unwrap_or(u32::MAX);
-                // Memory 0 may be the same memory, imported twice.
+                    .grow_memory(addr as u32, mem.operand(slots.get(delta)))
+                    .unwrap_or(failed);
+                // Memory 0 may be the same memory, imported twice, or this one.
                 self.at.mem = memory_view(store, instance);
-                slots.set(dst, result as u64);
+                slots.set(dst, result);
                 Ok(())
             }
             Op::MemoryInit {
@@ -56,7 +71,7 @@ impl Run {
 
 /// Runs `op`, a memory access of the simple ops (`simple`), on `mem`.
 #[allow(unreachable_code, clippy::diverging_sub_expression)]
-fn run_simple(op: &Op, mem: MemView, slots: Slots, globals: GlobalsView) -> Result<(), TrapKind> {
+fn run_simple(op: &Op, mem: WideView, slots: Slots, globals: GlobalsView) -> Result<(), TrapKind> {
     macro_rules! slot {
         ($s:expr) => {
             slots.get($s)

@@ -14,7 +14,7 @@
 //! second operand's bytes as signed.
 
 use super::num;
-use super::views::{MemView, Slots};
+use super::views::{LinearMemory, Slots};
 use crate::interp::isa::{
     Slot, V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat,
     V128Ternary, V128Test, V128Unary,
@@ -705,7 +705,7 @@ macro_rules! load_fn {
         /// The load `op` at `s[addr] + offset` into `s[dst]`; `false` (nothing written)
         /// out of bounds.
         #[inline(never)]
-        pub fn load(op: $enum, mem: MemView, slots: Slots, dst: Slot, addr: Slot, offset: u32) -> bool {
+        pub fn load(op: $enum, mem: impl LinearMemory, slots: Slots, dst: Slot, addr: Slot, offset: u32) -> bool {
             let addr = slots.get(addr);
             let loaded = match op {
                 $( $enum::$variant => mem.load::<$bytes>(addr, offset).map($f), )*
@@ -724,7 +724,7 @@ for_each_v128_load!(load_fn);
 
 /// `v128.store` of `s[value]` at `s[addr] + offset`; `false` out of bounds.
 #[inline(always)]
-pub fn store(mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
+pub fn store(mem: impl LinearMemory, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
     mem.store(slots.get(addr), offset, get(slots, value))
         .is_ok()
 }
@@ -735,7 +735,7 @@ macro_rules! lane_access_fns {
         /// into `s[dst]`; `false` (nothing written) out of bounds.
         #[inline(never)]
         #[allow(clippy::too_many_arguments)]
-        pub fn load_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, dst: Slot, addr: Slot, src: Slot, offset: u32) -> bool {
+        pub fn load_lane(op: $enum, lane: u8, mem: impl LinearMemory, slots: Slots, dst: Slot, addr: Slot, src: Slot, offset: u32) -> bool {
             let (addr, mut bytes) = (slots.get(addr), get(slots, src));
             let loaded = match op {
                 $( $enum::$load => mem.load::<$bytes>(addr, offset).map(|lane_bytes| {
@@ -753,7 +753,7 @@ macro_rules! lane_access_fns {
         /// Stores lane `lane` (of `op`'s width) of `s[value]` at `s[addr] + offset`;
         /// `false` out of bounds.
         #[inline(never)]
-        pub fn store_lane(op: $enum, lane: u8, mem: MemView, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
+        pub fn store_lane(op: $enum, lane: u8, mem: impl LinearMemory, slots: Slots, addr: Slot, value: Slot, offset: u32) -> bool {
             let (addr, bytes) = (slots.get(addr), get(slots, value));
             match op {
                 $( $enum::$load => {

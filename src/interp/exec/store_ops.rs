@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use super::num;
 use super::run::{table_elements, table_view, Run};
-use super::views::MemView;
+use super::views::{LinearMemory, MemView};
 use crate::interp::isa::Op;
 use crate::interp::store::{copy_in_bounds, Store};
 use crate::interp::types::TrapKind;
@@ -37,11 +37,13 @@ impl Run {
             }
             Op::MemoryGrow { dst, delta } => {
                 let addr = store.instances[self.at.frame.instance as usize].memories[0];
+                // Memory 0 here is a plain one (32-bit, 64 KiB pages): others take
+                // the slow path (`Op::OtherMemory`).
                 let result = store
-                    .grow_memory(addr, slots.get(delta) as u32)
-                    .unwrap_or(u32::MAX);
+                    .grow_memory(addr, slots.get(delta) as u32 as u64)
+                    .unwrap_or(u32::MAX as u64);
                 self.at.mem = MemView::new(&mut store.memories[addr as usize].data);
-                slots.set(dst, result as u64);
+                slots.set(dst, result);
             }
             Op::MemoryInit {
                 segment,
@@ -152,7 +154,7 @@ impl Run {
     pub(super) fn memory_init<T>(
         &self,
         store: &Store<T>,
-        mem: MemView,
+        mem: impl LinearMemory,
         segment: u32,
         [dst, src, len]: [crate::interp::isa::Slot; 3],
     ) -> Result<(), TrapKind> {

@@ -395,23 +395,85 @@ impl MemView {
         Ok(())
     }
 
-    /// `memory.copy` from memory `source` (another memory, or the same one imported
-    /// twice: the ranges may overlap).
-    pub fn copy_from(self, dst: u64, source: MemView, src: u64, len: u64) -> Result<(), TrapKind> {
-        let n = len as u32 as usize;
-        let to = self.range(dst, 0, n)?;
-        let from = source.range(src, 0, n)?;
-        // SAFETY: both ranges were checked as in `load`, each in its own view.
-        unsafe { copy_bytes(source.ptr.add(from), self.ptr.add(to), n) };
-        Ok(())
-    }
-
     /// `memory.init`: copies bytes from outside memory (a data segment) in.
     pub fn write(self, dst: u64, bytes: &[u8]) -> Result<(), TrapKind> {
         let start = self.range(dst, 0, bytes.len())?;
         // SAFETY: as in `load`.
         unsafe { copy_bytes(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
         Ok(())
+    }
+
+    // The slow path's accesses (`WideView`'s): at a byte index already computed, any
+    // u64, checked whole (`start + n` may overflow).
+
+    /// `start` if the `n` bytes from it lie inside memory.
+    fn checked(self, start: u64, n: u64) -> Result<usize, TrapKind> {
+        match start.checked_add(n) {
+            Some(end) if end <= self.len as u64 => Ok(start as usize),
+            _ => Err(TrapKind::MemoryOutOfBounds),
+        }
+    }
+
+    pub fn load_at<const N: usize>(self, start: u64) -> Result<[u8; N], TrapKind> {
+        let start = self.checked(start, N as u64)?;
+        // SAFETY: `checked` put `start..start + N` inside the live buffer (see `load`).
+        Ok(unsafe { ptr::read_unaligned(self.ptr.add(start) as *const [u8; N]) })
+    }
+
+    pub fn store_at<const N: usize>(self, start: u64, bytes: [u8; N]) -> Result<(), TrapKind> {
+        let start = self.checked(start, N as u64)?;
+        // SAFETY: as in `load_at`.
+        unsafe { ptr::write_unaligned(self.ptr.add(start) as *mut [u8; N], bytes) };
+        Ok(())
+    }
+
+    pub fn fill_at(self, start: u64, value: u8, len: u64) -> Result<(), TrapKind> {
+        let start = self.checked(start, len)?;
+        // SAFETY: as in `load_at`, for `len` bytes (which fit in memory, so in a usize).
+        unsafe { ptr::write_bytes(self.ptr.add(start), value, len as usize) };
+        Ok(())
+    }
+
+    /// Copies `len` bytes from `source` (this memory or another; they may overlap).
+    pub fn copy_at(self, dst: u64, source: MemView, src: u64, len: u64) -> Result<(), TrapKind> {
+        let to = self.checked(dst, len)?;
+        let from = source.checked(src, len)?;
+        // SAFETY: both ranges were checked as in `load_at`, each in its own view.
+        unsafe { copy_bytes(source.ptr.add(from), self.ptr.add(to), len as usize) };
+        Ok(())
+    }
+
+    pub fn write_at(self, start: u64, bytes: &[u8]) -> Result<(), TrapKind> {
+        let start = self.checked(start, bytes.len() as u64)?;
+        // SAFETY: as in `load_at`.
+        unsafe { copy_bytes(bytes.as_ptr(), self.ptr.add(start), bytes.len()) };
+        Ok(())
+    }
+}
+
+/// What the semantics written once for every memory (the SIMD accesses', `memory.init`'s)
+/// run on: memory 0's `MemView` (32-bit addresses), or a `WideView` of any memory, on the
+/// slow path. The names are `MemView`'s own, to which its implementation hands over.
+pub(crate) trait LinearMemory: Copy {
+    fn load<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], TrapKind>;
+    fn store<const N: usize>(self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), TrapKind>;
+    fn write(self, dst: u64, bytes: &[u8]) -> Result<(), TrapKind>;
+}
+
+impl LinearMemory for MemView {
+    #[inline(always)]
+    fn load<const N: usize>(self, addr: u64, offset: u32) -> Result<[u8; N], TrapKind> {
+        MemView::load(self, addr, offset)
+    }
+
+    #[inline(always)]
+    fn store<const N: usize>(self, addr: u64, offset: u32, bytes: [u8; N]) -> Result<(), TrapKind> {
+        MemView::store(self, addr, offset, bytes)
+    }
+
+    #[inline(always)]
+    fn write(self, dst: u64, bytes: &[u8]) -> Result<(), TrapKind> {
+        MemView::write(self, dst, bytes)
     }
 }
 

@@ -127,7 +127,7 @@ fn validate_body(
     while !reader.eof() {
         let offset = reader.original_position();
         reader.visit_operator(&mut validator.visitor(offset))??;
-        check_encoding(bytes, offset as usize)?;
+        check_encoding(bytes, offset as usize, validator.resources())?;
         max_height = max_height.max(validator.operand_stack_height());
         if num_locals + max_height > MAX_FRAME_SLOTS {
             return Err(LoadError::frame_too_large(
@@ -158,7 +158,13 @@ fn check_local_ref_type(r: wasmparser::RefType, offset: usize) -> Result<(), Loa
 /// The 2.0 binary rules wasmparser leaves to us (see `binary_checks`), for the operator
 /// at `offset` (its opcode byte); and GC's instructions, which the validator (with GC
 /// on, see `module::features`) lets through, refused with the GC line.
-fn check_encoding(bytes: &[u8], offset: usize) -> Result<(), LoadError> {
+fn check_encoding(
+    bytes: &[u8],
+    offset: usize,
+    resources: &ValidatorResources,
+) -> Result<(), LoadError> {
+    use wasmparser::WasmModuleResources;
+    let index64 = |memory| resources.memory_at(memory).is_some_and(|ty| ty.memory64);
     match bytes.get(offset) {
         // GC's prefix (`struct.*`, `array.*`, `ref.i31`, casts...) and `ref.eq`.
         Some(0xfb | 0xd3) => Err(LoadError::gc(
@@ -168,7 +174,7 @@ fn check_encoding(bytes: &[u8], offset: usize) -> Result<(), LoadError> {
         // `memory.size`, `memory.grow`.
         Some(0x3f | 0x40) => binary_checks::check_zero_byte(bytes, offset),
         // The loads and stores, from `i32.load` to `i64.store32`.
-        Some(0x28..=0x3e) => binary_checks::check_memarg(bytes, offset),
+        Some(0x28..=0x3e) => binary_checks::check_memarg(bytes, offset, index64),
         _ => Ok(()),
     }
 }

@@ -19,7 +19,7 @@ use wasmparser::{
 };
 
 use crate::interp::types::{
-    ExternType, FuncType, GlobalType, Limits32, LoadError, MemoryType, TableType, ValType,
+    ExternType, FuncType, GlobalType, LoadError, MemoryType, SizeLimits, TableType, ValType,
 };
 use bodies::validate_bodies;
 pub(crate) use const_expr::ConstExpr;
@@ -102,10 +102,12 @@ pub(crate) struct ModuleInner {
 }
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
-/// extended constant expressions, tail calls, wide arithmetic and typed function
-/// references and multi-memory. GC is on for validation only, because rec groups and subtype
-/// declarations are part of it: its types are refused as the module loads (`types`),
-/// its instructions as the bodies are validated (`bodies`).
+/// extended constant expressions, tail calls, wide arithmetic, typed function
+/// references, multi-memory, memory64 (but 64-bit tables, refused in `table_type`) and
+/// custom page sizes. GC is on for validation only, because rec groups and subtype
+/// declarations are part of it: its abstract types are refused as the module loads
+/// (`types`, which registers struct and array type definitions), its instructions as the
+/// bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
@@ -115,6 +117,8 @@ fn features() -> WasmFeatures {
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::GC
         | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::MEMORY64
+        | WasmFeatures::CUSTOM_PAGE_SIZES
 }
 
 impl Module {
@@ -412,6 +416,12 @@ impl ModuleInner {
     }
 
     fn table_type(&self, t: &wasmparser::TableType, offset: usize) -> Result<TableType, LoadError> {
+        if t.table64 {
+            return Err(LoadError::new(
+                "64-bit tables (table64) are not supported",
+                Some(offset),
+            ));
+        }
         Ok(TableType {
             element: ValType::Ref(types::ref_type(t.element_type, &self.types, offset)?),
             limits: limits(t.initial, t.maximum),
@@ -483,17 +493,15 @@ fn unsupported(what: &str, detail: &str) -> LoadError {
     LoadError::new(format!("unsupported {what} {detail}"), None)
 }
 
-fn limits(min: u64, max: Option<u64>) -> Limits32 {
-    // Validation (without memory64/table64) proved both fit in 32 bits.
-    Limits32 {
-        min: min as u32,
-        max: max.map(|m| m as u32),
-    }
+fn limits(min: u64, max: Option<u64>) -> SizeLimits {
+    SizeLimits { min, max }
 }
 
 fn memory_type(t: &wasmparser::MemoryType) -> MemoryType {
     MemoryType {
         limits: limits(t.initial, t.maximum),
+        index64: t.memory64,
+        page_size_log2: t.page_size_log2() as u8,
     }
 }
 

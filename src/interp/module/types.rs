@@ -1,13 +1,18 @@
 //! The module's types in ours: the type section's rec groups registered as canonical
 //! function types (`types::register_group`), and wasmparser's value types as ours, with
 //! concrete references by canonical id. WebAssembly GC's types (struct and array types,
-//! the `any`/`eq`/`i31` hierarchy) are refused here with the GC line: the validator runs
-//! with GC on, because 3.0's rec groups and subtype declarations are part of it.
+//! the `any`/`eq`/`i31` hierarchy) are refused here with the GC line, but for struct and
+//! array type *definitions*, which take part in their groups' identity: the validator
+//! runs with GC on, because 3.0's rec groups and subtype declarations are part of it.
 
-use wasmparser::{AbstractHeapType, CompositeInnerType, PackedIndex, RecGroup, UnpackedIndex};
+use wasmparser::{
+    AbstractHeapType, CompositeInnerType, FieldType, PackedIndex, RecGroup, StorageType,
+    UnpackedIndex,
+};
 
 use crate::interp::types::{
-    register_group, FuncType, HeapType, KeyType, LoadError, RefType, SubTypeKey, TypeId, ValType,
+    register_group, FieldKey, FuncType, HeapType, KeyType, LoadError, RefType, Shape, SubTypeKey,
+    TypeId, ValType,
 };
 
 /// Registers `group`, whose first type gets index `types.len()` in the module, and
@@ -20,17 +25,6 @@ pub(crate) fn read_rec_group(
     let base = types.len() as u32;
     let mut keys = Vec::with_capacity(group.types().len());
     for sub in group.into_types() {
-        let func = match &sub.composite_type.inner {
-            CompositeInnerType::Func(func) => func,
-            CompositeInnerType::Array(_) => return Err(gc("an array type", offset)),
-            CompositeInnerType::Struct(_) => return Err(gc("a struct type", offset)),
-            CompositeInnerType::Cont(_) => {
-                return Err(LoadError::new(
-                    "continuation types are not supported",
-                    Some(offset),
-                ))
-            }
-        };
         let key_type = |ty: &wasmparser::ValType| -> Result<KeyType, LoadError> {
             if let wasmparser::ValType::Ref(r) = ty {
                 if let Some(Err(index)) = r.type_index().map(|i| place(i, base, types)) {
@@ -42,19 +36,47 @@ pub(crate) fn read_rec_group(
             }
             Ok(KeyType::Val(val_type(*ty, types, offset)?))
         };
+        let field = |field: &FieldType| -> Result<FieldKey, LoadError> {
+            let storage = match field.element_type {
+                StorageType::I8 => Err(8),
+                StorageType::I16 => Err(16),
+                StorageType::Val(ty) => Ok(key_type(&ty)?),
+            };
+            Ok(FieldKey {
+                storage,
+                mutable: field.mutable,
+            })
+        };
+        let (shape, params, results) = match &sub.composite_type.inner {
+            CompositeInnerType::Func(func) => (
+                Shape::Func,
+                func.params()
+                    .iter()
+                    .map(key_type)
+                    .collect::<Result<_, _>>()?,
+                func.results()
+                    .iter()
+                    .map(key_type)
+                    .collect::<Result<_, _>>()?,
+            ),
+            CompositeInnerType::Struct(fields) => {
+                let fields = fields.fields.iter().map(field).collect::<Result<_, _>>()?;
+                (Shape::Struct(fields), Vec::new(), Vec::new())
+            }
+            CompositeInnerType::Array(array) => (Shape::Array(field(&array.0)?), vec![], vec![]),
+            CompositeInnerType::Cont(_) => {
+                return Err(LoadError::new(
+                    "continuation types are not supported",
+                    Some(offset),
+                ))
+            }
+        };
         keys.push(SubTypeKey {
             is_final: sub.is_final,
             supertype: sub.supertype_idxs.first().map(|&i| place(i, base, types)),
-            params: func
-                .params()
-                .iter()
-                .map(key_type)
-                .collect::<Result<_, _>>()?,
-            results: func
-                .results()
-                .iter()
-                .map(key_type)
-                .collect::<Result<_, _>>()?,
+            shape,
+            params,
+            results,
         });
     }
     types.extend(register_group(keys));

@@ -10,8 +10,26 @@ use wasmparser::{MemArg, Operator};
 use super::machine::{Stepper, Typed};
 use crate::interp::exec::num;
 use crate::interp::exec::{checked_range, sub_range};
-use crate::interp::store::{copy_in_bounds, Store};
+use crate::interp::store::{copy_at, copy_in_bounds, span, Store};
 use crate::interp::types::{TrapKind, ValType};
+
+/// An address, size or length operand at its own width: an i64 (a 64-bit memory's)
+/// whole, an i32 as its low 32 bits.
+fn wide(value: Typed) -> u64 {
+    match value.ty {
+        ValType::I64 => value.bits,
+        _ => value.bits as u32 as u64,
+    }
+}
+
+/// The type of a memory's addresses and sizes.
+fn address_type(index64: bool) -> ValType {
+    if index64 {
+        ValType::I64
+    } else {
+        ValType::I32
+    }
+}
 
 /// The type of a numeric operator's result, from its text name: a comparison or a test
 /// gives an i32, anything else the type its name starts with (`f64.convert_i32_s`).
@@ -221,41 +239,44 @@ impl Stepper {
                 self.push(ValType::I64, low);
                 self.push(ValType::I64, high);
             }
+            // A 64-bit memory's addresses, sizes and lengths are i64s (`wide`).
             Operator::MemorySize { mem } => {
-                let pages = self.memory(store, mem).len() / crate::interp::types::PAGE_SIZE;
-                self.push(ValType::I32, pages as u64);
+                let addr = store.instances[instance].memories[mem as usize];
+                let memory = &store.memories[addr as usize];
+                self.push(address_type(memory.ty.index64), memory.pages());
             }
             Operator::MemoryGrow { mem } => {
-                let delta = self.pop().bits as u32;
+                let delta = self.pop();
                 let addr = store.instances[instance].memories[mem as usize];
-                let old = store.grow_memory(addr, delta).unwrap_or(u32::MAX);
-                self.push(ValType::I32, old as u64);
+                let failed = wide(Typed::new(delta.ty, u64::MAX));
+                let old = store.grow_memory(addr, wide(delta)).unwrap_or(failed);
+                self.push(delta.ty, old);
             }
             Operator::MemoryFill { mem } => {
                 let (len, value, dst) = (self.pop(), self.pop(), self.pop());
-                self.last_address = Some(dst.bits as u32 as u64);
+                self.last_address = Some(wide(dst));
                 let bytes = self.memory_mut(store, mem);
-                let range = checked_range(bytes.len(), dst.bits, len.bits)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                let range =
+                    span(bytes.len(), wide(dst), wide(len)).ok_or(TrapKind::MemoryOutOfBounds)?;
                 bytes[range].fill(value.bits as u8);
             }
             Operator::MemoryCopy { dst_mem, src_mem } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
-                self.last_address = Some(dst.bits as u32 as u64);
+                self.last_address = Some(wide(dst));
                 let source = self.memory(store, src_mem);
-                let from = checked_range(source.len(), src.bits, len.bits)
-                    .ok_or(TrapKind::MemoryOutOfBounds)?;
+                let from =
+                    span(source.len(), wide(src), wide(len)).ok_or(TrapKind::MemoryOutOfBounds)?;
                 let items = source[from].to_vec();
-                copy_in_bounds(self.memory_mut(store, dst_mem), dst.bits, &items)
+                copy_at(self.memory_mut(store, dst_mem), wide(dst), &items)
                     .ok_or(TrapKind::MemoryOutOfBounds)?;
             }
             Operator::MemoryInit { data_index, mem } => {
                 let (len, src, dst) = (self.pop(), self.pop(), self.pop());
-                self.last_address = Some(dst.bits as u32 as u64);
+                self.last_address = Some(wide(dst));
                 let data = Arc::clone(&store.instances[instance].datas[data_index as usize]);
                 let bytes =
                     sub_range(&data, src.bits, len.bits).ok_or(TrapKind::MemoryOutOfBounds)?;
-                copy_in_bounds(self.memory_mut(store, mem), dst.bits, bytes)
+                copy_at(self.memory_mut(store, mem), wide(dst), bytes)
                     .ok_or(TrapKind::MemoryOutOfBounds)?;
             }
             Operator::DataDrop { data_index } => {
@@ -377,7 +398,7 @@ impl Stepper {
 
     /// Pops an i32 address and adds the offset: the effective address (33 bits at most).
     pub(super) fn address(&mut self, memarg: MemArg) -> u64 {
-        let address = (self.pop().bits as u32 as u64).saturating_add(memarg.offset);
+        let address = wide(self.pop()).saturating_add(memarg.offset);
         self.last_address = Some(address);
         address
     }

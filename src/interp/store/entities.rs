@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::Caller;
 use crate::interp::module::Module;
 use crate::interp::types::{
-    Extern, FuncType, GlobalType, MemoryType, TableType, Trap, ValType, Value, PAGE_SIZE,
+    Extern, FuncType, GlobalType, MemoryType, TableType, Trap, ValType, Value,
 };
 /// A host function: reads its arguments, writes its results, or fails with a trap.
 pub type HostFn<T> = dyn Fn(&mut Caller<'_, T>, &[Value], &mut [Value]) -> Result<(), Trap>;
@@ -103,19 +103,25 @@ pub(crate) struct MemoryEntity {
 }
 
 impl MemoryEntity {
-    pub fn pages(&self) -> u32 {
-        (self.data.len() / PAGE_SIZE) as u32
+    /// The size in its pages (`MemoryType::page_size`).
+    pub fn pages(&self) -> u64 {
+        (self.data.len() as u64) >> self.ty.page_size_log2
     }
 
-    /// `memory.grow`: the old size in pages, or `None` (wasm -1) past either maximum.
-    pub(super) fn grow(&mut self, delta: u32, limit_pages: u32) -> Option<u32> {
+    /// `memory.grow`: the old size in pages, or `None` (wasm -1) past its maximum, its
+    /// address space or the store's limit of `limit_bytes`.
+    pub(super) fn grow(&mut self, delta: u64, limit_bytes: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        let max = self.ty.limits.max.unwrap_or(65_536).min(limit_pages);
-        if new > max {
+        let space = self.ty.address_space_pages();
+        if new > self.ty.limits.max.unwrap_or(space).min(space) {
             return None;
         }
-        self.data.resize(new as usize * PAGE_SIZE, 0);
+        let bytes = new.checked_mul(self.ty.page_size())?;
+        if bytes > limit_bytes {
+            return None;
+        }
+        self.data.resize(usize::try_from(bytes).ok()?, 0);
         Some(old)
     }
 }
@@ -131,7 +137,7 @@ impl TableEntity {
     pub(super) fn grow(&mut self, delta: u32, init: u64, limit: u32) -> Option<u32> {
         let old = self.elements.len() as u32;
         let new = old.checked_add(delta)?;
-        if new > self.ty.limits.max.unwrap_or(u32::MAX).min(limit) {
+        if new as u64 > self.ty.limits.max.unwrap_or(u64::MAX).min(limit as u64) {
             return None;
         }
         self.elements.resize(new as usize, init);
@@ -182,8 +188,19 @@ pub(crate) struct InstanceEntity {
 /// Copies `items` into `dst` at `offset` (an i32), or `None` if any of it falls outside:
 /// an element or data segment's copy into a table or memory.
 pub(crate) fn copy_in_bounds<E: Copy>(dst: &mut [E], offset: u64, items: &[E]) -> Option<()> {
-    let start = offset as u32 as usize;
-    let end = start.checked_add(items.len())?;
-    dst.get_mut(start..end)?.copy_from_slice(items);
+    copy_at(dst, offset as u32 as u64, items)
+}
+
+/// Copies `items` into `dst` from index `start` (any u64: a 64-bit memory's), or `None`
+/// if any of it falls outside.
+pub(crate) fn copy_at<E: Copy>(dst: &mut [E], start: u64, items: &[E]) -> Option<()> {
+    let range = span(dst.len(), start, items.len() as u64)?;
+    dst[range].copy_from_slice(items);
     Some(())
+}
+
+/// `start..start + len` if it lies within `0..size` (any u64s: no wrapping).
+pub(crate) fn span(size: usize, start: u64, len: u64) -> Option<std::ops::Range<usize>> {
+    let end = start.checked_add(len)?;
+    (end <= size as u64).then_some(start as usize..end as usize)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use wasmparser::ExternalKind;
 
-use super::entities::{copy_in_bounds, FuncEntity, GlobalEntity, InstanceEntity};
+use super::entities::{copy_at, copy_in_bounds, FuncEntity, GlobalEntity, InstanceEntity};
 use super::Store;
 use crate::interp::module::{ConstExpr, ElementMode, Module};
 use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, TrapKind};
@@ -168,8 +168,14 @@ pub(crate) fn instantiate<T>(
     }
     for &(i, memory, offset) in &active_datas {
         let bytes = &instance.datas[i];
-        let memory = &mut store.memories[instance.memories[memory as usize] as usize].data;
-        copy_in_bounds(memory, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
+        let memory = &mut store.memories[instance.memories[memory as usize] as usize];
+        // The offset is an i64 for a 64-bit memory, else an i32.
+        let offset = if memory.ty.index64 {
+            offset
+        } else {
+            offset as u32 as u64
+        };
+        copy_at(&mut memory.data, offset, bytes).ok_or(TrapKind::MemoryOutOfBounds)?;
         instance.datas[i] = Arc::new([]);
     }
     Ok((Instance(instance_index, store.id), start))

@@ -14,14 +14,15 @@ mod snapshot;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::interp::types::{
-    Error, Extern, ExternType, Func, FuncType, HeapType, Limits, ValType, Value,
+    Error, Extern, ExternType, Func, FuncType, HeapType, Limits, MemoryType, ValType, Value,
+    PAGE_SIZE,
 };
 use entities::HOST_CALLEE;
 
 pub use caller::Caller;
 pub(crate) use entities::{
-    copy_in_bounds, Callee, FuncEntity, GlobalEntity, HostCall, InstanceEntity, MemoryEntity,
-    TableEntity,
+    copy_at, copy_in_bounds, span, Callee, FuncEntity, GlobalEntity, HostCall, InstanceEntity,
+    MemoryEntity, TableEntity,
 };
 pub use entities::{HostFn, RawHostFn};
 pub(crate) use instantiate::instantiate;
@@ -84,10 +85,15 @@ impl<T> Store<T> {
 
     /// `memory.grow` of memory `addr` by `delta` pages: the old size in pages, or `None`
     /// (wasm -1) past its maximum or the store's limit.
-    pub(crate) fn grow_memory(&mut self, addr: u32, delta: u32) -> Option<u32> {
+    pub(crate) fn grow_memory(&mut self, addr: u32, delta: u64) -> Option<u64> {
         self.moves += 1;
-        let limit = self.limits.max_memory_pages;
+        let limit = self.memory_limit_bytes();
         self.memories[addr as usize].grow(delta, limit)
+    }
+
+    /// The store's limit on any one memory, in bytes (`Limits::max_memory_pages`).
+    fn memory_limit_bytes(&self) -> u64 {
+        self.limits.max_memory_pages as u64 * PAGE_SIZE as u64
     }
 
     /// `table.grow` of table `addr` by `delta` elements `init`: the old size, or `None`
@@ -209,7 +215,7 @@ impl<T> Store<T> {
             Extern::Table(t) => {
                 let table = &self.tables[t.0 as usize];
                 let mut ty = table.ty;
-                ty.limits.min = table.elements.len() as u32;
+                ty.limits.min = table.elements.len() as u64;
                 ExternType::Table(ty)
             }
             Extern::Memory(m) => {
@@ -246,16 +252,27 @@ impl<T> Store<T> {
         }
     }
 
-    pub(crate) fn check_memory_size(&self, pages: u32) -> Result<(), Error> {
+    /// The size in bytes of a new memory of type `ty`, or the error if it exceeds the
+    /// store's limit.
+    pub(crate) fn check_memory_size(&self, ty: &MemoryType) -> Result<usize, Error> {
+        let (pages, page_size) = (ty.limits.min, ty.page_size());
         let limit = self.limits.max_memory_pages;
-        if pages > limit {
+        let bytes = pages
+            .checked_mul(page_size)
+            .filter(|&bytes| bytes <= self.memory_limit_bytes());
+        let Some(bytes) = bytes.and_then(|bytes| usize::try_from(bytes).ok()) else {
+            let unit = if page_size == PAGE_SIZE as u64 {
+                String::new()
+            } else {
+                format!(" of {page_size} bytes")
+            };
             return Err(Error::Limit(format!(
-                "memory of {pages} pages ({} MiB) exceeds the limit of {limit} pages ({} MiB)",
-                pages as u64 * 64 / 1024,
+                "memory of {pages} pages{unit} ({} MiB) exceeds the limit of {limit} pages ({} MiB)",
+                pages as u128 * page_size as u128 / (1 << 20),
                 limit as u64 * 64 / 1024
             )));
-        }
-        Ok(())
+        };
+        Ok(bytes)
     }
 }
 

@@ -8,7 +8,7 @@ use super::{Caller, Store};
 use crate::interp::module::Module;
 use crate::interp::types::{
     Error, Extern, Func, FuncType, Global, GlobalType, Instance, Memory, MemoryType, Table,
-    TableType, Trap, ValType, Value, PAGE_SIZE,
+    TableType, Trap, ValType, Value,
 };
 
 impl Func {
@@ -64,10 +64,10 @@ impl Func {
 
 impl Memory {
     pub fn new<T>(store: &mut Store<T>, ty: MemoryType) -> Result<Memory, Error> {
-        store.check_memory_size(ty.limits.min)?;
+        let bytes = store.check_memory_size(&ty)?;
         store.memories.push(MemoryEntity {
             ty,
-            data: vec![0; ty.limits.min as usize * PAGE_SIZE],
+            data: vec![0; bytes],
         });
         Ok(Memory(store.memories.len() as u32 - 1, store.id))
     }
@@ -80,13 +80,13 @@ impl Memory {
         &mut store.memories[self.0 as usize].data
     }
 
-    /// Current size in 64 KiB pages.
-    pub fn pages<T>(&self, store: &Store<T>) -> u32 {
+    /// Current size in its pages (64 KiB, unless its type says otherwise).
+    pub fn pages<T>(&self, store: &Store<T>) -> u64 {
         store.memories[self.0 as usize].pages()
     }
 
     /// Grows by `delta` pages; the old size, or `None` past the maximum or the store's limit.
-    pub fn grow<T>(&self, store: &mut Store<T>, delta: u32) -> Option<u32> {
+    pub fn grow<T>(&self, store: &mut Store<T>, delta: u64) -> Option<u64> {
         store.grow_memory(self.0, delta)
     }
 }
@@ -204,19 +204,19 @@ impl<T> Store<T> {
     /// job); an error past the store's limits.
     pub(crate) fn push_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
         let limits = &self.limits;
-        if ty.limits.min > limits.max_table_elements {
+        if ty.limits.min > limits.max_table_elements as u64 {
             return Err(Error::Limit(format!(
                 "table of {} elements exceeds the limit of {}",
                 ty.limits.min, limits.max_table_elements
             )));
         }
-        if ty.limits.min as u64 > self.table_room() {
+        if ty.limits.min > self.table_room() {
             return Err(Error::Limit(format!(
                 "table of {} elements exceeds the limit of {} elements in all tables ({} in use)",
                 ty.limits.min, limits.max_total_table_elements, self.table_elements
             )));
         }
-        self.table_elements += ty.limits.min as u64;
+        self.table_elements += ty.limits.min;
         self.tables.push(TableEntity {
             ty,
             elements: vec![init; ty.limits.min as usize],

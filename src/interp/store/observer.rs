@@ -4,7 +4,7 @@
 //! With no observer installed the executor runs a path compiled without the hook
 //! (a const generic), so observing costs nothing when it is off.
 
-use crate::interp::isa::Op;
+use crate::interp::isa::{OnMemory, Op};
 
 /// One instruction about to execute.
 pub struct Step<'a> {
@@ -15,8 +15,11 @@ pub struct Step<'a> {
     pub offset: u32,
     /// Index of the op in the function's translated code.
     pub pc: usize,
-    /// The internal instruction (`Display` prints it WAT-like).
+    /// The internal instruction (`Display` prints it WAT-like); for an access off memory
+    /// 0's fast path (`Op::OtherMemory`), the op it runs, on `memory`.
     pub op: &'a Op,
+    /// Where `op` runs when not on memory 0's fast path.
+    pub memory: Option<OnMemory>,
     /// Number of active wasm frames below this one.
     pub depth: usize,
     /// The frame's slots: locals first, then the operand stack.

@@ -249,10 +249,18 @@ impl Instance {
         // Check everything before changing anything.
         let limits = store.limits.clone();
         for (i, (&m, bytes)) in instance.memories.iter().zip(&snapshot.memories).enumerate() {
-            let ty = store.memories[m as usize].ty.limits;
-            let max = ty.max.unwrap_or(65_536).min(limits.max_memory_pages);
-            let pages = bytes.len() / PAGE_SIZE;
-            if bytes.len() % PAGE_SIZE != 0 || !(ty.min as usize..=max as usize).contains(&pages) {
+            let ty = store.memories[m as usize].ty;
+            let space = ty.address_space_pages();
+            let max = ty.limits.max.unwrap_or(space).min(space);
+            let (page, limit) = (
+                ty.page_size(),
+                limits.max_memory_pages as u64 * PAGE_SIZE as u64,
+            );
+            let len = bytes.len() as u64;
+            if !len.is_multiple_of(page)
+                || len > limit
+                || !(ty.limits.min..=max).contains(&(len / page))
+            {
                 return Err(SnapshotError::Mismatch(format!(
                     "memory {i} of {} bytes is not a whole number of pages within its limits",
                     bytes.len()
@@ -261,8 +269,11 @@ impl Instance {
         }
         for (i, (&t, elements)) in instance.tables.iter().zip(&snapshot.tables).enumerate() {
             let ty = store.tables[t as usize].ty.limits;
-            let max = ty.max.unwrap_or(u32::MAX).min(limits.max_table_elements);
-            if !(ty.min as usize..=max as usize).contains(&elements.len()) {
+            let max = ty
+                .max
+                .unwrap_or(u64::MAX)
+                .min(limits.max_table_elements as u64);
+            if !(ty.min..=max).contains(&(elements.len() as u64)) {
                 return Err(SnapshotError::Mismatch(format!(
                     "table {i} of {} elements is over its limits",
                     elements.len()

@@ -73,9 +73,10 @@ impl Translator<'_> {
             return self.skip_dead(op);
         }
         match super::memory::memories_of(&op) {
-            Some(memories) if memories != (0, 0) => {
+            Some(memories) if !self.on_fast_path(memories) => {
+                let offset_high = super::memory::offset_high(&op);
                 self.translate_on_memory_0(op)?;
-                self.move_to_memory(memories);
+                self.move_to_memory(memories, offset_high);
                 Ok(())
             }
             _ => self.translate_on_memory_0(op),

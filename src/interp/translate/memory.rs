@@ -1,12 +1,13 @@
 //! Loads and stores: an `i32.add` whose only use is a load's address fuses into the load;
 //! a store of a constant takes the value inline. An access to another memory than
-//! memory 0 is translated as for memory 0, then moved out of line (`Op::OtherMemory`).
+//! memory 0, or to a memory 0 that is not plain (64-bit, or of custom page size), is
+//! translated as for memory 0, then moved out of line (`Op::OtherMemory`).
 
 use wasmparser::{MemArg, MemArgTarget, Operator};
 
 use super::stack::Operand;
 use super::{Emit, Translator};
-use crate::interp::isa::{AddressTerm, Op, Slot};
+use crate::interp::isa::{AddressTerm, MemoryOp, Op, Slot};
 
 /// A load or a store, by its plain form's constructor: `(dst, addr, offset)` for a
 /// load, `(addr, value, offset)` for a store.
@@ -32,6 +33,12 @@ pub(super) fn memories_of(op: &Operator) -> Option<(u32, u32)> {
         },
     };
     Some((memory, memory))
+}
+
+/// The part of a load or store's static offset above 32 bits (memory64's), which the
+/// op keeps out of line (`MemoryOp::offset_high`); 0 for other operators.
+pub(super) fn offset_high(op: &Operator) -> u64 {
+    memarg_of(op).map_or(0, |memarg| memarg.offset & !(u32::MAX as u64))
 }
 
 /// The memory immediate of a load or store (SIMD ones too).
@@ -67,10 +74,17 @@ fn memarg_of(op: &Operator) -> Option<MemArg> {
 }
 
 impl Translator<'_> {
+    /// Whether an access to `memories` (`memories_of`) runs on memory 0's fast path: both
+    /// are memory 0, and it is plain (`MemoryType::is_plain`).
+    pub(super) fn on_fast_path(&self, memories: (u32, u32)) -> bool {
+        memories == (0, 0) && self.module.memories[0].is_plain()
+    }
+
     /// Moves the op just translated (every memory access ends with its op), an access to
-    /// `memories` (not both 0) translated as if to memory 0, out of line:
-    /// `Op::OtherMemory` runs it on them.
-    pub(super) fn move_to_memory(&mut self, (memory, src_memory): (u32, u32)) {
+    /// `memories` off the fast path translated as if to a plain memory 0 (its offset's
+    /// low 32 bits; `offset_high` the rest), out of line: `Op::OtherMemory` runs it on
+    /// them.
+    pub(super) fn move_to_memory(&mut self, (memory, src_memory): (u32, u32), offset_high: u64) {
         let at = self.ops.last_mut().expect("a memory access emits its op");
         let moved = std::mem::replace(
             at,
@@ -80,7 +94,10 @@ impl Translator<'_> {
                 src_memory,
             },
         );
-        self.memory_ops.push(moved);
+        self.memory_ops.push(MemoryOp {
+            op: moved,
+            offset_high,
+        });
     }
 
     /// A load or store (`None` for other operators).
@@ -122,7 +139,7 @@ impl Translator<'_> {
             O::I64Store { memarg } | O::F64Store { memarg } => (store!(Store64), memarg),
             _ => return None,
         };
-        // Without memory64 the validator proved the offset fits in 32 bits.
+        // A memory64 offset's high bits go out of line (`offset_high`).
         let offset = memarg.offset as u32;
         Some(match access {
             Access::Load(load) => self.load(load, offset),

@@ -18,7 +18,7 @@ mod stack;
 
 use wasmparser::{BlockType, FunctionBody};
 
-use crate::interp::isa::{CompiledFunc, Encoder, Op, Slot, MAX_FUNCTION_OPS};
+use crate::interp::isa::{CompiledFunc, Encoder, MemoryOp, Op, Slot, MAX_FUNCTION_OPS};
 use crate::interp::module::ModuleInner;
 use crate::interp::types::{LoadError, ValType, MAX_FRAME_SLOTS};
 use control::{ControlFrame, FrameKind};
@@ -46,8 +46,8 @@ struct Translator<'m> {
     /// Nesting depth of blocks opened inside dead code.
     dead_depth: u32,
     offset: u32,
-    /// The ops of accesses to memories other than memory 0 (`Op::OtherMemory`).
-    memory_ops: Vec<Op>,
+    /// The ops of accesses off memory 0's fast path (`Op::OtherMemory`).
+    memory_ops: Vec<MemoryOp>,
 }
 
 /// A function body translated to our ops, before the executor gives them handlers.
@@ -62,8 +62,8 @@ pub(crate) struct Translation {
     pub num_locals: u16,
     /// Locals plus the highest operand stack.
     pub frame_size: u32,
-    /// The ops run on another memory than memory 0 (`Op::OtherMemory`).
-    pub memory_ops: Vec<Op>,
+    /// The ops run off memory 0's fast path (`Op::OtherMemory`).
+    pub memory_ops: Vec<MemoryOp>,
 }
 
 impl Translation {

@@ -5,16 +5,16 @@ use std::fmt;
 use super::func_type::FuncType;
 use super::value::ValType;
 
-/// Size limits of a table or memory (in elements or pages).
+/// Size limits of a table or memory (in elements or pages): 64-bit, for memory64's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits32 {
-    pub min: u32,
-    pub max: Option<u32>,
+pub struct SizeLimits {
+    pub min: u64,
+    pub max: Option<u64>,
 }
 
-impl Limits32 {
+impl SizeLimits {
     /// Import matching (spec "limits subtyping"): `self` (provided) fits `required`.
-    pub fn fits(&self, required: &Limits32) -> bool {
+    pub fn fits(&self, required: &SizeLimits) -> bool {
         self.min >= required.min
             && match (self.max, required.max) {
                 (_, None) => true,
@@ -24,7 +24,7 @@ impl Limits32 {
     }
 }
 
-impl fmt::Display for Limits32 {
+impl fmt::Display for SizeLimits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.min)?;
         if let Some(max) = self.max {
@@ -37,13 +37,46 @@ impl fmt::Display for Limits32 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TableType {
     pub element: ValType,
-    pub limits: Limits32,
+    pub limits: SizeLimits,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MemoryType {
-    /// In 64 KiB pages.
-    pub limits: Limits32,
+    /// In pages of `page_size()` bytes.
+    pub limits: SizeLimits,
+    /// A 64-bit memory (memory64): i64 addresses and sizes.
+    pub index64: bool,
+    /// The page size's base-2 logarithm: 16 (64 KiB) or, with custom page sizes, 0.
+    pub page_size_log2: u8,
+}
+
+impl MemoryType {
+    /// A 32-bit memory of 64 KiB pages, the WebAssembly 1.0 kind.
+    pub fn new(limits: SizeLimits) -> MemoryType {
+        MemoryType {
+            limits,
+            index64: false,
+            page_size_log2: 16,
+        }
+    }
+
+    /// Bytes in one of its pages.
+    pub fn page_size(&self) -> u64 {
+        1 << self.page_size_log2
+    }
+
+    /// Its largest possible size in pages, whatever its maximum says: its whole address
+    /// space (2^32 or 2^64 bytes).
+    pub fn address_space_pages(&self) -> u64 {
+        let bits = if self.index64 { 64 } else { 32 };
+        // 2^bits / page size, as 2^64 does not fit in a u64.
+        (((1u128 << bits) >> self.page_size_log2).min(u64::MAX as u128)) as u64
+    }
+
+    /// A memory of this type may be run by memory 0's fast path: 32-bit, 64 KiB pages.
+    pub fn is_plain(&self) -> bool {
+        !self.index64 && self.page_size_log2 == 16
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,7 +115,11 @@ impl ExternType {
             (ExternType::Table(a), ExternType::Table(b)) => {
                 a.element == b.element && a.limits.fits(&b.limits)
             }
-            (ExternType::Memory(a), ExternType::Memory(b)) => a.limits.fits(&b.limits),
+            (ExternType::Memory(a), ExternType::Memory(b)) => {
+                a.index64 == b.index64
+                    && a.page_size_log2 == b.page_size_log2
+                    && a.limits.fits(&b.limits)
+            }
             (ExternType::Global(a), ExternType::Global(b)) if b.mutable => a == b,
             (ExternType::Global(a), ExternType::Global(b)) => {
                 !a.mutable && a.content.is_subtype_of(b.content)
@@ -98,7 +135,14 @@ impl fmt::Display for ExternType {
         match self {
             ExternType::Func(ty) => write!(f, "{ty}"),
             ExternType::Table(t) => write!(f, "(table {} {})", t.limits, t.element),
-            ExternType::Memory(m) => write!(f, "(memory {})", m.limits),
+            ExternType::Memory(m) => {
+                let index = if m.index64 { "i64 " } else { "" };
+                write!(f, "(memory {index}{}", m.limits)?;
+                if m.page_size_log2 != 16 {
+                    write!(f, " (pagesize {})", m.page_size())?;
+                }
+                write!(f, ")")
+            }
             ExternType::Global(g) if g.mutable => write!(f, "(global (mut {}))", g.content),
             ExternType::Global(g) => write!(f, "(global {})", g.content),
         }
@@ -111,7 +155,7 @@ mod tests {
 
     #[test]
     fn limits_subtyping() {
-        let l = |min, max| Limits32 { min, max };
+        let l = |min, max| SizeLimits { min, max };
         assert!(l(2, Some(3)).fits(&l(1, None)));
         assert!(l(2, Some(3)).fits(&l(2, Some(4))));
         assert!(!l(2, None).fits(&l(2, Some(4))));

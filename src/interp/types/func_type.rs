@@ -7,6 +7,10 @@
 //! Function types are subtypes of their declared supertypes (`sub`), transitively;
 //! the value types' subtyping follows from that and from the abstract heap types'.
 //!
+//! Struct and array types (GC's) are registered too, as they take part in their groups'
+//! identity, but only as definitions: a module may declare them and name them in
+//! function types; no instruction that makes or reads their values loads (`bodies`).
+//!
 //! Registered types stay for the life of the process: a few words each, for the types
 //! of the modules loaded.
 
@@ -17,12 +21,23 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use super::ref_type::{HeapType, RefType, TypeId};
 use super::value::ValType;
 
-/// A function signature, with its canonical id.
+/// A function signature, with its canonical id. A module's struct and array types are
+/// of this type too, with no parameters or results (`kind`).
 #[derive(Debug, Clone)]
 pub struct FuncType {
     id: TypeId,
+    kind: TypeKind,
     params: Box<[ValType]>,
     results: Box<[ValType]>,
+}
+
+/// What a defined type is: a function type, or one of GC's struct and array types
+/// (registered for their groups' identity only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    Func,
+    Struct,
+    Array,
 }
 
 impl FuncType {
@@ -35,6 +50,7 @@ impl FuncType {
         let key = SubTypeKey {
             is_final: true,
             supertype: None,
+            shape: Shape::Func,
             params: params.into_iter().map(KeyType::Val).collect(),
             results: results.into_iter().map(KeyType::Val).collect(),
         };
@@ -52,6 +68,10 @@ impl FuncType {
     /// The canonical id.
     pub fn id(&self) -> TypeId {
         self.id
+    }
+
+    pub fn kind(&self) -> TypeKind {
+        self.kind
     }
 }
 
@@ -73,6 +93,11 @@ impl std::hash::Hash for FuncType {
 /// WAT-like: `(func (param f64 i32) (result i32))`.
 impl fmt::Display for FuncType {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.kind {
+            TypeKind::Func => {}
+            TypeKind::Struct => return f.write_str("(struct ..)"),
+            TypeKind::Array => return f.write_str("(array ..)"),
+        }
         f.write_str("(func")?;
         for (keyword, types) in [("param", &self.params), ("result", &self.results)] {
             if !types.is_empty() {
@@ -96,14 +121,43 @@ pub(crate) enum KeyType {
     InGroup { nullable: bool, index: u32 },
 }
 
-/// A type of a group in canonical form: the function type with its `sub` declaration.
+/// A type of a group in canonical form: the function type (or struct or array type,
+/// `shape`) with its `sub` declaration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct SubTypeKey {
     pub is_final: bool,
     /// The declared supertype: `Ok(id)` outside the group, `Err(index)` inside it.
     pub supertype: Option<Result<TypeId, u32>>,
+    pub shape: Shape,
+    /// A function type's; empty for the others.
     pub params: Vec<KeyType>,
     pub results: Vec<KeyType>,
+}
+
+/// A type's kind in canonical form, with a struct's or array's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) enum Shape {
+    Func,
+    Struct(Vec<FieldKey>),
+    Array(FieldKey),
+}
+
+/// A struct or array field: its storage type (`Err(bits)` for the packed i8 and i16)
+/// and mutability.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct FieldKey {
+    pub storage: Result<KeyType, u8>,
+    pub mutable: bool,
+}
+
+impl Shape {
+    fn kind(&self) -> TypeKind {
+        match self {
+            Shape::Func => TypeKind::Func,
+            Shape::Struct(_) => TypeKind::Struct,
+            Shape::Array(_) => TypeKind::Array,
+        }
+    }
 }
 
 /// A registered type: the function type and its declared supertype.
@@ -146,6 +200,7 @@ pub(crate) fn register_group(group: Vec<SubTypeKey>) -> Vec<FuncType> {
         for (index, sub) in group.iter().enumerate() {
             let ty = FuncType {
                 id: id(index as u32),
+                kind: sub.shape.kind(),
                 params: sub.params.iter().map(resolve).collect(),
                 results: sub.results.iter().map(resolve).collect(),
             };
@@ -163,6 +218,14 @@ impl TypeId {
     /// its supertypes.
     pub fn is_subtype_of(self, other: TypeId) -> bool {
         self == other || declared_subtype(self, other)
+    }
+
+    /// Whether this is a function type's id (not a struct's or array's).
+    pub fn is_func(self) -> bool {
+        registry()
+            .types
+            .get(self.0 as usize)
+            .is_some_and(|entry| entry.ty.kind == TypeKind::Func)
     }
 }
 
@@ -184,7 +247,8 @@ impl HeapType {
         use HeapType::*;
         match (self, other) {
             (Concrete(a), Concrete(b)) => a.is_subtype_of(b),
-            (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) => true,
+            (NoFunc, Concrete(c)) | (Concrete(c), Func) => c.is_func(),
+            (NoFunc, Func) | (NoExtern, Extern) => true,
             (a, b) => a == b,
         }
     }
@@ -225,6 +289,7 @@ mod tests {
         let open = |supertype| SubTypeKey {
             is_final: false,
             supertype,
+            shape: Shape::Func,
             params: vec![KeyType::InGroup {
                 nullable: true,
                 index: 0,

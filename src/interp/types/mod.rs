@@ -15,9 +15,9 @@ pub use error::{
     backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
     MAX_LISTED_ITEMS,
 };
-pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
-pub use func_type::FuncType;
-pub(crate) use func_type::{register_group, KeyType, SubTypeKey};
+pub use extern_type::{ExternType, GlobalType, MemoryType, SizeLimits, TableType};
+pub(crate) use func_type::{register_group, FieldKey, KeyType, Shape, SubTypeKey};
+pub use func_type::{FuncType, TypeKind};
 pub use handles::{Extern, Func, Global, Instance, Memory, Table};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
 pub use ref_type::{HeapType, RefType, TypeId};
