@@ -42,6 +42,7 @@ const SUITES: &[(&str, &str)] = &[
     ("proposals/extended-const", "scripts 3; return 88, trap 8, invalid 83, malformed 7 (3 skipped), uninstantiable 26; module 69, register 3"),
     ("proposals/function-references", "scripts 26; return 829, trap 58, invalid 495, malformed 187 (64 skipped), unlinkable 47, uninstantiable 33; module 208, register 15, invoke 2"),
     ("proposals/multi-memory", "scripts 41; return 484, trap 238, invalid 2, malformed 2, unlinkable 22, uninstantiable 20; module 78, register 17, invoke 49"),
+    ("proposals/exceptions", "scripts 4; return 50, trap 2, invalid 16, malformed 2, unlinkable 2, exception 18; module 12, register 3"),
     ("wasm-v3", "scripts 97; return 16621, trap 541, exhaustion 15, invalid 1310, malformed 1365 (657 skipped), unlinkable 138, uninstantiable 34; module 1115, module definition 4, module instance 3, register 35, invoke 47"),
 ];
 
@@ -57,32 +58,6 @@ const REFUSED: &[(&str, &[&str])] = &[
     ("wasm-v1/memory.wast", &[SECOND_MEMORY]),
     ("wasm-v2/imports.wast", &[SECOND_MEMORY]),
     ("wasm-v2/memory.wast", &[SECOND_MEMORY]),
-    // Tags (exceptions), not implemented: the module `test` that the later ones import
-    // from exports one, and so do two of the modules with `print32`/`print64`.
-    (
-        "wasm-v3/imports.wast",
-        &[
-            "exceptions proposal not enabled",
-            NO_MODULE,
-            "the module exports no function named `print",
-            "cannot link module: unknown import test.",
-        ],
-    ),
-    // Tags (exceptions), not implemented.
-    (
-        "wasm-v3/instance.wast",
-        &[
-            "exceptions proposal not enabled",
-            NO_MODULE,
-            "no module definition",
-            "no module named",
-        ],
-    ),
-    // `exnref` (exceptions), not implemented; `anyref` (GC), not supported.
-    (
-        "wasm-v3/ref_null.wast",
-        &["exception refs not supported", NO_MODULE],
-    ),
     // Struct types (GC), not supported: its other modules pass.
     (
         "wasm-v3/type-rec.wast",
@@ -96,9 +71,6 @@ const REFUSED: &[(&str, &[&str])] = &[
 
 /// How a 1.0/2.0 assertion that a second memory is invalid fails under 3.0.
 const SECOND_MEMORY: &str = "expected rejection `multiple memories`, but the module loaded";
-
-/// How a directive fails whose module was refused.
-const NO_MODULE: &str = "no module instantiated yet";
 
 /// The scripts of a directory of the suite: `proposals/NAME` or a version's (`wasm-v1`).
 fn scripts(dir: &str) -> Vec<TestFile<'static>> {

@@ -14,8 +14,11 @@
 
 use std::fmt::{self, Write as _};
 
+pub mod catch;
 #[macro_use]
 pub mod simd;
+
+pub use catch::Catch;
 
 pub use simd::{
     V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat, V128Ternary,
@@ -332,6 +335,12 @@ macro_rules! define_op {
             ReturnCall { func: u32, base: Slot },
             /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
             ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `throw`: throws an exception of tag `tag` (the module's tag index) with the
+            /// values at `s[base..]`.
+            Throw { tag: u32, base: Slot },
+            /// `throw_ref`: throws the exception `s[exn]` refers to again (trapping with
+            /// "null exception reference" if it is null).
+            ThrowRef { exn: Slot },
             /// `call_ref`: calls the function referenced by `s[func]` (trapping with "null
             /// function reference" if it is null), arguments at `s[base]`. Validation
             /// proved its type.
@@ -482,6 +491,8 @@ macro_rules! define_op {
                     Op::BrIfNonNull { .. } => "br_if_non_null",
                     Op::RefAsNonNull { .. } => "ref.as_non_null",
                     Op::CallRef { .. } => "call_ref",
+                    Op::Throw { .. } => "throw",
+                    Op::ThrowRef { .. } => "throw_ref",
                     Op::ReturnCallRef { .. } => "return_call_ref",
                     Op::BrTable { .. } => "br_table",
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
@@ -1026,6 +1037,7 @@ impl Op {
             "dst" | "src" | "dst2" | "src2" | "a" | "b" | "c" | "cond" | "addr" | "index"
             | "base" | "delta" | "start" | "init" | "counter" | "lanes" => true,
             "func" => matches!(self, Op::CallRef { .. } | Op::ReturnCallRef { .. }),
+            "exn" => true,
             _ => false,
         }
     }
@@ -1162,6 +1174,8 @@ pub struct CompiledFunc {
     pub direct_entry_slots: u32,
     /// The ops `Op::OtherMemory` runs on another memory than memory 0, by index.
     pub memory_ops: Box<[Op]>,
+    /// The exception handlers (`try_table`'s catch clauses), innermost first.
+    pub catches: Box<[Catch]>,
 }
 
 /// Declared locals a direct call zeroes at once (see `CompiledFunc::direct_entry_slots`).
@@ -1196,6 +1210,7 @@ impl CompiledFunc {
                 frame_size,
             ),
             memory_ops: Box::new([]),
+            catches: Box::new([]),
         }
     }
 
@@ -1223,6 +1238,7 @@ impl CompiledFunc {
             frame_size: 0,
             direct_entry_slots: u32::MAX,
             memory_ops: Box::new([]),
+            catches: Box::new([]),
         }
     }
 
@@ -1252,6 +1268,9 @@ impl CompiledFunc {
         let mut out = String::new();
         for (index, op) in self.view().iter().enumerate() {
             let _ = writeln!(out, "{index:>5} @{:#07x}  {op}", op.offset);
+        }
+        for catch in self.catches.iter() {
+            let _ = writeln!(out, "      {catch}");
         }
         out
     }

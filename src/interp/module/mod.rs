@@ -89,6 +89,8 @@ pub(crate) struct ModuleInner {
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
     pub global_inits: Vec<ConstExpr>,
+    /// The type index of every tag (imported first).
+    pub tags: Vec<u32>,
     /// Each defined table's initial element (`None`: null).
     pub table_inits: Vec<Option<ConstExpr>>,
     pub exports: Vec<ExportInfo>,
@@ -103,7 +105,7 @@ pub(crate) struct ModuleInner {
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
 /// extended constant expressions, tail calls, wide arithmetic and typed function
-/// references and multi-memory. GC is on for validation only, because rec groups and subtype
+/// references, multi-memory and exception handling. GC is on for validation only, because rec groups and subtype
 /// declarations are part of it: its types are refused as the module loads (`types`),
 /// its instructions as the bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
@@ -115,6 +117,7 @@ fn features() -> WasmFeatures {
         | WasmFeatures::FUNCTION_REFERENCES
         | WasmFeatures::GC
         | WasmFeatures::MULTI_MEMORY
+        | WasmFeatures::EXCEPTIONS
 }
 
 impl Module {
@@ -144,6 +147,7 @@ impl Module {
             globals: Vec::new(),
             num_imported_globals: 0,
             global_inits: Vec::new(),
+            tags: Vec::new(),
             table_inits: Vec::new(),
             exports: Vec::new(),
             start: None,
@@ -212,6 +216,10 @@ impl Module {
                                 m.num_imported_globals += 1;
                                 ExternType::Global(t)
                             }
+                            TypeRef::Tag(t) => {
+                                m.tags.push(t.func_type_idx);
+                                ExternType::Tag(m.types[t.func_type_idx as usize].clone())
+                            }
                             _ => return Err(unsupported("import kind", import.name)),
                         };
                         m.imports.push(ImportInfo {
@@ -249,6 +257,11 @@ impl Module {
                         let global = global?;
                         m.globals.push(m.global_type(&global.ty, offset)?);
                         m.global_inits.push(ConstExpr::read(&global.init_expr)?);
+                    }
+                }
+                Payload::TagSection(reader) => {
+                    for tag in reader {
+                        m.tags.push(tag?.func_type_idx);
                     }
                 }
                 Payload::ExportSection(reader) => {
@@ -441,6 +454,11 @@ impl ModuleInner {
         &self.types[self.func_types[func_index as usize] as usize]
     }
 
+    /// The type of tag `tag` (its parameters are its exceptions' values).
+    pub(crate) fn tag_type(&self, tag: u32) -> &FuncType {
+        &self.types[self.tags[tag as usize] as usize]
+    }
+
     fn extern_type(&self, kind: ExternalKind, index: u32) -> ExternType {
         let i = index as usize;
         match kind {
@@ -450,7 +468,7 @@ impl ModuleInner {
             ExternalKind::Table => ExternType::Table(self.tables[i]),
             ExternalKind::Memory => ExternType::Memory(self.memories[i]),
             ExternalKind::Global => ExternType::Global(self.globals[i]),
-            ExternalKind::Tag => unreachable!("exception handling is not enabled in the validator"),
+            ExternalKind::Tag => ExternType::Tag(self.tag_type(index).clone()),
         }
     }
 }
@@ -546,6 +564,7 @@ fn section_name_and_range(payload: &Payload<'_>) -> Option<(String, std::ops::Ra
         Payload::ElementSection(r) => ("element", r.range()),
         Payload::DataCountSection { range, .. } => ("datacount", range.clone()),
         Payload::DataSection(r) => ("data", r.range()),
+        Payload::TagSection(r) => ("tag", r.range()),
         Payload::CodeSectionStart {
             unchecked_range, ..
         } => ("code", unchecked_range.clone()),

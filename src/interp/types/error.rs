@@ -130,11 +130,20 @@ pub enum TrapKind {
     NullFunctionReference,
     /// `ref.as_non_null` of a null reference.
     NullReference,
+    /// `throw_ref` of a null reference.
+    NullExceptionReference,
     CallStackExhausted,
     /// The per-call instruction budget ran out; carries the budget.
     OutOfFuel(u64),
     /// A host function failed.
     Host(String),
+    /// An exception no handler caught: `exn` is its index among the store's exceptions
+    /// (an `exnref` to it stays valid), `tag` names its tag (by export or import name
+    /// when it has one) once it leaves wasm; inside the executor it is unwinding.
+    Exception {
+        exn: u32,
+        tag: String,
+    },
     /// A function could not be translated at its first call (it passed validation but
     /// exceeds one of wasmcade's limits); carries the reason, naming the function.
     Untranslatable(String),
@@ -154,11 +163,13 @@ impl fmt::Display for TrapKind {
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::NullFunctionReference => "null function reference",
             TrapKind::NullReference => "null reference",
+            TrapKind::NullExceptionReference => "null exception reference",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel(budget) => {
                 return write!(f, "out of fuel (budget {budget} instructions)")
             }
             TrapKind::Host(message) => return write!(f, "host function failed: {message}"),
+            TrapKind::Exception { tag, .. } => return write!(f, "uncaught exception {tag}"),
             TrapKind::Untranslatable(message) => {
                 return write!(f, "cannot run the function called: {message}")
             }

@@ -1,4 +1,4 @@
-//! Types of the things a module imports and exports: tables, memories, globals.
+//! Types of the things a module imports and exports: tables, memories, globals, tags.
 
 use std::fmt;
 
@@ -59,6 +59,8 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// An exception tag: the types of the values its exceptions carry (the params).
+    Tag(FuncType),
 }
 
 impl ExternType {
@@ -69,6 +71,7 @@ impl ExternType {
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 
@@ -87,6 +90,8 @@ impl ExternType {
             (ExternType::Global(a), ExternType::Global(b)) => {
                 !a.mutable && a.content.is_subtype_of(b.content)
             }
+            // Tags match only with equal types (both ways).
+            (ExternType::Tag(a), ExternType::Tag(b)) => a.id() == b.id(),
             _ => false,
         }
     }
@@ -101,6 +106,7 @@ impl fmt::Display for ExternType {
             ExternType::Memory(m) => write!(f, "(memory {})", m.limits),
             ExternType::Global(g) if g.mutable => write!(f, "(global (mut {}))", g.content),
             ExternType::Global(g) => write!(f, "(global {})", g.content),
+            ExternType::Tag(ty) => write!(f, "(tag {ty})"),
         }
     }
 }

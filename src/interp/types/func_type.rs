@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use super::ref_type::{HeapType, RefType, TypeId};
+use super::ref_type::{GcHeap, HeapType, RefType, TypeId};
 use super::value::ValType;
 
 /// A function signature, with its canonical id.
@@ -185,7 +185,23 @@ impl HeapType {
         match (self, other) {
             (Concrete(a), Concrete(b)) => a.is_subtype_of(b),
             (NoFunc, Func | Concrete(_)) | (Concrete(_), Func) | (NoExtern, Extern) => true,
+            (NoExn, Exn) => true,
+            (Gc(a), Gc(b)) => a.is_subtype_of(b),
             (a, b) => a == b,
+        }
+    }
+}
+
+impl GcHeap {
+    /// GC's abstract subtyping: `none` below all, `i31`, `struct`, `array` below `eq`,
+    /// below `any`.
+    pub fn is_subtype_of(self, other: GcHeap) -> bool {
+        use GcHeap as G;
+        match (self, other) {
+            (a, b) if a == b => true,
+            (G::None, _) | (_, G::Any) => true,
+            (G::I31 | G::Struct | G::Array, G::Eq) => true,
+            _ => false,
         }
     }
 }

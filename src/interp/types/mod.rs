@@ -18,7 +18,7 @@ pub use error::{
 pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
 pub use func_type::FuncType;
 pub(crate) use func_type::{register_group, KeyType, SubTypeKey};
-pub use handles::{Extern, Func, Global, Instance, Memory, Table};
+pub use handles::{Extern, Func, Global, Instance, Memory, Table, Tag};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
-pub use ref_type::{HeapType, RefType, TypeId};
+pub use ref_type::{GcHeap, HeapType, RefType, TypeId};
 pub use value::{V128Lanes, ValType, Value};
