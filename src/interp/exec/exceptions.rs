@@ -24,6 +24,8 @@ pub struct Caught {
     /// The exception's tag (its store address).
     pub tag: u32,
     pub pad: usize,
+    /// The frames below the handler's.
+    pub depth: usize,
 }
 
 impl Caught {
@@ -36,6 +38,7 @@ impl Caught {
             func_index: self.func_index,
             func_name: module.func_name(self.func_index),
             pad: self.pad,
+            depth: self.depth,
         }
     }
 }
@@ -116,6 +119,7 @@ impl Run {
             instance: frame.instance,
             tag,
             pad: catch.pad as usize,
+            depth: self.frames.len(),
         })
     }
 }

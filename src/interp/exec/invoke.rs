@@ -187,12 +187,7 @@ impl Run {
                 let out_of_fuel = matches!(kind, TrapKind::OutOfFuel(_));
                 let kind = match kind {
                     TrapKind::OutOfFuel(_) => TrapKind::OutOfFuel(fuel.unwrap_or(0)),
-                    TrapKind::Exception { exn, .. } => {
-                        // It leaves wasm: whoever gets it may keep its reference.
-                        store.exceptions[exn as usize].referenced = true;
-                        let tag = store.tag_name(store.exceptions[exn as usize].tag);
-                        TrapKind::Exception { exn, tag }
-                    }
+                    TrapKind::Exception { exn, .. } => store.exception_leaving(exn),
                     kind => kind,
                 };
                 Trap {

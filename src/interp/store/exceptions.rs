@@ -6,7 +6,7 @@
 //! throwing and catching does not grow the store.
 
 use super::Store;
-use crate::interp::types::{FuncType, Tag, Value};
+use crate::interp::types::{FuncType, Tag, TrapKind, Value};
 
 pub(crate) struct TagEntity {
     pub ty: FuncType,
@@ -59,6 +59,18 @@ impl<T> Store<T> {
         let last = self.exceptions.len() as u32 - 1;
         if exn == last && !self.exceptions[exn as usize].referenced {
             self.exceptions.pop();
+        }
+    }
+
+    /// The trap of exception `exn` leaving wasm uncaught: it names the tag, and the
+    /// exception is kept (whoever gets the trap may use its index).
+    pub(crate) fn exception_leaving(&mut self, exn: u32) -> TrapKind {
+        let entity = &mut self.exceptions[exn as usize];
+        entity.referenced = true;
+        let tag = entity.tag;
+        TrapKind::Exception {
+            exn,
+            tag: self.tag_name(tag),
         }
     }
 

@@ -36,6 +36,8 @@ pub struct Catching<'a> {
     pub func_index: u32,
     pub func_name: Option<&'a str>,
     pub pad: usize,
+    /// Number of active wasm frames below the handler's.
+    pub depth: usize,
 }
 
 pub trait Observer {
