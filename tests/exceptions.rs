@@ -215,10 +215,7 @@ fn a_loop_throwing_and_catching_runs_in_bounded_store_space() {
     // one thrown, which leaves wasm, is the store's first.
     let error = instance.call(&mut store, "escape", &[]).unwrap_err();
     let kind = &error.as_trap().unwrap().kind;
-    assert!(
-        matches!(kind, TrapKind::Exception { exn: 0, .. }),
-        "{kind:?}"
-    );
+    assert!(kind.exception_index() == Some(0), "{kind:?}");
 }
 
 /// `run` calls `step`, which throws the exported tag `boom`; nothing catches it.
@@ -238,10 +235,10 @@ fn an_uncaught_exception_is_a_trap_naming_its_tag_with_the_backtrace() {
             .call(&mut store, "run", &[Value::I32(12)])
             .unwrap_err();
         let trap = error.as_trap().cloned().expect("a trap");
-        let TrapKind::Exception { exn, tag } = &trap.kind else {
+        let TrapKind::Exception(uncaught) = &trap.kind else {
             panic!("not an exception: {trap}");
         };
-        assert_eq!(tag, "boom");
+        assert_eq!(uncaught.tag, "boom");
         let text = error.to_string();
         assert!(
             text.starts_with("trap: uncaught exception boom in step (func 0) at offset 0x"),
@@ -252,7 +249,7 @@ fn an_uncaught_exception_is_a_trap_naming_its_tag_with_the_backtrace() {
         assert!(lines[0].contains("step (func 0)"), "{lines:?}");
         assert!(lines[1].contains("run (func 1)"), "{lines:?}");
         // The exception stays in the store, with its tag and values.
-        let (thrown, values) = store.exception(*exn).expect("kept");
+        let (thrown, values) = store.exception(uncaught.exn).expect("kept");
         assert_eq!(values, [Value::I32(12)]);
         assert_eq!(Some(Extern::Tag(thrown)), instance.export(&store, "boom"));
         // A tag with no name is named by its place in the store.

@@ -43,6 +43,6 @@ pub use store::{
 pub use types::{
     backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, GcHeap,
     Global, GlobalType, HeapType, Instance, Limits, Limits32, LinkError, LoadError, Memory,
-    MemoryType, RefType, Table, TableType, Tag, Trap, TrapKind, V128Lanes, ValType, Value,
-    MAX_LISTED_ITEMS, PAGE_SIZE,
+    MemoryType, RefType, Table, TableType, Tag, Trap, TrapKind, Uncaught, V128Lanes, ValType,
+    Value, MAX_LISTED_ITEMS, PAGE_SIZE,
 };

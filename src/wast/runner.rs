@@ -100,7 +100,7 @@ impl Runner {
             }
             WastDirective::AssertException { exec, .. } => match self.execute(exec) {
                 Ok(values) => Err(format!("expected an exception, got {values:?}")),
-                Err(Error::Trap(trap)) if matches!(trap.kind, TrapKind::Exception { .. }) => Ok(()),
+                Err(Error::Trap(trap)) if matches!(trap.kind, TrapKind::Exception(_)) => Ok(()),
                 Err(other) => Err(format!("expected an exception, got: {other}")),
             },
             WastDirective::AssertSuspension { .. } => {

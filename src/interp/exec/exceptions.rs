@@ -56,19 +56,13 @@ impl Run {
         let count = ValType::slots_of(store.tags[addr as usize].ty.params());
         let values: Vec<u64> = (0..count).map(|i| slots.get(base + i as Slot)).collect();
         let exn = store.push_exception(addr, &values);
-        TrapKind::Exception {
-            exn,
-            tag: String::new(),
-        }
+        TrapKind::exception(exn, String::new())
     }
 
     /// `throw_ref` of the reference `bits`.
     pub(super) fn throw_ref(bits: u64) -> TrapKind {
         match bits.checked_sub(1) {
-            Some(exn) => TrapKind::Exception {
-                exn: exn as u32,
-                tag: String::new(),
-            },
+            Some(exn) => TrapKind::exception(exn as u32, String::new()),
             None => TrapKind::NullExceptionReference,
         }
     }

@@ -154,7 +154,7 @@ impl Run {
                 (true, Some(o)) => self.execute::<T, true, true>(store, Some(o)),
             };
             // An exception thrown: on from its handler, if one catches it.
-            if let Err(TrapKind::Exception { exn, .. }) = result {
+            if let Some(exn) = result.as_ref().err().and_then(TrapKind::exception_index) {
                 if let Some(caught) = self.catch(store, exn) {
                     if let Some(observer) = observer.as_deref_mut() {
                         observer.caught(&caught.event(store));
@@ -187,7 +187,7 @@ impl Run {
                 let out_of_fuel = matches!(kind, TrapKind::OutOfFuel(_));
                 let kind = match kind {
                     TrapKind::OutOfFuel(_) => TrapKind::OutOfFuel(fuel.unwrap_or(0)),
-                    TrapKind::Exception { exn, .. } => store.exception_leaving(exn),
+                    TrapKind::Exception(uncaught) => store.exception_leaving(uncaught.exn),
                     kind => kind,
                 };
                 Trap {

@@ -26,10 +26,7 @@ impl Stepper {
             }
         }
         let exn = store.push_exception(addr, &bits);
-        TrapKind::Exception {
-            exn,
-            tag: String::new(),
-        }
+        TrapKind::exception(exn, String::new())
     }
 
     /// Catches exception `exn` at the innermost handler for it; `false` (and nothing

@@ -253,7 +253,7 @@ impl Stepper {
         let (module, layout, pc) = (frame.module.clone(), Rc::clone(&frame.layout), frame.pc);
         let op = layout.operator(&module.inner, pc)?;
         let flow = match self.execute(store, &module.inner, &layout, pc, op) {
-            Err(TrapKind::Exception { exn, .. }) if self.catch(store, exn) => return Ok(()),
+            Err(TrapKind::Exception(uncaught)) if self.catch(store, uncaught.exn) => return Ok(()),
             flow => flow?,
         };
         let frame = self.frames.last_mut().expect("a running call has a frame");
@@ -285,12 +285,7 @@ impl Stepper {
             }
             Operator::Throw { tag_index } => return Err(self.throw(store, tag_index)),
             Operator::ThrowRef => match self.pop().bits.checked_sub(1) {
-                Some(exn) => {
-                    return Err(TrapKind::Exception {
-                        exn: exn as u32,
-                        tag: String::new(),
-                    })
-                }
+                Some(exn) => return Err(TrapKind::exception(exn as u32, String::new())),
                 None => return Err(TrapKind::NullExceptionReference),
             },
             Operator::If { blockty } => {
@@ -638,7 +633,7 @@ impl Stepper {
     /// The trap `kind` with the wasm backtrace where the stepper stands.
     fn trap<T>(&self, store: &mut Store<T>, kind: TrapKind) -> Error {
         let kind = match kind {
-            TrapKind::Exception { exn, .. } => store.exception_leaving(exn),
+            TrapKind::Exception(uncaught) => store.exception_leaving(uncaught.exn),
             kind => kind,
         };
         Error::Trap(Trap {

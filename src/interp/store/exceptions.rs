@@ -68,10 +68,7 @@ impl<T> Store<T> {
         let entity = &mut self.exceptions[exn as usize];
         entity.referenced = true;
         let tag = entity.tag;
-        TrapKind::Exception {
-            exn,
-            tag: self.tag_name(tag),
-        }
+        TrapKind::exception(exn, self.tag_name(tag))
     }
 
     /// How messages name tag `tag`: its export or import name, else its store address.

@@ -137,13 +137,9 @@ pub enum TrapKind {
     OutOfFuel(u64),
     /// A host function failed.
     Host(String),
-    /// An exception no handler caught: `exn` is its index among the store's exceptions
-    /// (an `exnref` to it stays valid), `tag` names its tag (by export or import name
-    /// when it has one) once it leaves wasm; inside the executor it is unwinding.
-    Exception {
-        exn: u32,
-        tag: String,
-    },
+    /// An exception no handler caught (inside the executor: one unwinding). Boxed, so
+    /// that `TrapKind`, which every call path returns, stays three words.
+    Exception(Box<Uncaught>),
     /// A function could not be translated at its first call (it passed validation but
     /// exceeds one of wasmcade's limits); carries the reason, naming the function.
     Untranslatable(String),
@@ -169,11 +165,39 @@ impl fmt::Display for TrapKind {
                 return write!(f, "out of fuel (budget {budget} instructions)")
             }
             TrapKind::Host(message) => return write!(f, "host function failed: {message}"),
-            TrapKind::Exception { tag, .. } => return write!(f, "uncaught exception {tag}"),
+            TrapKind::Exception(uncaught) => {
+                return write!(f, "uncaught exception {}", uncaught.tag)
+            }
             TrapKind::Untranslatable(message) => {
                 return write!(f, "cannot run the function called: {message}")
             }
         })
+    }
+}
+
+/// An exception that left wasm uncaught (`TrapKind::Exception`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncaught {
+    /// Its index among the store's exceptions (`Store::exception`; an `exnref` to it
+    /// stays valid).
+    pub exn: u32,
+    /// Its tag's name: its export or import name when it has one (empty while it
+    /// unwinds inside the executor).
+    pub tag: String,
+}
+
+impl TrapKind {
+    /// The exception `exn` (of the tag named `tag`) thrown or leaving wasm.
+    pub fn exception(exn: u32, tag: String) -> TrapKind {
+        TrapKind::Exception(Box::new(Uncaught { exn, tag }))
+    }
+
+    /// The exception's index, if this is one.
+    pub fn exception_index(&self) -> Option<u32> {
+        match self {
+            TrapKind::Exception(uncaught) => Some(uncaught.exn),
+            _ => None,
+        }
     }
 }
 
@@ -320,6 +344,12 @@ mod tests {
         let text = one.to_string();
         assert!(text.len() < 400, "{}", text.len());
         assert!(text.ends_with("... (100019 bytes in all)"), "{text}");
+    }
+
+    #[test]
+    fn a_trap_kind_stays_three_words() {
+        // Every call path returns `Result<_, TrapKind>`: a wider one costs them moves.
+        assert_eq!(std::mem::size_of::<TrapKind>(), 24);
     }
 
     #[test]

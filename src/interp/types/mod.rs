@@ -12,7 +12,7 @@ mod ref_type;
 mod value;
 
 pub use error::{
-    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
+    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind, Uncaught,
     MAX_LISTED_ITEMS,
 };
 pub use extern_type::{ExternType, GlobalType, Limits32, MemoryType, TableType};
