@@ -1,10 +1,12 @@
-//! WebAssembly GC (struct and array types, `i31`, the `any`/`eq` hierarchy, casts) is not
+//! WebAssembly GC (struct and array types, `i31` values, casts, `ref.eq`) is not
 //! supported: a module using any of it is refused at load with one line that says so.
+//! GC's abstract reference types (`anyref`, `eqref`, `nullref`...) are accepted, with
+//! null as their only value.
 
 mod common;
 
 use common::{module_file, text, wasmcade};
-use wasmcade::interp::Module;
+use wasmcade::interp::{Linker, Module, Store, Value};
 
 /// Modules using each part of GC, each otherwise valid.
 const GC_MODULES: [(&str, &str); 5] = [
@@ -14,7 +16,10 @@ const GC_MODULES: [(&str, &str); 5] = [
         "i31",
         r#"(module (func (export "f") (result i32) (i31.get_s (ref.i31 (i32.const 5)))))"#,
     ),
-    ("anyref", r#"(module (func (export "f") (param anyref)))"#),
+    (
+        "ref.eq",
+        r#"(module (func (param eqref eqref) (result i32) (ref.eq (local.get 0) (local.get 1))))"#,
+    ),
     (
         "cast",
         r#"(module (func (param eqref) (result i32) (ref.test i31ref (local.get 0))))"#,
@@ -42,4 +47,32 @@ fn a_gc_module_is_refused_with_one_line_saying_so() {
         assert!(stderr.contains("WebAssembly GC"), "{part}: {stderr}");
         std::fs::remove_file(path).unwrap();
     }
+}
+
+#[test]
+fn gc_abstract_types_hold_their_null() {
+    let wat = r#"(module
+      (global (export "g") (mut anyref) (ref.null none))
+      (func (export "f") (param anyref eqref) (result nullref i31ref)
+        (local structref)
+        (global.set 0 (local.get 0))
+        (ref.null none)
+        (ref.null i31)))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let results = instance
+        .call(&mut store, "f", &[Value::NullAny, Value::NullAny])
+        .unwrap();
+    assert_eq!(results, [Value::NullAny, Value::NullAny]);
+    let global = instance.get_global(&store, "g").unwrap();
+    assert_eq!(global.get(&store), Value::NullAny);
+    // A null of another hierarchy is no `anyref`.
+    let error = instance
+        .call(&mut store, "f", &[Value::FuncRef(None), Value::NullAny])
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("called with arguments"),
+        "{error}"
+    );
 }
