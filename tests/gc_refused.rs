@@ -1,13 +1,13 @@
-//! WebAssembly GC (struct and array values, `i31`, the `any`/`eq` hierarchy, casts) is not
+//! WebAssembly GC (struct and array values, `i31` values, casts, `ref.eq`) is not
 //! supported: a module using any of it is refused at load with one line that says so.
 //! Struct and array type *definitions* load (they take part in their rec groups' type
-//! identity), and so do function types naming them: only the instructions and the
-//! abstract GC types are refused.
+//! identity), and so do function types naming them; GC's abstract reference types
+//! (`anyref`, `eqref`, `nullref`...) are accepted, with null as their only value.
 
 mod common;
 
 use common::{module_file, text, wasmcade};
-use wasmcade::interp::Module;
+use wasmcade::interp::{Linker, Module, Store, Value};
 
 /// Modules using each part of GC, each otherwise valid.
 const GC_MODULES: [(&str, &str); 5] = [
@@ -25,7 +25,10 @@ const GC_MODULES: [(&str, &str); 5] = [
         "i31",
         r#"(module (func (export "f") (result i32) (i31.get_s (ref.i31 (i32.const 5)))))"#,
     ),
-    ("anyref", r#"(module (func (export "f") (param anyref)))"#),
+    (
+        "ref.eq",
+        r#"(module (func (param eqref eqref) (result i32) (ref.eq (local.get 0) (local.get 1))))"#,
+    ),
     (
         "cast",
         r#"(module (func (param eqref) (result i32) (ref.test i31ref (local.get 0))))"#,
@@ -64,4 +67,32 @@ fn struct_and_array_type_definitions_load() {
     let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
     let kinds: Vec<String> = module.types().iter().map(|ty| ty.to_string()).collect();
     assert_eq!(kinds[1..], ["(struct ..)", "(array ..)"], "{kinds:?}");
+}
+
+#[test]
+fn gc_abstract_types_hold_their_null() {
+    let wat = r#"(module
+      (global (export "g") (mut anyref) (ref.null none))
+      (func (export "f") (param anyref eqref) (result nullref i31ref)
+        (local structref)
+        (global.set 0 (local.get 0))
+        (ref.null none)
+        (ref.null i31)))"#;
+    let module = Module::new(&wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = Store::new(());
+    let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+    let results = instance
+        .call(&mut store, "f", &[Value::NullAny, Value::NullAny])
+        .unwrap();
+    assert_eq!(results, [Value::NullAny, Value::NullAny]);
+    let global = instance.get_global(&store, "g").unwrap();
+    assert_eq!(global.get(&store), Value::NullAny);
+    // A null of another hierarchy is no `anyref`.
+    let error = instance
+        .call(&mut store, "f", &[Value::FuncRef(None), Value::NullAny])
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("called with arguments"),
+        "{error}"
+    );
 }

@@ -45,6 +45,7 @@ const SUITES: &[(&str, &str)] = &[
     ("proposals/annotations", "scripts 4; return 274, invalid 83, malformed 202 (202 skipped); module 58"),
     ("proposals/memory64", "scripts 14; return 797, trap 260, invalid 119, malformed 262 (64 skipped); module 141, invoke 27"),
     ("proposals/custom-page-sizes", "scripts 5; return 27, trap 4, invalid 19, malformed 112 (4 skipped), unlinkable 2; module 33, module definition 8, register 2"),
+    ("proposals/exceptions", "scripts 4; return 50, trap 2, invalid 16, malformed 2, unlinkable 2, exception 18; module 12, register 3"),
     ("wasm-v3", "scripts 97; return 16621, trap 541, exhaustion 15, invalid 1310, malformed 1365 (657 skipped), unlinkable 138, uninstantiable 34; module 1115, module definition 4, module instance 3, register 35, invoke 47"),
 ];
 
@@ -63,39 +64,10 @@ const REFUSED: &[(&str, &[&str])] = &[
     // memory64's copies of the 2.0 scripts refuse a second memory too (2 each).
     ("proposals/memory64/memory.wast", &[SECOND_MEMORY]),
     ("proposals/memory64/memory64.wast", &[SECOND_MEMORY]),
-    // Tags (exceptions), not implemented: the module `test` that the later ones import
-    // from exports one, and so do two of the modules with `print32`/`print64`.
-    (
-        "wasm-v3/imports.wast",
-        &[
-            "exceptions proposal not enabled",
-            NO_MODULE,
-            "the module exports no function named `print",
-            "cannot link module: unknown import test.",
-        ],
-    ),
-    // Tags (exceptions), not implemented.
-    (
-        "wasm-v3/instance.wast",
-        &[
-            "exceptions proposal not enabled",
-            NO_MODULE,
-            "no module definition",
-            "no module named",
-        ],
-    ),
-    // `exnref` (exceptions), not implemented; `anyref` (GC), not supported.
-    (
-        "wasm-v3/ref_null.wast",
-        &["exception refs not supported", NO_MODULE],
-    ),
 ];
 
 /// How a 1.0/2.0 assertion that a second memory is invalid fails under 3.0.
 const SECOND_MEMORY: &str = "expected rejection `multiple memories`, but the module loaded";
-
-/// How a directive fails whose module was refused.
-const NO_MODULE: &str = "no module instantiated yet";
 
 /// The scripts of a directory of the suite: `proposals/NAME` or a version's (`wasm-v1`).
 fn scripts(dir: &str) -> Vec<TestFile<'static>> {

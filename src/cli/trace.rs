@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::profile::Profiler;
-use crate::interp::{Instruction, Observer, Step, Stepper, V128Lanes, Watcher};
+use crate::interp::{Catching, Instruction, Observer, Step, Stepper, V128Lanes, Watcher};
 
 #[derive(Args, Debug, Clone, Default)]
 pub struct TraceArgs {
@@ -168,6 +168,24 @@ impl Observer for Tracer {
                 trace_line(step)
             });
     }
+
+    fn caught(&mut self, catching: &Catching<'_>) {
+        let (name, index) = (catching.func_name, catching.func_index);
+        self.0
+            .write(name, index, catching.depth, || caught_line(catching));
+    }
+}
+
+/// `  exception boom caught in main (func 2), 3 frames up, at op 17`.
+fn caught_line(catching: &Catching<'_>) -> String {
+    let function = match catching.func_name {
+        Some(name) => format!("{name} (func {})", catching.func_index),
+        None => format!("func {}", catching.func_index),
+    };
+    format!(
+        "  exception {} caught in {function}, {} frames up, at op {}",
+        catching.tag, catching.frames_left, catching.pad
+    )
 }
 
 /// `--trace`: WebAssembly instructions, each with the operand stack after it.
@@ -194,13 +212,19 @@ pub fn wasm_trace_line(instruction: &Instruction, stepper: &Stepper) -> String {
         .iter()
         .map(|value| value.shown_for(&instruction.text))
         .collect();
-    format!(
+    let line = format!(
         "{indent}{} @{:#06x}  {:<24} ; [{}]",
         instruction.function(),
         instruction.offset,
         instruction.text,
         stack.join(", ")
-    )
+    );
+    match stepper.caught() {
+        Some((frames_left, func)) => {
+            format!("{line}\n{indent}  (exception caught in func {func}, {frames_left} frames up)")
+        }
+        None => line,
+    }
 }
 
 /// `  update @0x01a2  i32.add s5 = s2, s3    ; s2=7 s3=5 s5=0`: indented by call depth.

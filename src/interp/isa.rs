@@ -14,12 +14,15 @@
 
 use std::fmt::{self, Write as _};
 
+pub mod catch;
 #[macro_use]
 pub mod simd;
 mod blocks;
 
 pub use blocks::MAX_BLOCK_OPS;
 pub(crate) use blocks::branch_targets;
+
+pub use catch::Catch;
 
 pub use simd::{
     V128Binary, V128Extract, V128Lane, V128Load, V128Replace, V128Shift, V128Splat, V128Ternary,
@@ -336,6 +339,12 @@ macro_rules! define_op {
             ReturnCall { func: u32, base: Slot },
             /// `return_call_indirect`: `CallIndirect`'s checks, then as `ReturnCall`.
             ReturnCallIndirect { type_index: u32, table: u32, index: Slot, base: Slot },
+            /// `throw`: throws an exception of tag `tag` (the module's tag index) with the
+            /// values at `s[base..]`.
+            Throw { tag: u32, base: Slot },
+            /// `throw_ref`: throws the exception `s[exn]` refers to again (trapping with
+            /// "null exception reference" if it is null).
+            ThrowRef { exn: Slot },
             /// `call_ref`: calls the function referenced by `s[func]` (trapping with "null
             /// function reference" if it is null), arguments at `s[base]`. Validation
             /// proved its type.
@@ -487,6 +496,8 @@ macro_rules! define_op {
                     Op::BrIfNonNull { .. } => "br_if_non_null",
                     Op::RefAsNonNull { .. } => "ref.as_non_null",
                     Op::CallRef { .. } => "call_ref",
+                    Op::Throw { .. } => "throw",
+                    Op::ThrowRef { .. } => "throw_ref",
                     Op::ReturnCallRef { .. } => "return_call_ref",
                     Op::BrTable { .. } => "br_table",
                     Op::Return | Op::Return1 { .. } | Op::ReturnMany { .. } => "return",
@@ -1031,6 +1042,7 @@ impl Op {
             "dst" | "src" | "dst2" | "src2" | "a" | "b" | "c" | "cond" | "addr" | "index"
             | "base" | "delta" | "start" | "init" | "counter" | "lanes" => true,
             "func" => matches!(self, Op::CallRef { .. } | Op::ReturnCallRef { .. }),
+            "exn" => true,
             _ => false,
         }
     }
@@ -1189,6 +1201,8 @@ pub struct CompiledFunc {
     /// fuel is charged once per block, by `Encoder::charge_block`.
     #[cfg(wasmcade_threaded)]
     pub(crate) fuel_blocks: Box<[FuelBlock]>,
+    /// The exception handlers (`try_table`'s catch clauses), innermost first.
+    pub catches: Box<[Catch]>,
 }
 
 /// An op `Op::OtherMemory` runs: a memory access translated as for memory 0, on a memory
@@ -1264,6 +1278,7 @@ impl CompiledFunc {
             memory_ops: Box::new([]),
             #[cfg(wasmcade_threaded)]
             fuel_blocks,
+            catches: Box::new([]),
         }
     }
 
@@ -1319,6 +1334,7 @@ impl CompiledFunc {
             memory_ops: Box::new([]),
             #[cfg(wasmcade_threaded)]
             fuel_blocks: Box::new([]),
+            catches: Box::new([]),
         }
     }
 
@@ -1352,6 +1368,9 @@ impl CompiledFunc {
                 Some((inner, on)) => writeln!(out, "{index:>5} @{:#07x}  {inner}{on}", op.offset),
                 None => writeln!(out, "{index:>5} @{:#07x}  {op}", op.offset),
             };
+        }
+        for catch in self.catches.iter() {
+            let _ = writeln!(out, "      {catch}");
         }
         out
     }

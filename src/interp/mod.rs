@@ -38,9 +38,12 @@ pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
 pub use step::{
     run_until, run_watched, FrameView, Instruction, LabelKind, StepOutcome, Stepper, Typed, Watcher,
 };
-pub use store::{Caller, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store};
+pub use store::{
+    Caller, Catching, HostFn, Observer, RawHostFn, Snapshot, SnapshotError, Step, Store,
+};
 pub use types::{
-    backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, Global,
-    GlobalType, Instance, Limits, LinkError, LoadError, Memory, MemoryType, SizeLimits, Table,
-    TableType, Trap, TrapKind, TypeKind, V128Lanes, ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
+    backtrace_lines, write_list, Error, Extern, ExternType, FrameInfo, Func, FuncType, GcHeap,
+    Global, GlobalType, HeapType, Instance, Limits, LinkError, LoadError, Memory, MemoryType,
+    RefType, SizeLimits, Table, TableType, Tag, Trap, TrapKind, TypeKind, Uncaught, V128Lanes,
+    ValType, Value, MAX_LISTED_ITEMS, PAGE_SIZE,
 };

@@ -98,9 +98,11 @@ impl Runner {
                     Err(other) => Err(format!("expected unlinkable `{message}`, got: {other}")),
                 }
             }
-            WastDirective::AssertException { .. } => {
-                Err("exception handling is not implemented".to_string())
-            }
+            WastDirective::AssertException { exec, .. } => match self.execute(exec) {
+                Ok(values) => Err(format!("expected an exception, got {values:?}")),
+                Err(Error::Trap(trap)) if matches!(trap.kind, TrapKind::Exception(_)) => Ok(()),
+                Err(other) => Err(format!("expected an exception, got: {other}")),
+            },
             WastDirective::AssertSuspension { .. } => {
                 Err("stack switching is not implemented".to_string())
             }

@@ -10,13 +10,28 @@ use crate::interp::Value;
 pub fn null_of(heap: &HeapType) -> Result<Value, String> {
     match heap {
         HeapType::Abstract {
-            ty: AbstractHeapType::Func,
+            ty: AbstractHeapType::Func | AbstractHeapType::NoFunc,
             ..
-        } => Ok(Value::FuncRef(None)),
+        }
+        | HeapType::Concrete(_) => Ok(Value::FuncRef(None)),
         HeapType::Abstract {
-            ty: AbstractHeapType::Extern,
+            ty: AbstractHeapType::Extern | AbstractHeapType::NoExtern,
             ..
         } => Ok(Value::ExternRef(None)),
+        HeapType::Abstract {
+            ty: AbstractHeapType::Exn | AbstractHeapType::NoExn,
+            ..
+        } => Ok(Value::ExnRef(None)),
+        HeapType::Abstract {
+            ty:
+                AbstractHeapType::Any
+                | AbstractHeapType::Eq
+                | AbstractHeapType::I31
+                | AbstractHeapType::Struct
+                | AbstractHeapType::Array
+                | AbstractHeapType::None,
+            ..
+        } => Ok(Value::NullAny),
         other => Err(format!("unsupported heap type {other:?}")),
     }
 }
@@ -46,8 +61,17 @@ fn matches(value: &Value, want: &WastRetCore) -> bool {
         (Value::F32(v), WastRetCore::F32(pattern)) => f32_matches(v.to_bits(), pattern),
         (Value::F64(v), WastRetCore::F64(pattern)) => f64_matches(v.to_bits(), pattern),
         (Value::V128(v), WastRetCore::V128(pattern)) => v128_matches(*v, pattern),
-        (Value::FuncRef(r), WastRetCore::RefNull(_)) => r.is_none(),
-        (Value::ExternRef(r), WastRetCore::RefNull(_)) => r.is_none(),
+        // A null of the expected heap type's hierarchy (of any, without one).
+        (_, WastRetCore::RefNull(heap)) => match heap {
+            Some(heap) => null_of(heap).is_ok_and(|null| null == *value),
+            None => matches!(
+                value,
+                Value::FuncRef(None)
+                    | Value::ExternRef(None)
+                    | Value::ExnRef(None)
+                    | Value::NullAny
+            ),
+        },
         (Value::ExternRef(r), WastRetCore::RefExtern(w)) => match w {
             Some(w) => *r == Some(*w),
             None => r.is_some(),

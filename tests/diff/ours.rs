@@ -104,6 +104,10 @@ fn outcome(err: Error) -> Outcome {
         kind @ (TrapKind::NullFunctionReference | TrapKind::NullReference) => {
             return Outcome::Failed(format!("typed-reference trap: {kind}"))
         }
+        // Exceptions, which the generated modules never use either (wasmi has none).
+        kind @ (TrapKind::Exception(_) | TrapKind::NullExceptionReference) => {
+            return Outcome::Failed(format!("exception: {kind}"))
+        }
         TrapKind::Untranslatable(message) => {
             return Outcome::Failed(format!("untranslatable: {message}"))
         }
@@ -126,6 +130,7 @@ fn export_type(ty: &ExternType) -> ExportType {
             content: ty_of(global.content),
             mutable: global.mutable,
         },
+        ExternType::Tag(_) => unreachable!("the generated modules have no tags (wasmi has none)"),
     }
 }
 
@@ -169,5 +174,8 @@ fn val(v: Value) -> Val {
         Value::V128(v) => Val::V128(v),
         Value::FuncRef(r) => Val::FuncRef { null: r.is_none() },
         Value::ExternRef(r) => Val::ExternRef { null: r.is_none() },
+        Value::ExnRef(_) | Value::NullAny => {
+            unreachable!("the generated modules have no exception or GC references")
+        }
     }
 }

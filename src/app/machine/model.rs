@@ -133,6 +133,7 @@ pub fn panels(
                 LabelKind::Block => "block",
                 LabelKind::Loop => "loop",
                 LabelKind::If => "if",
+                LabelKind::TryTable => "try_table",
             };
             format!("{word} @{offset:#06x}")
         })

@@ -143,6 +143,8 @@ impl Run {
                     match *op {
                         $( Op::$variant $fields $(| Op::$cached $fields)? => $body )*
                         Op::Unreachable => break 'exec Err(TrapKind::Unreachable),
+                        Op::Throw { tag, base } => break 'exec Err(self.throw(store, slots, tag, base)),
+                        Op::ThrowRef { exn } => break 'exec Err(Run::throw_ref(slot!(exn))),
                         Op::Return => {
                             if !with_frame_change!(self.leave(store)) {
                                 break 'exec Ok(());

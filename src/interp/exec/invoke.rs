@@ -149,11 +149,23 @@ impl Run {
         self.fuel = fuel.unwrap_or(u64::MAX);
         let mut observer = store.observer.take();
         let observer_was_set = observer.is_some();
-        let result = match (fuel.is_some(), observer.as_deref_mut()) {
-            (false, None) => self.execute::<T, false, false>(store, None),
-            (true, None) => self.execute::<T, true, false>(store, None),
-            (false, Some(o)) => self.execute::<T, false, true>(store, Some(o)),
-            (true, Some(o)) => self.execute::<T, true, true>(store, Some(o)),
+        let result = loop {
+            let result = match (fuel.is_some(), observer.as_deref_mut()) {
+                (false, None) => self.execute::<T, false, false>(store, None),
+                (true, None) => self.execute::<T, true, false>(store, None),
+                (false, Some(o)) => self.execute::<T, false, true>(store, Some(o)),
+                (true, Some(o)) => self.execute::<T, true, true>(store, Some(o)),
+            };
+            // An exception thrown: on from its handler, if one catches it.
+            if let Some(exn) = result.as_ref().err().and_then(TrapKind::exception_index) {
+                if let Some(caught) = self.catch(store, exn) {
+                    if let Some(observer) = observer.as_deref_mut() {
+                        observer.caught(&caught.event(store));
+                    }
+                    continue;
+                }
+            }
+            break result;
         };
         store.fuel_consumed = fuel.unwrap_or(u64::MAX) - self.fuel;
         if store.observer.is_none() {
@@ -178,6 +190,7 @@ impl Run {
                 let out_of_fuel = matches!(kind, TrapKind::OutOfFuel(_));
                 let kind = match kind {
                     TrapKind::OutOfFuel(_) => TrapKind::OutOfFuel(fuel.unwrap_or(0)),
+                    TrapKind::Exception(uncaught) => store.exception_leaving(uncaught.exn),
                     kind => kind,
                 };
                 Trap {

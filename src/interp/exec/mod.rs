@@ -8,7 +8,8 @@
 //! - `simple`: the semantics of the ops both executors run the same way, written once;
 //!   `num`: the numeric operators' semantics, `simd`: the 128-bit vector operators'; `store_ops`: the ops that need the store,
 //!   reached from the handlers through `erased`'s trampolines (`other_memory`: accesses
-//!   to memories other than memory 0); `calls`: calls and returns;
+//!   to memories other than memory 0); `calls`: calls and returns; `exceptions`:
+//!   throwing, and finding the handler when an exception unwinds;
 //! - `views`: the only `unsafe` access (frame slots, code, memory, globals, tables);
 //! - `encode`: the ops' handlers as the code cache stores them, and the module's
 //!   translating methods that need them.
@@ -19,6 +20,7 @@ mod calls;
 mod encode;
 #[cfg(wasmcade_threaded)]
 mod erased;
+mod exceptions;
 mod interpreter;
 mod invoke;
 pub(crate) mod num;

@@ -112,6 +112,13 @@ impl CodeRef {
         Ip(self.func().ops.as_ptr())
     }
 
+    /// The instruction pointer at op `index` (one of the function's).
+    pub fn at(self, index: usize) -> Ip {
+        let ops = &self.func().ops;
+        assert!(index < ops.len(), "op {index} is outside the function");
+        Ip(ops[index..].as_ptr())
+    }
+
     /// The index of the op `ip` points at.
     #[inline(always)]
     pub fn index_of(self, ip: Ip) -> usize {

@@ -141,13 +141,28 @@ fn validate_body(
     Ok(())
 }
 
-/// A local of one of GC's reference types (`anyref`, `(ref eq)`...) is refused with
-/// the GC line, as its types are in the type section (`module::types`).
+/// A local of a reference type wasmcade has no values of is refused with the GC line,
+/// as its types are in the type section (`module::types`). GC's abstract types
+/// (`anyref`, `(ref null eq)`...) are allowed: their only value here is null.
 fn check_local_ref_type(r: wasmparser::RefType, offset: usize) -> Result<(), LoadError> {
     use wasmparser::{AbstractHeapType as A, HeapType};
     match r.heap_type() {
         HeapType::Abstract { ty, .. }
-            if !matches!(ty, A::Func | A::Extern | A::NoFunc | A::NoExtern) =>
+            if !matches!(
+                ty,
+                A::Func
+                    | A::Extern
+                    | A::NoFunc
+                    | A::NoExtern
+                    | A::Exn
+                    | A::NoExn
+                    | A::Any
+                    | A::Eq
+                    | A::I31
+                    | A::Struct
+                    | A::Array
+                    | A::None
+            ) =>
         {
             Err(LoadError::gc(&format!("a local of type {r}"), Some(offset)))
         }

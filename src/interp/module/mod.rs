@@ -89,6 +89,8 @@ pub(crate) struct ModuleInner {
     pub globals: Vec<GlobalType>,
     pub num_imported_globals: u32,
     pub global_inits: Vec<ConstExpr>,
+    /// The type index of every tag (imported first).
+    pub tags: Vec<u32>,
     /// Each defined table's initial element (`None`: null).
     pub table_inits: Vec<Option<ConstExpr>>,
     pub exports: Vec<ExportInfo>,
@@ -103,11 +105,11 @@ pub(crate) struct ModuleInner {
 
 /// What we run: WebAssembly 2.0 (with fixed-width SIMD), and of 3.0 relaxed SIMD, the
 /// extended constant expressions, tail calls, wide arithmetic, typed function
-/// references, multi-memory, memory64 (but 64-bit tables, refused in `table_type`) and
-/// custom page sizes. GC is on for validation only, because rec groups and subtype
-/// declarations are part of it: its abstract types are refused as the module loads
-/// (`types`, which registers struct and array type definitions), its instructions as the
-/// bodies are validated (`bodies`).
+/// references, multi-memory, memory64 (but 64-bit tables, refused in `table_type`),
+/// custom page sizes and exception handling. GC is on for validation only, because rec
+/// groups and subtype declarations are part of it: its struct and array types are
+/// registered for their groups' identity only, its abstract types hold only null
+/// (`types`), and its instructions are refused as the bodies are validated (`bodies`).
 fn features() -> WasmFeatures {
     WasmFeatures::WASM2
         | WasmFeatures::RELAXED_SIMD
@@ -119,6 +121,7 @@ fn features() -> WasmFeatures {
         | WasmFeatures::MULTI_MEMORY
         | WasmFeatures::MEMORY64
         | WasmFeatures::CUSTOM_PAGE_SIZES
+        | WasmFeatures::EXCEPTIONS
 }
 
 impl Module {
@@ -148,6 +151,7 @@ impl Module {
             globals: Vec::new(),
             num_imported_globals: 0,
             global_inits: Vec::new(),
+            tags: Vec::new(),
             table_inits: Vec::new(),
             exports: Vec::new(),
             start: None,
@@ -216,6 +220,10 @@ impl Module {
                                 m.num_imported_globals += 1;
                                 ExternType::Global(t)
                             }
+                            TypeRef::Tag(t) => {
+                                m.tags.push(t.func_type_idx);
+                                ExternType::Tag(m.types[t.func_type_idx as usize].clone())
+                            }
                             _ => return Err(unsupported("import kind", import.name)),
                         };
                         m.imports.push(ImportInfo {
@@ -253,6 +261,11 @@ impl Module {
                         let global = global?;
                         m.globals.push(m.global_type(&global.ty, offset)?);
                         m.global_inits.push(ConstExpr::read(&global.init_expr)?);
+                    }
+                }
+                Payload::TagSection(reader) => {
+                    for tag in reader {
+                        m.tags.push(tag?.func_type_idx);
                     }
                 }
                 Payload::ExportSection(reader) => {
@@ -451,6 +464,11 @@ impl ModuleInner {
         &self.types[self.func_types[func_index as usize] as usize]
     }
 
+    /// The type of tag `tag` (its parameters are its exceptions' values).
+    pub(crate) fn tag_type(&self, tag: u32) -> &FuncType {
+        &self.types[self.tags[tag as usize] as usize]
+    }
+
     fn extern_type(&self, kind: ExternalKind, index: u32) -> ExternType {
         let i = index as usize;
         match kind {
@@ -460,7 +478,7 @@ impl ModuleInner {
             ExternalKind::Table => ExternType::Table(self.tables[i]),
             ExternalKind::Memory => ExternType::Memory(self.memories[i]),
             ExternalKind::Global => ExternType::Global(self.globals[i]),
-            ExternalKind::Tag => unreachable!("exception handling is not enabled in the validator"),
+            ExternalKind::Tag => ExternType::Tag(self.tag_type(index).clone()),
         }
     }
 }
@@ -554,6 +572,7 @@ fn section_name_and_range(payload: &Payload<'_>) -> Option<(String, std::ops::Ra
         Payload::ElementSection(r) => ("element", r.range()),
         Payload::DataCountSection { range, .. } => ("datacount", range.clone()),
         Payload::DataSection(r) => ("data", r.range()),
+        Payload::TagSection(r) => ("tag", r.range()),
         Payload::CodeSectionStart {
             unchecked_range, ..
         } => ("code", unchecked_range.clone()),

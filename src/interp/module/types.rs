@@ -1,9 +1,10 @@
 //! The module's types in ours: the type section's rec groups registered as canonical
 //! function types (`types::register_group`), and wasmparser's value types as ours, with
-//! concrete references by canonical id. WebAssembly GC's types (struct and array types,
-//! the `any`/`eq`/`i31` hierarchy) are refused here with the GC line, but for struct and
-//! array type *definitions*, which take part in their groups' identity: the validator
-//! runs with GC on, because 3.0's rec groups and subtype declarations are part of it.
+//! concrete references by canonical id. WebAssembly GC's struct and array type
+//! *definitions* take part in their groups' identity, and its abstract `any`/`eq`/`i31`
+//! types are kept, whose only value here is null; the validator runs with GC on, because
+//! 3.0's rec groups and subtype declarations are part of it, and GC's instructions are
+//! refused with the GC line.
 
 use wasmparser::{
     AbstractHeapType, CompositeInnerType, FieldType, PackedIndex, RecGroup, StorageType,
@@ -11,8 +12,8 @@ use wasmparser::{
 };
 
 use crate::interp::types::{
-    register_group, FieldKey, FuncType, HeapType, KeyType, LoadError, RefType, Shape, SubTypeKey,
-    TypeId, ValType,
+    register_group, FieldKey, FuncType, GcHeap, HeapType, KeyType, LoadError, RefType, Shape,
+    SubTypeKey, TypeId, ValType,
 };
 
 /// Registers `group`, whose first type gets index `types.len()` in the module, and
@@ -128,12 +129,16 @@ pub(crate) fn ref_type(
             AbstractHeapType::Extern => HeapType::Extern,
             AbstractHeapType::NoFunc => HeapType::NoFunc,
             AbstractHeapType::NoExtern => HeapType::NoExtern,
-            AbstractHeapType::Exn | AbstractHeapType::NoExn => {
-                return Err(LoadError::new(
-                    "exception references are not supported",
-                    Some(offset),
-                ))
-            }
+            AbstractHeapType::Exn => HeapType::Exn,
+            AbstractHeapType::NoExn => HeapType::NoExn,
+            // GC's abstract types: their only value here is null (the instructions
+            // that would make others are refused as the bodies validate).
+            AbstractHeapType::Any => HeapType::Gc(GcHeap::Any),
+            AbstractHeapType::Eq => HeapType::Gc(GcHeap::Eq),
+            AbstractHeapType::I31 => HeapType::Gc(GcHeap::I31),
+            AbstractHeapType::Struct => HeapType::Gc(GcHeap::Struct),
+            AbstractHeapType::Array => HeapType::Gc(GcHeap::Array),
+            AbstractHeapType::None => HeapType::Gc(GcHeap::None),
             other => return Err(gc(&format!("the reference type {r} ({other:?})"), offset)),
         },
     };

@@ -17,7 +17,7 @@ pub(crate) struct Layout {
     pub func_index: u32,
     /// Module byte offset of each instruction, and past the last one, the body's end.
     pub starts: Vec<u32>,
-    /// For `block`, `loop`, `if` and `else`: the index of the matching `end`.
+    /// For `block`, `loop`, `if`, `else` and `try_table`: the index of the matching `end`.
     pub end_of: Vec<u32>,
     /// For `if`: the index of its `else`, or `NONE`.
     pub else_of: Vec<u32>,
@@ -55,9 +55,10 @@ impl Layout {
             layout.end_of.push(NONE);
             layout.else_of.push(NONE);
             match op {
-                Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
-                    open.push(index)
-                }
+                Operator::Block { .. }
+                | Operator::Loop { .. }
+                | Operator::If { .. }
+                | Operator::TryTable { .. } => open.push(index),
                 Operator::Else => {
                     if let Some(&opener) = open.last() {
                         layout.else_of[opener as usize] = index;

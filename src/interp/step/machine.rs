@@ -91,6 +91,8 @@ pub enum LabelKind {
     Block,
     Loop,
     If,
+    /// A `try_table` (see `exceptions`).
+    TryTable,
 }
 
 /// An entered block: a branch to it keeps `arity` values and drops the stack to
@@ -157,8 +159,11 @@ pub struct Stepper {
     /// The last linear-memory address an instruction read or wrote.
     pub(crate) last_address: Option<u64>,
     /// The locals of all the frames, counted against the store's stack limit.
-    locals_in_frames: usize,
+    pub(crate) locals_in_frames: usize,
     results: Option<Vec<Value>>,
+    /// When the last step threw an exception that was caught: how many frames it left
+    /// and the function whose handler caught it.
+    pub(crate) caught: Option<(usize, u32)>,
 }
 
 impl Stepper {
@@ -180,6 +185,7 @@ impl Stepper {
             last_address: None,
             locals_in_frames: 0,
             results: None,
+            caught: None,
         };
         stepper.stack.extend(args.iter().map(|&arg| Typed::of(arg)));
         let done = stepper
@@ -222,6 +228,13 @@ impl Stepper {
         self.steps
     }
 
+    /// When the last step threw an exception that a handler caught: the frames it left
+    /// (0: caught in the function that threw it) and the index of the function whose
+    /// handler caught it, where the call now goes on.
+    pub fn caught(&self) -> Option<(usize, u32)> {
+        self.caught
+    }
+
     /// Active wasm frames (0 once the call has returned).
     pub fn depth(&self) -> usize {
         self.frames.len()
@@ -235,10 +248,14 @@ impl Stepper {
             *fuel -= 1;
         }
         self.steps += 1;
+        self.caught = None;
         let frame = self.frames.last_mut().expect("a running call has a frame");
         let (module, layout, pc) = (frame.module.clone(), Rc::clone(&frame.layout), frame.pc);
         let op = layout.operator(&module.inner, pc)?;
-        let flow = self.execute(store, &module.inner, &layout, pc, op)?;
+        let flow = match self.execute(store, &module.inner, &layout, pc, op) {
+            Err(TrapKind::Exception(uncaught)) if self.catch(store, uncaught.exn) => return Ok(()),
+            flow => flow?,
+        };
         let frame = self.frames.last_mut().expect("a running call has a frame");
         match flow {
             Flow::Next => frame.pc = pc + 1,
@@ -263,6 +280,14 @@ impl Stepper {
             Operator::Nop => Flow::Next,
             Operator::Block { blockty } => self.enter_block(module, blockty, LabelKind::Block, pc),
             Operator::Loop { blockty } => self.enter_block(module, blockty, LabelKind::Loop, pc),
+            Operator::TryTable { try_table } => {
+                self.enter_block(module, try_table.ty, LabelKind::TryTable, pc)
+            }
+            Operator::Throw { tag_index } => return Err(self.throw(store, tag_index)),
+            Operator::ThrowRef => match self.pop().bits.checked_sub(1) {
+                Some(exn) => return Err(TrapKind::exception(exn as u32, String::new())),
+                None => return Err(TrapKind::NullExceptionReference),
+            },
             Operator::If { blockty } => {
                 let condition = self.pop().bits as u32;
                 self.enter_block(module, blockty, LabelKind::If, pc);
@@ -381,7 +406,7 @@ impl Stepper {
 
     /// `br depth`: keeps the label's values, drops the rest of its stack, and goes on
     /// after its `end` (at its start for a loop). Past the function's labels: a return.
-    fn branch(&mut self, layout: &Layout, depth: u32) -> Flow {
+    pub(super) fn branch(&mut self, layout: &Layout, depth: u32) -> Flow {
         let frame = self.frames.last().expect("a running call has a frame");
         let inside = self.labels.len() - frame.label_base;
         if depth as usize >= inside {
@@ -556,7 +581,7 @@ impl Stepper {
 
     /// Leaves the current frame, its results moved to the caller's stack (or kept as
     /// the call's results when it was the outermost).
-    fn return_from_frame<T>(&mut self, store: &Store<T>) {
+    pub(super) fn return_from_frame<T>(&mut self, store: &Store<T>) {
         let frame = self.frames.pop().expect("a running call has a frame");
         self.locals_in_frames -= frame.locals.len();
         let results = frame
@@ -606,7 +631,11 @@ impl Stepper {
     }
 
     /// The trap `kind` with the wasm backtrace where the stepper stands.
-    fn trap<T>(&self, store: &Store<T>, kind: TrapKind) -> Error {
+    fn trap<T>(&self, store: &mut Store<T>, kind: TrapKind) -> Error {
+        let kind = match kind {
+            TrapKind::Exception(uncaught) => store.exception_leaving(uncaught.exn),
+            kind => kind,
+        };
         Error::Trap(Trap {
             kind,
             backtrace: self.backtrace(store),

@@ -6,12 +6,14 @@
 //!
 //! - `layout`: a function body's instruction positions and block structure;
 //! - `machine`: the stepped call (typed operand stack, labels, frames) and control;
+//! - `exceptions`: throwing, and catching at a `try_table`'s label;
 //! - `operators`: every other instruction; `simd`: the 128-bit SIMD ones;
 //! - `text`: instructions as the text format writes them;
 //! - `names`: the locals' names from the name section;
 //! - `view`: what a paused call shows (instruction, stack, frames, blocks, listing),
 //!   and whole calls stepped under a watcher.
 
+mod exceptions;
 mod layout;
 mod machine;
 mod names;

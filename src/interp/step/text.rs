@@ -119,7 +119,6 @@ immediate_by_debug!(
     wasmparser::HeapType,
     wasmparser::Ordering,
     wasmparser::ResumeTable,
-    wasmparser::TryTable,
     wasmparser::V128,
     [u8; 16],
     Vec<wasmparser::ValType>
@@ -155,6 +154,23 @@ impl Immediate for BlockType {
             BlockType::Type(ty) => write!(out, " (result {ty})"),
             BlockType::FuncType(index) => write!(out, " (type {index})"),
         };
+    }
+}
+
+/// `try_table (result i32) (catch 0 1) (catch_all_ref 0)`: the block type, then each
+/// clause with its tag and label.
+impl Immediate for wasmparser::TryTable {
+    fn write(&self, field: &str, out: &mut String, module: &ModuleInner) {
+        use wasmparser::Catch;
+        self.ty.write(field, out, module);
+        for clause in &self.catches {
+            let _ = match *clause {
+                Catch::One { tag, label } => write!(out, " (catch {tag} {label})"),
+                Catch::OneRef { tag, label } => write!(out, " (catch_ref {tag} {label})"),
+                Catch::All { label } => write!(out, " (catch_all {label})"),
+                Catch::AllRef { label } => write!(out, " (catch_all_ref {label})"),
+            };
+        }
     }
 }
 

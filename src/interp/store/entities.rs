@@ -176,6 +176,8 @@ pub(crate) struct InstanceEntity {
     pub tables: Box<[u32]>,
     pub memories: Box<[u32]>,
     pub globals: Box<[u32]>,
+    /// Store addresses of the instance's tags, by tag index.
+    pub tags: Box<[u32]>,
     /// Store-wide type id of each of the module's types (for `call_indirect`).
     pub type_ids: Box<[u32]>,
     /// Element segments as reference bits; dropped segments are empty.

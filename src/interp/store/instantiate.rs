@@ -1,4 +1,4 @@
-//! Instantiation: allocate a module's functions, globals, tables and memories in the
+//! Instantiation: allocate a module's functions, globals, tables, memories and tags in the
 //! store, apply element and data segments. The caller runs the start function.
 
 use std::collections::HashMap;
@@ -10,7 +10,7 @@ use wasmparser::ExternalKind;
 use super::entities::{copy_at, copy_in_bounds, FuncEntity, GlobalEntity, InstanceEntity};
 use super::Store;
 use crate::interp::module::{ConstExpr, ElementMode, Module};
-use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, TrapKind};
+use crate::interp::types::{Error, Extern, Func, Global, Instance, Memory, Table, Tag, TrapKind};
 
 /// Instantiates `module` with `imports` already resolved and type-checked, in order, up
 /// to its start function, which it returns for the caller to run (running code is above
@@ -27,13 +27,22 @@ pub(crate) fn instantiate<T>(
     let mut tables = Vec::with_capacity(m.tables.len());
     let mut memories = Vec::with_capacity(m.memories.len());
     let mut globals = Vec::with_capacity(m.globals.len());
-    for import in imports {
+    let mut tags = Vec::with_capacity(m.tags.len());
+    for (import, info) in imports.iter().zip(&m.imports) {
         match *import {
             Extern::Func(f) => funcs.push(f.0),
             Extern::Table(t) => tables.push(t.0),
             Extern::Memory(mem) => memories.push(mem.0),
             Extern::Global(g) => globals.push(g.0),
+            Extern::Tag(t) => {
+                let name = &mut store.tags[t.0 as usize].name;
+                name.get_or_insert_with(|| format!("{}.{}", info.module, info.name));
+                tags.push(t.0);
+            }
         }
+    }
+    for &ty in &m.tags[tags.len()..] {
+        tags.push(store.push_tag(m.types[ty as usize].clone(), None));
     }
 
     let type_ids: Box<[u32]> = m.types.iter().map(|ty| ty.id().index()).collect();
@@ -112,7 +121,11 @@ pub(crate) fn instantiate<T>(
                 ExternalKind::Table => Extern::Table(Table(tables[i], store.id)),
                 ExternalKind::Memory => Extern::Memory(Memory(memories[i], store.id)),
                 ExternalKind::Global => Extern::Global(Global(globals[i], store.id)),
-                ExternalKind::Tag => unreachable!("exception handling is not enabled"),
+                ExternalKind::Tag => {
+                    let name = &mut store.tags[tags[i] as usize].name;
+                    name.get_or_insert_with(|| export.name.clone());
+                    Extern::Tag(Tag(tags[i], store.id))
+                }
             };
             (export.name.clone(), ext)
         })
@@ -147,6 +160,7 @@ pub(crate) fn instantiate<T>(
         tables: tables.into(),
         memories: memories.into(),
         globals: globals.into(),
+        tags: tags.into(),
         type_ids,
         elements,
         datas: m.datas.iter().map(|d| d.bytes.clone()).collect(),

@@ -6,6 +6,7 @@
 
 mod caller;
 mod entities;
+mod exceptions;
 mod instantiate;
 mod objects;
 mod observer;
@@ -25,8 +26,9 @@ pub(crate) use entities::{
     MemoryEntity, TableEntity,
 };
 pub use entities::{HostFn, RawHostFn};
+pub(crate) use exceptions::{ExnEntity, TagEntity};
 pub(crate) use instantiate::instantiate;
-pub use observer::{Observer, Step};
+pub use observer::{Catching, Observer, Step};
 pub use snapshot::{Snapshot, SnapshotError};
 
 /// All runtime state of a set of instances, plus the host's data `T`.
@@ -42,6 +44,9 @@ pub struct Store<T> {
     pub(crate) tables: Vec<TableEntity>,
     pub(crate) globals: Vec<GlobalEntity>,
     pub(crate) instances: Vec<InstanceEntity>,
+    pub(crate) tags: Vec<TagEntity>,
+    /// The exceptions thrown (`exceptions`).
+    pub(crate) exceptions: Vec<ExnEntity>,
     pub(crate) observer: Option<Box<dyn Observer>>,
     /// A value stack kept between calls, so a call does not allocate one.
     pub(crate) spare_stack: Option<Vec<u64>>,
@@ -74,6 +79,8 @@ impl<T> Store<T> {
             tables: Vec::new(),
             globals: Vec::new(),
             instances: Vec::new(),
+            tags: Vec::new(),
+            exceptions: Vec::new(),
             observer: None,
             spare_stack: None,
             fuel_consumed: 0,
@@ -186,8 +193,11 @@ impl<T> Store<T> {
             return value.ty() == ty;
         };
         match value {
-            Value::FuncRef(None) => r.nullable && r.heap.is_func(),
-            Value::ExternRef(None) => r.nullable && !r.heap.is_func(),
+            Value::FuncRef(None)
+            | Value::ExternRef(None)
+            | Value::ExnRef(None)
+            | Value::NullAny => r.nullable && Value::null_of(r) == value,
+            Value::ExnRef(Some(_)) => r.heap == HeapType::Exn,
             Value::FuncRef(Some(func)) => match r.heap {
                 HeapType::Func => true,
                 HeapType::Concrete(id) => self.func_type(func).id().is_subtype_of(id),
@@ -225,6 +235,7 @@ impl<T> Store<T> {
                 ExternType::Memory(ty)
             }
             Extern::Global(g) => ExternType::Global(self.globals[g.0 as usize].ty),
+            Extern::Tag(t) => ExternType::Tag(self.tags[t.0 as usize].ty.clone()),
         }
     }
 
@@ -239,6 +250,9 @@ impl<T> Store<T> {
                     func.0
                 )))
             }
+            Value::ExnRef(Some(exn)) if exn as usize >= self.exceptions.len() => Err(Error::Usage(
+                format!("exception reference {exn} is past the store's exceptions"),
+            )),
             value => Ok(value.to_bits()),
         }
     }

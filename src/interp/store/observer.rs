@@ -1,5 +1,6 @@
 //! The instruction observer: an optional hook that sees every instruction before it runs
-//! (the teaching-interpreter's "print the stack and the program counter").
+//! (the teaching-interpreter's "print the stack and the program counter"), and each
+//! exception caught.
 //!
 //! With no observer installed the executor runs a path compiled without the hook
 //! (a const generic), so observing costs nothing when it is off.
@@ -27,6 +28,25 @@ pub struct Step<'a> {
     pub num_locals: usize,
 }
 
+/// An exception caught: what was thrown, which frames it left, where it landed.
+pub struct Catching<'a> {
+    /// The exception's tag, as messages name it.
+    pub tag: String,
+    /// The frames the exception left on its way (0: caught where it was thrown).
+    pub frames_left: usize,
+    /// The function whose handler caught it, and the handler's landing pad there (the
+    /// op the observer sees next).
+    pub func_index: u32,
+    pub func_name: Option<&'a str>,
+    pub pad: usize,
+    /// Number of active wasm frames below the handler's.
+    pub depth: usize,
+}
+
 pub trait Observer {
     fn before(&mut self, step: &Step<'_>);
+
+    /// An exception was caught (after the `throw` that `before` saw): execution goes on
+    /// at the handler.
+    fn caught(&mut self, _catching: &Catching<'_>) {}
 }

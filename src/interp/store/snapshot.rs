@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use super::Store;
 use crate::interp::module::Module;
-use crate::interp::types::{Instance, ValType, PAGE_SIZE};
+use crate::interp::types::{HeapType, Instance, ValType, PAGE_SIZE};
 
 /// An instance's state at one moment, between calls.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -118,8 +118,12 @@ impl RefMap {
                 Way::Save => refused(format!("{} holds a function of another instance", what())),
                 Way::Load => refused(format!("{} names function {}", what(), bits - 1)),
             }),
-            ValType::Ref(_) if bits != 0 => {
-                Err(refused(format!("{} holds a host reference", what())))
+            ValType::Ref(r) if bits != 0 => {
+                let held = match r.heap {
+                    HeapType::Exn => "an exception reference",
+                    _ => "a host reference",
+                };
+                Err(refused(format!("{} holds {held}", what())))
             }
             _ => Ok(bits),
         }

@@ -25,6 +25,8 @@ pub(super) enum FrameKind {
     Loop,
     If,
     Else,
+    /// A `try_table` (see `exceptions`).
+    TryTable,
 }
 
 pub(super) struct ControlFrame {
@@ -341,6 +343,9 @@ impl Translator<'_> {
         if !self.frame().unreachable {
             self.move_results(height, arity)?;
         }
+        if self.frame().kind == FrameKind::TryTable {
+            self.close_try_table()?;
+        }
         let frame = self.control.pop().expect("inside a block");
         self.bind_label();
         for fixup in frame.fixups.into_iter().chain(frame.else_fixup) {
@@ -354,7 +359,10 @@ impl Translator<'_> {
     /// Dead code after an unconditional branch: track nesting, wait for `else`/`end`.
     pub(super) fn skip_dead(&mut self, op: Operator) -> Emit {
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => {
+            Operator::Block { .. }
+            | Operator::Loop { .. }
+            | Operator::If { .. }
+            | Operator::TryTable { .. } => {
                 self.dead_depth += 1;
                 Ok(())
             }

@@ -97,6 +97,9 @@ impl Translator<'_> {
             }
             Operator::Block { blockty } => self.open(FrameKind::Block, blockty),
             Operator::Loop { blockty } => self.open(FrameKind::Loop, blockty),
+            Operator::TryTable { try_table } => self.translate_try_table(try_table),
+            Operator::Throw { tag_index } => self.translate_throw(tag_index),
+            Operator::ThrowRef => self.translate_throw_ref(),
             Operator::If { blockty } => {
                 // With parameters, the saves below may overwrite the comparison's
                 // operands: only a parameterless `if` fuses its comparison.

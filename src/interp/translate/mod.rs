@@ -10,6 +10,7 @@
 mod branches;
 mod control;
 mod driver;
+mod exceptions;
 mod fuse;
 mod memory;
 mod passes;
@@ -18,7 +19,7 @@ mod stack;
 
 use wasmparser::{BlockType, FunctionBody};
 
-use crate::interp::isa::{CompiledFunc, Encoder, MemoryOp, Op, Slot, MAX_FUNCTION_OPS};
+use crate::interp::isa::{Catch, CompiledFunc, Encoder, MemoryOp, Op, Slot, MAX_FUNCTION_OPS};
 use crate::interp::module::ModuleInner;
 use crate::interp::types::{LoadError, ValType, MAX_FRAME_SLOTS};
 use control::{ControlFrame, FrameKind};
@@ -48,6 +49,9 @@ struct Translator<'m> {
     offset: u32,
     /// The ops of accesses off memory 0's fast path (`Op::OtherMemory`).
     memory_ops: Vec<MemoryOp>,
+    /// The `try_table`s open, innermost last, and the handlers of those closed.
+    try_tables: Vec<exceptions::OpenTry>,
+    catches: Vec<Catch>,
 }
 
 /// A function body translated to our ops, before the executor gives them handlers.
@@ -64,6 +68,8 @@ pub(crate) struct Translation {
     pub frame_size: u32,
     /// The ops run off memory 0's fast path (`Op::OtherMemory`).
     pub memory_ops: Vec<MemoryOp>,
+    /// The exception handlers, innermost first.
+    pub catches: Vec<Catch>,
 }
 
 impl Translation {
@@ -78,6 +84,7 @@ impl Translation {
             encoder,
         );
         func.memory_ops = self.memory_ops.into();
+        func.catches = self.catches.into();
         func
     }
 }
@@ -90,7 +97,9 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
 ) -> Result<Translation, LoadError> {
     let mut translation = translate_operators(module, func_index, body)?;
-    passes::run(&mut translation.ops, &mut translation.offsets);
+    // The passes that move ops would move them out of their `try_table`'s range.
+    let may_move = translation.catches.is_empty();
+    passes::run(&mut translation.ops, &mut translation.offsets, may_move);
     let ops = translation.ops.len();
     if ops > MAX_FUNCTION_OPS {
         let offset = translation.offsets.last().copied().unwrap_or_default();
@@ -179,6 +188,8 @@ fn translate_operators(
         dead_depth: 0,
         offset: 0,
         memory_ops: Vec::new(),
+        try_tables: Vec::new(),
+        catches: Vec::new(),
     };
     t.write_vector_constants();
     let mut reader = body.get_operators_reader()?;
@@ -199,6 +210,7 @@ fn translate_operators(
         num_locals: num_locals as u16,
         frame_size: num_locals + t.max_height,
         memory_ops: t.memory_ops,
+        catches: t.catches,
     })
 }
 

@@ -6,11 +6,14 @@ use super::branches::{repoint, set_offset};
 use crate::interp::isa::branch_targets;
 use crate::interp::isa::Op;
 
-/// Runs every pass, in order, over `ops` (with their wasm offsets).
-pub(super) fn run(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+/// Runs every pass, in order, over `ops` (with their wasm offsets); those that move ops
+/// (tail duplication, pairing copies) only with `may_move`.
+pub(super) fn run(ops: &mut Vec<Op>, offsets: &mut Vec<u32>, may_move: bool) {
     shortcut_branches(ops);
-    duplicate_short_tails(ops, offsets);
-    pair_copies(ops, offsets);
+    if may_move {
+        duplicate_short_tails(ops, offsets);
+        pair_copies(ops, offsets);
+    }
     cache_operands(ops);
 }
 

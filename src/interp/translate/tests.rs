@@ -250,7 +250,7 @@ fn passes_pair_copies_and_shortcut_a_branch_to_a_return() {
         Op::Return1 { src: 3 },
     ];
     let mut offsets = vec![0; ops.len()];
-    passes::run(&mut ops, &mut offsets);
+    passes::run(&mut ops, &mut offsets, true);
     assert_eq!(
         ops,
         [

@@ -130,11 +130,16 @@ pub enum TrapKind {
     NullFunctionReference,
     /// `ref.as_non_null` of a null reference.
     NullReference,
+    /// `throw_ref` of a null reference.
+    NullExceptionReference,
     CallStackExhausted,
     /// The per-call instruction budget ran out; carries the budget.
     OutOfFuel(u64),
     /// A host function failed.
     Host(String),
+    /// An exception no handler caught (inside the executor: one unwinding). Boxed, so
+    /// that `TrapKind`, which every call path returns, stays four words.
+    Exception(Box<Uncaught>),
     /// A function could not be translated at its first call (it passed validation but
     /// exceeds one of wasmcade's limits); carries the reason, naming the function.
     Untranslatable(String),
@@ -154,15 +159,45 @@ impl fmt::Display for TrapKind {
             TrapKind::IndirectCallTypeMismatch => "indirect call type mismatch",
             TrapKind::NullFunctionReference => "null function reference",
             TrapKind::NullReference => "null reference",
+            TrapKind::NullExceptionReference => "null exception reference",
             TrapKind::CallStackExhausted => "call stack exhausted",
             TrapKind::OutOfFuel(budget) => {
                 return write!(f, "out of fuel (budget {budget} instructions)")
             }
             TrapKind::Host(message) => return write!(f, "host function failed: {message}"),
+            TrapKind::Exception(uncaught) => {
+                return write!(f, "uncaught exception {}", uncaught.tag)
+            }
             TrapKind::Untranslatable(message) => {
                 return write!(f, "cannot run the function called: {message}")
             }
         })
+    }
+}
+
+/// An exception that left wasm uncaught (`TrapKind::Exception`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Uncaught {
+    /// Its index among the store's exceptions (`Store::exception`; an `exnref` to it
+    /// stays valid).
+    pub exn: u32,
+    /// Its tag's name: its export or import name when it has one (empty while it
+    /// unwinds inside the executor).
+    pub tag: String,
+}
+
+impl TrapKind {
+    /// The exception `exn` (of the tag named `tag`) thrown or leaving wasm.
+    pub fn exception(exn: u32, tag: String) -> TrapKind {
+        TrapKind::Exception(Box::new(Uncaught { exn, tag }))
+    }
+
+    /// The exception's index, if this is one.
+    pub fn exception_index(&self) -> Option<u32> {
+        match self {
+            TrapKind::Exception(uncaught) => Some(uncaught.exn),
+            _ => None,
+        }
     }
 }
 
@@ -309,6 +344,12 @@ mod tests {
         let text = one.to_string();
         assert!(text.len() < 400, "{}", text.len());
         assert!(text.ends_with("... (100019 bytes in all)"), "{text}");
+    }
+
+    #[test]
+    fn a_trap_kind_stays_four_words() {
+        // Every call path returns `Result<_, TrapKind>`: a wider one costs them moves.
+        assert_eq!(std::mem::size_of::<TrapKind>(), 32);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Types of the things a module imports and exports: tables, memories, globals.
+//! Types of the things a module imports and exports: tables, memories, globals, tags.
 
 use std::fmt;
 
@@ -92,6 +92,8 @@ pub enum ExternType {
     Table(TableType),
     Memory(MemoryType),
     Global(GlobalType),
+    /// An exception tag: the types of the values its exceptions carry (the params).
+    Tag(FuncType),
 }
 
 impl ExternType {
@@ -102,6 +104,7 @@ impl ExternType {
             ExternType::Table(_) => "table",
             ExternType::Memory(_) => "memory",
             ExternType::Global(_) => "global",
+            ExternType::Tag(_) => "tag",
         }
     }
 
@@ -124,6 +127,8 @@ impl ExternType {
             (ExternType::Global(a), ExternType::Global(b)) => {
                 !a.mutable && a.content.is_subtype_of(b.content)
             }
+            // Tags match only with equal types (both ways).
+            (ExternType::Tag(a), ExternType::Tag(b)) => a.id() == b.id(),
             _ => false,
         }
     }
@@ -145,6 +150,7 @@ impl fmt::Display for ExternType {
             }
             ExternType::Global(g) if g.mutable => write!(f, "(global (mut {}))", g.content),
             ExternType::Global(g) => write!(f, "(global {})", g.content),
+            ExternType::Tag(ty) => write!(f, "(tag {ty})"),
         }
     }
 }

@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::{Mutex, OnceLock, PoisonError};
 
-use super::ref_type::{HeapType, RefType, TypeId};
+use super::ref_type::{GcHeap, HeapType, RefType, TypeId};
 use super::value::ValType;
 
 /// A function signature, with its canonical id. A module's struct and array types are
@@ -222,10 +222,15 @@ impl TypeId {
 
     /// Whether this is a function type's id (not a struct's or array's).
     pub fn is_func(self) -> bool {
+        self.kind() == TypeKind::Func
+    }
+
+    /// What the type is: a function, struct or array type.
+    pub fn kind(self) -> TypeKind {
         registry()
             .types
             .get(self.0 as usize)
-            .is_some_and(|entry| entry.ty.kind == TypeKind::Func)
+            .map_or(TypeKind::Func, |entry| entry.ty.kind)
     }
 }
 
@@ -248,8 +253,31 @@ impl HeapType {
         match (self, other) {
             (Concrete(a), Concrete(b)) => a.is_subtype_of(b),
             (NoFunc, Concrete(c)) | (Concrete(c), Func) => c.is_func(),
-            (NoFunc, Func) | (NoExtern, Extern) => true,
+            (NoFunc, Func) | (NoExtern, Extern) | (NoExn, Exn) => true,
+            (Gc(a), Gc(b)) => a.is_subtype_of(b),
+            // A struct or array type's place among GC's abstract types (only their null
+            // values exist here).
+            (Gc(GcHeap::None), Concrete(c)) => !c.is_func(),
+            (Concrete(c), Gc(abstract_type)) => match c.kind() {
+                TypeKind::Struct => GcHeap::Struct.is_subtype_of(abstract_type),
+                TypeKind::Array => GcHeap::Array.is_subtype_of(abstract_type),
+                TypeKind::Func => false,
+            },
             (a, b) => a == b,
+        }
+    }
+}
+
+impl GcHeap {
+    /// GC's abstract subtyping: `none` below all, `i31`, `struct`, `array` below `eq`,
+    /// below `any`.
+    pub fn is_subtype_of(self, other: GcHeap) -> bool {
+        use GcHeap as G;
+        match (self, other) {
+            (a, b) if a == b => true,
+            (G::None, _) | (_, G::Any) => true,
+            (G::I31 | G::Struct | G::Array, G::Eq) => true,
+            _ => false,
         }
     }
 }

@@ -21,6 +21,8 @@ handle! {
     Table;
     /// A global in a store.
     Global;
+    /// An exception tag in a store (its identity: two tags of one type are two tags).
+    Tag;
     /// An instantiated module in a store.
     Instance;
 }
@@ -32,6 +34,7 @@ pub enum Extern {
     Table(Table),
     Memory(Memory),
     Global(Global),
+    Tag(Tag),
 }
 
 impl Extern {
@@ -42,6 +45,7 @@ impl Extern {
             Extern::Table(t) => t.1,
             Extern::Memory(m) => m.1,
             Extern::Global(g) => g.1,
+            Extern::Tag(t) => t.1,
         }
     }
 }
@@ -64,5 +68,10 @@ impl From<Table> for Extern {
 impl From<Global> for Extern {
     fn from(g: Global) -> Self {
         Extern::Global(g)
+    }
+}
+impl From<Tag> for Extern {
+    fn from(t: Tag) -> Self {
+        Extern::Tag(t)
     }
 }

@@ -12,13 +12,13 @@ mod ref_type;
 mod value;
 
 pub use error::{
-    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind,
+    backtrace_lines, write_list, Error, FrameInfo, LinkError, LoadError, Trap, TrapKind, Uncaught,
     MAX_LISTED_ITEMS,
 };
 pub use extern_type::{ExternType, GlobalType, MemoryType, SizeLimits, TableType};
 pub(crate) use func_type::{register_group, FieldKey, KeyType, Shape, SubTypeKey};
 pub use func_type::{FuncType, TypeKind};
-pub use handles::{Extern, Func, Global, Instance, Memory, Table};
+pub use handles::{Extern, Func, Global, Instance, Memory, Table, Tag};
 pub use limits::{Limits, MAX_FRAME_SLOTS, PAGE_SIZE};
-pub use ref_type::{HeapType, RefType, TypeId};
+pub use ref_type::{GcHeap, HeapType, RefType, TypeId};
 pub use value::{V128Lanes, ValType, Value};

@@ -1,6 +1,7 @@
 //! Reference types (WebAssembly 3.0's typed function references): a heap type, abstract
-//! (`func`, `extern` and their bottoms `nofunc`, `noextern`) or a concrete function type
-//! by its canonical id, and whether null is a value of the type. Data only: subtyping,
+//! (`func`, `extern`, `exn` and their bottoms `nofunc`, `noextern`, `noexn`; GC's `any`
+//! hierarchy, whose only value here is null) or a concrete function type by its
+//! canonical id, and whether null is a value of the type. Data only: subtyping,
 //! which needs the canonical types' declared supertypes, is in `func_type`.
 
 use std::fmt;
@@ -30,12 +31,63 @@ pub enum HeapType {
     NoExtern,
     /// A function of this type (or of a declared subtype).
     Concrete(TypeId),
+    /// Any exception (`exnref`).
+    Exn,
+    /// No exception: only null.
+    NoExn,
+    /// GC's abstract heap types (`any`, `eq`, `i31`, `struct`, `array` and their bottom
+    /// `none`): types of values only, whose one value wasmcade has is null (GC's
+    /// instructions, which would make others, are refused).
+    Gc(GcHeap),
+}
+
+/// GC's abstract heap types, from the top of the `any` hierarchy down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GcHeap {
+    Any,
+    Eq,
+    I31,
+    Struct,
+    Array,
+    None,
+}
+
+impl GcHeap {
+    pub fn name(self) -> &'static str {
+        match self {
+            GcHeap::Any => "any",
+            GcHeap::Eq => "eq",
+            GcHeap::I31 => "i31",
+            GcHeap::Struct => "struct",
+            GcHeap::Array => "array",
+            GcHeap::None => "none",
+        }
+    }
+}
+
+/// The hierarchies of reference types: references of different ones never mix.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Hierarchy {
+    Func,
+    Extern,
+    Exn,
+    Any,
 }
 
 impl HeapType {
-    /// Whether references of this type are function references (else host references).
+    /// Whether references of this type are function references.
     pub fn is_func(self) -> bool {
-        !matches!(self, HeapType::Extern | HeapType::NoExtern)
+        self.hierarchy() == Hierarchy::Func
+    }
+
+    /// The hierarchy the type is in.
+    pub fn hierarchy(self) -> Hierarchy {
+        match self {
+            HeapType::Func | HeapType::NoFunc | HeapType::Concrete(_) => Hierarchy::Func,
+            HeapType::Extern | HeapType::NoExtern => Hierarchy::Extern,
+            HeapType::Exn | HeapType::NoExn => Hierarchy::Exn,
+            HeapType::Gc(_) => Hierarchy::Any,
+        }
     }
 }
 
@@ -57,6 +109,16 @@ impl RefType {
         nullable: true,
         heap: HeapType::Extern,
     };
+    /// `exnref`: `(ref null exn)`.
+    pub const EXNREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Exn,
+    };
+    /// `anyref`: `(ref null any)`.
+    pub const ANYREF: RefType = RefType {
+        nullable: true,
+        heap: HeapType::Gc(GcHeap::Any),
+    };
 }
 
 /// WAT-like: `funcref`, `externref`, `(ref func)`, `(ref null $7)` (a concrete type by
@@ -69,9 +131,14 @@ impl fmt::Display for RefType {
             HeapType::NoFunc => "nofunc".to_string(),
             HeapType::NoExtern => "noextern".to_string(),
             HeapType::Concrete(id) => format!("${}", id.0),
+            HeapType::Exn => "exn".to_string(),
+            HeapType::NoExn => "noexn".to_string(),
+            HeapType::Gc(gc) => gc.name().to_string(),
         };
         match (self.nullable, self.heap) {
-            (true, HeapType::Func | HeapType::Extern) => write!(f, "{heap}ref"),
+            (true, HeapType::Func | HeapType::Extern | HeapType::Exn | HeapType::Gc(_)) => {
+                write!(f, "{heap}ref")
+            }
             (true, _) => write!(f, "(ref null {heap})"),
             (false, _) => write!(f, "(ref {heap})"),
         }

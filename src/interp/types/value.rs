@@ -7,7 +7,7 @@
 use std::fmt;
 
 use super::handles::Func;
-use super::ref_type::RefType;
+use super::ref_type::{Hierarchy, RefType};
 
 /// A WebAssembly value type (WebAssembly 2.0 with 128-bit SIMD, and 3.0's typed
 /// function references).
@@ -37,8 +37,7 @@ impl ValType {
             ValType::F32 => Value::F32(0.0),
             ValType::F64 => Value::F64(0.0),
             ValType::V128 => Value::V128(0),
-            ValType::Ref(r) if r.heap.is_func() => Value::FuncRef(None),
-            ValType::Ref(_) => Value::ExternRef(None),
+            ValType::Ref(r) => Value::null_of(r),
         }
     }
 
@@ -83,6 +82,11 @@ pub enum Value {
     FuncRef(Option<Func>),
     /// An opaque host reference (`None` is `ref.null extern`).
     ExternRef(Option<u32>),
+    /// An exception (its index among the store's exceptions; `None` is `ref.null exn`).
+    ExnRef(Option<u32>),
+    /// The null of GC's `any` hierarchy (`anyref`, `eqref`, `nullref`...): the only value
+    /// of those types wasmcade has (GC is not supported).
+    NullAny,
 }
 
 impl Value {
@@ -95,6 +99,18 @@ impl Value {
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FUNCREF,
             Value::ExternRef(_) => ValType::EXTERNREF,
+            Value::ExnRef(_) => ValType::Ref(RefType::EXNREF),
+            Value::NullAny => ValType::Ref(RefType::ANYREF),
+        }
+    }
+
+    /// The null reference of `r`'s hierarchy.
+    pub fn null_of(r: RefType) -> Value {
+        match r.heap.hierarchy() {
+            Hierarchy::Func => Value::FuncRef(None),
+            Hierarchy::Extern => Value::ExternRef(None),
+            Hierarchy::Exn => Value::ExnRef(None),
+            Hierarchy::Any => Value::NullAny,
         }
     }
 
@@ -108,7 +124,8 @@ impl Value {
             Value::F32(v) => v.to_bits() as u64,
             Value::F64(v) => v.to_bits(),
             Value::FuncRef(r) => r.map_or(0, |f| f.0 as u64 + 1),
-            Value::ExternRef(r) => r.map_or(0, |x| x as u64 + 1),
+            Value::ExternRef(r) | Value::ExnRef(r) => r.map_or(0, |x| x as u64 + 1),
+            Value::NullAny => 0,
         }
     }
 
@@ -121,10 +138,15 @@ impl Value {
             ValType::F32 => Value::F32(f32::from_bits(bits as u32)),
             ValType::F64 => Value::F64(f64::from_bits(bits)),
             ValType::V128 => Value::V128(bits as u128),
-            ValType::Ref(r) if r.heap.is_func() => {
-                Value::FuncRef(bits.checked_sub(1).map(|i| Func(i as u32, store)))
+            ValType::Ref(r) => {
+                let index = bits.checked_sub(1);
+                match r.heap.hierarchy() {
+                    Hierarchy::Func => Value::FuncRef(index.map(|i| Func(i as u32, store))),
+                    Hierarchy::Extern => Value::ExternRef(index.map(|i| i as u32)),
+                    Hierarchy::Exn => Value::ExnRef(index.map(|i| i as u32)),
+                    Hierarchy::Any => Value::NullAny,
+                }
             }
-            ValType::Ref(_) => Value::ExternRef(bits.checked_sub(1).map(|i| i as u32)),
         }
     }
 }
@@ -178,7 +200,11 @@ impl fmt::Display for Value {
             Value::F32(v) => write!(f, "{v}"),
             Value::F64(v) => write!(f, "{v}"),
             Value::V128(v) => write!(f, "{}", V128Lanes::I32x4(*v)),
-            Value::FuncRef(None) | Value::ExternRef(None) => f.write_str("null"),
+            Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None) => {
+                f.write_str("null")
+            }
+            Value::NullAny => f.write_str("null"),
+            Value::ExnRef(Some(x)) => write!(f, "ref.exn {x}"),
             Value::FuncRef(Some(func)) => write!(f, "ref.func {}", func.0),
             Value::ExternRef(Some(x)) => write!(f, "ref.extern {x}"),
         }
