@@ -1,5 +1,6 @@
 //! Exceptions (`throw`, `throw_ref`, `try_table`, tags) beyond the spec suite: a throw
-//! caught 1,000 frames up; through a host function that called back into wasm; across
+//! caught 1,000 frames up; through a host function that called back into wasm (and out
+//! of one called by `return_call`, past the handlers of the frame it replaced); across
 //! two instances sharing an imported tag; rethrown by `throw_ref`; caught by
 //! `catch_all_ref`; and one that nothing catches comes back from the export as a trap
 //! naming its tag, with the backtrace. Each runs with and without fuel metering. A loop
@@ -71,6 +72,16 @@ const BOUNCE: &str = r#"(module
   (func (export "outer") (param i32) (result i32)
     (block $caught (result i32)
       (try_table (catch $e $caught) (call $bounce (local.get 0)))
+      (i32.const -1)))
+  (func $tail (param i32)
+    (block $wrong (result i32)
+      (try_table (catch $e $wrong) (return_call $bounce (local.get 0)))
+      (unreachable))
+    (drop)
+    (unreachable))
+  (func (export "tail") (param i32) (result i32)
+    (block $caught (result i32)
+      (try_table (catch $e $caught) (call $tail (local.get 0)))
       (i32.const -1))))"#;
 
 #[test]
@@ -101,6 +112,10 @@ fn an_exception_goes_through_a_host_function_that_called_back_into_wasm() {
         *instance_cell.borrow_mut() = Some(instance);
         let result = call(&mut store, instance, "outer", &[Value::I32(21)]);
         assert_eq!(result, [Value::I32(42)], "fuel {fuel:?}");
+        // Out of a host function called by `return_call`: not the caller's to catch
+        // (the callee replaced it), its caller's.
+        let result = call(&mut store, instance, "tail", &[Value::I32(4)]);
+        assert_eq!(result, [Value::I32(8)], "fuel {fuel:?}");
     }
 }
 

@@ -75,8 +75,13 @@ impl Run {
         let (frames_left, catch) = frames.enumerate().find_map(|(depth, frame)| {
             // The op that threw, or the call the exception came out of.
             let pc = frame.code.index_of(frame.ip).checked_sub(1)?;
-            let tags = &store.instances[frame.instance as usize].tags;
             let func = frame.code.func();
+            // A tail call's callee (a host function: a wasm one took the frame over)
+            // runs in place of the caller, outside its handlers.
+            if func.ops[pc].op().is_tail_call() {
+                return None;
+            }
+            let tags = &store.instances[frame.instance as usize].tags;
             func.catches
                 .iter()
                 .find(|c| c.covers(pc) && c.tag.is_none_or(|t| tags[t as usize] == tag))

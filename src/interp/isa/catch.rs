@@ -3,7 +3,7 @@
 //! runs nothing). Inner `try_table`s' entries come before outer ones', each one's clauses
 //! in order, so the first entry that covers a position and matches is the handler.
 
-use super::Slot;
+use super::{Op, Slot};
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Catch {
@@ -45,5 +45,19 @@ impl std::fmt::Display for Catch {
             f.write_str(" (with ref)")?;
         }
         Ok(())
+    }
+}
+
+impl Op {
+    /// Whether the op is a tail call (an exception out of its callee is not the
+    /// caller's to catch: the callee replaced it).
+    pub fn is_tail_call(&self) -> bool {
+        matches!(
+            self,
+            Op::ReturnCall { .. }
+                | Op::ReturnCallInternal { .. }
+                | Op::ReturnCallIndirect { .. }
+                | Op::ReturnCallRef { .. }
+        )
     }
 }

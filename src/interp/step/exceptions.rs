@@ -81,6 +81,17 @@ impl Stepper {
                 .get(frame_index + 1)
                 .map_or(self.labels.len(), |next| next.label_base);
             let tags = &store.instances[frame.instance as usize].tags;
+            // A tail call's callee (a host function: a wasm one took the frame over)
+            // runs in place of the caller, outside its handlers.
+            let running = frame.layout.operator(&frame.module.inner, frame.pc);
+            if let Ok(
+                Operator::ReturnCall { .. }
+                | Operator::ReturnCallIndirect { .. }
+                | Operator::ReturnCallRef { .. },
+            ) = running
+            {
+                continue;
+            }
             for label_index in (frame.label_base..labels_end).rev() {
                 let label = self.labels[label_index];
                 if label.kind != LabelKind::TryTable {
