@@ -1,9 +1,10 @@
 //! Calls that pause when their fuel runs out and go on later (`Func::call_resumable`,
 //! `PausedCall::resume`): a paused call continues exactly where it stopped, whatever the
-//! block it stopped before (in optimised builds the threaded handlers keep the last
-//! result in a register, which a pause must not lose, and charge fuel a block of
-//! straight-line code at a time), and spends in all its slices the fuel a single metered
-//! call spends; host functions charge fuel for their work (`Caller::consume_fuel`).
+//! op it stopped before (in optimised builds the threaded handlers keep the last result
+//! in a register, which a pause must not lose, and charge fuel a straight-line block at
+//! a time, and an op at a time where a block costs more than is left), and spends in all its slices the fuel a
+//! single metered call spends; host functions charge fuel for their work
+//! (`Caller::consume_fuel`).
 
 use wasmcade::interp::{
     CallOutcome, Caller, Error, Func, FuncType, Limits, Linker, Module, Store, TrapKind, ValType,
@@ -11,7 +12,7 @@ use wasmcade::interp::{
 };
 
 /// The benchmark kernels (`bench/kernels/`), each exporting `run(n) -> i64`, with an `n`
-/// small enough to pause before every one of their blocks.
+/// small enough to pause before every one of their instructions.
 const KERNELS: [(&str, i32); 8] = [
     ("fib", 12),
     ("sieve", 300),
@@ -23,19 +24,14 @@ const KERNELS: [(&str, i32); 8] = [
     ("copy", 2),
 ];
 
-/// More ops than any straight-line block of the kernels holds: a slice this large always
-/// runs one.
-const LARGEST_BLOCK: u64 = 24;
-
 fn kernel(name: &str) -> Module {
     let path = format!("{}/bench/kernels/{name}.wat", env!("CARGO_MANIFEST_DIR"));
     Module::new(&wat::parse_file(path).unwrap()).unwrap()
 }
 
-/// `run(n)` of the kernel in a fresh store, resumed with `slice` units of fuel each time
-/// until it returns: its result, how many times it paused and the fuel it spent in all.
-/// Each slice runs whole blocks while they fit, so it spends all of it but less than a
-/// block (or, where the executor charges an op at a time, all of it).
+/// `run(n)` of the kernel in a fresh store under `limits`, resumed with `slice` units of
+/// fuel each time until it returns: its result, how many times it paused and the fuel
+/// it spent in all.
 fn run_in_slices(module: &Module, n: i32, slice: u64) -> (Vec<Value>, u64, u64) {
     let mut store = Store::new(());
     let instance = Linker::new().instantiate(&mut store, module).unwrap();
@@ -50,10 +46,10 @@ fn run_in_slices(module: &Module, n: i32, slice: u64) -> (Vec<Value>, u64, u64) 
             CallOutcome::Finished(values) => return (values, pauses, spent),
             CallOutcome::OutOfFuel(paused) => {
                 pauses += 1;
-                let spent_now = store.fuel_consumed();
-                assert!(
-                    spent_now <= slice && spent_now + LARGEST_BLOCK > slice,
-                    "a pause spent {spent_now} of its slice of {slice}"
+                assert_eq!(
+                    store.fuel_consumed(),
+                    slice,
+                    "a pause spent its whole slice"
                 );
                 outcome = paused.resume(&mut store, slice).unwrap();
             }
@@ -62,7 +58,7 @@ fn run_in_slices(module: &Module, n: i32, slice: u64) -> (Vec<Value>, u64, u64) 
 }
 
 #[test]
-fn a_call_paused_before_any_block_goes_on_exactly() {
+fn a_call_paused_before_any_op_goes_on_exactly() {
     for (name, n) in KERNELS {
         let module = kernel(name);
         let mut store = Store::with_limits(
@@ -75,7 +71,7 @@ fn a_call_paused_before_any_block_goes_on_exactly() {
         let instance = Linker::new().instantiate(&mut store, &module).unwrap();
         let whole = instance.call(&mut store, "run", &[Value::I32(n)]).unwrap();
         let metered = store.fuel_consumed();
-        for slice in [LARGEST_BLOCK, 25, 29, 31, 37, 1000, u64::MAX] {
+        for slice in [1, 2, 3, 5, 8, 13, 1000, u64::MAX] {
             let (result, pauses, spent) = run_in_slices(&module, n, slice);
             assert_eq!(result, whole, "{name}({n}) in slices of {slice}");
             assert_eq!(
@@ -83,9 +79,10 @@ fn a_call_paused_before_any_block_goes_on_exactly() {
                 "{name}({n}): fuel spent in slices of {slice}"
             );
             if slice < metered {
-                assert!(
-                    pauses >= (metered - 1) / slice,
-                    "{name}: {pauses} pauses, slices of {slice}"
+                assert_eq!(
+                    pauses,
+                    (metered - 1) / slice,
+                    "{name}: pauses, slices of {slice}"
                 );
             }
         }

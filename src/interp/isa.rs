@@ -19,7 +19,6 @@ pub mod catch;
 pub mod simd;
 mod blocks;
 
-pub use blocks::MAX_BLOCK_OPS;
 pub(crate) use blocks::branch_targets;
 
 pub use catch::Catch;
@@ -1261,7 +1260,10 @@ impl CompiledFunc {
             .collect();
         #[cfg(wasmcade_threaded)]
         let (handlers, fuel_blocks) = Self::charge_per_block(ops, handlers, encoder);
-        let instrs = ops.iter().zip(handlers).map(|(op, handlers)| Instr::new(*op, handlers));
+        let instrs = ops
+            .iter()
+            .zip(handlers)
+            .map(|(op, handlers)| Instr::new(*op, handlers));
         CompiledFunc {
             ops: instrs.collect(),
             offsets,
@@ -1306,6 +1308,12 @@ impl CompiledFunc {
             })
             .collect();
         (handlers, fuel_blocks)
+    }
+
+    /// Whether op `at` is the first of a basic block (see `fuel_blocks`).
+    #[cfg(wasmcade_threaded)]
+    pub(crate) fn starts_block(&self, at: usize) -> bool {
+        self.fuel_blocks[at].cost > 0
     }
 
     /// `direct_entry_slots` of a function with these counts.

@@ -32,7 +32,6 @@ mod translate;
 mod types;
 
 pub use exec::{CallOutcome, PausedCall};
-pub use isa::MAX_BLOCK_OPS;
 pub use linker::Linker;
 pub use module::{ExportInfo, ImportInfo, Module, SectionInfo};
 pub use step::{

@@ -10,6 +10,8 @@ use super::run::{likely, Run};
 use super::simd;
 #[cfg(wasmcade_threaded)]
 use super::threaded;
+#[cfg(wasmcade_threaded)]
+use super::views::Ip;
 use crate::interp::isa::Op;
 use crate::interp::store::{Observer, Step, Store};
 use crate::interp::types::{TrapKind, PAGE_SIZE};
@@ -57,7 +59,7 @@ impl Run {
             // The simple ops run in the threaded handlers, up to the next op that needs
             // this loop (or would trap here).
             #[cfg(wasmcade_threaded)]
-            if !OBSERVE {
+            if !OBSERVE && !(METER && self.still_metering_by_op(ip)) {
                 self.store = std::ptr::from_mut(store).cast();
                 ip = threaded::run::<METER>(ip, self);
                 slots = self.at.frame.slots;
@@ -181,5 +183,21 @@ impl Run {
         // Past the op that trapped; at the op not run for want of fuel.
         self.at.frame.ip = ip;
         outcome
+    }
+
+    /// Whether the op at `ip` is still to run here an op at a time (`metering_by_op`):
+    /// until the frame that started it reaches a block's first op, or returns.
+    #[cfg(wasmcade_threaded)]
+    fn still_metering_by_op(&mut self, ip: Ip) -> bool {
+        let Some(depth) = self.metering_by_op else {
+            return false;
+        };
+        let code = self.at.frame.code;
+        let frames = self.frames.len();
+        if frames < depth || (frames == depth && code.func().starts_block(code.index_of(ip))) {
+            self.metering_by_op = None;
+            return false;
+        }
+        true
     }
 }

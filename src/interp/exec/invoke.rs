@@ -43,9 +43,8 @@ pub struct PausedCall {
 
 impl PausedCall {
     /// Goes on with `fuel` more units, until the function returns, traps or runs out again.
-    /// The executor charges a straight-line block of code at a time and stops before one
-    /// that costs more than the fuel left (which stays unspent): with at least
-    /// [`MAX_BLOCK_OPS`](crate::interp::MAX_BLOCK_OPS) units the call always gets on.
+    /// (The executor charges fuel a straight-line block of code at a time, and an op at a
+    /// time where a block costs more than is left, so the call stops at the exact op.)
     pub fn resume<T>(self, store: &mut Store<T>, fuel: u64) -> Result<CallOutcome, Error> {
         if store.id != self.store_id {
             return Err(Error::Usage(
@@ -130,7 +129,7 @@ pub(super) fn call<T>(
         #[cfg(wasmcade_threaded)]
         trap: None,
         #[cfg(wasmcade_threaded)]
-        register_at_pause: 0,
+        metering_by_op: None,
         encoder,
     };
     run.go(store, func, fuel, pausable)
@@ -148,7 +147,6 @@ impl Run {
     ) -> Result<CallOutcome, Trap> {
         self.fuel = fuel.unwrap_or(u64::MAX);
         let mut observer = store.observer.take();
-        let observer_was_set = observer.is_some();
         let result = loop {
             let result = match (fuel.is_some(), observer.as_deref_mut()) {
                 (false, None) => self.execute::<T, false, false>(store, None),
@@ -179,7 +177,6 @@ impl Run {
                 return Ok(CallOutcome::Finished(results));
             }
             Err(TrapKind::OutOfFuel(_)) if pausable => {
-                self.save_register_at_pause(observer_was_set);
                 return Ok(CallOutcome::OutOfFuel(PausedCall {
                     run: Box::new(self),
                     func,
@@ -201,21 +198,6 @@ impl Run {
         };
         store.spare_stack = Some(self.stack);
         Err(trap)
-    }
-
-    /// Writes the register the threaded handlers stopped with (for want of fuel) to the
-    /// slot the op not run reads it from, if it does: a paused call goes on from the
-    /// slots. (The loop executor, which alone runs observed calls, keeps no register.)
-    pub(super) fn save_register_at_pause(&mut self, observed: bool) {
-        #[cfg(wasmcade_threaded)]
-        if !observed {
-            let mut ip = self.at.frame.ip;
-            if let Some(slot) = ip.fetch().cached_operand() {
-                self.at.frame.slots.set(slot, self.register_at_pause);
-            }
-        }
-        #[cfg(not(wasmcade_threaded))]
-        let _ = observed;
     }
 
     /// Rebuilds the views of the store the position keeps (memory, globals, tables,

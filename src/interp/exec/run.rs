@@ -77,14 +77,16 @@ pub(super) struct Run {
     pub(super) call_import: StoreOp,
     #[cfg(wasmcade_threaded)]
     pub(super) call_indirect: StoreOp,
-    /// ...and the trap of a store op they ran, or running out of fuel before a block, for
-    /// the loop executor to raise.
+    /// ...and the trap of a store op they ran, for the loop executor to raise.
     #[cfg(wasmcade_threaded)]
     pub(super) trap: Option<TrapKind>,
-    /// The register when the handlers stopped for want of fuel: the op not run may read
-    /// its operand there alone (`Op::cached_operand`), so a pause writes it to the slot.
+    /// Set (to the depth of the frame it started in) when the threaded handlers met a
+    /// block costing more fuel than is left: the loop executor then runs and charges an
+    /// op at a time, until that frame reaches the next block or returns (its callees run
+    /// an op at a time too, so that the rest of the block is charged); a paused call
+    /// keeps it.
     #[cfg(wasmcade_threaded)]
-    pub(super) register_at_pause: u64,
+    pub(super) metering_by_op: Option<usize>,
     /// The handlers a function translated at its first call gets (`encode::encoder`).
     pub(super) encoder: Encoder,
 }

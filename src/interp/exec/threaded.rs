@@ -31,7 +31,7 @@ use super::run::{likely, Run};
 use super::simd;
 use super::views::{Ip, MemView, Slots};
 use crate::interp::isa::{ErasedHandler, Handlers, Op};
-use crate::interp::types::{TrapKind, PAGE_SIZE};
+use crate::interp::types::PAGE_SIZE;
 
 /// Room in the handler tables: more than there are op variants, a power of two.
 const TAGS: usize = 1024;
@@ -44,8 +44,8 @@ type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run) -> Ip;
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
 /// address; `run.at` is the position of that op's function. With `METER`, charges
 /// `run.fuel` one unit per op, a basic block at a time as the block is entered
-/// (`charge_block`), and stops before a block whose cost is more than the fuel left, with
-/// `run.trap` out of fuel; an op that ends the chain is refunded (`leave`), for the loop
+/// (`charge_block`), and stops before a block whose cost is more than the fuel left (for
+/// the loop executor to run an op at a time, `Run::metering_by_op`); an op that ends the chain is refunded (`leave`), for the loop
 /// executor charges it when it runs it.
 #[inline(always)]
 pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
@@ -86,8 +86,10 @@ pub(super) fn charge_block() -> ErasedHandler {
 }
 
 /// Charges the fuel of the block that starts at `ip` and runs its first op's own metered
-/// handler; when less fuel is left than the block costs, ends the chain before it, out
-/// of fuel (a paused call goes on at this block, and the fuel left is not spent).
+/// handler. When less fuel is left than the block costs, ends the chain before it, with
+/// `run.metering_by_op` set: the loop executor runs the block an op at a time, charging
+/// each, so that whatever fuel a call is given it gets on, and stops at the exact op
+/// where the fuel runs out.
 unsafe fn charge_and_enter_block(
     ip: Ip,
     slots: Slots,
@@ -101,9 +103,12 @@ unsafe fn charge_and_enter_block(
     let block = unsafe { *code.func().fuel_blocks.get_unchecked(code.index_of(ip)) };
     let cost = u64::from(block.cost);
     if run.fuel < cost {
-        // The op at `ip` may read the register: a paused call goes on with it.
-        run.register_at_pause = cached;
-        run.trap = Some(TrapKind::OutOfFuel(0));
+        // The loop executor reads operands from their slots (and so does a paused call
+        // when it goes on).
+        if let Some(slot) = ip.op().cached_operand() {
+            slots.set(slot, cached);
+        }
+        run.metering_by_op = Some(run.frames.len());
         return ip;
     }
     run.fuel -= cost;

@@ -15,9 +15,9 @@ pub(crate) fn branch_targets(ops: &[Op]) -> Vec<bool> {
     targeted
 }
 
-/// The most ops in a block: fuel is charged a block at a time, so a call given at least
-/// this much fuel at a time always gets on.
-pub const MAX_BLOCK_OPS: usize = 1000;
+/// The most ops in a block: where a block costs more fuel than is left, the executor runs
+/// it an op at a time, so a long straight run of ops is cut into blocks of this many.
+pub(crate) const MAX_BLOCK_OPS: usize = 1000;
 
 /// For each op, the number of ops in the block it starts, or 0 if it starts none. A
 /// block starts at the function's entry, at every branch target, after every op that
@@ -64,7 +64,10 @@ mod tests {
             Op::I32Add { dst: 1, a: 1, b: 0 },
             Op::Return1 { src: 1 },
         ];
-        assert_eq!(branch_targets(&ops), [false, false, false, false, true, false]);
+        assert_eq!(
+            branch_targets(&ops),
+            [false, false, false, false, true, false]
+        );
         assert_eq!(block_lengths(&ops), [3, 0, 0, 1, 2, 0]);
     }
 

@@ -6,8 +6,8 @@
 use wasmparser::{BinaryReader, FunctionBody};
 
 use super::branches::repoint;
-use crate::interp::isa::branch_targets;
 use super::{passes, translate_operators};
+use crate::interp::isa::branch_targets;
 use crate::interp::isa::Op;
 use crate::interp::module::Module;
 
