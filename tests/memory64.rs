@@ -8,10 +8,8 @@
 
 mod common;
 
-use common::{module_in, temp_dir, text, wasmcade};
-use wasmcade::interp::{
-    CallOutcome, Error, Instance, Limits, Linker, Module, StepOutcome, Stepper, Store, Value,
-};
+use common::{call_one_op_at_a_time, module_in, step_to_end, temp_dir, text, wasmcade};
+use wasmcade::interp::{Error, Instance, Limits, Linker, Module, Stepper, Store, Value};
 
 const MODULE: &str = r#"
 (module
@@ -146,28 +144,13 @@ fn a_64_bit_and_a_1_byte_page_memory_run_plain_metered_and_stepped_alike() {
         assert_eq!(got, want, "plain {name}{args:?}");
 
         let func = metered_instance.get_func(&metered, name).unwrap();
-        let mut outcome = func.call_resumable(&mut metered, &args, 1);
-        let result = loop {
-            match outcome {
-                Ok(CallOutcome::OutOfFuel(paused)) => {
-                    pauses += 1;
-                    outcome = paused.resume(&mut metered, 1);
-                }
-                Ok(CallOutcome::Finished(values)) => break Ok(values),
-                Err(err) => break Err(err),
-            }
-        };
+        let (result, paused) = call_one_op_at_a_time(&mut metered, func, &args);
+        pauses += paused;
         assert_eq!(shown(result), want, "metered {name}{args:?}");
 
         let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let mut stepper = Stepper::new(&mut stepped, func, &args).unwrap();
-        let result = loop {
-            match stepper.step(&mut stepped) {
-                Ok(StepOutcome::Running) => {}
-                Ok(StepOutcome::Finished(values)) => break Ok(values),
-                Err(err) => break Err(err),
-            }
-        };
+        let stepper = Stepper::new(&mut stepped, func, &args).unwrap();
+        let result = step_to_end(&mut stepped, stepper, drop);
         assert_eq!(shown(result), want, "stepped {name}{args:?}");
     }
     assert!(pauses > 20, "paused {pauses} times");

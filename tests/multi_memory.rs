@@ -3,9 +3,10 @@
 //! paused after every instruction, and the stepper (whose instruction text names the
 //! memory).
 
-use wasmcade::interp::{
-    CallOutcome, Error, Instance, Linker, Module, StepOutcome, Stepper, Store, Value,
-};
+mod common;
+
+use common::{call_one_op_at_a_time, step_to_end};
+use wasmcade::interp::{Error, Instance, Linker, Module, Stepper, Store, Value};
 
 const MODULE: &str = r#"
 (module
@@ -106,31 +107,13 @@ fn two_memories_run_plain_metered_and_stepped_alike() {
         assert_eq!(got, want, "plain {name}{args:?}");
 
         let func = metered_instance.get_func(&metered, name).unwrap();
-        let mut outcome = func.call_resumable(&mut metered, &args, 1);
-        let result = loop {
-            match outcome {
-                Ok(CallOutcome::OutOfFuel(paused)) => {
-                    pauses += 1;
-                    outcome = paused.resume(&mut metered, 1);
-                }
-                Ok(CallOutcome::Finished(values)) => break Ok(values),
-                Err(err) => break Err(err),
-            }
-        };
+        let (result, paused) = call_one_op_at_a_time(&mut metered, func, &args);
+        pauses += paused;
         assert_eq!(shown(result), want, "metered {name}{args:?}");
 
         let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let mut stepper = Stepper::new(&mut stepped, func, &args).unwrap();
-        let result = loop {
-            if let Some(next) = stepper.next_instruction() {
-                texts.push(next.text);
-            }
-            match stepper.step(&mut stepped) {
-                Ok(StepOutcome::Running) => {}
-                Ok(StepOutcome::Finished(values)) => break Ok(values),
-                Err(err) => break Err(err),
-            }
-        };
+        let stepper = Stepper::new(&mut stepped, func, &args).unwrap();
+        let result = step_to_end(&mut stepped, stepper, |text| texts.push(text));
         assert_eq!(shown(result), want, "stepped {name}{args:?}");
     }
     assert!(pauses > 20, "paused {pauses} times");

@@ -52,3 +52,48 @@ pub fn repo_path(relative: &str) -> String {
         .to_string_lossy()
         .into_owned()
 }
+
+/// Calls `func` with one unit of fuel at a time, so that it pauses before every op and
+/// goes on: its outcome, and how many times it paused.
+pub fn call_one_op_at_a_time<T>(
+    store: &mut wasmcade::interp::Store<T>,
+    func: wasmcade::interp::Func,
+    args: &[wasmcade::interp::Value],
+) -> (
+    Result<Vec<wasmcade::interp::Value>, wasmcade::interp::Error>,
+    u32,
+) {
+    use wasmcade::interp::CallOutcome;
+    let mut pauses = 0;
+    let mut outcome = func.call_resumable(store, args, 1);
+    loop {
+        match outcome {
+            Ok(CallOutcome::OutOfFuel(paused)) => {
+                pauses += 1;
+                outcome = paused.resume(store, 1);
+            }
+            Ok(CallOutcome::Finished(values)) => return (Ok(values), pauses),
+            Err(err) => return (Err(err), pauses),
+        }
+    }
+}
+
+/// Runs `stepper` to the end of its call, showing `before_each` every instruction's text
+/// before it runs: the call's outcome.
+pub fn step_to_end<T>(
+    store: &mut wasmcade::interp::Store<T>,
+    mut stepper: wasmcade::interp::Stepper,
+    mut before_each: impl FnMut(String),
+) -> Result<Vec<wasmcade::interp::Value>, wasmcade::interp::Error> {
+    use wasmcade::interp::StepOutcome;
+    loop {
+        if let Some(next) = stepper.next_instruction() {
+            before_each(next.text);
+        }
+        match stepper.step(store) {
+            Ok(StepOutcome::Running) => {}
+            Ok(StepOutcome::Finished(values)) => return Ok(values),
+            Err(err) => return Err(err),
+        }
+    }
+}

@@ -73,8 +73,25 @@ unsafe fn dispatch<const METER: bool>(
 ) -> Ip {
     // SAFETY: `Instr::new` stored the op's entries of the tables (see `handlers_of`), and
     // each table entry handles exactly the op tag it is stored under.
+    unsafe { call(ip.handler::<METER>(), ip, slots, mem, cached, run) }
+}
+
+/// Calls `handler`, a `Handler` erased, for the op at `ip`.
+///
+/// # Safety
+/// `handler` handles the op at `ip` (with the guarantees of `dispatch`).
+#[inline(always)]
+unsafe fn call(
+    handler: ErasedHandler,
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    cached: u64,
+    run: &mut Run,
+) -> Ip {
+    // SAFETY: every `ErasedHandler` is a `Handler` transmuted (`handler_of`, `charge_block`).
     unsafe {
-        let handler = std::mem::transmute::<ErasedHandler, Handler>(ip.handler::<METER>());
+        let handler = std::mem::transmute::<ErasedHandler, Handler>(handler);
         handler(ip, slots, mem, cached, run)
     }
 }
@@ -113,10 +130,7 @@ unsafe fn charge_and_enter_block(
     }
     run.fuel -= cost;
     // SAFETY: `CompiledFunc::charge_per_block` kept the op's own metered handler here.
-    unsafe {
-        let handler = std::mem::transmute::<ErasedHandler, Handler>(block.metered);
-        handler(ip, slots, mem, cached, run)
-    }
+    unsafe { call(block.metered, ip, slots, mem, cached, run) }
 }
 
 /// The handlers of `op` (the one leaving its result only in the register, with
