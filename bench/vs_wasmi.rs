@@ -1,7 +1,10 @@
 //! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
-//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying, tail calls), a
-//! compiled Rust program (an LZ77 compressor round trip, `programs/lz/`, checked against
-//! the same code run natively) and the whole rocket game, each run in both engines;
+//! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying, tail
+//! calls, SIMD, counters in block parameters and in globals), compiled Rust programs (an
+//! LZ77 compressor round trip, `programs/lz/`; SIMD particles, `programs/particles/`; one
+//! program per category in `programs/workloads/`: a JSON parser, f64 and i64 loops, a
+//! sieve, bulk memory, a `match` dispatch; each checked against the same code run
+//! natively) and the whole rocket game, each run in both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
 //! the rocket game's time per frame and startup (`rocket_startup`), then the geometric
 //! mean; and CoreMark's score in each engine (`coremark/`).

@@ -57,9 +57,9 @@ impl Run {
                 };
             }
             // The simple ops run in the threaded handlers, up to the next op that needs
-            // this loop (or would trap here).
+            // this loop (or would trap here), unless this loop charges an op at a time.
             #[cfg(wasmcade_threaded)]
-            if !OBSERVE && !(METER && self.still_metering_by_op(ip)) {
+            if !(OBSERVE || METER && self.still_metering_by_op(ip)) {
                 self.store = std::ptr::from_mut(store).cast();
                 ip = threaded::run::<METER>(ip, self);
                 slots = self.at.frame.slots;

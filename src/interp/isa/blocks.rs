@@ -17,6 +17,8 @@ pub(crate) fn branch_targets(ops: &[Op]) -> Vec<bool> {
 
 /// The most ops in a block: where a block costs more fuel than is left, the executor runs
 /// it an op at a time, so a long straight run of ops is cut into blocks of this many.
+// Only the threaded executor charges fuel by the block.
+#[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
 pub(crate) const MAX_BLOCK_OPS: usize = 1000;
 
 /// For each op, the number of ops in the block it starts, or 0 if it starts none. A
@@ -24,6 +26,7 @@ pub(crate) const MAX_BLOCK_OPS: usize = 1000;
 /// may branch or return, and after [`MAX_BLOCK_OPS`] ops; it ends where the next one
 /// starts, so that once its first op runs, every op in it runs (unless one traps or a
 /// call in it never returns).
+#[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
 pub(crate) fn block_lengths(ops: &[Op]) -> Vec<u32> {
     let targeted = branch_targets(ops);
     let starts = |at: usize| at == 0 || targeted[at] || ops[at - 1].may_leave_straight_line();
@@ -41,6 +44,7 @@ pub(crate) fn block_lengths(ops: &[Op]) -> Vec<u32> {
 impl Op {
     /// Whether control may go elsewhere than to the next op after this one: a branch
     /// (taken or not), a `br_table` (whose entries follow it) or a return.
+    #[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
     fn may_leave_straight_line(&self) -> bool {
         self.branch_offset().is_some()
             || matches!(
