@@ -8,8 +8,8 @@
 
 mod common;
 
-use common::{call_one_op_at_a_time, module_in, step_to_end, temp_dir, text, wasmcade};
-use wasmcade::interp::{Error, Instance, Limits, Linker, Module, Stepper, Store, Value};
+use common::{module_in, run_plain_metered_and_stepped, temp_dir, text, wasmcade};
+use wasmcade::interp::{Instance, Limits, Linker, Module, Store, Value};
 
 const MODULE: &str = r#"
 (module
@@ -101,17 +101,6 @@ fn calls() -> Vec<(&'static str, Vec<Value>, &'static str)> {
     ]
 }
 
-fn shown(result: Result<Vec<Value>, Error>) -> String {
-    match result {
-        Ok(values) => format!("{values:?}"),
-        Err(Error::Trap(trap)) => {
-            assert_eq!(trap.kind.to_string(), "out of bounds memory access");
-            "trap".to_string()
-        }
-        Err(other) => panic!("{other}"),
-    }
-}
-
 fn instantiate() -> (Store<()>, Instance, Module) {
     let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
     let mut store = Store::new(());
@@ -138,21 +127,15 @@ fn a_64_bit_and_a_1_byte_page_memory_run_plain_metered_and_stepped_alike() {
     let (mut plain, plain_instance, module) = instantiate();
     let (mut metered, metered_instance, _) = instantiate();
     let (mut stepped, stepped_instance, _) = instantiate();
-    let mut pauses = 0;
-    for (name, args, want) in calls() {
-        let got = shown(plain_instance.call(&mut plain, name, &args));
-        assert_eq!(got, want, "plain {name}{args:?}");
-
-        let func = metered_instance.get_func(&metered, name).unwrap();
-        let (result, paused) = call_one_op_at_a_time(&mut metered, func, &args);
-        pauses += paused;
-        assert_eq!(shown(result), want, "metered {name}{args:?}");
-
-        let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let stepper = Stepper::new(&mut stepped, func, &args).unwrap();
-        let result = step_to_end(&mut stepped, stepper, drop);
-        assert_eq!(shown(result), want, "stepped {name}{args:?}");
-    }
+    let pauses = run_plain_metered_and_stepped(
+        [
+            (&mut plain, plain_instance),
+            (&mut metered, metered_instance),
+            (&mut stepped, stepped_instance),
+        ],
+        calls(),
+        drop,
+    );
     assert!(pauses > 20, "paused {pauses} times");
     let bytes = memories(&plain, plain_instance);
     assert_eq!(

@@ -5,8 +5,8 @@
 
 mod common;
 
-use common::{call_one_op_at_a_time, step_to_end};
-use wasmcade::interp::{Error, Instance, Linker, Module, Stepper, Store, Value};
+use common::run_plain_metered_and_stepped;
+use wasmcade::interp::{Instance, Linker, Module, Store, Value};
 
 const MODULE: &str = r#"
 (module
@@ -66,17 +66,6 @@ fn calls() -> Vec<(&'static str, Vec<Value>, &'static str)> {
     ]
 }
 
-fn shown(result: Result<Vec<Value>, Error>) -> String {
-    match result {
-        Ok(values) => format!("{values:?}"),
-        Err(Error::Trap(trap)) => {
-            assert_eq!(trap.kind.to_string(), "out of bounds memory access");
-            "trap".to_string()
-        }
-        Err(other) => panic!("{other}"),
-    }
-}
-
 fn instantiate() -> (Store<()>, Instance) {
     let module = Module::new(&wat::parse_str(MODULE).unwrap()).unwrap();
     let mut store = Store::new(());
@@ -100,22 +89,16 @@ fn two_memories_run_plain_metered_and_stepped_alike() {
     let (mut plain, plain_instance) = instantiate();
     let (mut metered, metered_instance) = instantiate();
     let (mut stepped, stepped_instance) = instantiate();
-    let mut pauses = 0;
     let mut texts = Vec::new();
-    for (name, args, want) in calls() {
-        let got = shown(plain_instance.call(&mut plain, name, &args));
-        assert_eq!(got, want, "plain {name}{args:?}");
-
-        let func = metered_instance.get_func(&metered, name).unwrap();
-        let (result, paused) = call_one_op_at_a_time(&mut metered, func, &args);
-        pauses += paused;
-        assert_eq!(shown(result), want, "metered {name}{args:?}");
-
-        let func = stepped_instance.get_func(&stepped, name).unwrap();
-        let stepper = Stepper::new(&mut stepped, func, &args).unwrap();
-        let result = step_to_end(&mut stepped, stepper, |text| texts.push(text));
-        assert_eq!(shown(result), want, "stepped {name}{args:?}");
-    }
+    let pauses = run_plain_metered_and_stepped(
+        [
+            (&mut plain, plain_instance),
+            (&mut metered, metered_instance),
+            (&mut stepped, stepped_instance),
+        ],
+        calls(),
+        |text| texts.push(text),
+    );
     assert!(pauses > 20, "paused {pauses} times");
     let memories_plain = memories(&plain, plain_instance);
     assert_eq!(memories_plain[0].len(), 65_536);

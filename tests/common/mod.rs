@@ -97,3 +97,43 @@ pub fn step_to_end<T>(
         }
     }
 }
+
+/// A call's outcome as the memory tests compare it: its results, or `trap` for an out of
+/// bounds access (any other error fails the test).
+pub fn shown(result: Result<Vec<wasmcade::interp::Value>, wasmcade::interp::Error>) -> String {
+    match result {
+        Ok(values) => format!("{values:?}"),
+        Err(wasmcade::interp::Error::Trap(trap)) => {
+            assert_eq!(trap.kind.to_string(), "out of bounds memory access");
+            "trap".to_string()
+        }
+        Err(other) => panic!("{other}"),
+    }
+}
+
+/// Runs each of `calls` (export, arguments, the outcome `shown` wants) in three stores
+/// of one module: plainly, metered one op at a time, and stepped (showing `before_each`
+/// every instruction's text); each must give the outcome wanted. Returns how many times
+/// the metered calls paused.
+pub fn run_plain_metered_and_stepped(
+    [plain, metered, stepped]: [(&mut wasmcade::interp::Store<()>, wasmcade::interp::Instance); 3],
+    calls: Vec<(&str, Vec<wasmcade::interp::Value>, &str)>,
+    mut before_each: impl FnMut(String),
+) -> u32 {
+    let mut pauses = 0;
+    for (name, args, want) in calls {
+        let got = shown(plain.1.call(plain.0, name, &args));
+        assert_eq!(got, want, "plain {name}{args:?}");
+
+        let func = metered.1.get_func(metered.0, name).unwrap();
+        let (result, paused) = call_one_op_at_a_time(metered.0, func, &args);
+        pauses += paused;
+        assert_eq!(shown(result), want, "metered {name}{args:?}");
+
+        let func = stepped.1.get_func(stepped.0, name).unwrap();
+        let stepper = wasmcade::interp::Stepper::new(stepped.0, func, &args).unwrap();
+        let result = step_to_end(stepped.0, stepper, &mut before_each);
+        assert_eq!(shown(result), want, "stepped {name}{args:?}");
+    }
+    pauses
+}
