@@ -8,8 +8,9 @@
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
 //! row run as one op, `br_table` taking its selected branch itself, shifts by a
-//! constant fused into the add, xor or or that uses them, and a `br` to a short tail
-//! replaced by a copy of the tail; and
+//! constant fused into the add, xor or or that uses them, a bit field's shift and mask
+//! and a product and its sum each run as one op, a copy merged into the branch after it,
+//! and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
 //! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
 
@@ -1505,4 +1506,104 @@ fn i64_extend_i32_u_emits_nothing_and_zero_extends_every_kind_of_i32() {
     assert_eq!(run("const", &[]), 0xffff_ffff);
     assert_eq!(run("load", &[]), zext(0xf0_u8 as i8 as i32));
     assert_eq!(run("global", &[]), zext(-7));
+}
+
+#[test]
+fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
+    // `field` takes the shift count mod 32; `dot` sums a product with its operand from
+    // the register (a load just before) and from a slot; `wide` is the i64 form.
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "field") (param i32 i32) (result i32)
+                (i32.and (i32.shr_u (local.get 0) (i32.const 37)) (i32.const 0x3ff)))
+              (func (export "field_loaded") (param i32) (result i32)
+                (i32.store (i32.const 0) (local.get 0))
+                (i32.and (i32.shr_u (i32.load (i32.const 0)) (i32.const 28)) (i32.const 0xff)))
+              (func (export "dot") (param i32 i32) (result i32)
+                (i32.store (i32.const 0) (local.get 0))
+                (i32.add (local.get 1) (i32.mul (i32.load (i32.const 0)) (local.get 1))))
+              (func (export "wide") (param i32 i32) (result i32)
+                (i32.wrap_i64 (i64.shr_u
+                  (i64.add (i64.mul (i64.extend_i32_s (local.get 0)) (i64.extend_i32_s (local.get 1)))
+                           (i64.extend_i32_u (local.get 0)))
+                  (i64.const 32)))))"#,
+    );
+    let named = |func: u32, name: &str| Code::of(&module, func).any_named(|op| op == name);
+    assert!(named(0, "i32.shr_u+i32.and"), "{}", Code::of(&module, 0));
+    assert!(named(1, "i32.shr_u+i32.and"), "{}", Code::of(&module, 1));
+    assert!(named(2, "i32.mul+i32.add"), "{}", Code::of(&module, 2));
+    assert!(named(3, "i64.mul+i64.add"), "{}", Code::of(&module, 3));
+    let (mut store, instance) = instantiate(&module);
+    for (a, b) in [
+        (0, 5),
+        (-1, 3),
+        (i32::MIN, -1),
+        (i32::MAX, i32::MAX),
+        (0x1234_5678, -77),
+    ] {
+        let got = call(&mut store, &instance, "field", &[a, b]);
+        assert_eq!(got, ((a as u32 >> 5) & 0x3ff) as i32);
+        let got = call(&mut store, &instance, "field_loaded", &[a]);
+        assert_eq!(got, ((a as u32 >> 28) & 0xff) as i32);
+        let got = call(&mut store, &instance, "dot", &[a, b]);
+        assert_eq!(got, a.wrapping_mul(b).wrapping_add(b));
+        let wide = (a as i64)
+            .wrapping_mul(b as i64)
+            .wrapping_add(a as u32 as i64);
+        assert_eq!(
+            call(&mut store, &instance, "wide", &[a, b]),
+            (wide as u64 >> 32) as i32
+        );
+    }
+}
+
+#[test]
+fn a_copy_before_a_loop_back_edge_runs_with_the_branch() {
+    // Reverses a linked list of `n` nodes at 8, 16, ... (each node: next pointer, value)
+    // and sums the values weighted by their position after it: `prev = p` is the copy
+    // before the back edge `br_if` on `next`.
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "reverse") (param $n i32) (result i32)
+                (local $p i32) (local $prev i32) (local $next i32) (local $i i32) (local $sum i32)
+                (loop $build
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (i32.store (i32.shl (local.get $i) (i32.const 3))
+                    (select (i32.shl (i32.add (local.get $i) (i32.const 1)) (i32.const 3)) (i32.const 0)
+                      (i32.lt_u (local.get $i) (local.get $n))))
+                  (i32.store offset=4 (i32.shl (local.get $i) (i32.const 3)) (local.get $i))
+                  (br_if $build (i32.lt_u (local.get $i) (local.get $n))))
+                (local.set $next (i32.const 8))
+                (loop $reverse
+                  (local.set $p (local.get $next))
+                  (local.set $next (i32.load (local.get $p)))
+                  (i32.store (local.get $p) (local.get $prev))
+                  (local.set $prev (local.get $p))
+                  (br_if $reverse (local.get $next)))
+                (local.set $i (i32.const 0))
+                (loop $walk
+                  (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                  (local.set $sum (i32.add (local.get $sum)
+                    (i32.mul (local.get $i) (i32.load offset=4 (local.get $prev)))))
+                  (local.set $prev (i32.load (local.get $prev)))
+                  (br_if $walk (local.get $prev)))
+                (local.get $sum)))"#,
+    );
+    let code = Code::of(&module, 0);
+    assert!(
+        code.any(|op| matches!(op.op, Op::CopyBrIfNez { .. })),
+        "{code}"
+    );
+    let (mut store, instance) = instantiate(&module);
+    for n in [1, 2, 3, 10, 100] {
+        // After reversing, position i holds value n + 1 - i.
+        let want: i32 = (1..=n).map(|i| i * (n + 1 - i)).sum();
+        assert_eq!(
+            call(&mut store, &instance, "reverse", &[n]),
+            want,
+            "n = {n}"
+        );
+    }
 }

@@ -359,6 +359,20 @@ macro_rules! define_op {
             Copy { dst: Slot, src: Slot },
             /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
             Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
+            /// A copy, then a branch on a slot: `s[dst] = s[src]`, then as `BrIfNez` and
+            /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
+            CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
+            CopyBrIfEqz { dst: Slot, src: Slot, cond: Slot, offset: i32 },
+            /// `s[dst] = (s[src] >> shift) & mask` (i32, the shift unsigned): a bit field.
+            I32ShrUAndImm { dst: Slot, src: Slot, shift: u8, mask: u32 },
+            /// `I32ShrUAndImm`, reading `s[src]` from the register.
+            I32ShrUAndImmAcc { dst: Slot, src: Slot, shift: u8, mask: u32 },
+            /// `s[dst] = s[a] * s[b] + s[c]` (i32 and i64, wrapping): a product summed.
+            I32MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            I64MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `I32MulAdd` and `I64MulAdd`, reading `s[a]` from the register.
+            I32MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
+            I64MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, value: u64 },
             /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
@@ -510,6 +524,11 @@ macro_rules! define_op {
                     Op::I64MulWideU { .. } => "i64.mul_wide_u",
                     Op::Copy { .. } => "copy",
                     Op::Copy2 { .. } => "copy2",
+                    Op::CopyBrIfNez { .. } => "copy+br_if",
+                    Op::CopyBrIfEqz { .. } => "copy+br_unless",
+                    Op::I32ShrUAndImm { .. } | Op::I32ShrUAndImmAcc { .. } => "i32.shr_u+i32.and",
+                    Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
+                    Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
                     Op::Select { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
@@ -582,6 +601,24 @@ macro_rules! define_op {
                     )*
                     _ => None,
                 }
+            }
+
+            /// `self`, an `i32.add` or `i64.add`, as one op with `product`, the op just
+            /// before it, if that is a multiplication of the same type whose result is
+            /// `self`'s operand `summed` (and not its other one); `None` otherwise.
+            pub(crate) fn with_product_operand(&self, product: &Op, summed: Slot) -> Option<Op> {
+                let (Op::I32Add { dst, a, b } | Op::I64Add { dst, a, b }) = *self else {
+                    return None;
+                };
+                if (a == summed) == (b == summed) {
+                    return None;
+                }
+                let c = if a == summed { b } else { a };
+                Some(match (*self, *product) {
+                    (Op::I32Add { .. }, Op::I32Mul { dst: result, a, b }) if result == summed => Op::I32MulAdd { dst, a, b, c },
+                    (Op::I64Add { .. }, Op::I64Mul { dst: result, a, b }) if result == summed => Op::I64MulAdd { dst, a, b, c },
+                    _ => return None,
+                })
             }
 
             /// `self`, a load, addressed by the sum of slots `a` and `b` (an `i32.add` whose
@@ -718,6 +755,7 @@ macro_rules! define_op {
                     Op::Br { offset } | Op::BrIfNez { offset, .. } | Op::BrIfEqz { offset, .. } => Some(offset),
                     Op::BrIfNezAcc { offset, .. } | Op::BrIfEqzAcc { offset, .. } => Some(offset),
                     Op::BrIfNull { offset, .. } | Op::BrIfNonNull { offset, .. } => Some(offset),
+                    Op::CopyBrIfNez { offset, .. } | Op::CopyBrIfEqz { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
@@ -763,6 +801,12 @@ macro_rules! define_op {
                     // in its slot too, `register_only_operand` has no load.)
                     $( Op::$load { dst, addr, offset } if addr == cached => Op::$load_acc { dst, addr, offset }, )*
                     $( Op::$sh_self { dst, src, shift } if src == cached => Op::$sh_self_acc { dst, src, shift }, )*
+                    Op::I32ShrUAndImm { dst, src, shift, mask } if src == cached => Op::I32ShrUAndImmAcc { dst, src, shift, mask },
+                    // The factors commute.
+                    Op::I32MulAdd { dst, a, b, c } if a == cached => Op::I32MulAddAcc { dst, a, b, c },
+                    Op::I32MulAdd { dst, a, b, c } if b == cached => Op::I32MulAddAcc { dst, a: b, b: a, c },
+                    Op::I64MulAdd { dst, a, b, c } if a == cached => Op::I64MulAddAcc { dst, a, b, c },
+                    Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
                     _ => return None,
                 })
             }
@@ -777,6 +821,8 @@ macro_rules! define_op {
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
+                    Op::I32ShrUAndImmAcc { src, .. } => Some(src),
+                    Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$br_imm_acc { a, .. } => Some(a), )*
@@ -803,6 +849,8 @@ macro_rules! define_op {
                     $( Op::$br_acc { a, .. } | Op::$br_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
+                    Op::I32ShrUAndImmAcc { src, .. } => Some(src),
+                    Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
                     _ => None,
                 }
             }
@@ -823,7 +871,13 @@ macro_rules! define_op {
                     | Op::MemoryGrow { dst, .. }
                     | Op::TableGet { dst, .. }
                     | Op::TableSize { dst, .. }
-                    | Op::TableGrow { dst, .. } => Some(dst),
+                    | Op::TableGrow { dst, .. }
+                    | Op::I32ShrUAndImm { dst, .. }
+                    | Op::I32ShrUAndImmAcc { dst, .. }
+                    | Op::I32MulAdd { dst, .. }
+                    | Op::I64MulAdd { dst, .. }
+                    | Op::I32MulAddAcc { dst, .. }
+                    | Op::I64MulAddAcc { dst, .. } => Some(dst),
                     $( Op::$bin { dst, .. } | Op::$bin_imm { dst, .. } => Some(dst), )*
                     $( Op::$bin_acc { dst, .. } | Op::$bin_imm_acc { dst, .. } => Some(dst), )*
                     $( Op::$fbin { dst, .. } | Op::$fbin_acc { dst, .. } => Some(dst), )*

@@ -168,6 +168,27 @@ macro_rules! simple_ops {
                 set!(dst, slot!(src));
                 set!(dst2, slot!(src2));
             }
+            [CopyBrIfNez] { dst, src, cond, offset } => {
+                set!(dst, slot!(src));
+                if slot!(cond) as u32 != 0 {
+                    jump!(offset);
+                }
+            }
+            [CopyBrIfEqz] { dst, src, cond, offset } => {
+                set!(dst, slot!(src));
+                if slot!(cond) as u32 == 0 {
+                    jump!(offset);
+                }
+            }
+            [I32ShrUAndImm I32ShrUAndImmAcc] { dst, src, shift, mask } => {
+                set!(dst, num::i32_and(num::i32_shr_u(operand!(src), shift as u64), mask as u64));
+            }
+            [I32MulAdd I32MulAddAcc] { dst, a, b, c } => {
+                set!(dst, num::i32_add(num::i32_mul(operand!(a), slot!(b)), slot!(c)));
+            }
+            [I64MulAdd I64MulAddAcc] { dst, a, b, c } => {
+                set!(dst, num::i64_add(num::i64_mul(operand!(a), slot!(b)), slot!(c)));
+            }
             [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
             [GlobalSet] { src, global } => { globals!().set(global, slot!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }

@@ -1,7 +1,8 @@
 //! The fusions made as ops are emitted: the op just emitted is taken back when the op
 //! that uses its result can absorb it (a comparison into a branch, a constant into a
-//! float compare-and-branch, a shift into the add, xor or or using it, a counter's step
-//! into its loop test).
+//! float compare-and-branch, a shift into the add, xor or or using it, a product into the
+//! add summing it, a shift into the mask taking a bit field, a counter's step into its
+//! loop test).
 
 use super::stack::Operand;
 use super::Translator;
@@ -118,21 +119,25 @@ impl Translator<'_> {
 
     /// `combined`, a binary op on the two operands on top of the stack (the top one just
     /// popped), fused with the op just emitted if that computed either operand (a
-    /// temporary, with no label between them) by a shift with a fused form
-    /// (`Op::with_shifted_operand`); the shift is taken back. `combined` unchanged otherwise.
-    pub(super) fn fuse_shifted_operand(&mut self, combined: Op) -> Op {
+    /// temporary, with no label between them) by a shift or a multiplication with a fused
+    /// form (`Op::with_shifted_operand`, `Op::with_product_operand`); that op is taken
+    /// back. `combined` unchanged otherwise.
+    pub(super) fn fuse_operand_producer(&mut self, combined: Op) -> Op {
         if self.ops.len() <= self.barrier {
             return combined;
         }
-        let Some(&shift) = self.ops.last() else {
+        let Some(&producer) = self.ops.last() else {
             return combined;
         };
         // The operands' positions: `combined` reads a position's own slot only where
         // that operand is a temporary.
         let lhs = self.height() - 1;
-        let fused = [lhs, lhs + 1]
-            .into_iter()
-            .find_map(|position| combined.with_shifted_operand(&shift, self.slot(position).ok()?));
+        let fused = [lhs, lhs + 1].into_iter().find_map(|position| {
+            let slot = self.slot(position).ok()?;
+            combined
+                .with_shifted_operand(&producer, slot)
+                .or_else(|| combined.with_product_operand(&producer, slot))
+        });
         match fused {
             Some(fused) => {
                 self.ops.pop();
@@ -140,6 +145,27 @@ impl Translator<'_> {
                 fused
             }
             None => combined,
+        }
+    }
+
+    /// `masked`, an `i32.and` with a constant, fused with the op just emitted if that
+    /// computed its operand (a temporary, with no label between them) by an unsigned
+    /// right shift by a constant: a bit field's extraction. The shift is taken back.
+    pub(super) fn fuse_bit_field(&mut self, masked: Op) -> Op {
+        let Op::I32AndImm { dst, imm: mask, .. } = masked else {
+            return masked;
+        };
+        match self.take_back_producer(|op| matches!(op, Op::I32ShrUImm { .. })) {
+            Some(Op::I32ShrUImm {
+                a: src, imm: shift, ..
+            }) => Op::I32ShrUAndImm {
+                dst,
+                src,
+                // The shift uses the count's low 5 bits: the low 8 are enough.
+                shift: shift as u8,
+                mask: mask as u32,
+            },
+            _ => masked,
         }
     }
 

@@ -1,18 +1,18 @@
 //! The passes over a function's ops after translation, each separate (a mode without
-//! fusion can skip them): branch shortcuts and loop rotation, tail duplication, pairing
-//! copies, and operands taken from the register.
+//! fusion can skip them): branch shortcuts and loop rotation, tail duplication, merging
+//! pairs of ops (two copies, a copy and a branch), and operands taken from the register.
 
 use super::branches::{repoint, set_offset};
 use crate::interp::isa::branch_targets;
 use crate::interp::isa::Op;
 
 /// Runs every pass, in order, over `ops` (with their wasm offsets); those that move ops
-/// (tail duplication, pairing copies) only with `may_move`.
+/// (tail duplication, merging pairs) only with `may_move`.
 pub(super) fn run(ops: &mut Vec<Op>, offsets: &mut Vec<u32>, may_move: bool) {
     shortcut_branches(ops);
     if may_move {
         duplicate_short_tails(ops, offsets);
-        pair_copies(ops, offsets);
+        merge_pairs(ops, offsets);
     }
     cache_operands(ops);
 }
@@ -172,16 +172,19 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     *ops = copied;
 }
 
-/// Runs each two copies in a row as one op (`Copy2`; a call's arguments are moved into
-/// place by a run of copies), unless a branch lands on the second. Drops the merged ops
-/// and resolves every branch offset again.
-fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
-    let is_pair = |pair: &[Op]| matches!(pair, [Op::Copy { .. }, Op::Copy { .. }]);
-    if !ops.windows(2).any(is_pair) {
+/// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
+/// arguments are moved into place by a run of copies; a copy and the conditional branch
+/// after it), unless a branch lands on the second. Drops the merged ops and resolves
+/// every branch offset again.
+fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
+    if !ops
+        .windows(2)
+        .any(|pair| merged(&pair[0], &pair[1]).is_some())
+    {
         return;
     }
     let targeted = branch_targets(ops);
-    // Compacts in place: for each old op, its new index (a merged copy: its pair's); for
+    // Compacts in place: for each old op, its new index (a merged op: its pair's); for
     // each new op, the old index it came from.
     let mut new_index = Vec::with_capacity(ops.len());
     let mut origin = Vec::with_capacity(ops.len());
@@ -190,24 +193,13 @@ fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
         new_index.push(write);
         origin.push(read);
         offsets[write] = offsets[read];
-        ops[write] = match (ops[read], ops.get(read + 1)) {
-            (
-                Op::Copy { dst, src },
-                Some(&Op::Copy {
-                    dst: dst2,
-                    src: src2,
-                }),
-            ) if !targeted[read + 1] => {
+        ops[write] = match ops.get(read + 1).and_then(|next| merged(&ops[read], next)) {
+            Some(pair) if !targeted[read + 1] => {
                 new_index.push(write);
                 read += 1;
-                Op::Copy2 {
-                    dst,
-                    src,
-                    dst2,
-                    src2,
-                }
+                pair
             }
-            (op, _) => op,
+            _ => ops[read],
         };
         read += 1;
         write += 1;
@@ -215,6 +207,38 @@ fn pair_copies(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     ops.truncate(write);
     offsets.truncate(write);
     repoint(ops, &origin, &new_index);
+}
+
+/// The one op running `first` and then `second`, if there is one; a branch offset in it
+/// is relative to `first` (where the merged op goes).
+fn merged(first: &Op, second: &Op) -> Option<Op> {
+    let Op::Copy { dst, src } = *first else {
+        return None;
+    };
+    Some(match *second {
+        Op::Copy {
+            dst: dst2,
+            src: src2,
+        } => Op::Copy2 {
+            dst,
+            src,
+            dst2,
+            src2,
+        },
+        Op::BrIfNez { cond, offset } => Op::CopyBrIfNez {
+            dst,
+            src,
+            cond,
+            offset: offset + 1,
+        },
+        Op::BrIfEqz { cond, offset } => Op::CopyBrIfEqz {
+            dst,
+            src,
+            cond,
+            offset: offset + 1,
+        },
+        _ => return None,
+    })
 }
 
 /// Fuses `i += k` right before the loop test at `at` (one that jumps back to `head`) with

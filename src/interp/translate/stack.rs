@@ -197,13 +197,13 @@ impl Translator<'_> {
                 self.stack.pop();
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                imm_op(dst, a, imm)
+                self.fuse_bit_field(imm_op(dst, a, imm))
             }
             None => {
                 let b = self.pop_slot()?;
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                self.fuse_shifted_operand(op(dst, a, b))
+                self.fuse_operand_producer(op(dst, a, b))
             }
         };
         self.stack.pop();

@@ -267,3 +267,84 @@ fn passes_pair_copies_and_shortcut_a_branch_to_a_return() {
     );
     assert_eq!(offsets.len(), ops.len());
 }
+
+#[test]
+fn a_bit_field_and_a_summed_product_run_as_one_op() {
+    assert_eq!(
+        func(
+            "(param i32) (result i32)",
+            "(i32.and (i32.shr_u (local.get 0) (i32.const 5)) (i32.const 127))"
+        ),
+        [
+            Op::I32ShrUAndImm {
+                dst: 1,
+                src: 0,
+                shift: 5,
+                mask: 127
+            },
+            Op::Return1 { src: 1 }
+        ]
+    );
+    // Either operand of the add may be the product; the multiplication's type must match.
+    assert_eq!(
+        func(
+            "(param i64 i64 i64) (result i64)",
+            "(i64.add (local.get 2) (i64.mul (local.get 0) (local.get 1)))"
+        ),
+        [
+            Op::I64MulAdd {
+                dst: 3,
+                a: 0,
+                b: 1,
+                c: 2
+            },
+            Op::Return1 { src: 3 }
+        ]
+    );
+    // A product whose result is both operands is left alone.
+    assert_eq!(
+        func(
+            "(param i32 i32) (result i32) (local i32)",
+            "(local.tee 2 (i32.mul (local.get 0) (local.get 1))) (i32.add (local.get 2))"
+        )
+        .len(),
+        3
+    );
+}
+
+#[test]
+fn passes_merge_a_copy_into_the_branch_after_it_unless_a_branch_lands_between() {
+    let mut ops = vec![
+        Op::Copy { dst: 3, src: 0 },
+        Op::BrIfNez {
+            cond: 1,
+            offset: -1,
+        },
+        Op::Copy { dst: 4, src: 2 },
+        Op::BrIfEqz { cond: 1, offset: 2 },
+        Op::Copy { dst: 4, src: 3 },
+        Op::Return,
+    ];
+    let mut offsets = vec![0; ops.len()];
+    passes::run(&mut ops, &mut offsets, true);
+    assert_eq!(
+        ops,
+        [
+            // The first copy is a branch target: merged, the loop still runs it.
+            Op::CopyBrIfNez {
+                dst: 3,
+                src: 0,
+                cond: 1,
+                offset: 0,
+            },
+            Op::CopyBrIfEqz {
+                dst: 4,
+                src: 2,
+                cond: 1,
+                offset: 2,
+            },
+            Op::Copy { dst: 4, src: 3 },
+            Op::Return,
+        ]
+    );
+}
