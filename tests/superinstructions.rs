@@ -9,7 +9,8 @@
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
 //! row run as one op, `br_table` taking its selected branch itself, shifts by a
 //! constant fused into the add, xor or or that uses them, a bit field's shift and mask
-//! and a product and its sum each run as one op, a copy merged into the branch after it,
+//! and a product and its sum each run as one op, a copy or a `load32` merged into the
+//! branch after it,
 //! and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
 //! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
@@ -1589,12 +1590,26 @@ fn a_copy_before_a_loop_back_edge_runs_with_the_branch() {
                     (i32.mul (local.get $i) (i32.load offset=4 (local.get $prev)))))
                   (local.set $prev (i32.load (local.get $prev)))
                   (br_if $walk (local.get $prev)))
-                (local.get $sum)))"#,
+                (local.get $sum))
+              ;; Follows the pointers from `p` to the null one: a load trapping past the end.
+              (func (export "walk") (param $p i32) (result i32)
+                (loop $next (br_if $next (local.tee $p (i32.load (local.get $p)))))
+                (local.get $p)))"#,
     );
     let code = Code::of(&module, 0);
     assert!(
         code.any(|op| matches!(op.op, Op::CopyBrIfNez { .. })),
         "{code}"
+    );
+    // The walk's `prev = prev->next` and its test.
+    assert!(
+        code.any(|op| matches!(op.op, Op::Load32BrIfNez { .. })),
+        "{code}"
+    );
+    let walk = Code::of(&module, 1);
+    assert!(
+        walk.any(|op| matches!(op.op, Op::Load32BrIfNez { .. })),
+        "{walk}"
     );
     let (mut store, instance) = instantiate(&module);
     for n in [1, 2, 3, 10, 100] {
@@ -1606,4 +1621,12 @@ fn a_copy_before_a_loop_back_edge_runs_with_the_branch() {
             "n = {n}"
         );
     }
+    assert_eq!(call(&mut store, &instance, "walk", &[8]), 0);
+    let trap = instance
+        .call(&mut store, "walk", &[Value::I32(65_534)])
+        .unwrap_err();
+    assert!(
+        trap.to_string().contains("out of bounds memory access"),
+        "{trap}"
+    );
 }

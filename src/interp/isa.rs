@@ -363,6 +363,11 @@ macro_rules! define_op {
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
             CopyBrIfEqz { dst: Slot, src: Slot, cond: Slot, offset: i32 },
+            /// A `load32` and then a branch on the value loaded: `s[dst] =
+            /// mem[s[addr] + memory_offset..]`, then as `BrIfNez` and `BrIfEqz` on `s[dst]`
+            /// (a walk along a linked list: `while (p = p->next)`).
+            Load32BrIfNez { dst: Slot, addr: Slot, memory_offset: u32, offset: i32 },
+            Load32BrIfEqz { dst: Slot, addr: Slot, memory_offset: u32, offset: i32 },
             /// `s[dst] = (s[src] >> shift) & mask` (i32, the shift unsigned): a bit field.
             I32ShrUAndImm { dst: Slot, src: Slot, shift: u8, mask: u32 },
             /// `I32ShrUAndImm`, reading `s[src]` from the register.
@@ -526,6 +531,8 @@ macro_rules! define_op {
                     Op::Copy2 { .. } => "copy2",
                     Op::CopyBrIfNez { .. } => "copy+br_if",
                     Op::CopyBrIfEqz { .. } => "copy+br_unless",
+                    Op::Load32BrIfNez { .. } => "load32+br_if",
+                    Op::Load32BrIfEqz { .. } => "load32+br_unless",
                     Op::I32ShrUAndImm { .. } | Op::I32ShrUAndImmAcc { .. } => "i32.shr_u+i32.and",
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
@@ -756,6 +763,7 @@ macro_rules! define_op {
                     Op::BrIfNezAcc { offset, .. } | Op::BrIfEqzAcc { offset, .. } => Some(offset),
                     Op::BrIfNull { offset, .. } | Op::BrIfNonNull { offset, .. } => Some(offset),
                     Op::CopyBrIfNez { offset, .. } | Op::CopyBrIfEqz { offset, .. } => Some(offset),
+                    Op::Load32BrIfNez { offset, .. } | Op::Load32BrIfEqz { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
@@ -872,6 +880,8 @@ macro_rules! define_op {
                     | Op::TableGet { dst, .. }
                     | Op::TableSize { dst, .. }
                     | Op::TableGrow { dst, .. }
+                    | Op::Load32BrIfNez { dst, .. }
+                    | Op::Load32BrIfEqz { dst, .. }
                     | Op::I32ShrUAndImm { dst, .. }
                     | Op::I32ShrUAndImmAcc { dst, .. }
                     | Op::I32MulAdd { dst, .. }

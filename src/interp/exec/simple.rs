@@ -180,6 +180,20 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
+            [Load32BrIfNez] { dst, addr, memory_offset, offset } => {
+                let loaded = num::load32(tri!(mem!().load::<4>(slot!(addr), memory_offset)));
+                set!(dst, loaded);
+                if loaded as u32 != 0 {
+                    jump!(offset);
+                }
+            }
+            [Load32BrIfEqz] { dst, addr, memory_offset, offset } => {
+                let loaded = num::load32(tri!(mem!().load::<4>(slot!(addr), memory_offset)));
+                set!(dst, loaded);
+                if loaded as u32 == 0 {
+                    jump!(offset);
+                }
+            }
             [I32ShrUAndImm I32ShrUAndImmAcc] { dst, src, shift, mask } => {
                 set!(dst, num::i32_and(num::i32_shr_u(operand!(src), shift as u64), mask as u64));
             }

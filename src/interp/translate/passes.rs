@@ -1,6 +1,6 @@
 //! The passes over a function's ops after translation, each separate (a mode without
 //! fusion can skip them): branch shortcuts and loop rotation, tail duplication, merging
-//! pairs of ops (two copies, a copy and a branch), and operands taken from the register.
+//! pairs of ops (two copies, a copy or a load and a branch), and operands taken from the register.
 
 use super::branches::{repoint, set_offset};
 use crate::interp::isa::branch_targets;
@@ -173,8 +173,8 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 }
 
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
-/// arguments are moved into place by a run of copies; a copy and the conditional branch
-/// after it), unless a branch lands on the second. Drops the merged ops and resolves
+/// arguments are moved into place by a run of copies; a copy, or a `load32`, and the
+/// conditional branch after it), unless a branch lands on the second. Drops the merged ops and resolves
 /// every branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !ops
@@ -212,29 +212,55 @@ fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 /// The one op running `first` and then `second`, if there is one; a branch offset in it
 /// is relative to `first` (where the merged op goes).
 fn merged(first: &Op, second: &Op) -> Option<Op> {
-    let Op::Copy { dst, src } = *first else {
-        return None;
-    };
-    Some(match *second {
-        Op::Copy {
-            dst: dst2,
-            src: src2,
-        } => Op::Copy2 {
+    Some(match (*first, *second) {
+        (
+            Op::Copy { dst, src },
+            Op::Copy {
+                dst: dst2,
+                src: src2,
+            },
+        ) => Op::Copy2 {
             dst,
             src,
             dst2,
             src2,
         },
-        Op::BrIfNez { cond, offset } => Op::CopyBrIfNez {
+        (Op::Copy { dst, src }, Op::BrIfNez { cond, offset }) => Op::CopyBrIfNez {
             dst,
             src,
             cond,
             offset: offset + 1,
         },
-        Op::BrIfEqz { cond, offset } => Op::CopyBrIfEqz {
+        (Op::Copy { dst, src }, Op::BrIfEqz { cond, offset }) => Op::CopyBrIfEqz {
             dst,
             src,
             cond,
+            offset: offset + 1,
+        },
+        (
+            Op::Load32 {
+                dst,
+                addr,
+                offset: memory_offset,
+            },
+            Op::BrIfNez { cond, offset },
+        ) if cond == dst => Op::Load32BrIfNez {
+            dst,
+            addr,
+            memory_offset,
+            offset: offset + 1,
+        },
+        (
+            Op::Load32 {
+                dst,
+                addr,
+                offset: memory_offset,
+            },
+            Op::BrIfEqz { cond, offset },
+        ) if cond == dst => Op::Load32BrIfEqz {
+            dst,
+            addr,
+            memory_offset,
             offset: offset + 1,
         },
         _ => return None,
