@@ -60,31 +60,66 @@ fn run_in_slices(module: &Module, n: i32, slice: u64) -> (Vec<Value>, u64, u64) 
 #[test]
 fn a_call_paused_before_any_op_goes_on_exactly() {
     for (name, n) in KERNELS {
-        let module = kernel(name);
-        let mut store = Store::with_limits(
-            (),
-            Limits {
-                fuel: Some(u64::MAX),
-                ..Limits::default()
-            },
+        goes_on_exactly_in_slices(name, &kernel(name), n);
+    }
+}
+
+/// Blocks whose first op is not a simple one (each charges its block before it runs):
+/// the loop's head is a store op (`table.size`), the `if`'s arms start with an internal
+/// call and a `call_indirect`.
+#[test]
+fn blocks_starting_with_calls_and_store_ops_charge_exactly() {
+    let module = Module::new(
+        &wat::parse_str(
+            r#"(module
+                 (type $none (func))
+                 (table 1 funcref)
+                 (elem (i32.const 0) $tick)
+                 (global $ticks (mut i64) (i64.const 0))
+                 (func $tick (global.set $ticks (i64.add (global.get $ticks) (i64.const 1))))
+                 (func (export "run") (param $n i32) (result i64)
+                   (local $zero i32) (local $size i32)
+                   (loop $again
+                     (local.set $size (table.size))
+                     (if (i32.and (local.get $n) (i32.const 1))
+                       (then (call $tick))
+                       (else (call_indirect (type $none) (local.get $zero))))
+                     (local.tee $n (i32.sub (local.get $n) (local.get $size)))
+                     (br_if $again))
+                   (global.get $ticks)))"#,
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    goes_on_exactly_in_slices("blocks", &module, 30);
+}
+
+/// `run(n)` of `module` gives the same result, and spends the same fuel, in one metered
+/// call and in slices of any size, each slice spent whole.
+fn goes_on_exactly_in_slices(name: &str, module: &Module, n: i32) {
+    let mut store = Store::with_limits(
+        (),
+        Limits {
+            fuel: Some(u64::MAX),
+            ..Limits::default()
+        },
+    );
+    let instance = Linker::new().instantiate(&mut store, module).unwrap();
+    let whole = instance.call(&mut store, "run", &[Value::I32(n)]).unwrap();
+    let metered = store.fuel_consumed();
+    for slice in [1, 2, 3, 5, 8, 13, 1000, u64::MAX] {
+        let (result, pauses, spent) = run_in_slices(module, n, slice);
+        assert_eq!(result, whole, "{name}({n}) in slices of {slice}");
+        assert_eq!(
+            spent, metered,
+            "{name}({n}): fuel spent in slices of {slice}"
         );
-        let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-        let whole = instance.call(&mut store, "run", &[Value::I32(n)]).unwrap();
-        let metered = store.fuel_consumed();
-        for slice in [1, 2, 3, 5, 8, 13, 1000, u64::MAX] {
-            let (result, pauses, spent) = run_in_slices(&module, n, slice);
-            assert_eq!(result, whole, "{name}({n}) in slices of {slice}");
+        if slice < metered {
             assert_eq!(
-                spent, metered,
-                "{name}({n}): fuel spent in slices of {slice}"
+                pauses,
+                (metered - 1) / slice,
+                "{name}: pauses, slices of {slice}"
             );
-            if slice < metered {
-                assert_eq!(
-                    pauses,
-                    (metered - 1) / slice,
-                    "{name}: pauses, slices of {slice}"
-                );
-            }
         }
     }
 }

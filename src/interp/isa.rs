@@ -1174,7 +1174,8 @@ pub struct Instr {
 pub struct Handlers {
     #[cfg(wasmcade_threaded)]
     pub(crate) plain: ErasedHandler,
-    /// The handler that also charges fuel, for stores with fuel metering on.
+    /// The handler for stores with fuel metering on: the first op of a basic block has
+    /// the one that charges the block's fuel (see `CompiledFunc::block_costs`).
     #[cfg(wasmcade_threaded)]
     pub(crate) metered: ErasedHandler,
 }
@@ -1187,22 +1188,10 @@ pub(crate) type ErasedHandler = unsafe fn();
 #[derive(Clone, Copy)]
 pub(crate) struct Encoder {
     /// An op's handlers (the one whose result stays only in the register with
-    /// `in_register`, see `Op::result_stays_in_register`).
-    pub(crate) handlers: fn(op: &Op, in_register: bool) -> Handlers,
-    /// The metered handler of the first op of a block: charges the whole block's fuel,
-    /// then runs the op's own metered handler (see `CompiledFunc::fuel_blocks`).
-    #[cfg(wasmcade_threaded)]
-    pub(crate) charge_block: ErasedHandler,
-}
-
-/// What the metered threaded executor does at an op that starts a basic block: charges
-/// `cost` units of fuel (one per op of the block) and runs the op's own metered handler.
-/// The other ops of the block have their own metered handlers, which charge nothing.
-#[cfg(wasmcade_threaded)]
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct FuelBlock {
-    pub(crate) cost: u32,
-    pub(crate) metered: ErasedHandler,
+    /// `in_register`, see `Op::result_stays_in_register`; with `starts_block`, the
+    /// metered one charges the fuel of the block the op starts, see
+    /// `CompiledFunc::block_costs`).
+    pub(crate) handlers: fn(op: &Op, in_register: bool, starts_block: bool) -> Handlers,
 }
 
 impl Instr {
@@ -1260,10 +1249,11 @@ pub struct CompiledFunc {
     pub direct_entry_slots: u32,
     /// The ops `Op::OtherMemory` runs on the slow path, by index.
     pub memory_ops: Box<[MemoryOp]>,
-    /// For each op that starts a basic block, its block (the others' entries are unused):
-    /// fuel is charged once per block, by `Encoder::charge_block`.
+    /// For each op, the fuel of the basic block it starts (one unit per op of the
+    /// block), or 0 if it starts none: the metered threaded handler of a block's first
+    /// op charges it (see `Encoder::handlers`), the others charge nothing.
     #[cfg(wasmcade_threaded)]
-    pub(crate) fuel_blocks: Box<[FuelBlock]>,
+    pub(crate) block_costs: Box<[u16]>,
     /// The exception handlers (`try_table`'s catch clauses), innermost first.
     pub catches: Box<[Catch]>,
 }
@@ -1315,19 +1305,16 @@ impl CompiledFunc {
         frame_size: u32,
         encoder: Encoder,
     ) -> CompiledFunc {
-        let handlers: Vec<Handlers> = ops
-            .iter()
-            .enumerate()
-            .map(|(at, op)| {
-                (encoder.handlers)(op, op.result_stays_in_register(ops.get(at + 1), num_locals))
-            })
-            .collect();
         #[cfg(wasmcade_threaded)]
-        let (handlers, fuel_blocks) = Self::charge_per_block(ops, handlers, encoder);
-        let instrs = ops
-            .iter()
-            .zip(handlers)
-            .map(|(op, handlers)| Instr::new(*op, handlers));
+        let block_costs: Box<[u16]> = blocks::block_lengths(ops).into();
+        #[cfg(wasmcade_threaded)]
+        let starts_block = |at: usize| block_costs[at] > 0;
+        #[cfg(not(wasmcade_threaded))]
+        let starts_block = |_: usize| false;
+        let instrs = ops.iter().enumerate().map(|(at, op)| {
+            let in_register = op.result_stays_in_register(ops.get(at + 1), num_locals);
+            Instr::new(*op, (encoder.handlers)(op, in_register, starts_block(at)))
+        });
         CompiledFunc {
             ops: instrs.collect(),
             offsets,
@@ -1343,41 +1330,15 @@ impl CompiledFunc {
             ),
             memory_ops: Box::new([]),
             #[cfg(wasmcade_threaded)]
-            fuel_blocks,
+            block_costs,
             catches: Box::new([]),
         }
     }
 
-    /// Gives the first op of each basic block the metered handler that charges the
-    /// block's fuel, and returns the blocks (`fuel_blocks`).
-    #[cfg(wasmcade_threaded)]
-    fn charge_per_block(
-        ops: &[Op],
-        mut handlers: Vec<Handlers>,
-        encoder: Encoder,
-    ) -> (Vec<Handlers>, Box<[FuelBlock]>) {
-        let lengths = blocks::block_lengths(ops);
-        let fuel_blocks = handlers
-            .iter_mut()
-            .zip(lengths)
-            .map(|(handlers, cost)| {
-                let block = FuelBlock {
-                    cost,
-                    metered: handlers.metered,
-                };
-                if cost > 0 {
-                    handlers.metered = encoder.charge_block;
-                }
-                block
-            })
-            .collect();
-        (handlers, fuel_blocks)
-    }
-
-    /// Whether op `at` is the first of a basic block (see `fuel_blocks`).
+    /// Whether op `at` is the first of a basic block (see `block_costs`).
     #[cfg(wasmcade_threaded)]
     pub(crate) fn starts_block(&self, at: usize) -> bool {
-        self.fuel_blocks[at].cost > 0
+        self.block_costs[at] > 0
     }
 
     /// `direct_entry_slots` of a function with these counts.
@@ -1405,7 +1366,7 @@ impl CompiledFunc {
             direct_entry_slots: u32::MAX,
             memory_ops: Box::new([]),
             #[cfg(wasmcade_threaded)]
-            fuel_blocks: Box::new([]),
+            block_costs: Box::new([]),
             catches: Box::new([]),
         }
     }

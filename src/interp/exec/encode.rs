@@ -15,11 +15,10 @@ pub(super) fn encoder() -> Encoder {
     #[cfg(wasmcade_threaded)]
     return Encoder {
         handlers: super::threaded::handlers_of,
-        charge_block: super::threaded::charge_block(),
     };
     #[cfg(not(wasmcade_threaded))]
     return Encoder {
-        handlers: |_: &Op, _: bool| Handlers {},
+        handlers: |_: &Op, _: bool, _: bool| Handlers {},
     };
 }
 

@@ -1,8 +1,10 @@
 //! The threaded executor: one handler function per simple op (see `simple.rs`) and for
 //! calls and returns within an instance, each ending in a call of the next op's handler,
 //! whose address is stored with the op (`isa::Instr`, filled from this module's tables
-//! indexed by op tag; one table charges fuel, one does not). The call is in tail position
-//! with the same signature, so LLVM emits it as a jump (direct threaded code), and the hot
+//! indexed by op tag; with fuel metering, the handlers of `METERED` run, and a basic
+//! block's first op has its `CHARGING` one, which charges the whole block's fuel before
+//! the op: see `charge_block!`). The call is in tail position with the same signature,
+//! so LLVM emits it as a jump (direct threaded code), and the hot
 //! state (instruction pointer, frame slots, memory view) stays in argument registers
 //! instead of the loop executor's spilled locals. So does the last result: every op with
 //! a result also passes it to the next handler in a register, where the translator's
@@ -44,9 +46,9 @@ type Handler = unsafe fn(Ip, Slots, MemView, u64, &mut Run) -> Ip;
 /// Runs from `ip` until an op the handlers leave to the loop executor, and returns its
 /// address; `run.at` is the position of that op's function. With `METER`, charges
 /// `run.fuel` one unit per op, a basic block at a time as the block is entered
-/// (`charge_block`), and stops before a block whose cost is more than the fuel left (for
-/// the loop executor to run an op at a time, `Run::metering_by_op`); an op that ends the chain is refunded (`leave`), for the loop
-/// executor charges it when it runs it.
+/// (`charge_block!`), and stops before a block whose cost is more than the fuel left (for
+/// the loop executor to run an op at a time, `Run::metering_by_op`); an op that ends the
+/// chain is refunded (`leave`), for the loop executor charges it when it runs it.
 #[inline(always)]
 pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
     let (slots, mem) = (run.at.frame.slots, run.at.mem);
@@ -62,7 +64,7 @@ pub(super) fn run<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
 }
 
 /// Calls the handler of the op at `ip` (its metered one, with `METER`: the first op of
-/// a block has `charge_block`).
+/// a block has its charging one).
 #[inline(always)]
 unsafe fn dispatch<const METER: bool>(
     ip: Ip,
@@ -72,90 +74,88 @@ unsafe fn dispatch<const METER: bool>(
     run: &mut Run,
 ) -> Ip {
     // SAFETY: `Instr::new` stored the op's entries of the tables (see `handlers_of`), and
-    // each table entry handles exactly the op tag it is stored under.
-    unsafe { call(ip.handler::<METER>(), ip, slots, mem, cached, run) }
-}
-
-/// Calls `handler`, a `Handler` erased, for the op at `ip`.
-///
-/// # Safety
-/// `handler` handles the op at `ip` (with the guarantees of `dispatch`).
-#[inline(always)]
-unsafe fn call(
-    handler: ErasedHandler,
-    ip: Ip,
-    slots: Slots,
-    mem: MemView,
-    cached: u64,
-    run: &mut Run,
-) -> Ip {
-    // SAFETY: every `ErasedHandler` is a `Handler` transmuted (`handler_of`, `charge_block`).
+    // each table entry handles exactly the op tag it is stored under; every
+    // `ErasedHandler` is a `Handler` transmuted (`handler_of`).
     unsafe {
-        let handler = std::mem::transmute::<ErasedHandler, Handler>(handler);
+        let handler = std::mem::transmute::<ErasedHandler, Handler>(ip.handler::<METER>());
         handler(ip, slots, mem, cached, run)
     }
 }
 
-/// The metered handler of the first op of each basic block (`Encoder::charge_block`).
-pub(super) fn charge_block() -> ErasedHandler {
-    // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
-    unsafe { std::mem::transmute::<Handler, ErasedHandler>(charge_and_enter_block) }
+/// With `CHARGE` (in the metered handler of a basic block's first op): charges the fuel
+/// of the block that starts at `$ip` before its first op runs, or, when less is left
+/// than the block costs, ends the chain there (`stop_before_block`, a jump).
+macro_rules! charge_block {
+    ($charge:ident, $ip:expr, $slots:expr, $mem:expr, $cached:expr, $run:expr) => {
+        if $charge && !charge_block($ip, $run) {
+            return stop_before_block($ip, $slots, $mem, $cached, $run);
+        }
+    };
 }
 
-/// Charges the fuel of the block that starts at `ip` and runs its first op's own metered
-/// handler. When less fuel is left than the block costs, ends the chain before it, with
-/// `run.metering_by_op` set: the loop executor runs the block an op at a time, charging
-/// each, so that whatever fuel a call is given it gets on, and stops at the exact op
-/// where the fuel runs out.
-unsafe fn charge_and_enter_block(
-    ip: Ip,
-    slots: Slots,
-    mem: MemView,
-    cached: u64,
-    run: &mut Run,
-) -> Ip {
+/// Charges the fuel of the block that starts at `ip` (`CompiledFunc::block_costs`);
+/// `false`, with nothing charged, when less is left than it costs.
+#[inline(always)]
+fn charge_block(ip: Ip, run: &mut Run) -> bool {
     let code = run.at.frame.code;
     // SAFETY: `ip` points at an op of the running function, which has one entry of
-    // `fuel_blocks` per op.
-    let block = unsafe { *code.func().fuel_blocks.get_unchecked(code.index_of(ip)) };
-    let cost = u64::from(block.cost);
-    if run.fuel < cost {
-        // The loop executor reads operands from their slots (and so does a paused call
-        // when it goes on).
-        if let Some(slot) = ip.op().cached_operand() {
-            slots.set(slot, cached);
-        }
-        run.metering_by_op = Some(run.frames.len());
-        return ip;
+    // `block_costs` per op.
+    let cost = unsafe { *code.func().block_costs.get_unchecked(code.index_of(ip)) };
+    let Some(left) = run.fuel.checked_sub(u64::from(cost)) else {
+        return false;
+    };
+    run.fuel = left;
+    true
+}
+
+/// Ends the chain before the block that starts at `ip`, which costs more fuel than is
+/// left, with `run.metering_by_op` set: the loop executor runs the block an op at a time,
+/// charging each, so that whatever fuel a call is given it gets on, and stops at the
+/// exact op where the fuel runs out. A `Handler`, out of line: the charging handlers jump
+/// here.
+#[cold]
+#[inline(never)]
+fn stop_before_block(ip: Ip, slots: Slots, _: MemView, cached: u64, run: &mut Run) -> Ip {
+    // The loop executor reads operands from their slots (and so does a paused call when
+    // it goes on).
+    if let Some(slot) = ip.op().cached_operand() {
+        slots.set(slot, cached);
     }
-    run.fuel -= cost;
-    // SAFETY: `CompiledFunc::charge_per_block` kept the op's own metered handler here.
-    unsafe { call(block.metered, ip, slots, mem, cached, run) }
+    run.metering_by_op = Some(run.frames.len());
+    ip
 }
 
 /// The handlers of `op` (the one leaving its result only in the register, with
-/// `in_register`), as `Instr` stores them: the executor's `Encoder`.
-pub(super) fn handlers_of(op: &Op, in_register: bool) -> Handlers {
+/// `in_register`; the metered one charging the block's fuel, with `starts_block`), as
+/// `Instr` stores them: the executor's `Encoder`.
+pub(super) fn handlers_of(op: &Op, in_register: bool, starts_block: bool) -> Handlers {
     Handlers {
-        plain: handler_of::<false>(op, in_register),
-        metered: handler_of::<true>(op, in_register),
+        plain: handler_of::<false, false>(op, in_register),
+        metered: if starts_block {
+            handler_of::<true, true>(op, in_register)
+        } else {
+            handler_of::<true, false>(op, in_register)
+        },
     }
 }
 
-/// The handler of `op` (the one charging fuel, with `METER`; the one leaving its result
-/// only in the register, with `in_register`).
-fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
-    if let Some(handler) = processor_specific::<METER>(op, in_register)
-        .or(vector::handler_of::<METER>(op, in_register))
+/// The handler of `op` (for fuel metering, with `METER`; charging the fuel of the block
+/// `op` starts, with `CHARGE`; leaving its result only in the register, with
+/// `in_register`).
+fn handler_of<const METER: bool, const CHARGE: bool>(op: &Op, in_register: bool) -> ErasedHandler {
+    if let Some(handler) = processor_specific::<METER, CHARGE>(op, in_register)
+        .or(vector::handler_of::<METER, CHARGE>(op, in_register))
     {
         // SAFETY: as below.
         return unsafe { std::mem::transmute::<Handler, ErasedHandler>(handler) };
     }
-    let table = match (METER, in_register) {
-        (false, false) => &UNMETERED,
-        (true, false) => &METERED,
-        (false, true) => &UNMETERED_IN_REGISTER,
-        (true, true) => &METERED_IN_REGISTER,
+    let table = match (METER && CHARGE, METER, in_register) {
+        (true, _, false) => &CHARGING,
+        (true, _, true) => &CHARGING_IN_REGISTER,
+        (false, true, false) => &METERED,
+        (false, true, true) => &METERED_IN_REGISTER,
+        (false, false, false) => &UNMETERED,
+        (false, false, true) => &UNMETERED_IN_REGISTER,
     };
     // SAFETY: only a transmute back to `Handler` (in `dispatch`) calls it.
     unsafe { std::mem::transmute::<Handler, ErasedHandler>(table[op.tag() as usize]) }
@@ -164,14 +164,29 @@ fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> ErasedHandler {
 /// The handler of `op` that uses an instruction of this processor the portable build
 /// does not assume, if there is one: `popcnt`, where the processor has it.
 #[cfg(target_arch = "x86_64")]
-fn processor_specific<const METER: bool>(op: &Op, in_register: bool) -> Option<Handler> {
+fn processor_specific<const METER: bool, const CHARGE: bool>(
+    op: &Op,
+    in_register: bool,
+) -> Option<Handler> {
     use popcnt::*;
     // (The handler writing its result's slot, the one leaving it in the register.)
     let (stored, in_register_only): (Handler, Handler) = match op {
-        Op::I32Popcnt { .. } => (I32Popcnt::<METER, true>, I32Popcnt::<METER, false>),
-        Op::I32PopcntAcc { .. } => (I32PopcntAcc::<METER, true>, I32PopcntAcc::<METER, false>),
-        Op::I64Popcnt { .. } => (I64Popcnt::<METER, true>, I64Popcnt::<METER, false>),
-        Op::I64PopcntAcc { .. } => (I64PopcntAcc::<METER, true>, I64PopcntAcc::<METER, false>),
+        Op::I32Popcnt { .. } => (
+            I32Popcnt::<METER, true, CHARGE>,
+            I32Popcnt::<METER, false, CHARGE>,
+        ),
+        Op::I32PopcntAcc { .. } => (
+            I32PopcntAcc::<METER, true, CHARGE>,
+            I32PopcntAcc::<METER, false, CHARGE>,
+        ),
+        Op::I64Popcnt { .. } => (
+            I64Popcnt::<METER, true, CHARGE>,
+            I64Popcnt::<METER, false, CHARGE>,
+        ),
+        Op::I64PopcntAcc { .. } => (
+            I64PopcntAcc::<METER, true, CHARGE>,
+            I64PopcntAcc::<METER, false, CHARGE>,
+        ),
         _ => return None,
     };
     if !std::arch::is_x86_feature_detected!("popcnt") {
@@ -185,7 +200,7 @@ fn processor_specific<const METER: bool>(op: &Op, in_register: bool) -> Option<H
 }
 
 #[cfg(not(target_arch = "x86_64"))]
-fn processor_specific<const METER: bool>(_: &Op, _: bool) -> Option<Handler> {
+fn processor_specific<const METER: bool, const CHARGE: bool>(_: &Op, _: bool) -> Option<Handler> {
     None
 }
 
@@ -203,7 +218,14 @@ fn leave<const METER: bool>(ip: Ip, run: &mut Run) -> Ip {
 /// call); ends the chain at any other op, for the loop executor to run. A store op's
 /// trap ends the chain after the op, in `run.trap`: the op may have had effects (a host
 /// function that trapped ran), so it is not run again.
-unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &mut Run) -> Ip {
+unsafe fn other<const METER: bool, const CHARGE: bool>(
+    ip: Ip,
+    slots: Slots,
+    mem: MemView,
+    cached: u64,
+    run: &mut Run,
+) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     if !matches!(ip.op(), store_op!()) {
         return leave::<METER>(ip, run);
     }
@@ -213,13 +235,14 @@ unsafe fn other<const METER: bool>(ip: Ip, _: Slots, _: MemView, _: u64, run: &m
 
 /// `CallImport` and (with `INDIRECT`) `CallIndirect`: runs them through `run.call_import`
 /// and `run.call_indirect`, as `other` runs the rest of the store ops.
-unsafe fn call_through_store<const METER: bool, const INDIRECT: bool>(
+unsafe fn call_through_store<const METER: bool, const INDIRECT: bool, const CHARGE: bool>(
     ip: Ip,
-    _: Slots,
-    _: MemView,
-    _: u64,
+    slots: Slots,
+    mem: MemView,
+    cached: u64,
     run: &mut Run,
 ) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     let call = if INDIRECT {
         run.call_indirect
     } else {
@@ -261,19 +284,20 @@ unsafe fn go_on_at_position<const METER: bool>(mem: MemView, cached: u64, run: &
 /// `CallIndirect`: enters a callee of the running instance through table 0 and goes on
 /// with its first op; anything else (and any trap) through the store, as
 /// `call_through_store`.
-unsafe fn call_indirect<const METER: bool>(
+unsafe fn call_indirect<const METER: bool, const CHARGE: bool>(
     ip: Ip,
     slots: Slots,
     mem: MemView,
     cached: u64,
     run: &mut Run,
 ) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     let mut next = ip;
     let op = next.fetch();
     run.at.frame.ip = next;
     if !run.try_call_indirect_directly(op) {
         // SAFETY: as for this handler.
-        return unsafe { call_through_store::<METER, true>(ip, slots, mem, cached, run) };
+        return unsafe { call_through_store::<METER, true, false>(ip, slots, mem, cached, run) };
     }
     // SAFETY: `try_call_indirect_directly` set `run.at` to the callee's entry, frame and
     // (unchanged) instance. No op takes its operand from the register after a call.
@@ -281,13 +305,14 @@ unsafe fn call_indirect<const METER: bool>(
 }
 
 /// `CallInternal`: enters the callee and goes on with its first op.
-unsafe fn call_internal<const METER: bool>(
+unsafe fn call_internal<const METER: bool, const CHARGE: bool>(
     ip: Ip,
     slots: Slots,
     mem: MemView,
     cached: u64,
     run: &mut Run,
 ) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     let mut next = ip;
     let Op::CallInternal { def, base } = *next.fetch() else {
         // SAFETY: the tables store this handler under `CallInternal`'s tag.
@@ -334,13 +359,14 @@ unsafe fn call_internal_checked<const METER: bool>(
 /// `ReturnCallInternal`: the callee takes over the frame, and runs on; anything else (a
 /// callee to translate that cannot be, a frame too large) ends the chain, for the loop
 /// executor to run the op again and raise the trap.
-unsafe fn return_call_internal<const METER: bool>(
+unsafe fn return_call_internal<const METER: bool, const CHARGE: bool>(
     ip: Ip,
-    _: Slots,
+    slots: Slots,
     mem: MemView,
-    _: u64,
+    cached: u64,
     run: &mut Run,
 ) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     let mut next = ip;
     let Op::ReturnCallInternal { def, base } = *next.fetch() else {
         // SAFETY: the tables store this handler under `ReturnCallInternal`'s tag.
@@ -362,13 +388,14 @@ unsafe fn return_call_internal<const METER: bool>(
 
 /// `Return` and `Return1`: returns to a caller in the same instance (the loop executor
 /// returns from the outermost call and across instances).
-unsafe fn ret<const METER: bool>(
+unsafe fn ret<const METER: bool, const CHARGE: bool>(
     ip: Ip,
     slots: Slots,
     mem: MemView,
     cached: u64,
     run: &mut Run,
 ) -> Ip {
+    charge_block!(CHARGE, ip, slots, mem, cached, run);
     // The result moves first: returning changes nothing the move reads, and a return the
     // loop executor takes over does the same move again.
     let mut next = ip;
@@ -393,7 +420,7 @@ macro_rules! handler {
     ($name:ident = $variant:ident $operand:ident { $($field:ident),* } $body:block) => {
         // Not every op uses every macro or has a result; `br` always jumps.
         #[allow(unused_macros, unreachable_code, unused_mut, unused_assignments)]
-        pub(super) unsafe fn $name<const METER: bool, const STORE: bool>(
+        pub(super) unsafe fn $name<const METER: bool, const STORE: bool, const CHARGE: bool>(
             ip: Ip,
             slots: Slots,
             mem: MemView,
@@ -469,6 +496,7 @@ macro_rules! handler {
                     }
                 };
             }
+            charge_block!(CHARGE, ip, slots, mem, cached, run);
             let Op::$variant { $($field,)* .. } = *ip.op() else {
                 // SAFETY: the tables store this handler under this variant's tag.
                 unsafe { std::hint::unreachable_unchecked() }
@@ -497,22 +525,23 @@ macro_rules! handlers {
         }
 
         /// The handler for each op tag: the simple ops' own (writing their results to
-        /// their slots with `STORE`), calls and returns, and `other` for the rest.
-        const fn table<const METER: bool, const STORE: bool>() -> [Handler; TAGS] {
-            let mut table = [other::<METER> as Handler; TAGS];
+        /// their slots with `STORE`), calls and returns, and `other` for the rest (each
+        /// charging the fuel of the block it starts first, with `CHARGE`).
+        const fn table<const METER: bool, const STORE: bool, const CHARGE: bool>() -> [Handler; TAGS] {
+            let mut table = [other::<METER, CHARGE> as Handler; TAGS];
             $(
-                table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER, STORE>;
-                $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER, STORE>; )?
+                table[any_op!($variant $fields).tag() as usize] = handlers::$variant::<METER, STORE, CHARGE>;
+                $( table[any_op!($cached $fields).tag() as usize] = handlers::$cached::<METER, STORE, CHARGE>; )?
             )*
-            table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER>;
+            table[Op::CallInternal { def: 0, base: 0 }.tag() as usize] = call_internal::<METER, CHARGE>;
             let indirect = Op::CallIndirect { type_index: 0, table: 0, index: 0, base: 0 };
-            table[indirect.tag() as usize] = call_indirect::<METER>;
+            table[indirect.tag() as usize] = call_indirect::<METER, CHARGE>;
             let import = Op::CallImport { func: 0, base: 0 };
-            table[import.tag() as usize] = call_through_store::<METER, false>;
+            table[import.tag() as usize] = call_through_store::<METER, false, CHARGE>;
             let tail_call = Op::ReturnCallInternal { def: 0, base: 0 };
-            table[tail_call.tag() as usize] = return_call_internal::<METER>;
-            table[Op::Return.tag() as usize] = ret::<METER>;
-            table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER>;
+            table[tail_call.tag() as usize] = return_call_internal::<METER, CHARGE>;
+            table[Op::Return.tag() as usize] = ret::<METER, CHARGE>;
+            table[Op::Return1 { src: 0 }.tag() as usize] = ret::<METER, CHARGE>;
             table
         }
     };
@@ -528,10 +557,12 @@ macro_rules! any_op {
 }
 with_simple_ops!(handlers);
 
-static UNMETERED: [Handler; TAGS] = table::<false, true>();
-static METERED: [Handler; TAGS] = table::<true, true>();
-static UNMETERED_IN_REGISTER: [Handler; TAGS] = table::<false, false>();
-static METERED_IN_REGISTER: [Handler; TAGS] = table::<true, false>();
+static UNMETERED: [Handler; TAGS] = table::<false, true, false>();
+static METERED: [Handler; TAGS] = table::<true, true, false>();
+static CHARGING: [Handler; TAGS] = table::<true, true, true>();
+static UNMETERED_IN_REGISTER: [Handler; TAGS] = table::<false, false, false>();
+static METERED_IN_REGISTER: [Handler; TAGS] = table::<true, false, false>();
+static CHARGING_IN_REGISTER: [Handler; TAGS] = table::<true, false, true>();
 
 /// The handlers of `i32.popcnt` and `i64.popcnt` (plain and cached-operand forms) with the
 /// `popcnt` instruction (`processor_specific` chooses them only where the processor has it).

@@ -1,6 +1,6 @@
 //! The basic blocks of a translated function: which ops branches land on, and where each
 //! straight run of ops starts and how many ops it holds, which is what the threaded
-//! executor charges in fuel when it enters the run (`CompiledFunc::fuel_blocks`).
+//! executor charges in fuel when it enters the run (`CompiledFunc::block_costs`).
 
 use super::Op;
 
@@ -16,10 +16,12 @@ pub(crate) fn branch_targets(ops: &[Op]) -> Vec<bool> {
 }
 
 /// The most ops in a block: where a block costs more fuel than is left, the executor runs
-/// it an op at a time, so a long straight run of ops is cut into blocks of this many.
+/// it an op at a time, so a long straight run of ops is cut into blocks of this many
+/// (which also keeps a block's length in 16 bits).
 // Only the threaded executor charges fuel by the block.
 #[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
 pub(crate) const MAX_BLOCK_OPS: usize = 1000;
+const _: () = assert!(MAX_BLOCK_OPS <= u16::MAX as usize);
 
 /// For each op, the number of ops in the block it starts, or 0 if it starts none. A
 /// block starts at the function's entry, at every branch target, after every op that
@@ -27,14 +29,14 @@ pub(crate) const MAX_BLOCK_OPS: usize = 1000;
 /// starts, so that once its first op runs, every op in it runs (unless one traps or a
 /// call in it never returns).
 #[cfg_attr(not(wasmcade_threaded), allow(dead_code))]
-pub(crate) fn block_lengths(ops: &[Op]) -> Vec<u32> {
+pub(crate) fn block_lengths(ops: &[Op]) -> Vec<u16> {
     let targeted = branch_targets(ops);
     let starts = |at: usize| at == 0 || targeted[at] || ops[at - 1].may_leave_straight_line();
     let mut lengths = vec![0; ops.len()];
     let mut start = 0;
     for at in 1..=ops.len() {
         if at == ops.len() || starts(at) || at - start == MAX_BLOCK_OPS {
-            lengths[start] = (at - start) as u32;
+            lengths[start] = (at - start) as u16;
             start = at;
         }
     }
@@ -79,8 +81,8 @@ mod tests {
     fn long_straight_runs_are_cut() {
         let ops = vec![Op::Const32 { dst: 0, value: 1 }; 2 * MAX_BLOCK_OPS + 1];
         let lengths = block_lengths(&ops);
-        assert_eq!(lengths[0], MAX_BLOCK_OPS as u32);
-        assert_eq!(lengths[MAX_BLOCK_OPS], MAX_BLOCK_OPS as u32);
+        assert_eq!(lengths[0], MAX_BLOCK_OPS as u16);
+        assert_eq!(lengths[MAX_BLOCK_OPS], MAX_BLOCK_OPS as u16);
         assert_eq!(lengths[2 * MAX_BLOCK_OPS], 1);
         assert_eq!(lengths.iter().filter(|&&n| n > 0).count(), 3);
     }

@@ -11,19 +11,22 @@ use super::*;
 
 /// The handler of the SIMD op `op` for its own operator (the one leaving a scalar result
 /// only in the register, with `in_register`), if `op` is a SIMD op.
-pub(super) fn handler_of<const METER: bool>(op: &Op, in_register: bool) -> Option<Handler> {
+pub(super) fn handler_of<const METER: bool, const CHARGE: bool>(
+    op: &Op,
+    in_register: bool,
+) -> Option<Handler> {
     Some(match (*op, in_register) {
-        (Op::V128Unary { op, .. }, _) => unary::of::<METER, true>(op),
-        (Op::V128Binary { op, .. }, _) => binary::of::<METER, true>(op),
-        (Op::V128Ternary { op, .. }, _) => ternary::of::<METER, true>(op),
-        (Op::V128Shift { op, .. }, _) => shift::of::<METER, true>(op),
-        (Op::V128Splat { op, .. }, _) => splat::of::<METER, true>(op),
-        (Op::V128Replace { op, .. }, _) => replace::of::<METER, true>(op),
-        (Op::V128Load { op, .. }, _) => load::of::<METER, true>(op),
-        (Op::V128Test { op, .. }, false) => test::of::<METER, true>(op),
-        (Op::V128Test { op, .. }, true) => test::of::<METER, false>(op),
-        (Op::V128Extract { op, .. }, false) => extract::of::<METER, true>(op),
-        (Op::V128Extract { op, .. }, true) => extract::of::<METER, false>(op),
+        (Op::V128Unary { op, .. }, _) => unary::of::<METER, true, CHARGE>(op),
+        (Op::V128Binary { op, .. }, _) => binary::of::<METER, true, CHARGE>(op),
+        (Op::V128Ternary { op, .. }, _) => ternary::of::<METER, true, CHARGE>(op),
+        (Op::V128Shift { op, .. }, _) => shift::of::<METER, true, CHARGE>(op),
+        (Op::V128Splat { op, .. }, _) => splat::of::<METER, true, CHARGE>(op),
+        (Op::V128Replace { op, .. }, _) => replace::of::<METER, true, CHARGE>(op),
+        (Op::V128Load { op, .. }, _) => load::of::<METER, true, CHARGE>(op),
+        (Op::V128Test { op, .. }, false) => test::of::<METER, true, CHARGE>(op),
+        (Op::V128Test { op, .. }, true) => test::of::<METER, false, CHARGE>(op),
+        (Op::V128Extract { op, .. }, false) => extract::of::<METER, true, CHARGE>(op),
+        (Op::V128Extract { op, .. }, true) => extract::of::<METER, false, CHARGE>(op),
         _ => return None,
     })
 }
@@ -47,9 +50,11 @@ macro_rules! per_operator {
                 });
             )*
 
-            pub(super) fn of<const METER: bool, const STORE: bool>(op: $enum) -> Handler {
+            pub(super) fn of<const METER: bool, const STORE: bool, const CHARGE: bool>(
+                op: $enum,
+            ) -> Handler {
                 match op {
-                    $( $enum::$variant => $variant::<METER, STORE>, )*
+                    $( $enum::$variant => $variant::<METER, STORE, CHARGE>, )*
                 }
             }
         }
