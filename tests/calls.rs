@@ -222,8 +222,8 @@ fn code_after_a_host_call_sees_the_memory_globals_and_functions_the_host_moved()
         assert_eq!(memory.grow(caller.store(), 1), Some(1));
         Ok(())
     });
-    // Enough globals that the store's list of them moves (with allocations in between,
-    // so that it cannot grow where it is).
+    // Enough globals that a list of them in one buffer would move (with allocations in
+    // between, so that it could not grow where it is): the executor's view must survive.
     let add_globals = Func::new(&mut store, FuncType::new([], []), |caller, _, _| {
         let ty = GlobalType {
             content: ValType::I32,

@@ -309,8 +309,8 @@ fn globals_stay_right_when_a_host_function_adds_globals_mid_call() {
     let shared = Global::new(&mut store, ty, Value::I64(100)).unwrap();
     let mut linker = Linker::new();
     linker.define("env", "shared", shared);
-    // Each call adds a thousand globals to the store (moving its globals) and bumps the
-    // imported one: the wasm code after it must see the new value, not a stale cell.
+    // Each call adds a thousand globals to the store and bumps the imported one: the
+    // wasm code after it must see the new value, not a stale cell.
     linker.func(
         &mut store,
         "env",

@@ -5,9 +5,7 @@
 use std::rc::Rc;
 
 use super::num;
-use super::run::{
-    globals_view, memory_view, module_code, position, table_elements, table_view, CallFrame, Run,
-};
+use super::run::{memory_view, module_code, position, table_elements, table_view, CallFrame, Run};
 use super::views::{CodeRef, Ip, SliceView, Slots};
 use crate::interp::isa::{Op, Slot, ZEROED_AT_ENTRY};
 use crate::interp::store::{Callee, Caller, FuncEntity, HostCall, Store};
@@ -374,10 +372,9 @@ impl Run {
                 self.fuel = store.fuel_in_host_call;
                 called?;
                 // The host may have grown (and so moved) the memory or a table, or added
-                // globals or functions.
+                // functions.
                 if store.moves != moves {
                     self.at.mem = memory_view(store, instance);
-                    self.at.globals = globals_view(store, instance);
                     self.at.table0 = table_view(store, instance);
                     self.at.callees = SliceView::new(&store.callees);
                 }

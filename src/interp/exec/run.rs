@@ -185,7 +185,7 @@ pub(super) fn position<T>(
             slots: Slots::new(stack, base, frame_size),
         },
         mem: memory_view(store, instance),
-        globals: globals_view(store, instance),
+        globals: GlobalsView::new(&store.instances[instance as usize].global_cells),
         table0: table_view(store, instance),
         type_ids: SliceView::new(&store.instances[instance as usize].type_ids),
         callees: SliceView::new(&store.callees),
@@ -205,14 +205,6 @@ pub(super) fn memory_view<T>(store: &mut Store<T>, instance: u32) -> MemView {
         Some(&addr) => MemView::new(&mut store.memories[addr as usize].data),
         None => MemView::none(),
     }
-}
-
-#[inline(always)]
-pub(super) fn globals_view<T>(store: &mut Store<T>, instance: u32) -> GlobalsView {
-    GlobalsView::new(
-        &store.instances[instance as usize].globals,
-        &mut store.globals,
-    )
 }
 
 pub(super) fn table_view<T>(store: &Store<T>, instance: u32) -> SliceView<u64> {

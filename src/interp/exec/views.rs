@@ -4,7 +4,7 @@
 //! Each block names the guarantee (from validation, translation or the call protocol)
 //! that makes it sound.
 
-use std::ptr;
+use std::ptr::{self, NonNull};
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use crate::interp::code;
@@ -530,55 +530,56 @@ unsafe fn copy_bytes(src: *const u8, dst: *mut u8, len: usize) {
     }
 }
 
-/// The current instance's globals: its store addresses and the store's global cells.
-/// Refreshed with the memory view: a host function may add globals to the store, moving
-/// the cells.
+/// The current instance's globals: its list of pointers to their cells
+/// (`InstanceEntity::global_cells`). Neither the list nor the cells ever move, so the view
+/// lasts as long as the store, whatever a host function adds to it.
 #[derive(Clone, Copy)]
 pub(super) struct GlobalsView {
-    addrs: *const u32,
-    cells: *mut GlobalEntity,
+    cells: *const NonNull<GlobalEntity>,
 }
 
 impl GlobalsView {
-    /// The globals `addrs` (an instance's) among the store's `cells`: each address is
-    /// a cell (instantiation allocated or imported it, and cells are never removed).
+    /// The view of an instance's `cells`.
     #[inline(always)]
-    pub fn new(addrs: &[u32], cells: &mut [GlobalEntity]) -> GlobalsView {
-        debug_assert!(
-            addrs.iter().all(|&addr| (addr as usize) < cells.len()),
-            "global outside the store"
-        );
+    pub fn new(cells: &[NonNull<GlobalEntity>]) -> GlobalsView {
         GlobalsView {
-            addrs: addrs.as_ptr(),
-            cells: cells.as_mut_ptr(),
+            cells: cells.as_ptr(),
         }
+    }
+
+    /// Global `index`'s cell.
+    #[inline(always)]
+    fn cell(self, index: u32) -> *mut GlobalEntity {
+        // SAFETY: validation proved `index` below the instance's number of globals, the
+        // length of its list of cells, which lives as long as the store (instances are
+        // never removed) and the executor holds the store borrowed for the whole call.
+        unsafe { (*self.cells.add(index as usize)).as_ptr() }
     }
 
     #[inline(always)]
     pub fn get(self, index: u32) -> u64 {
-        // SAFETY: validation proved `index` below the instance's number of globals, each
-        // of its addresses is a cell of the store (see `new`); the view is refreshed
-        // whenever the cells may have moved (as `MemView` is).
-        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits }
+        // SAFETY: a cell lives as long as the store (`GlobalCells`); the store is
+        // borrowed by the executor, and nothing else reaches the cell while the op runs.
+        unsafe { (*self.cell(index)).bits }
     }
 
     #[inline(always)]
     pub fn set(self, index: u32, bits: u64) {
         // SAFETY: as in `get` (validation also proved the global mutable).
-        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).bits = bits }
+        unsafe { (*self.cell(index)).bits = bits }
     }
 
     /// A `v128` global's upper half (`GlobalEntity::high`).
     #[inline(always)]
     pub fn get_high(self, index: u32) -> u64 {
         // SAFETY: as in `get`.
-        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).high }
+        unsafe { (*self.cell(index)).high }
     }
 
     #[inline(always)]
     pub fn set_high(self, index: u32, bits: u64) {
         // SAFETY: as in `set`.
-        unsafe { (*self.cells.add(*self.addrs.add(index as usize) as usize)).high = bits }
+        unsafe { (*self.cell(index)).high = bits }
     }
 }
 

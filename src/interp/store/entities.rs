@@ -2,6 +2,7 @@
 //! instances, as the executor reads them.
 
 use std::collections::HashMap;
+use std::ptr::NonNull;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -176,6 +177,9 @@ pub(crate) struct InstanceEntity {
     pub tables: Box<[u32]>,
     pub memories: Box<[u32]>,
     pub globals: Box<[u32]>,
+    /// The cells of the same globals (`GlobalCells::cell`), for the executor: neither
+    /// they nor this list ever move.
+    pub global_cells: Box<[NonNull<GlobalEntity>]>,
     /// Store addresses of the instance's tags, by tag index.
     pub tags: Box<[u32]>,
     /// Store-wide type id of each of the module's types (for `call_indirect`).

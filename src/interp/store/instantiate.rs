@@ -85,7 +85,7 @@ pub(crate) fn instantiate<T>(
             bits,
             high,
         };
-        globals.push(store.push_global(cell));
+        globals.push(store.globals.push(cell));
     }
     // Defined tables with an initial element other than null (3.0), filled now that the
     // globals it may read are set.
@@ -159,6 +159,7 @@ pub(crate) fn instantiate<T>(
         funcs: funcs.into(),
         tables: tables.into(),
         memories: memories.into(),
+        global_cells: globals.iter().map(|&g| store.globals.cell(g)).collect(),
         globals: globals.into(),
         tags: tags.into(),
         type_ids,

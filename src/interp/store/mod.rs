@@ -7,6 +7,7 @@
 mod caller;
 mod entities;
 mod exceptions;
+mod global_cells;
 mod instantiate;
 mod objects;
 mod observer;
@@ -27,6 +28,7 @@ pub(crate) use entities::{
 };
 pub use entities::{HostFn, RawHostFn};
 pub(crate) use exceptions::{ExnEntity, TagEntity};
+pub(crate) use global_cells::GlobalCells;
 pub(crate) use instantiate::instantiate;
 pub use observer::{Catching, Observer, Step};
 pub use snapshot::{Snapshot, SnapshotError};
@@ -42,7 +44,7 @@ pub struct Store<T> {
     pub(crate) callees: Vec<Callee>,
     pub(crate) memories: Vec<MemoryEntity>,
     pub(crate) tables: Vec<TableEntity>,
-    pub(crate) globals: Vec<GlobalEntity>,
+    pub(crate) globals: GlobalCells,
     pub(crate) instances: Vec<InstanceEntity>,
     pub(crate) tags: Vec<TagEntity>,
     /// The exceptions thrown (`exceptions`).
@@ -56,9 +58,10 @@ pub struct Store<T> {
     pub(crate) fuel_in_host_call: u64,
     /// Elements of all the tables, against `Limits::max_total_table_elements`.
     table_elements: u64,
-    /// Counts the changes that may move memory bytes, table elements, globals or callees
-    /// (`grow_memory`, `grow_table`, `push_global`, `push_func`: their only ways in), so
-    /// that an executor can tell whether its views of them survived a host call.
+    /// Counts the changes that may move memory bytes, table elements or callees
+    /// (`grow_memory`, `grow_table`, `push_func`: their only ways in), so that an
+    /// executor can tell whether its views of them survived a host call. (Global cells
+    /// never move: `GlobalCells`.)
     pub(crate) moves: u64,
 }
 
@@ -77,7 +80,7 @@ impl<T> Store<T> {
             callees: Vec::new(),
             memories: Vec::new(),
             tables: Vec::new(),
-            globals: Vec::new(),
+            globals: GlobalCells::default(),
             instances: Vec::new(),
             tags: Vec::new(),
             exceptions: Vec::new(),
@@ -140,13 +143,6 @@ impl<T> Store<T> {
         });
         self.funcs.push(func);
         self.funcs.len() as u32 - 1
-    }
-
-    /// Adds a global; its address.
-    pub(crate) fn push_global(&mut self, global: GlobalEntity) -> u32 {
-        self.moves += 1;
-        self.globals.push(global);
-        self.globals.len() as u32 - 1
     }
 
     pub fn data(&self) -> &T {

@@ -128,7 +128,7 @@ impl Global {
             )));
         }
         Ok(Global(
-            store.push_global(GlobalEntity::new(ty, value, bits)),
+            store.globals.push(GlobalEntity::new(ty, value, bits)),
             store.id,
         ))
     }
