@@ -10,10 +10,12 @@
 //! row run as one op, `br_table` taking its selected branch itself, shifts by a
 //! constant fused into the add, xor or or that uses them, a bit field's shift and mask
 //! and a product and its sum each run as one op, a copy or a `load32` merged into the
-//! branch after it,
+//! branch after it, a `global.set` of the value just computed taken from the register,
 //! and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
 //! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
+
+mod common;
 
 use std::fmt;
 
@@ -1629,4 +1631,58 @@ fn a_copy_before_a_loop_back_edge_runs_with_the_branch() {
         trap.to_string().contains("out of bounds memory access"),
         "{trap}"
     );
+}
+
+#[test]
+fn a_global_set_takes_the_value_just_computed_from_the_register() {
+    // `count`: two counters in globals, as the bench's global_counter (run(n) = 1 + ... + n);
+    // `tee`: the value set is also kept in a local, read again after the set.
+    let module = compile(
+        r#"(module
+              (global $left (export "left") (mut i32) (i32.const 0))
+              (global $total (export "total") (mut i64) (i64.const 0))
+              (func (export "count") (param $n i32) (result i64)
+                (global.set $left (local.get $n))
+                (global.set $total (i64.const 0))
+                (loop $next
+                  (global.set $total
+                    (i64.add (global.get $total) (i64.extend_i32_u (global.get $left))))
+                  (global.set $left (i32.sub (global.get $left) (i32.const 1)))
+                  (br_if $next (global.get $left)))
+                (global.get $total))
+              (func (export "tee") (param i32) (result i32) (local i32)
+                (global.set $left (local.tee 1 (i32.mul (local.get 0) (i32.const 3))))
+                (i32.add (local.get 1) (global.get $left))))"#,
+    );
+    let cached_sets = |func: u32| {
+        Code::of(&module, func).count(|op| op.op.name() == "global.set" && op.operand_cached)
+    };
+    // All three sets in `count` (of the constant, the sum and the difference); `tee`'s.
+    assert_eq!([0, 1].map(cached_sets), [3, 1], "{}", Code::of(&module, 0));
+    let (mut store, instance) = instantiate(&module);
+    for n in [1, 2, 1000, 65_536] {
+        let sum = n as i64 * (n as i64 + 1) / 2;
+        let args = [Value::I32(n)];
+        let sum = [Value::I64(sum)];
+        assert_eq!(instance.call(&mut store, "count", &args).unwrap(), sum);
+        assert_eq!(
+            [instance.get_global(&store, "total").unwrap().get(&store)],
+            sum
+        );
+        assert_eq!(
+            instance.get_global(&store, "left").unwrap().get(&store),
+            Value::I32(0)
+        );
+        // One op at a time, the loop executor runs the same ops from the slots.
+        let count = instance.get_func(&store, "count").unwrap();
+        let (metered, _) = common::call_one_op_at_a_time(&mut store, count, &args);
+        assert_eq!(metered.unwrap(), sum);
+    }
+    for x in [0, 7, -5, i32::MAX] {
+        let tripled = x.wrapping_mul(3);
+        assert_eq!(
+            call(&mut store, &instance, "tee", &[x]),
+            tripled.wrapping_add(tripled)
+        );
+    }
 }

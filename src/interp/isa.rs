@@ -386,6 +386,8 @@ macro_rules! define_op {
             RefFunc { dst: Slot, func: u32 },
             GlobalGet { dst: Slot, global: u32 },
             GlobalSet { src: Slot, global: u32 },
+            /// `GlobalSet`, reading `s[src]` from the register (a value just computed).
+            GlobalSetAcc { src: Slot, global: u32 },
             MemorySize { dst: Slot },
             MemoryGrow { dst: Slot, delta: Slot },
             MemoryFill { dst: Slot, value: Slot, len: Slot },
@@ -540,7 +542,7 @@ macro_rules! define_op {
                     Op::Select { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
-                    Op::GlobalSet { .. } | Op::GlobalSet128 { .. } => "global.set",
+                    Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
                     Op::V128Unary { op, .. } => op.name(),
                     Op::V128Binary { op, .. } => op.name(),
                     Op::V128Ternary { op, .. } => op.name(),
@@ -815,6 +817,7 @@ macro_rules! define_op {
                     Op::I32MulAdd { dst, a, b, c } if b == cached => Op::I32MulAddAcc { dst, a: b, b: a, c },
                     Op::I64MulAdd { dst, a, b, c } if a == cached => Op::I64MulAddAcc { dst, a, b, c },
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
+                    Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
                     _ => return None,
                 })
             }
@@ -829,7 +832,7 @@ macro_rules! define_op {
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
-                    Op::I32ShrUAndImmAcc { src, .. } => Some(src),
+                    Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
@@ -857,7 +860,7 @@ macro_rules! define_op {
                     $( Op::$br_acc { a, .. } | Op::$br_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
-                    Op::I32ShrUAndImmAcc { src, .. } => Some(src),
+                    Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
                     _ => None,
                 }

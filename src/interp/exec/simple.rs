@@ -204,7 +204,7 @@ macro_rules! simple_ops {
                 set!(dst, num::i64_add(num::i64_mul(operand!(a), slot!(b)), slot!(c)));
             }
             [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
-            [GlobalSet] { src, global } => { globals!().set(global, slot!(src)) }
+            [GlobalSet GlobalSetAcc] { src, global } => { globals!().set(global, operand!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }
             [Const64] { dst, value } => { set!(dst, value) }
             [Select] { dst, cond, a, b } => {
