@@ -345,6 +345,13 @@ fn coremark() {
         "coremark score (higher is faster): wasmcade {ours:.0}, wasmi {theirs:.0} ({:.2}x wasmi's)",
         ours / theirs
     );
+    if ours == 0.0 || theirs == 0.0 {
+        println!(
+            "  a score of 0 is CoreMark's own error: its timed run took under ten seconds \
+             (the machine ran faster than when it chose the number of iterations), or its \
+             CRCs were wrong (tests/coremark.rs checks those); run it again"
+        );
+    }
 }
 
 /// Instantiates the rocket game from `module`, sized and shooting (which reaches the

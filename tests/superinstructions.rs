@@ -1686,3 +1686,38 @@ fn a_global_set_takes_the_value_just_computed_from_the_register() {
         );
     }
 }
+
+#[test]
+fn a_select_takes_its_condition_just_computed_from_the_register() {
+    // One bit of CoreMark's CRC-16: the condition is the low bit of `crc ^ data`. In
+    // `same`, the condition is also an arm, so it is read from its slot as well.
+    let module = compile(
+        r#"(module
+              (func (export "crc_bit") (param $crc i32) (param $data i32) (result i32)
+                (select
+                  (i32.xor (i32.shr_u (local.get $crc) (i32.const 1)) (i32.const 0xa001))
+                  (i32.shr_u (local.get $crc) (i32.const 1))
+                  (i32.and (i32.xor (local.get $crc) (local.get $data)) (i32.const 1))))
+              (func (export "same") (param i32 i32) (result i32) (local i32)
+                (select (local.get 1) (local.tee 2 (i32.and (local.get 0) (i32.const 6)))
+                  (local.get 2))))"#,
+    );
+    for func in [0, 1] {
+        let code = Code::of(&module, func);
+        let select = code.find(|name| name == "select").unwrap();
+        assert!(select.operand_cached, "{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    for (crc, data) in [(0, 0), (0, 1), (0xffff, 0x80), (0x1234, 0x35), (-1, -2)] {
+        let shifted = (crc as u32 >> 1) as i32;
+        let wanted = if (crc ^ data) & 1 != 0 {
+            shifted ^ 0xa001
+        } else {
+            shifted
+        };
+        assert_eq!(call(&mut store, &instance, "crc_bit", &[crc, data]), wanted);
+        let masked = crc & 6;
+        let wanted = if masked != 0 { data } else { masked };
+        assert_eq!(call(&mut store, &instance, "same", &[crc, data]), wanted);
+    }
+}

@@ -382,6 +382,8 @@ macro_rules! define_op {
             Const64 { dst: Slot, value: u64 },
             /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
             Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
+            /// `Select`, reading `s[cond]` from the register (a condition just computed).
+            SelectAcc { dst: Slot, cond: Slot, a: Slot, b: Slot },
             /// Stores the function's reference (`store index + 1`) in `s[dst]`.
             RefFunc { dst: Slot, func: u32 },
             GlobalGet { dst: Slot, global: u32 },
@@ -539,7 +541,7 @@ macro_rules! define_op {
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
-                    Op::Select { .. } => "select",
+                    Op::Select { .. } | Op::SelectAcc { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
                     Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
@@ -818,6 +820,7 @@ macro_rules! define_op {
                     Op::I64MulAdd { dst, a, b, c } if a == cached => Op::I64MulAddAcc { dst, a, b, c },
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
                     Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
+                    Op::Select { dst, cond, a, b } if cond == cached => Op::SelectAcc { dst, cond, a, b },
                     _ => return None,
                 })
             }
@@ -834,6 +837,7 @@ macro_rules! define_op {
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
+                    Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$br_imm_acc { a, .. } => Some(a), )*
@@ -862,6 +866,7 @@ macro_rules! define_op {
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
+                    Op::SelectAcc { cond, .. } => Some(cond),
                     _ => None,
                 }
             }
@@ -874,6 +879,7 @@ macro_rules! define_op {
                     | Op::Const32 { dst, .. }
                     | Op::Const64 { dst, .. }
                     | Op::Select { dst, .. }
+                    | Op::SelectAcc { dst, .. }
                     | Op::RefFunc { dst, .. }
                     | Op::GlobalGet { dst, .. }
                     | Op::V128Test { dst, .. }

@@ -207,8 +207,8 @@ macro_rules! simple_ops {
             [GlobalSet GlobalSetAcc] { src, global } => { globals!().set(global, operand!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }
             [Const64] { dst, value } => { set!(dst, value) }
-            [Select] { dst, cond, a, b } => {
-                let v = if slot!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
+            [Select SelectAcc] { dst, cond, a, b } => {
+                let v = if operand!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
                 set!(dst, v);
             }
             [I64Add128] { base } => {
