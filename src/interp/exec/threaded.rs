@@ -169,24 +169,20 @@ fn processor_specific<const METER: bool, const CHARGE: bool>(
     in_register: bool,
 ) -> Option<Handler> {
     use popcnt::*;
-    // (The handler writing its result's slot, the one leaving it in the register.)
-    let (stored, in_register_only): (Handler, Handler) = match op {
-        Op::I32Popcnt { .. } => (
-            I32Popcnt::<METER, true, CHARGE>,
-            I32Popcnt::<METER, false, CHARGE>,
-        ),
-        Op::I32PopcntAcc { .. } => (
-            I32PopcntAcc::<METER, true, CHARGE>,
-            I32PopcntAcc::<METER, false, CHARGE>,
-        ),
-        Op::I64Popcnt { .. } => (
-            I64Popcnt::<METER, true, CHARGE>,
-            I64Popcnt::<METER, false, CHARGE>,
-        ),
-        Op::I64PopcntAcc { .. } => (
-            I64PopcntAcc::<METER, true, CHARGE>,
-            I64PopcntAcc::<METER, false, CHARGE>,
-        ),
+    // The handler writing its result's slot, and the one leaving it in the register.
+    macro_rules! stored_and_in_register {
+        ($handler:ident) => {
+            (
+                $handler::<METER, true, CHARGE> as Handler,
+                $handler::<METER, false, CHARGE> as Handler,
+            )
+        };
+    }
+    let (stored, in_register_only) = match op {
+        Op::I32Popcnt { .. } => stored_and_in_register!(I32Popcnt),
+        Op::I32PopcntAcc { .. } => stored_and_in_register!(I32PopcntAcc),
+        Op::I64Popcnt { .. } => stored_and_in_register!(I64Popcnt),
+        Op::I64PopcntAcc { .. } => stored_and_in_register!(I64PopcntAcc),
         _ => return None,
     };
     if !std::arch::is_x86_feature_detected!("popcnt") {

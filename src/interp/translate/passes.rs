@@ -212,30 +212,39 @@ fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 /// The one op running `first` and then `second`, if there is one; a branch offset in it
 /// is relative to `first` (where the merged op goes).
 fn merged(first: &Op, second: &Op) -> Option<Op> {
-    Some(match (*first, *second) {
-        (
-            Op::Copy { dst, src },
-            Op::Copy {
-                dst: dst2,
-                src: src2,
-            },
-        ) => Op::Copy2 {
+    if let (
+        Op::Copy { dst, src },
+        Op::Copy {
+            dst: dst2,
+            src: src2,
+        },
+    ) = (*first, *second)
+    {
+        return Some(Op::Copy2 {
             dst,
             src,
             dst2,
             src2,
-        },
-        (Op::Copy { dst, src }, Op::BrIfNez { cond, offset }) => Op::CopyBrIfNez {
+        });
+    }
+    // A conditional branch: on a nonzero or a zero condition; its offset from `first`.
+    let (cond, offset, on_nonzero) = match *second {
+        Op::BrIfNez { cond, offset } => (cond, offset + 1, true),
+        Op::BrIfEqz { cond, offset } => (cond, offset + 1, false),
+        _ => return None,
+    };
+    Some(match (*first, on_nonzero) {
+        (Op::Copy { dst, src }, true) => Op::CopyBrIfNez {
             dst,
             src,
             cond,
-            offset: offset + 1,
+            offset,
         },
-        (Op::Copy { dst, src }, Op::BrIfEqz { cond, offset }) => Op::CopyBrIfEqz {
+        (Op::Copy { dst, src }, false) => Op::CopyBrIfEqz {
             dst,
             src,
             cond,
-            offset: offset + 1,
+            offset,
         },
         (
             Op::Load32 {
@@ -243,26 +252,24 @@ fn merged(first: &Op, second: &Op) -> Option<Op> {
                 addr,
                 offset: memory_offset,
             },
-            Op::BrIfNez { cond, offset },
-        ) if cond == dst => Op::Load32BrIfNez {
-            dst,
-            addr,
-            memory_offset,
-            offset: offset + 1,
-        },
-        (
-            Op::Load32 {
-                dst,
-                addr,
-                offset: memory_offset,
-            },
-            Op::BrIfEqz { cond, offset },
-        ) if cond == dst => Op::Load32BrIfEqz {
-            dst,
-            addr,
-            memory_offset,
-            offset: offset + 1,
-        },
+            nonzero,
+        ) if cond == dst => {
+            if nonzero {
+                Op::Load32BrIfNez {
+                    dst,
+                    addr,
+                    memory_offset,
+                    offset,
+                }
+            } else {
+                Op::Load32BrIfEqz {
+                    dst,
+                    addr,
+                    memory_offset,
+                    offset,
+                }
+            }
+        }
         _ => return None,
     })
 }
