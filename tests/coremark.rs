@@ -7,7 +7,6 @@
 mod common;
 
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
 
 use wasmcade::interp::{Func, FuncType, Linker, Module, Store, ValType, Value};
 
@@ -16,16 +15,22 @@ const COREMARK: &[u8] = include_bytes!("../bench/coremark/coremark.wasm");
 /// Milliseconds the clock moves at each call: CoreMark's shortest accepted run.
 const TICK_MS: u32 = 10_000;
 
-/// A CoreMark instance in a fresh store whose `env.clock_ms` moves `TICK_MS` a call.
+/// A clock for `env.clock_ms`, in milliseconds, moving `TICK_MS` a call.
+fn ticking_clock() -> impl Fn() -> u32 + Send + Sync + 'static {
+    let calls = AtomicU32::new(0);
+    move || (calls.fetch_add(1, Ordering::Relaxed) + 1) * TICK_MS
+}
+
+/// A CoreMark instance in a fresh store with a `ticking_clock`.
 fn coremark_in_wasmcade() -> (Store<()>, Func) {
     let module = Module::new(COREMARK).unwrap();
     let mut store = Store::new(());
-    let calls = AtomicU32::new(0);
+    let clock_ms = ticking_clock();
     let clock = Func::new_raw(
         &mut store,
         FuncType::new([], [ValType::I32]),
         move |_, bits| {
-            bits[0] = ((calls.fetch_add(1, Ordering::Relaxed) + 1) * TICK_MS) as u64;
+            bits[0] = clock_ms() as u64;
             Ok(())
         },
     );
@@ -42,8 +47,8 @@ fn score_in_wasmi() -> f32 {
     let engine = wasmi::Engine::default();
     let module = wasmi::Module::new(&engine, COREMARK).unwrap();
     let mut store = wasmi::Store::new(&engine, ());
-    let calls = Arc::new(AtomicU32::new(0));
-    let clock = move || ((calls.fetch_add(1, Ordering::Relaxed) + 1) * TICK_MS) as i32;
+    let clock_ms = ticking_clock();
+    let clock = move || clock_ms() as i32;
     let mut linker = wasmi::Linker::new(&engine);
     linker.func_wrap("env", "clock_ms", clock).unwrap();
     let instance = linker.instantiate_and_start(&mut store, &module).unwrap();
