@@ -1721,3 +1721,73 @@ fn a_select_takes_its_condition_just_computed_from_the_register() {
         assert_eq!(call(&mut store, &instance, "same", &[crc, data]), wanted);
     }
 }
+
+#[test]
+fn copies_take_the_value_just_computed_from_the_register() {
+    // `fib`: (a, b) = (b, a + b) as LLVM leaves it, the sum on the operand stack while `a`
+    // takes `b` (one `copy2`, its second source the sum, which then needs no slot);
+    // `moved`: a sum copied into a second local; `aliased`: a `copy2` whose first copy
+    // overwrites the second's source, just computed, so the second must read the slot.
+    let module = compile(
+        r#"(module
+              (func (export "fib") (param $n i32) (result i64) (local $a i64) (local $b i64)
+                (local.set $b (i64.const 1))
+                (loop $next
+                  (i64.add (local.get $a) (local.get $b))
+                  (local.set $a (local.get $b))
+                  (local.set $b)
+                  (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (local.get $a))
+              (func (export "moved") (param i32 i32) (result i32) (local i32 i32)
+                (local.set 2 (i32.add (local.get 0) (local.get 1)))
+                (local.set 3 (local.get 2))
+                (i32.sub (local.get 3) (local.get 2)))
+              (func (export "aliased") (param i32 i32) (result i32) (local i32)
+                (local.set 0 (i32.mul (local.get 0) (i32.const 3)))
+                (local.set 0 (local.get 1))
+                (local.set 2 (local.get 0))
+                (i32.add (local.get 0) (local.get 2))))"#,
+    );
+    let fib = Code::of(&module, 0);
+    let copy2 = fib.find(|name| name == "copy2").unwrap();
+    assert!(copy2.operand_cached, "{fib}");
+    assert!(
+        fib.any(|op| op.op.name() == "i64.add" && op.result_in_register),
+        "{fib}"
+    );
+    let moved = Code::of(&module, 1);
+    assert!(
+        moved.find(|name| name == "copy").unwrap().operand_cached,
+        "{moved}"
+    );
+    let aliased = Code::of(&module, 2);
+    assert!(
+        aliased.any(|op| matches!(op.op, Op::Copy2 { .. })),
+        "{aliased}"
+    );
+    let (mut store, instance) = instantiate(&module);
+    for n in [1, 2, 3, 10, 90, 1000] {
+        let (mut a, mut b) = (0u64, 1u64);
+        for _ in 0..n {
+            (a, b) = (b, a.wrapping_add(b));
+        }
+        let args = [Value::I32(n)];
+        let wanted = [Value::I64(a as i64)];
+        assert_eq!(instance.call(&mut store, "fib", &args).unwrap(), wanted);
+        // One op at a time, the loop executor runs the same ops from the slots.
+        let fib = instance.get_func(&store, "fib").unwrap();
+        assert_eq!(
+            common::call_one_op_at_a_time(&mut store, fib, &args)
+                .0
+                .unwrap(),
+            wanted
+        );
+    }
+    for (x, y) in [(0, 0), (7, -5), (i32::MAX, 1), (-3, 12)] {
+        assert_eq!(call(&mut store, &instance, "moved", &[x, y]), 0);
+        assert_eq!(
+            call(&mut store, &instance, "aliased", &[x, y]),
+            y.wrapping_add(y)
+        );
+    }
+}

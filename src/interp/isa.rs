@@ -357,8 +357,13 @@ macro_rules! define_op {
             I64MulWideS { base: Slot },
             I64MulWideU { base: Slot },
             Copy { dst: Slot, src: Slot },
+            /// `Copy`, reading `s[src]` from the register (a value just computed).
+            CopyAcc { dst: Slot, src: Slot },
             /// Two copies in a row: `s[dst] = s[src]`, then `s[dst2] = s[src2]`.
             Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
+            /// `Copy2`, reading `s[src2]` from the register (never where the first copy
+            /// writes `src2`: `dst != src2`).
+            Copy2Acc { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
             /// A copy, then a branch on a slot: `s[dst] = s[src]`, then as `BrIfNez` and
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
@@ -531,8 +536,8 @@ macro_rules! define_op {
                     Op::I64Sub128 { .. } => "i64.sub128",
                     Op::I64MulWideS { .. } => "i64.mul_wide_s",
                     Op::I64MulWideU { .. } => "i64.mul_wide_u",
-                    Op::Copy { .. } => "copy",
-                    Op::Copy2 { .. } => "copy2",
+                    Op::Copy { .. } | Op::CopyAcc { .. } => "copy",
+                    Op::Copy2 { .. } | Op::Copy2Acc { .. } => "copy2",
                     Op::CopyBrIfNez { .. } => "copy+br_if",
                     Op::CopyBrIfEqz { .. } => "copy+br_unless",
                     Op::Load32BrIfNez { .. } => "load32+br_if",
@@ -821,6 +826,8 @@ macro_rules! define_op {
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
                     Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
                     Op::Select { dst, cond, a, b } if cond == cached => Op::SelectAcc { dst, cond, a, b },
+                    Op::Copy { dst, src } if src == cached => Op::CopyAcc { dst, src },
+                    Op::Copy2 { dst, src, dst2, src2 } if src2 == cached && dst != src2 => Op::Copy2Acc { dst, src, dst2, src2 },
                     _ => return None,
                 })
             }
@@ -838,6 +845,8 @@ macro_rules! define_op {
                     Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
+                    Op::CopyAcc { src, .. } => Some(src),
+                    Op::Copy2Acc { src, src2, .. } if src != src2 => Some(src2),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$br_imm_acc { a, .. } => Some(a), )*
@@ -867,6 +876,8 @@ macro_rules! define_op {
                     Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
                     Op::SelectAcc { cond, .. } => Some(cond),
+                    Op::CopyAcc { src, .. } => Some(src),
+                    Op::Copy2Acc { src2, .. } => Some(src2),
                     _ => None,
                 }
             }
@@ -876,6 +887,7 @@ macro_rules! define_op {
             pub(crate) fn result_slot_mut(&mut self) -> Option<&mut Slot> {
                 match self {
                     Op::Copy { dst, .. }
+                    | Op::CopyAcc { dst, .. }
                     | Op::Const32 { dst, .. }
                     | Op::Const64 { dst, .. }
                     | Op::Select { dst, .. }
@@ -1156,8 +1168,10 @@ impl Op {
     /// next op: that of every op with a result but those that need the store
     /// (`store_op!`: the handler running them passes no result on).
     pub(crate) fn cached_result(&self) -> Option<Slot> {
-        match self {
+        match *self {
             store_op!() => None,
+            // The second copy's value (not a result the translator may retarget).
+            Op::Copy2 { dst2, .. } | Op::Copy2Acc { dst2, .. } => Some(dst2),
             _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }

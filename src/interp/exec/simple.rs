@@ -161,12 +161,13 @@ macro_rules! simple_ops {
             }
             [RefAsNonNull] { src } => { tri!(num::ref_as_non_null(slot!(src))); }
             [BrTable] { index, len } => { take_entry!((slot!(index) as u32).min(len)) }
-            [Copy] { dst, src } => { set!(dst, slot!(src)) }
-            // No `Op::cached_result`, so never given the handler that leaves its result
-            // only in the register: both copies are written.
-            [Copy2] { dst, src, dst2, src2 } => {
-                set!(dst, slot!(src));
-                set!(dst2, slot!(src2));
+            [Copy CopyAcc] { dst, src } => { set!(dst, operand!(src)) }
+            // The first copy goes straight to its slot, leaving the register (the second
+            // copy's source in `Copy2Acc`) alone; the second is the op's result, which
+            // the handler without the store leaves only in the register.
+            [Copy2 Copy2Acc] { dst, src, dst2, src2 } => {
+                frame!().set(dst, slot!(src));
+                set!(dst2, operand!(src2));
             }
             [CopyBrIfNez] { dst, src, cond, offset } => {
                 set!(dst, slot!(src));
