@@ -11,6 +11,7 @@
 //! constant fused into the add, xor or or that uses them, a bit field's shift and mask
 //! and a product and its sum each run as one op, a copy or a `load32` merged into the
 //! branch after it, a `global.set` of the value just computed taken from the register,
+//! copies taking the value just computed (or the value a copy read) from the register,
 //! and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
 //! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
@@ -1727,7 +1728,8 @@ fn copies_take_the_value_just_computed_from_the_register() {
     // `fib`: (a, b) = (b, a + b) as LLVM leaves it, the sum on the operand stack while `a`
     // takes `b` (one `copy2`, its second source the sum, which then needs no slot);
     // `moved`: a sum copied into a second local; `aliased`: a `copy2` whose first copy
-    // overwrites the second's source, just computed, so the second must read the slot.
+    // overwrites the second's source, just computed, so the second must read the slot;
+    // `after_copy`: a product of the local a copy read, which the register holds too.
     let module = compile(
         r#"(module
               (func (export "fib") (param $n i32) (result i64) (local $a i64) (local $b i64)
@@ -1746,7 +1748,11 @@ fn copies_take_the_value_just_computed_from_the_register() {
                 (local.set 0 (i32.mul (local.get 0) (i32.const 3)))
                 (local.set 0 (local.get 1))
                 (local.set 2 (local.get 0))
-                (i32.add (local.get 0) (local.get 2))))"#,
+                (i32.add (local.get 0) (local.get 2)))
+              (func (export "after_copy") (param f64 f64) (result f64) (local f64 f64)
+                (local.set 2 (f64.add (local.get 0) (local.get 1)))
+                (local.set 3 (local.get 2))
+                (f64.sub (f64.mul (local.get 2) (local.get 1)) (local.get 3))))"#,
     );
     let fib = Code::of(&module, 0);
     let copy2 = fib.find(|name| name == "copy2").unwrap();
@@ -1765,6 +1771,9 @@ fn copies_take_the_value_just_computed_from_the_register() {
         aliased.any(|op| matches!(op.op, Op::Copy2 { .. })),
         "{aliased}"
     );
+    let after_copy = Code::of(&module, 3);
+    let product = after_copy.find(|name| name == "f64.mul").unwrap();
+    assert!(product.operand_cached, "{after_copy}");
     let (mut store, instance) = instantiate(&module);
     for n in [1, 2, 3, 10, 90, 1000] {
         let (mut a, mut b) = (0u64, 1u64);
@@ -1788,6 +1797,15 @@ fn copies_take_the_value_just_computed_from_the_register() {
         assert_eq!(
             call(&mut store, &instance, "aliased", &[x, y]),
             y.wrapping_add(y)
+        );
+    }
+    for (x, y) in [(1.5, 2.0), (-0.25, 3.0), (1e300, 1e10)] {
+        let sum = x + y;
+        let args = [Value::F64(x), Value::F64(y)];
+        let wanted = [Value::F64(sum * y - sum)];
+        assert_eq!(
+            instance.call(&mut store, "after_copy", &args).unwrap(),
+            wanted
         );
     }
 }

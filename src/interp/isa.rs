@@ -1175,6 +1175,15 @@ impl Op {
             _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }
+
+    /// The slot a copy read: after it, the register holds that slot's value as well as
+    /// the result's (`cached_result`).
+    pub(crate) fn copied_from(&self) -> Option<Slot> {
+        match *self {
+            Op::Copy { src, .. } | Op::CopyAcc { src, .. } => Some(src),
+            _ => None,
+        }
+    }
 }
 
 /// An op as the executor reads it: the op, and where the threaded executor is compiled

@@ -290,15 +290,21 @@ fn fuse_counter_step(ops: &mut [Op], at: usize, head: i32) {
 /// Lets an op take its operand from the register where the threaded executor keeps the
 /// result of the op just before it (`Op::with_cached_operand`), wherever that op is the
 /// only way in: no branch lands between them. (Calls are no producers, so returning to
-/// the op after a call never relies on the register either.)
+/// the op after a call never relies on the register either.) After a copy, the register
+/// holds its source's value too.
 fn cache_operands(ops: &mut [Op]) {
     let targeted = branch_targets(ops);
     for at in 1..ops.len() {
         if targeted[at] {
             continue;
         }
-        let cached = ops[at - 1].cached_result();
-        if let Some(op) = cached.and_then(|slot| ops[at].with_cached_operand(slot)) {
+        let before = ops[at - 1];
+        let cached = [before.cached_result(), before.copied_from()];
+        if let Some(op) = cached
+            .into_iter()
+            .flatten()
+            .find_map(|slot| ops[at].with_cached_operand(slot))
+        {
             ops[at] = op;
         }
     }
