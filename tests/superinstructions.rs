@@ -8,9 +8,10 @@
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
 //! operand) taken from the op before (the threaded executor's cached result), copies in a
 //! row run as one op, `br_table` taking its selected branch itself, shifts by a
-//! constant fused into the add, xor or or that uses them, a bit field's shift and mask
-//! and a product and its sum each run as one op, a copy or a `load32` merged into the
-//! branch after it, a `global.set` of the value just computed taken from the register,
+//! constant fused into the add, xor or or that uses them, a bit field's shift and mask,
+//! a sum and its mask, and a product and its sum each run as one op, a copy or a
+//! `load32` merged into the branch after it, a `global.set` of the value just computed
+//! taken from the register,
 //! copies taking the value just computed (or the value a copy read) from the register,
 //! and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
@@ -1515,7 +1516,8 @@ fn i64_extend_i32_u_emits_nothing_and_zero_extends_every_kind_of_i32() {
 #[test]
 fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
     // `field` takes the shift count mod 32; `dot` sums a product with its operand from
-    // the register (a load just before) and from a slot; `wide` is the i64 form.
+    // the register (a load just before) and from a slot; `wide` is the i64 form;
+    // `digit` and `ring` mask a sum with a constant (the second from the register).
     let module = compile(
         r#"(module
               (memory 1)
@@ -1531,13 +1533,22 @@ fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
                 (i32.wrap_i64 (i64.shr_u
                   (i64.add (i64.mul (i64.extend_i32_s (local.get 0)) (i64.extend_i32_s (local.get 1)))
                            (i64.extend_i32_u (local.get 0)))
-                  (i64.const 32)))))"#,
+                  (i64.const 32))))
+              (func (export "digit") (param i32 i32) (result i32)
+                (i32.and (i32.add (local.get 0) (i32.const -48)) (i32.const 255)))
+              (func (export "ring") (param i32 i32) (result i32)
+                (i32.store (i32.const 0) (local.get 0))
+                (i32.and (i32.add (i32.load (i32.const 0)) (i32.const 1)) (i32.const 1023))))"#,
     );
     let named = |func: u32, name: &str| Code::of(&module, func).any_named(|op| op == name);
     assert!(named(0, "i32.shr_u+i32.and"), "{}", Code::of(&module, 0));
     assert!(named(1, "i32.shr_u+i32.and"), "{}", Code::of(&module, 1));
     assert!(named(2, "i32.mul+i32.add"), "{}", Code::of(&module, 2));
     assert!(named(3, "i64.mul+i64.add"), "{}", Code::of(&module, 3));
+    assert!(named(4, "i32.add+i32.and"), "{}", Code::of(&module, 4));
+    let ring = Code::of(&module, 5);
+    let masked = ring.find(|name| name == "i32.add+i32.and").unwrap();
+    assert!(masked.operand_cached, "{ring}");
     let (mut store, instance) = instantiate(&module);
     for (a, b) in [
         (0, 5),
@@ -1559,6 +1570,10 @@ fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
             call(&mut store, &instance, "wide", &[a, b]),
             (wide as u64 >> 32) as i32
         );
+        let got = call(&mut store, &instance, "digit", &[a, b]);
+        assert_eq!(got, a.wrapping_sub(48) & 0xff);
+        let got = call(&mut store, &instance, "ring", &[a, b]);
+        assert_eq!(got, a.wrapping_add(1) & 1023);
     }
 }
 

@@ -377,6 +377,11 @@ macro_rules! define_op {
             I32ShrUAndImm { dst: Slot, src: Slot, shift: u8, mask: u32 },
             /// `I32ShrUAndImm`, reading `s[src]` from the register.
             I32ShrUAndImmAcc { dst: Slot, src: Slot, shift: u8, mask: u32 },
+            /// `s[dst] = (s[src] + add) & mask` (i32, wrapping): an index stepped around a
+            /// ring, or a byte's distance from `'0'` for a digit test.
+            I32AddAndImm { dst: Slot, src: Slot, add: u32, mask: u32 },
+            /// `I32AddAndImm`, reading `s[src]` from the register.
+            I32AddAndImmAcc { dst: Slot, src: Slot, add: u32, mask: u32 },
             /// `s[dst] = s[a] * s[b] + s[c]` (i32 and i64, wrapping): a product summed.
             I32MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
             I64MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
@@ -543,6 +548,7 @@ macro_rules! define_op {
                     Op::Load32BrIfNez { .. } => "load32+br_if",
                     Op::Load32BrIfEqz { .. } => "load32+br_unless",
                     Op::I32ShrUAndImm { .. } | Op::I32ShrUAndImmAcc { .. } => "i32.shr_u+i32.and",
+                    Op::I32AddAndImm { .. } | Op::I32AddAndImmAcc { .. } => "i32.add+i32.and",
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
@@ -819,6 +825,7 @@ macro_rules! define_op {
                     $( Op::$load { dst, addr, offset } if addr == cached => Op::$load_acc { dst, addr, offset }, )*
                     $( Op::$sh_self { dst, src, shift } if src == cached => Op::$sh_self_acc { dst, src, shift }, )*
                     Op::I32ShrUAndImm { dst, src, shift, mask } if src == cached => Op::I32ShrUAndImmAcc { dst, src, shift, mask },
+                    Op::I32AddAndImm { dst, src, add, mask } if src == cached => Op::I32AddAndImmAcc { dst, src, add, mask },
                     // The factors commute.
                     Op::I32MulAdd { dst, a, b, c } if a == cached => Op::I32MulAddAcc { dst, a, b, c },
                     Op::I32MulAdd { dst, a, b, c } if b == cached => Op::I32MulAddAcc { dst, a: b, b: a, c },
@@ -842,7 +849,7 @@ macro_rules! define_op {
                     $( Op::$fbin_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$un_acc { src, .. } => Some(src), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
-                    Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
+                    Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
@@ -873,7 +880,7 @@ macro_rules! define_op {
                     $( Op::$br_acc { a, .. } | Op::$br_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
-                    Op::I32ShrUAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
+                    Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
                     Op::SelectAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
@@ -905,6 +912,8 @@ macro_rules! define_op {
                     | Op::Load32BrIfEqz { dst, .. }
                     | Op::I32ShrUAndImm { dst, .. }
                     | Op::I32ShrUAndImmAcc { dst, .. }
+                    | Op::I32AddAndImm { dst, .. }
+                    | Op::I32AddAndImmAcc { dst, .. }
                     | Op::I32MulAdd { dst, .. }
                     | Op::I64MulAdd { dst, .. }
                     | Op::I32MulAddAcc { dst, .. }

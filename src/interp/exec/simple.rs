@@ -198,6 +198,9 @@ macro_rules! simple_ops {
             [I32ShrUAndImm I32ShrUAndImmAcc] { dst, src, shift, mask } => {
                 set!(dst, num::i32_and(num::i32_shr_u(operand!(src), shift as u64), mask as u64));
             }
+            [I32AddAndImm I32AddAndImmAcc] { dst, src, add, mask } => {
+                set!(dst, num::i32_and(num::i32_add(operand!(src), add as u64), mask as u64));
+            }
             [I32MulAdd I32MulAddAcc] { dst, a, b, c } => {
                 set!(dst, num::i32_add(num::i32_mul(operand!(a), slot!(b)), slot!(c)));
             }

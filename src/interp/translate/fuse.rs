@@ -1,7 +1,7 @@
 //! The fusions made as ops are emitted: the op just emitted is taken back when the op
 //! that uses its result can absorb it (a comparison into a branch, a constant into a
 //! float compare-and-branch, a shift into the add, xor or or using it, a product into the
-//! add summing it, a shift into the mask taking a bit field, a counter's step into its
+//! add summing it, a shift or an added constant into the mask applied to it, a counter's step into its
 //! loop test).
 
 use super::stack::Operand;
@@ -150,12 +150,15 @@ impl Translator<'_> {
 
     /// `masked`, an `i32.and` with a constant, fused with the op just emitted if that
     /// computed its operand (a temporary, with no label between them) by an unsigned
-    /// right shift by a constant: a bit field's extraction. The shift is taken back.
-    pub(super) fn fuse_bit_field(&mut self, masked: Op) -> Op {
+    /// right shift by a constant (a bit field's extraction) or by adding a constant (an
+    /// index stepped around a ring, a digit test). The producer is taken back.
+    pub(super) fn fuse_masked(&mut self, masked: Op) -> Op {
         let Op::I32AndImm { dst, imm: mask, .. } = masked else {
             return masked;
         };
-        match self.take_back_producer(|op| matches!(op, Op::I32ShrUImm { .. })) {
+        let mask = mask as u32;
+        let producer = |op: &Op| matches!(op, Op::I32ShrUImm { .. } | Op::I32AddImm { .. });
+        match self.take_back_producer(producer) {
             Some(Op::I32ShrUImm {
                 a: src, imm: shift, ..
             }) => Op::I32ShrUAndImm {
@@ -163,7 +166,13 @@ impl Translator<'_> {
                 src,
                 // The shift uses the count's low 5 bits: the low 8 are enough.
                 shift: shift as u8,
-                mask: mask as u32,
+                mask,
+            },
+            Some(Op::I32AddImm { a: src, imm, .. }) => Op::I32AddAndImm {
+                dst,
+                src,
+                add: imm as u32,
+                mask,
             },
             _ => masked,
         }

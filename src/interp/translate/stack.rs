@@ -197,7 +197,7 @@ impl Translator<'_> {
                 self.stack.pop();
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                self.fuse_bit_field(imm_op(dst, a, imm))
+                self.fuse_masked(imm_op(dst, a, imm))
             }
             None => {
                 let b = self.pop_slot()?;

@@ -269,7 +269,7 @@ fn passes_pair_copies_and_shortcut_a_branch_to_a_return() {
 }
 
 #[test]
-fn a_bit_field_and_a_summed_product_run_as_one_op() {
+fn a_bit_field_a_masked_sum_and_a_summed_product_run_as_one_op() {
     assert_eq!(
         func(
             "(param i32) (result i32)",
@@ -281,6 +281,21 @@ fn a_bit_field_and_a_summed_product_run_as_one_op() {
                 src: 0,
                 shift: 5,
                 mask: 127
+            },
+            Op::Return1 { src: 1 }
+        ]
+    );
+    assert_eq!(
+        func(
+            "(param i32) (result i32)",
+            "(i32.and (i32.add (local.get 0) (i32.const -48)) (i32.const 255))"
+        ),
+        [
+            Op::I32AddAndImm {
+                dst: 1,
+                src: 0,
+                add: -48i32 as u32,
+                mask: 255
             },
             Op::Return1 { src: 1 }
         ]
