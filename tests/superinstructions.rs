@@ -11,9 +11,9 @@
 //! constant fused into the add, xor or or that uses them, a bit field's shift and mask,
 //! a sum and its mask, and a product and its sum each run as one op, a copy or a
 //! `load32` merged into the branch after it, a `global.set` of the value just computed
-//! taken from the register,
-//! copies taking the value just computed (or the value a copy read) from the register,
-//! and a `br` to a short tail replaced by a copy of the tail; and
+//! taken from the register, copies taking the value just computed (or the value a copy
+//! read) from the register, a counter in memory stepped in one op, a `select` between
+//! two constants, and a `br` to a short tail replaced by a copy of the tail; and
 //! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
 //! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
 
@@ -1706,7 +1706,8 @@ fn a_global_set_takes_the_value_just_computed_from_the_register() {
 #[test]
 fn a_select_takes_its_condition_just_computed_from_the_register() {
     // One bit of CoreMark's CRC-16: the condition is the low bit of `crc ^ data`. In
-    // `same`, the condition is also an arm, so it is read from its slot as well.
+    // `same`, the condition is also an arm, so it is read from its slot as well; in
+    // `constants`, both arms are constants in the op.
     let module = compile(
         r#"(module
               (func (export "crc_bit") (param $crc i32) (param $data i32) (result i32)
@@ -1716,9 +1717,13 @@ fn a_select_takes_its_condition_just_computed_from_the_register() {
                   (i32.and (i32.xor (local.get $crc) (local.get $data)) (i32.const 1))))
               (func (export "same") (param i32 i32) (result i32) (local i32)
                 (select (local.get 1) (local.tee 2 (i32.and (local.get 0) (i32.const 6)))
-                  (local.get 2))))"#,
+                  (local.get 2)))
+              (func (export "constants") (param i32 i32) (result i32)
+                (select (i32.const 5) (i32.const -1) (i32.eq (local.get 0) (i32.const 46))))
+              (func (export "wide") (param i32 i32) (result i64)
+                (select (i64.const 7) (i64.const 0x1_0000_0000) (local.get 0))))"#,
     );
-    for func in [0, 1] {
+    for func in [0, 1, 2] {
         let code = Code::of(&module, func);
         let select = code.find(|name| name == "select").unwrap();
         assert!(select.operand_cached, "{code}");
@@ -1735,7 +1740,23 @@ fn a_select_takes_its_condition_just_computed_from_the_register() {
         let masked = crc & 6;
         let wanted = if masked != 0 { data } else { masked };
         assert_eq!(call(&mut store, &instance, "same", &[crc, data]), wanted);
+        let wanted = if crc == 46 { 5 } else { -1 };
+        assert_eq!(
+            call(&mut store, &instance, "constants", &[crc, data]),
+            wanted
+        );
+        let wanted = if crc != 0 { 7 } else { 0x1_0000_0000 };
+        let args = [Value::I32(crc), Value::I32(data)];
+        let got = instance.call(&mut store, "wide", &args).unwrap();
+        assert_eq!(got, [Value::I64(wanted)]);
     }
+    assert_eq!(call(&mut store, &instance, "constants", &[46, 0]), 5);
+    // Both arms constant, the one of 64 bits written to its slot.
+    let constant_arms = |func: u32| {
+        Code::of(&module, func)
+            .any(|op| matches!(op.op, Op::SelectImm { .. } | Op::SelectImmAcc { .. }))
+    };
+    assert_eq!([2, 3].map(constant_arms), [true, false]);
 }
 
 #[test]
@@ -1823,4 +1844,70 @@ fn copies_take_the_value_just_computed_from_the_register() {
             wanted
         );
     }
+}
+
+#[test]
+fn a_counter_in_memory_steps_in_one_op() {
+    // `count`: `p[1] += 3`, n times; `elsewhere` stores to another offset, `kept` keeps
+    // the value loaded in a local, `other_memory` stores to memory 1: none is fused.
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (memory $second 1)
+              (func (export "count") (param $p i32) (param $n i32) (result i32)
+                (loop $next
+                  (i32.store offset=4 (local.get $p)
+                    (i32.add (i32.load offset=4 (local.get $p)) (i32.const 3)))
+                  (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (i32.load offset=4 (local.get $p)))
+              (func (export "elsewhere") (param $p i32) (result i32)
+                (i32.store offset=8 (local.get $p)
+                  (i32.add (i32.load offset=4 (local.get $p)) (i32.const 1)))
+                (i32.load offset=8 (local.get $p)))
+              (func (export "kept") (param $p i32) (result i32) (local i32)
+                (i32.store (local.get $p)
+                  (i32.add (local.tee 1 (i32.load (local.get $p))) (i32.const 1)))
+                (local.get 1))
+              (func (export "other_memory") (param $p i32) (result i32)
+                (i32.store (local.get $p) (i32.const 10))
+                (i32.store $second (local.get $p)
+                  (i32.add (i32.load (local.get $p)) (i32.const 1)))
+                (i32.load $second (local.get $p))))"#,
+    );
+    let fused =
+        |func: u32| Code::of(&module, func).any_named(|name| name == "i32.load+i32.add+i32.store");
+    assert_eq!(
+        [0, 1, 2, 3].map(fused),
+        [true, false, false, false],
+        "{}",
+        Code::of(&module, 0)
+    );
+    let (mut store, instance) = instantiate(&module);
+    let count = instance.get_func(&store, "count").unwrap();
+    let mut total = 0i32;
+    for n in [1, 2, 1000] {
+        total = total.wrapping_add(3 * n);
+        let args = [Value::I32(100), Value::I32(n)];
+        assert_eq!(
+            instance.call(&mut store, "count", &args).unwrap(),
+            [Value::I32(total)]
+        );
+        // One op at a time, the loop executor runs the same op.
+        total = total.wrapping_add(3 * n);
+        let (stepped, _) = common::call_one_op_at_a_time(&mut store, count, &args);
+        assert_eq!(stepped.unwrap(), [Value::I32(total)]);
+    }
+    // The last word of memory, and one byte past it.
+    let last = [Value::I32(65_528), Value::I32(1)];
+    assert_eq!(
+        instance.call(&mut store, "count", &last).unwrap(),
+        [Value::I32(3)]
+    );
+    let past = [Value::I32(65_529), Value::I32(1)];
+    let trap = instance.call(&mut store, "count", &past).unwrap_err();
+    assert!(trap.to_string().contains("out of bounds"), "{trap}");
+    assert_eq!(call(&mut store, &instance, "elsewhere", &[200]), 1);
+    assert_eq!(call(&mut store, &instance, "kept", &[300]), 0);
+    assert_eq!(call(&mut store, &instance, "kept", &[300]), 1);
+    assert_eq!(call(&mut store, &instance, "other_memory", &[400]), 11);
 }

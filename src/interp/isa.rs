@@ -373,6 +373,9 @@ macro_rules! define_op {
             /// (a walk along a linked list: `while (p = p->next)`).
             Load32BrIfNez { dst: Slot, addr: Slot, memory_offset: u32, offset: i32 },
             Load32BrIfEqz { dst: Slot, addr: Slot, memory_offset: u32, offset: i32 },
+            /// `mem32[s[addr] + offset] += add` (wrapping): a counter in memory (`*p += k`,
+            /// an `i32.load`, an `i32.add` of a constant and an `i32.store` back).
+            I32AddImmInMemory { addr: Slot, offset: u32, add: u32 },
             /// `s[dst] = (s[src] >> shift) & mask` (i32, the shift unsigned): a bit field.
             I32ShrUAndImm { dst: Slot, src: Slot, shift: u8, mask: u32 },
             /// `I32ShrUAndImm`, reading `s[src]` from the register.
@@ -394,6 +397,11 @@ macro_rules! define_op {
             Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
             /// `Select`, reading `s[cond]` from the register (a condition just computed).
             SelectAcc { dst: Slot, cond: Slot, a: Slot, b: Slot },
+            /// `s[dst] = if s[cond] != 0 { a } else { b }`: a choice between two constants
+            /// (of 32 bits or fewer: `x == '.' ? 5 : 1`).
+            SelectImm { dst: Slot, cond: Slot, a: u32, b: u32 },
+            /// `SelectImm`, reading `s[cond]` from the register.
+            SelectImmAcc { dst: Slot, cond: Slot, a: u32, b: u32 },
             /// Stores the function's reference (`store index + 1`) in `s[dst]`.
             RefFunc { dst: Slot, func: u32 },
             GlobalGet { dst: Slot, global: u32 },
@@ -546,13 +554,14 @@ macro_rules! define_op {
                     Op::CopyBrIfNez { .. } => "copy+br_if",
                     Op::CopyBrIfEqz { .. } => "copy+br_unless",
                     Op::Load32BrIfNez { .. } => "load32+br_if",
+                    Op::I32AddImmInMemory { .. } => "i32.load+i32.add+i32.store",
                     Op::Load32BrIfEqz { .. } => "load32+br_unless",
                     Op::I32ShrUAndImm { .. } | Op::I32ShrUAndImmAcc { .. } => "i32.shr_u+i32.and",
                     Op::I32AddAndImm { .. } | Op::I32AddAndImmAcc { .. } => "i32.add+i32.and",
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
-                    Op::Select { .. } | Op::SelectAcc { .. } => "select",
+                    Op::Select { .. } | Op::SelectAcc { .. } | Op::SelectImm { .. } | Op::SelectImmAcc { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
                     Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
@@ -833,6 +842,7 @@ macro_rules! define_op {
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
                     Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
                     Op::Select { dst, cond, a, b } if cond == cached => Op::SelectAcc { dst, cond, a, b },
+                    Op::SelectImm { dst, cond, a, b } if cond == cached => Op::SelectImmAcc { dst, cond, a, b },
                     Op::Copy { dst, src } if src == cached => Op::CopyAcc { dst, src },
                     Op::Copy2 { dst, src, dst2, src2 } if src2 == cached && dst != src2 => Op::Copy2Acc { dst, src, dst2, src2 },
                     _ => return None,
@@ -852,6 +862,7 @@ macro_rules! define_op {
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
+                    Op::SelectImmAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src, src2, .. } if src != src2 => Some(src2),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
@@ -882,7 +893,7 @@ macro_rules! define_op {
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
-                    Op::SelectAcc { cond, .. } => Some(cond),
+                    Op::SelectAcc { cond, .. } | Op::SelectImmAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src2, .. } => Some(src2),
                     _ => None,
@@ -899,6 +910,8 @@ macro_rules! define_op {
                     | Op::Const64 { dst, .. }
                     | Op::Select { dst, .. }
                     | Op::SelectAcc { dst, .. }
+                    | Op::SelectImm { dst, .. }
+                    | Op::SelectImmAcc { dst, .. }
                     | Op::RefFunc { dst, .. }
                     | Op::GlobalGet { dst, .. }
                     | Op::V128Test { dst, .. }

@@ -188,6 +188,12 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
+            // (The store reaches the bytes the load just read: it cannot trap.)
+            [I32AddImmInMemory] { addr, offset, add } => {
+                let counter = num::load32(tri!(mem!().load::<4>(slot!(addr), offset)));
+                let stepped = num::i32_add(counter, add as u64);
+                tri!(mem!().store(slot!(addr), offset, num::low_bytes::<4>(stepped)));
+            }
             [Load32BrIfEqz] { dst, addr, memory_offset, offset } => {
                 let loaded = num::load32(tri!(mem!().load::<4>(slot!(addr), memory_offset)));
                 set!(dst, loaded);
@@ -214,6 +220,9 @@ macro_rules! simple_ops {
             [Select SelectAcc] { dst, cond, a, b } => {
                 let v = if operand!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
                 set!(dst, v);
+            }
+            [SelectImm SelectImmAcc] { dst, cond, a, b } => {
+                set!(dst, if operand!(cond) as u32 != 0 { a as u64 } else { b as u64 });
             }
             [I64Add128] { base } => {
                 let [low, high] = num::i64_add128(slot!(base), slot!(base + 1), slot!(base + 2), slot!(base + 3));

@@ -177,15 +177,7 @@ impl Translator<'_> {
             Operator::Select | Operator::TypedSelect { .. } if self.below_top_is_v128() => {
                 self.translate_v128_select()
             }
-            Operator::Select | Operator::TypedSelect { .. } => {
-                let cond = self.pop_slot()?;
-                let b = self.pop_slot()?;
-                let a = self.slot_of_top()?;
-                let dst = self.slot(self.height() - 1)?;
-                self.stack.pop();
-                self.emit(Op::Select { dst, cond, a, b });
-                self.push_temp()
-            }
+            Operator::Select | Operator::TypedSelect { .. } => self.translate_select(),
             Operator::LocalGet { local_index } => self.get_local(local_index),
             Operator::LocalSet { local_index } => self.set_local(local_index, false),
             Operator::LocalTee { local_index } => self.set_local(local_index, true),

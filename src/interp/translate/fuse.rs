@@ -1,8 +1,9 @@
 //! The fusions made as ops are emitted: the op just emitted is taken back when the op
 //! that uses its result can absorb it (a comparison into a branch, a constant into a
 //! float compare-and-branch, a shift into the add, xor or or using it, a product into the
-//! add summing it, a shift or an added constant into the mask applied to it, a counter's step into its
-//! loop test).
+//! add summing it, a shift or an added constant into the mask applied to it, a counter's
+//! step into its loop test, a load and the add of a constant into the store writing the
+//! sum back).
 
 use super::stack::Operand;
 use super::Translator;
@@ -176,6 +177,56 @@ impl Translator<'_> {
             },
             _ => masked,
         }
+    }
+
+    /// Replaces the `i32.load` and the `i32.add` of a constant just emitted by one op
+    /// adding the constant in memory, if `stored` (the store translated, its slots not
+    /// yet filled in) is an `i32.store` of the sum back where the load read: the same
+    /// address slot and offset, its value the temporary on top of the stack that the
+    /// load wrote and the add stepped, with no label between them. Pops the store's
+    /// operands if it did; whether it did.
+    pub(super) fn fuse_increment_in_memory(&mut self, stored: Op) -> bool {
+        let Op::Store32 { offset, .. } = stored else {
+            return false;
+        };
+        let (Some(at), [.., address, Operand::Temp]) =
+            (self.ops.len().checked_sub(2), &self.stack[..])
+        else {
+            return false;
+        };
+        let (Ok(value), Ok(below)) = (self.slot(self.height() - 1), self.slot(self.height() - 2))
+        else {
+            return false;
+        };
+        let addr = match *address {
+            Operand::Local(local) => local,
+            Operand::Temp => below,
+            Operand::Const(_) => return false,
+        };
+        let fused = match self.ops[at..] {
+            [Op::Load32 {
+                dst: loaded,
+                addr: read,
+                offset: read_offset,
+            }, Op::I32AddImm { dst, a, imm }]
+                if at >= self.barrier
+                    && [loaded, a, dst] == [value; 3]
+                    && (read, read_offset) == (addr, offset) =>
+            {
+                Op::I32AddImmInMemory {
+                    addr,
+                    offset,
+                    add: imm as u32,
+                }
+            }
+            _ => return false,
+        };
+        // The op keeps the load's offset in the module, where a trap would be.
+        self.ops.truncate(at);
+        self.ops.push(fused);
+        self.offsets.truncate(at + 1);
+        self.stack.truncate(self.stack.len() - 2);
+        true
     }
 
     /// Emits a conditional branch, fused with the op just emitted when that op steps the

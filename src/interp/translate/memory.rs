@@ -1,7 +1,8 @@
 //! Loads and stores: an `i32.add` whose only use is a load's address fuses into the load;
-//! a store of a constant takes the value inline. An access to another memory than
-//! memory 0, or to a memory 0 that is not plain (64-bit, or of custom page size), is
-//! translated as for memory 0, then moved out of line (`Op::OtherMemory`).
+//! a store of a constant takes the value inline; a load, the add of a constant and the
+//! store of the sum back are one op. An access to another memory than memory 0, or to a
+//! memory 0 that is not plain (64-bit, or of custom page size), is translated as for
+//! memory 0, then moved out of line (`Op::OtherMemory`).
 
 use wasmparser::{MemArg, MemArgTarget, Operator};
 
@@ -143,7 +144,10 @@ impl Translator<'_> {
         let offset = memarg.offset as u32;
         Some(match access {
             Access::Load(load) => self.load(load, offset),
-            Access::Store(store) => self.store(store, offset),
+            Access::Store(store) => {
+                let on_fast_path = memories_of(op).is_some_and(|m| self.on_fast_path(m));
+                self.store(store, offset, on_fast_path)
+            }
         })
     }
 
@@ -165,8 +169,13 @@ impl Translator<'_> {
         })
     }
 
-    /// A store: a constant value is an immediate.
-    fn store(&mut self, store: fn(Slot, Slot, u32) -> Op, offset: u32) -> Emit {
+    /// A store: a constant value is an immediate; on memory 0's fast path, an `i32.store`
+    /// of a constant added to what the `i32.load` just before read from the same address
+    /// is one op (`fuse_increment_in_memory`).
+    fn store(&mut self, store: fn(Slot, Slot, u32) -> Op, offset: u32, on_fast_path: bool) -> Emit {
+        if on_fast_path && self.fuse_increment_in_memory(store(0, 0, offset)) {
+            return Ok(());
+        }
         let op = match *self.stack.last().expect("validated") {
             Operand::Const(value) => {
                 self.stack.pop();

@@ -182,6 +182,33 @@ impl Translator<'_> {
         self.push_temp()
     }
 
+    /// `select` (not of `v128`s): between two constants of 32 bits or fewer, with the
+    /// constants in the op.
+    pub(super) fn translate_select(&mut self) -> Emit {
+        let cond = self.pop_slot()?;
+        let arms = &self.stack[self.stack.len() - 2..];
+        let constant = |arm: &Operand| match *arm {
+            Operand::Const(bits) => u32::try_from(bits).ok(),
+            _ => None,
+        };
+        let op = match (constant(&arms[0]), constant(&arms[1])) {
+            (Some(a), Some(b)) => {
+                self.stack.pop();
+                let dst = self.slot(self.height() - 1)?;
+                Op::SelectImm { dst, cond, a, b }
+            }
+            _ => {
+                let b = self.pop_slot()?;
+                let a = self.slot_of_top()?;
+                let dst = self.slot(self.height() - 1)?;
+                Op::Select { dst, cond, a, b }
+            }
+        };
+        self.stack.pop();
+        self.emit(op);
+        self.push_temp()
+    }
+
     pub(super) fn binary(
         &mut self,
         op: impl FnOnce(Slot, Slot, Slot) -> Op,
