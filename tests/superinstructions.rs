@@ -1707,7 +1707,8 @@ fn a_global_set_takes_the_value_just_computed_from_the_register() {
 fn a_select_takes_its_condition_just_computed_from_the_register() {
     // One bit of CoreMark's CRC-16: the condition is the low bit of `crc ^ data`. In
     // `same`, the condition is also an arm, so it is read from its slot as well; in
-    // `constants`, both arms are constants in the op.
+    // `constants` and `clamp`, an arm is a constant in the op (in `constants`, the other
+    // is written to its slot after the condition); not in `wide` (64 bits).
     let module = compile(
         r#"(module
               (func (export "crc_bit") (param $crc i32) (param $data i32) (result i32)
@@ -1720,10 +1721,12 @@ fn a_select_takes_its_condition_just_computed_from_the_register() {
                   (local.get 2)))
               (func (export "constants") (param i32 i32) (result i32)
                 (select (i32.const 5) (i32.const -1) (i32.eq (local.get 0) (i32.const 46))))
+              (func (export "clamp") (param i32 i32) (result i32)
+                (select (i32.const 0) (local.get 0) (i32.gt_s (local.get 0) (local.get 1))))
               (func (export "wide") (param i32 i32) (result i64)
-                (select (i64.const 7) (i64.const 0x1_0000_0000) (local.get 0))))"#,
+                (select (i64.const -1) (i64.const 0x1_0000_0000) (local.get 0))))"#,
     );
-    for func in [0, 1, 2] {
+    for func in [0, 1, 3] {
         let code = Code::of(&module, func);
         let select = code.find(|name| name == "select").unwrap();
         assert!(select.operand_cached, "{code}");
@@ -1745,18 +1748,21 @@ fn a_select_takes_its_condition_just_computed_from_the_register() {
             call(&mut store, &instance, "constants", &[crc, data]),
             wanted
         );
-        let wanted = if crc != 0 { 7 } else { 0x1_0000_0000 };
+        let wanted = if crc > data { 0 } else { crc };
+        assert_eq!(call(&mut store, &instance, "clamp", &[crc, data]), wanted);
+        let wanted = if crc != 0 { -1 } else { 0x1_0000_0000 };
         let args = [Value::I32(crc), Value::I32(data)];
         let got = instance.call(&mut store, "wide", &args).unwrap();
         assert_eq!(got, [Value::I64(wanted)]);
     }
     assert_eq!(call(&mut store, &instance, "constants", &[46, 0]), 5);
-    // Both arms constant, the one of 64 bits written to its slot.
-    let constant_arms = |func: u32| {
-        Code::of(&module, func)
-            .any(|op| matches!(op.op, Op::SelectImm { .. } | Op::SelectImmAcc { .. }))
+    let constant_arm = |func: u32| {
+        let code = Code::of(&module, func);
+        code.any(|op| {
+            op.op.name() == "select" && !matches!(op.op, Op::Select { .. } | Op::SelectAcc { .. })
+        })
     };
-    assert_eq!([2, 3].map(constant_arms), [true, false]);
+    assert_eq!([2, 3, 4].map(constant_arm), [true, true, false]);
 }
 
 #[test]

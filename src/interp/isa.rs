@@ -397,11 +397,14 @@ macro_rules! define_op {
             Select { dst: Slot, cond: Slot, a: Slot, b: Slot },
             /// `Select`, reading `s[cond]` from the register (a condition just computed).
             SelectAcc { dst: Slot, cond: Slot, a: Slot, b: Slot },
-            /// `s[dst] = if s[cond] != 0 { a } else { b }`: a choice between two constants
-            /// (of 32 bits or fewer: `x == '.' ? 5 : 1`).
-            SelectImm { dst: Slot, cond: Slot, a: u32, b: u32 },
-            /// `SelectImm`, reading `s[cond]` from the register.
-            SelectImmAcc { dst: Slot, cond: Slot, a: u32, b: u32 },
+            /// `Select` with a constant arm (of 32 bits or fewer: `x > limit ? 0 : x`):
+            /// `s[dst] = if s[cond] != 0 { imm } else { s[b] }`, and with the constant
+            /// second, `if s[cond] != 0 { s[a] } else { imm }`.
+            SelectImm { dst: Slot, cond: Slot, imm: u32, b: Slot },
+            SelectElseImm { dst: Slot, cond: Slot, a: Slot, imm: u32 },
+            /// `SelectImm` and `SelectElseImm`, reading `s[cond]` from the register.
+            SelectImmAcc { dst: Slot, cond: Slot, imm: u32, b: Slot },
+            SelectElseImmAcc { dst: Slot, cond: Slot, a: Slot, imm: u32 },
             /// Stores the function's reference (`store index + 1`) in `s[dst]`.
             RefFunc { dst: Slot, func: u32 },
             GlobalGet { dst: Slot, global: u32 },
@@ -561,7 +564,8 @@ macro_rules! define_op {
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
-                    Op::Select { .. } | Op::SelectAcc { .. } | Op::SelectImm { .. } | Op::SelectImmAcc { .. } => "select",
+                    Op::Select { .. } | Op::SelectAcc { .. } => "select",
+                    Op::SelectImm { .. } | Op::SelectImmAcc { .. } | Op::SelectElseImm { .. } | Op::SelectElseImmAcc { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
                     Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
@@ -842,7 +846,8 @@ macro_rules! define_op {
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
                     Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
                     Op::Select { dst, cond, a, b } if cond == cached => Op::SelectAcc { dst, cond, a, b },
-                    Op::SelectImm { dst, cond, a, b } if cond == cached => Op::SelectImmAcc { dst, cond, a, b },
+                    Op::SelectImm { dst, cond, imm, b } if cond == cached => Op::SelectImmAcc { dst, cond, imm, b },
+                    Op::SelectElseImm { dst, cond, a, imm } if cond == cached => Op::SelectElseImmAcc { dst, cond, a, imm },
                     Op::Copy { dst, src } if src == cached => Op::CopyAcc { dst, src },
                     Op::Copy2 { dst, src, dst2, src2 } if src2 == cached && dst != src2 => Op::Copy2Acc { dst, src, dst2, src2 },
                     _ => return None,
@@ -862,7 +867,7 @@ macro_rules! define_op {
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
-                    Op::SelectImmAcc { cond, .. } => Some(cond),
+                    Op::SelectImmAcc { cond, b: arm, .. } | Op::SelectElseImmAcc { cond, a: arm, .. } if cond != arm => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src, src2, .. } if src != src2 => Some(src2),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
@@ -893,7 +898,7 @@ macro_rules! define_op {
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
                     Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
-                    Op::SelectAcc { cond, .. } | Op::SelectImmAcc { cond, .. } => Some(cond),
+                    Op::SelectAcc { cond, .. } | Op::SelectImmAcc { cond, .. } | Op::SelectElseImmAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src2, .. } => Some(src2),
                     _ => None,
@@ -912,6 +917,8 @@ macro_rules! define_op {
                     | Op::SelectAcc { dst, .. }
                     | Op::SelectImm { dst, .. }
                     | Op::SelectImmAcc { dst, .. }
+                    | Op::SelectElseImm { dst, .. }
+                    | Op::SelectElseImmAcc { dst, .. }
                     | Op::RefFunc { dst, .. }
                     | Op::GlobalGet { dst, .. }
                     | Op::V128Test { dst, .. }

@@ -221,8 +221,11 @@ macro_rules! simple_ops {
                 let v = if operand!(cond) as u32 != 0 { slot!(a) } else { slot!(b) };
                 set!(dst, v);
             }
-            [SelectImm SelectImmAcc] { dst, cond, a, b } => {
-                set!(dst, if operand!(cond) as u32 != 0 { a as u64 } else { b as u64 });
+            [SelectImm SelectImmAcc] { dst, cond, imm, b } => {
+                set!(dst, if operand!(cond) as u32 != 0 { imm as u64 } else { slot!(b) });
+            }
+            [SelectElseImm SelectElseImmAcc] { dst, cond, a, imm } => {
+                set!(dst, if operand!(cond) as u32 != 0 { slot!(a) } else { imm as u64 });
             }
             [I64Add128] { base } => {
                 let [low, high] = num::i64_add128(slot!(base), slot!(base + 1), slot!(base + 2), slot!(base + 3));

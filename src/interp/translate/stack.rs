@@ -182,26 +182,32 @@ impl Translator<'_> {
         self.push_temp()
     }
 
-    /// `select` (not of `v128`s): between two constants of 32 bits or fewer, with the
-    /// constants in the op.
+    /// `select` (not of `v128`s), a constant arm of 32 bits or fewer in the op.
     pub(super) fn translate_select(&mut self) -> Emit {
         let cond = self.pop_slot()?;
-        let arms = &self.stack[self.stack.len() - 2..];
-        let constant = |arm: &Operand| match *arm {
-            Operand::Const(bits) => u32::try_from(bits).ok(),
+        let constant = |arm: Option<&Operand>| match arm {
+            Some(&Operand::Const(bits)) => u32::try_from(bits).ok(),
             _ => None,
         };
-        let op = match (constant(&arms[0]), constant(&arms[1])) {
-            (Some(a), Some(b)) => {
+        let op = match constant(self.stack.last()) {
+            Some(imm) => {
                 self.stack.pop();
-                let dst = self.slot(self.height() - 1)?;
-                Op::SelectImm { dst, cond, a, b }
-            }
-            _ => {
-                let b = self.pop_slot()?;
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                Op::Select { dst, cond, a, b }
+                Op::SelectElseImm { dst, cond, a, imm }
+            }
+            None => {
+                let b = self.pop_slot()?;
+                let dst = self.slot(self.height() - 1)?;
+                match constant(self.stack.last()) {
+                    Some(imm) => Op::SelectImm { dst, cond, imm, b },
+                    None => Op::Select {
+                        dst,
+                        cond,
+                        a: self.slot_of_top()?,
+                        b,
+                    },
+                }
             }
         };
         self.stack.pop();
