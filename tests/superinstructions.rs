@@ -6,8 +6,8 @@
 //! slots or of a slot and an immediate, population counts (with the processor's own
 //! instruction where it has one), float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
 //! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
-//! operand) taken from the op before (the threaded executor's cached result), copies in a
-//! row run as one op, `br_table` taking its selected branch itself, shifts by a
+//! operand) taken from the op before (the threaded executor's cached result), copies (and
+//! adds of constants) in a row run as one op, `br_table` taking its selected branch itself, shifts by a
 //! constant fused into the add, xor or or that uses them, a bit field's shift and mask,
 //! a sum and its mask, and a product and its sum each run as one op, a copy or a
 //! `load32` merged into the branch after it, a `global.set` of the value just computed
@@ -1916,4 +1916,52 @@ fn a_counter_in_memory_steps_in_one_op() {
     assert_eq!(call(&mut store, &instance, "kept", &[300]), 0);
     assert_eq!(call(&mut store, &instance, "kept", &[300]), 1);
     assert_eq!(call(&mut store, &instance, "other_memory", &[400]), 11);
+}
+
+#[test]
+fn two_adds_of_constants_in_a_row_run_as_one_op_in_order() {
+    // `dot`: two pointers stepped after each product; `chained`: the second add reads
+    // the first's sum.
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "dot") (param $p i32) (param $q i32) (param $n i32) (result i32)
+                (local $sum i32)
+                (loop $next
+                  (local.set $sum (i32.add (local.get $sum)
+                    (i32.mul (i32.load16_s (local.get $p)) (i32.load16_s (local.get $q)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                  (local.set $q (i32.add (local.get $q) (i32.const 6)))
+                  (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (i32.add (local.get $sum) (i32.add (local.get $p) (local.get $q))))
+              (func (export "chained") (param i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+                (local.set 1 (i32.add (local.get 0) (i32.const -3)))
+                (i32.mul (local.get 0) (local.get 1))))"#,
+    );
+    for func in [0, 1] {
+        let code = Code::of(&module, func);
+        assert!(code.any_named(|name| name == "i32.add+i32.add"), "{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    let memory = instance.default_memory(&store).unwrap();
+    let words: Vec<u8> = (0..600i16)
+        .flat_map(|i| (i * 7 - 900).to_le_bytes())
+        .collect();
+    memory.data_mut(&mut store)[..words.len()].copy_from_slice(&words);
+    let word = |at: usize| i16::from_le_bytes([words[at], words[at + 1]]) as i32;
+    for n in [1, 2, 50] {
+        let (p, q) = (0usize, 100usize);
+        let sum: i32 = (0..n as usize)
+            .map(|i| word(p + 2 * i) * word(q + 6 * i))
+            .sum();
+        let end = (p + 2 * n as usize + q + 6 * n as usize) as i32;
+        let got = call(&mut store, &instance, "dot", &[p as i32, q as i32, n]);
+        assert_eq!(got, sum + end);
+    }
+    for x in [0, -7, i32::MAX, 100] {
+        let first = x.wrapping_add(7);
+        let got = call(&mut store, &instance, "chained", &[x, 0]);
+        assert_eq!(got, first.wrapping_mul(first.wrapping_sub(3)));
+    }
 }

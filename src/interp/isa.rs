@@ -364,6 +364,9 @@ macro_rules! define_op {
             /// `Copy2`, reading `s[src2]` from the register (never where the first copy
             /// writes `src2`: `dst != src2`).
             Copy2Acc { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
+            /// Two adds of constants in a row (i32, wrapping): `s[dst] = s[src] + imm`,
+            /// then `s[dst2] = s[src2] + imm2` (two pointers stepped: `p += 2; q += 2`).
+            I32AddImm2 { dst: Slot, src: Slot, imm: u32, dst2: Slot, src2: Slot, imm2: u32 },
             /// A copy, then a branch on a slot: `s[dst] = s[src]`, then as `BrIfNez` and
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
@@ -554,6 +557,7 @@ macro_rules! define_op {
                     Op::I64MulWideU { .. } => "i64.mul_wide_u",
                     Op::Copy { .. } | Op::CopyAcc { .. } => "copy",
                     Op::Copy2 { .. } | Op::Copy2Acc { .. } => "copy2",
+                    Op::I32AddImm2 { .. } => "i32.add+i32.add",
                     Op::CopyBrIfNez { .. } => "copy+br_if",
                     Op::CopyBrIfEqz { .. } => "copy+br_unless",
                     Op::Load32BrIfNez { .. } => "load32+br_if",
@@ -1199,8 +1203,10 @@ impl Op {
     pub(crate) fn cached_result(&self) -> Option<Slot> {
         match *self {
             store_op!() => None,
-            // The second copy's value (not a result the translator may retarget).
-            Op::Copy2 { dst2, .. } | Op::Copy2Acc { dst2, .. } => Some(dst2),
+            // The second copy's or sum's value (not a result the translator may retarget).
+            Op::Copy2 { dst2, .. } | Op::Copy2Acc { dst2, .. } | Op::I32AddImm2 { dst2, .. } => {
+                Some(dst2)
+            }
             _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }

@@ -1,6 +1,7 @@
 //! The passes over a function's ops after translation, each separate (a mode without
 //! fusion can skip them): branch shortcuts and loop rotation, tail duplication, merging
-//! pairs of ops (two copies, a copy or a load and a branch), and operands taken from the register.
+//! pairs of ops (two copies, two adds of constants, a copy or a load and a branch), and
+//! operands taken from the register.
 
 use super::branches::{repoint, set_offset};
 use crate::interp::isa::branch_targets;
@@ -173,8 +174,9 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 }
 
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
-/// arguments are moved into place by a run of copies; a copy, or a `load32`, and the
-/// conditional branch after it), unless a branch lands on the second. Drops the merged ops and resolves
+/// arguments are moved into place by a run of copies; two adds of constants: pointers
+/// stepped; a copy, or a `load32`, and the conditional branch after it), unless a branch
+/// lands on the second. Drops the merged ops and resolves
 /// every branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !ops
@@ -225,6 +227,25 @@ fn merged(first: &Op, second: &Op) -> Option<Op> {
             src,
             dst2,
             src2,
+        });
+    }
+    if let (
+        Op::I32AddImm { dst, a: src, imm },
+        Op::I32AddImm {
+            dst: dst2,
+            a: src2,
+            imm: imm2,
+        },
+    ) = (*first, *second)
+    {
+        // An i32 add uses its immediate's low 32 bits.
+        return Some(Op::I32AddImm2 {
+            dst,
+            src,
+            imm: imm as u32,
+            dst2,
+            src2,
+            imm2: imm2 as u32,
         });
     }
     // A conditional branch: on a nonzero or a zero condition; its offset from `first`.
