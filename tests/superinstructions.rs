@@ -1,21 +1,23 @@
 //! The translator's fused and specialised instructions, each checked against Rust's own
-//! semantics on edge values, and checked to be really emitted (by disassembly): i32
-//! compare-and-branch (as `br_if` and as `if`, register and immediate forms),
-//! `i32.eqz` folded into branches, 64-bit immediates, loop-counter ops, inverted
-//! loop exits (at the head and before the back edge), loads addressed by the sum of two
-//! slots or of a slot and an immediate, population counts (with the processor's own
-//! instruction where it has one), float compare-and-branch, comparisons negated by `i32.eqz` in branches, stores of constants,
-//! operands (stores' values, loads' addresses, branches' conditions and comparisons' either
-//! operand) taken from the op before (the threaded executor's cached result), copies (and
-//! adds of constants) in a row run as one op, `br_table` taking its selected branch itself, shifts by a
-//! constant fused into the add, xor or or that uses them, a bit field's shift and mask,
-//! a sum and its mask, and a product and its sum each run as one op, a copy or a
-//! `load32` merged into the branch after it, a `global.set` of the value just computed
-//! taken from the register, copies taking the value just computed (or the value a copy
-//! read) from the register, a counter in memory stepped in one op, a `select` between
-//! two constants, and a `br` to a short tail replaced by a copy of the tail; and
-//! `i64.extend_i32_u`, which needs no op. The code is looked at as typed values
-//! (`Module::compiled`): each op's variant, its ISA name (`Op::name`) and its forms.
+//! semantics on edge values, and checked to be really emitted (by disassembly):
+//! - branches: i32 compare-and-branch (as `br_if` and as `if`, register and immediate
+//!   forms), `i32.eqz` folded into branches, comparisons negated by `i32.eqz`, float
+//!   compare-and-branch, loop-counter ops, inverted loop exits (at the head and before the
+//!   back edge), `br_table` taking its selected branch itself, a copy or a `load32` merged
+//!   into the branch after it, a `br` to a short tail replaced by a copy of the tail;
+//! - memory: loads addressed by the sum of two slots or of a slot and an immediate, stores
+//!   of constants, a counter in memory stepped in one op;
+//! - arithmetic: 64-bit immediates, population counts (with the processor's own
+//!   instruction where it has one), shifts by a constant fused into the add, xor or or
+//!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
+//!   sum, a `select` with a constant arm, and `i64.extend_i32_u`, which needs no op;
+//! - runs and the register: copies (and adds of constants) in a row run as one op;
+//!   operands (stores' values, loads' addresses, branches' conditions, comparisons' either
+//!   operand, `global.set`'s and `select`'s condition, copies' sources, the value a copy
+//!   read) taken from the op before (the threaded executor's cached result).
+//!
+//! The code is looked at as typed values (`Module::compiled`): each op's variant, its ISA
+//! name (`Op::name`) and its forms.
 
 mod common;
 
