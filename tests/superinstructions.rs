@@ -11,10 +11,10 @@
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
 //!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
 //!   sum, a `select` with a constant arm, and `i64.extend_i32_u`, which needs no op;
-//! - runs and the register: copies (and adds of constants) in a row run as one op;
-//!   operands (stores' values, loads' addresses, branches' conditions, comparisons' either
-//!   operand, `global.set`'s and `select`'s condition, copies' sources, the value a copy
-//!   read) taken from the op before (the threaded executor's cached result).
+//! - runs and the register: copies, and slots stepped by constants, in a row run as one
+//!   op; operands (stores' values, loads' addresses, branches' conditions, comparisons'
+//!   either operand, `global.set`'s and `select`'s condition, copies' sources, the value a
+//!   copy read) taken from the op before (the threaded executor's cached result).
 //!
 //! The code is looked at as typed values (`Module::compiled`): each op's variant, its ISA
 //! name (`Op::name`) and its forms.
@@ -1921,9 +1921,9 @@ fn a_counter_in_memory_steps_in_one_op() {
 }
 
 #[test]
-fn two_adds_of_constants_in_a_row_run_as_one_op_in_order() {
+fn two_slots_stepped_by_constants_in_a_row_run_as_one_op_in_order() {
     // `dot`: two pointers stepped after each product; `chained`: the second add reads
-    // the first's sum.
+    // the first's sum (not in place: two ops); `twice`: the same slot stepped twice.
     let module = compile(
         r#"(module
               (memory 1)
@@ -1939,12 +1939,19 @@ fn two_adds_of_constants_in_a_row_run_as_one_op_in_order() {
               (func (export "chained") (param i32 i32) (result i32)
                 (local.set 0 (i32.add (local.get 0) (i32.const 7)))
                 (local.set 1 (i32.add (local.get 0) (i32.const -3)))
-                (i32.mul (local.get 0) (local.get 1))))"#,
+                (i32.mul (local.get 0) (local.get 1)))
+              (func (export "twice") (param i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+                (local.set 0 (i32.add (local.get 0) (i32.const -3)))
+                (local.get 0)))"#,
     );
-    for func in [0, 1] {
-        let code = Code::of(&module, func);
-        assert!(code.any_named(|name| name == "i32.add+i32.add"), "{code}");
-    }
+    let paired = |func: u32| Code::of(&module, func).any_named(|name| name == "i32.add+i32.add");
+    assert_eq!(
+        [0, 1, 2].map(paired),
+        [true, false, true],
+        "{}",
+        Code::of(&module, 0)
+    );
     let (mut store, instance) = instantiate(&module);
     let memory = instance.default_memory(&store).unwrap();
     let words: Vec<u8> = (0..600i16)
@@ -1965,5 +1972,9 @@ fn two_adds_of_constants_in_a_row_run_as_one_op_in_order() {
         let first = x.wrapping_add(7);
         let got = call(&mut store, &instance, "chained", &[x, 0]);
         assert_eq!(got, first.wrapping_mul(first.wrapping_sub(3)));
+        assert_eq!(
+            call(&mut store, &instance, "twice", &[x, 0]),
+            x.wrapping_add(4)
+        );
     }
 }

@@ -364,9 +364,9 @@ macro_rules! define_op {
             /// `Copy2`, reading `s[src2]` from the register (never where the first copy
             /// writes `src2`: `dst != src2`).
             Copy2Acc { dst: Slot, src: Slot, dst2: Slot, src2: Slot },
-            /// Two adds of constants in a row (i32, wrapping): `s[dst] = s[src] + imm`,
-            /// then `s[dst2] = s[src2] + imm2` (two pointers stepped: `p += 2; q += 2`).
-            I32AddImm2 { dst: Slot, src: Slot, imm: u32, dst2: Slot, src2: Slot, imm2: u32 },
+            /// Two slots stepped by constants in a row (i32, wrapping): `s[dst] += imm`,
+            /// then `s[dst2] += imm2` (two pointers stepped: `p += 2; q += 2`).
+            I32AddImm2 { dst: Slot, imm: u32, dst2: Slot, imm2: u32 },
             /// A copy, then a branch on a slot: `s[dst] = s[src]`, then as `BrIfNez` and
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },

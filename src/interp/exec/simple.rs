@@ -170,9 +170,9 @@ macro_rules! simple_ops {
                 set!(dst2, operand!(src2));
             }
             // As `Copy2`: the second sum is the op's result.
-            [I32AddImm2] { dst, src, imm, dst2, src2, imm2 } => {
-                frame!().set(dst, num::i32_add(slot!(src), imm as u64));
-                set!(dst2, num::i32_add(slot!(src2), imm2 as u64));
+            [I32AddImm2] { dst, imm, dst2, imm2 } => {
+                frame!().set(dst, num::i32_add(slot!(dst), imm as u64));
+                set!(dst2, num::i32_add(slot!(dst2), imm2 as u64));
             }
             [CopyBrIfNez] { dst, src, cond, offset } => {
                 set!(dst, slot!(src));

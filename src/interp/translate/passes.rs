@@ -174,8 +174,8 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 }
 
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
-/// arguments are moved into place by a run of copies; two adds of constants: pointers
-/// stepped; a copy, or a `load32`, and the conditional branch after it), unless a branch
+/// arguments are moved into place by a run of copies; two slots stepped by constants:
+/// pointers; a copy, or a `load32`, and the conditional branch after it), unless a branch
 /// lands on the second. Drops the merged ops and resolves
 /// every branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
@@ -230,21 +230,19 @@ fn merged(first: &Op, second: &Op) -> Option<Op> {
         });
     }
     if let (
-        Op::I32AddImm { dst, a: src, imm },
+        Op::I32AddImm { dst, a, imm },
         Op::I32AddImm {
             dst: dst2,
-            a: src2,
+            a: a2,
             imm: imm2,
         },
     ) = (*first, *second)
     {
-        // An i32 add uses its immediate's low 32 bits.
-        return Some(Op::I32AddImm2 {
+        // Each in place. An i32 add uses its immediate's low 32 bits.
+        return (a == dst && a2 == dst2).then_some(Op::I32AddImm2 {
             dst,
-            src,
             imm: imm as u32,
             dst2,
-            src2,
             imm2: imm2 as u32,
         });
     }
