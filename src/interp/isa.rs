@@ -568,8 +568,12 @@ macro_rules! define_op {
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
-                    Op::Select { .. } | Op::SelectAcc { .. } => "select",
-                    Op::SelectImm { .. } | Op::SelectImmAcc { .. } | Op::SelectElseImm { .. } | Op::SelectElseImmAcc { .. } => "select",
+                    Op::Select { .. }
+                    | Op::SelectAcc { .. }
+                    | Op::SelectImm { .. }
+                    | Op::SelectImmAcc { .. }
+                    | Op::SelectElseImm { .. }
+                    | Op::SelectElseImmAcc { .. } => "select",
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
                     Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
