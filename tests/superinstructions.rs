@@ -11,7 +11,7 @@
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
 //!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
 //!   sum, a `select` with a constant arm, and `i64.extend_i32_u`, which needs no op;
-//! - runs and the register: copies, and slots stepped by constants, in a row run as one
+//! - runs and the register: copies, and slots stepped by constants or slots, in a row run as one
 //!   op; operands (stores' values, loads' addresses, branches' conditions, comparisons'
 //!   either operand, `global.set`'s and `select`'s condition, copies' sources, the value a
 //!   copy read) taken from the op before (the threaded executor's cached result).
@@ -1855,6 +1855,104 @@ fn copies_take_the_value_just_computed_from_the_register() {
 }
 
 #[test]
+fn a_load_and_a_store_to_one_address_swap_in_one_op() {
+    // `reverse`: a linked list reversed in place (`next = p->next; p->next = rev`), the
+    // new head returned; `replace`: `mem::replace` at an offset. Not fused:
+    // `into_address` loads into the address's own local, `into_value` into the value
+    // stored, `elsewhere` stores at another offset.
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "reverse") (param $list i32) (result i32)
+                (local $next i32) (local $rev i32)
+                (block $done
+                  (br_if $done (i32.eqz (local.get $list)))
+                  (loop $walk
+                    (local.set $next (i32.load (local.get $list)))
+                    (i32.store (local.get $list) (local.get $rev))
+                    (local.set $rev (local.get $list))
+                    (br_if $walk (local.tee $list (local.get $next)))))
+                (local.get $rev))
+              (func (export "replace") (param $p i32) (param $v i32) (result i32)
+                (local $old i32)
+                (local.set $old (i32.load offset=8 (local.get $p)))
+                (i32.store offset=8 (local.get $p) (local.get $v))
+                (local.get $old))
+              (func (export "into_address") (param $p i32) (param $v i32) (result i32)
+                (local.set $p (i32.load (local.get $p)))
+                (i32.store (local.get $p) (local.get $v))
+                (local.get $p))
+              (func (export "into_value") (param $p i32) (param $v i32) (result i32)
+                (local.set $v (i32.load (local.get $p)))
+                (i32.store (local.get $p) (local.get $v))
+                (local.get $v))
+              (func (export "elsewhere") (param $p i32) (param $v i32) (result i32)
+                (local $old i32)
+                (local.set $old (i32.load offset=4 (local.get $p)))
+                (i32.store (local.get $p) (local.get $v))
+                (local.get $old)))"#,
+    );
+    let swapped = |func: u32| Code::of(&module, func).any_named(|name| name == "load32+store32");
+    assert_eq!(
+        [0, 1, 2, 3, 4].map(swapped),
+        [true, true, false, false, false],
+        "{}",
+        Code::of(&module, 0)
+    );
+    let (mut store, instance) = instantiate(&module);
+    let memory = instance.default_memory(&store).unwrap();
+    let word = |store: &Store<()>, at: i32| {
+        let bytes = &memory.data(store)[at as usize..at as usize + 4];
+        i32::from_le_bytes(bytes.try_into().unwrap())
+    };
+    // A list of n nodes at 16, 32, ..., each holding its successor's address.
+    let link = |store: &mut Store<()>, n: i32| {
+        for node in 1..=n {
+            let next = if node == n { 0 } else { 16 * (node + 1) };
+            memory.data_mut(&mut *store)[16 * node as usize..][..4]
+                .copy_from_slice(&next.to_le_bytes());
+        }
+    };
+    let reverse = instance.get_func(&store, "reverse").unwrap();
+    for n in [1, 2, 30] {
+        link(&mut store, n);
+        assert_eq!(call(&mut store, &instance, "reverse", &[16]), 16 * n);
+        let mut order = vec![16 * n];
+        while let Some(&node) = order.last().filter(|&&node| node != 0) {
+            order.push(word(&store, node));
+        }
+        let expected: Vec<i32> = (1..=n).rev().map(|node| 16 * node).chain([0]).collect();
+        assert_eq!(order, expected);
+        // One op at a time, the loop executor swaps them back.
+        let (stepped, _) =
+            common::call_one_op_at_a_time(&mut store, reverse, &[Value::I32(16 * n)]);
+        assert_eq!(stepped.unwrap(), [Value::I32(16)]);
+        assert_eq!(word(&store, 16), if n == 1 { 0 } else { 32 });
+    }
+    assert_eq!(call(&mut store, &instance, "reverse", &[0]), 0);
+    memory.data_mut(&mut store)[108..112].copy_from_slice(&77i32.to_le_bytes());
+    assert_eq!(call(&mut store, &instance, "replace", &[100, -5]), 77);
+    assert_eq!(word(&store, 108), -5);
+    // The last word of memory; one byte past it traps before anything is stored.
+    assert_eq!(call(&mut store, &instance, "replace", &[65_524, 9]), 0);
+    assert_eq!(word(&store, 65_532), 9);
+    let trap = instance
+        .call(&mut store, "replace", &[Value::I32(65_525), Value::I32(1)])
+        .unwrap_err();
+    assert!(trap.to_string().contains("out of bounds"), "{trap}");
+    assert_eq!(word(&store, 65_532), 9);
+    // `p = *p; *p = v` stores at the address loaded; `v = *p; *p = v` stores it back.
+    memory.data_mut(&mut store)[200..204].copy_from_slice(&300i32.to_le_bytes());
+    assert_eq!(call(&mut store, &instance, "into_address", &[200, 4]), 300);
+    assert_eq!((word(&store, 200), word(&store, 300)), (300, 4));
+    assert_eq!(call(&mut store, &instance, "into_value", &[200, 4]), 300);
+    assert_eq!(word(&store, 200), 300);
+    memory.data_mut(&mut store)[404..408].copy_from_slice(&6i32.to_le_bytes());
+    assert_eq!(call(&mut store, &instance, "elsewhere", &[400, 8]), 6);
+    assert_eq!((word(&store, 400), word(&store, 404)), (8, 6));
+}
+
+#[test]
 fn a_counter_in_memory_steps_in_one_op() {
     // `count`: `p[1] += 3`, n times; `elsewhere` stores to another offset, `kept` keeps
     // the value loaded in a local, `other_memory` stores to memory 1: none is fused.
@@ -1975,6 +2073,74 @@ fn two_slots_stepped_by_constants_in_a_row_run_as_one_op_in_order() {
         assert_eq!(
             call(&mut store, &instance, "twice", &[x, 0]),
             x.wrapping_add(4)
+        );
+    }
+}
+
+#[test]
+fn a_slot_stepped_by_a_constant_then_one_by_a_slot_run_as_one_op_in_order() {
+    // `column`: a row pointer stepped by 2 and a column pointer by the stride (the
+    // stride as either operand); `reads_first`: the second add reads the first's sum;
+    // `not_in_place`: the second add writes a third slot (two ops).
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "column") (param $p i32) (param $q i32) (param $stride i32)
+                                      (param $n i32) (result i32)
+                (local $sum i32)
+                (loop $next
+                  (local.set $sum (i32.add (local.get $sum)
+                    (i32.mul (i32.load16_s (local.get $p)) (i32.load16_s (local.get $q)))))
+                  (local.set $p (i32.add (local.get $p) (i32.const 2)))
+                  (local.set $q (i32.add (local.get $stride) (local.get $q)))
+                  (br_if $next (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+                (i32.add (local.get $sum) (i32.mul (local.get $p) (local.get $q))))
+              (func (export "reads_first") (param i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+                (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                (i32.mul (local.get 0) (local.get 1)))
+              (func (export "not_in_place") (param i32 i32 i32) (result i32)
+                (local.set 0 (i32.add (local.get 0) (i32.const 7)))
+                (local.set 2 (i32.add (local.get 1) (local.get 0)))
+                (i32.mul (local.get 0) (local.get 2))))"#,
+    );
+    let paired = |func: u32| Code::of(&module, func).any_named(|name| name == "i32.add+i32.add");
+    assert_eq!(
+        [0, 1, 2].map(paired),
+        [true, true, false],
+        "{}",
+        Code::of(&module, 0)
+    );
+    let (mut store, instance) = instantiate(&module);
+    let memory = instance.default_memory(&store).unwrap();
+    let words: Vec<u8> = (0..2000i16)
+        .flat_map(|i| (i * 5 - 3000).to_le_bytes())
+        .collect();
+    memory.data_mut(&mut store)[..words.len()].copy_from_slice(&words);
+    let word = |at: usize| i16::from_le_bytes([words[at], words[at + 1]]) as i32;
+    for (n, stride) in [(1, 10), (2, 20), (40, 34)] {
+        let (p, q) = (0usize, 200usize);
+        let sum: i32 = (0..n).map(|i| word(p + 2 * i) * word(q + stride * i)).sum();
+        let (p_end, q_end) = ((p + 2 * n) as i32, (q + stride * n) as i32);
+        let args = [p, q, stride, n].map(|x| Value::I32(x as i32));
+        let expected = [Value::I32(sum.wrapping_add(p_end.wrapping_mul(q_end)))];
+        assert_eq!(
+            instance.call(&mut store, "column", &args).unwrap(),
+            expected
+        );
+        let column = instance.get_func(&store, "column").unwrap();
+        let (stepped, _) = common::call_one_op_at_a_time(&mut store, column, &args);
+        assert_eq!(stepped.unwrap(), expected);
+    }
+    for (x, y) in [(0, 0), (-7, 3), (i32::MAX, 100), (100, i32::MIN)] {
+        let first = x.wrapping_add(7);
+        assert_eq!(
+            call(&mut store, &instance, "reads_first", &[x, y]),
+            first.wrapping_mul(y.wrapping_add(first))
+        );
+        assert_eq!(
+            call(&mut store, &instance, "not_in_place", &[x, y, 0]),
+            first.wrapping_mul(y.wrapping_add(first))
         );
     }
 }

@@ -367,6 +367,10 @@ macro_rules! define_op {
             /// Two slots stepped by constants in a row (i32, wrapping): `s[dst] += imm`,
             /// then `s[dst2] += imm2` (two pointers stepped: `p += 2; q += 2`).
             I32AddImm2 { dst: Slot, imm: u32, dst2: Slot, imm2: u32 },
+            /// A slot stepped by a constant, then one by another slot, in a row (i32,
+            /// wrapping): `s[dst] += imm`, then `s[dst2] += s[b]` (a row pointer and a
+            /// column pointer: `p += 2; q += stride`).
+            I32AddImmAdd { dst: Slot, imm: u32, dst2: Slot, b: Slot },
             /// A copy, then a branch on a slot: `s[dst] = s[src]`, then as `BrIfNez` and
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
@@ -379,6 +383,13 @@ macro_rules! define_op {
             /// `mem32[s[addr] + offset] += add` (wrapping): a counter in memory (`*p += k`,
             /// an `i32.load`, an `i32.add` of a constant and an `i32.store` back).
             I32AddImmInMemory { addr: Slot, offset: u32, add: u32 },
+            /// A `load32` and a `store32` to the same address: `s[dst] = mem32[s[addr] +
+            /// offset]`, then `mem32[s[addr] + offset] = s[value]` (the old value swapped
+            /// out: a list reversed, `mem::replace`); never where the load writes the
+            /// address or the value (`dst != addr`, `dst != value`).
+            Load32Store32 { dst: Slot, addr: Slot, value: Slot, offset: u32 },
+            /// `Load32Store32`, reading `s[addr]` from the register.
+            Load32Store32Acc { dst: Slot, addr: Slot, value: Slot, offset: u32 },
             /// `s[dst] = (s[src] >> shift) & mask` (i32, the shift unsigned): a bit field.
             I32ShrUAndImm { dst: Slot, src: Slot, shift: u8, mask: u32 },
             /// `I32ShrUAndImm`, reading `s[src]` from the register.
@@ -557,11 +568,12 @@ macro_rules! define_op {
                     Op::I64MulWideU { .. } => "i64.mul_wide_u",
                     Op::Copy { .. } | Op::CopyAcc { .. } => "copy",
                     Op::Copy2 { .. } | Op::Copy2Acc { .. } => "copy2",
-                    Op::I32AddImm2 { .. } => "i32.add+i32.add",
+                    Op::I32AddImm2 { .. } | Op::I32AddImmAdd { .. } => "i32.add+i32.add",
                     Op::CopyBrIfNez { .. } => "copy+br_if",
                     Op::CopyBrIfEqz { .. } => "copy+br_unless",
                     Op::Load32BrIfNez { .. } => "load32+br_if",
                     Op::I32AddImmInMemory { .. } => "i32.load+i32.add+i32.store",
+                    Op::Load32Store32 { .. } | Op::Load32Store32Acc { .. } => "load32+store32",
                     Op::Load32BrIfEqz { .. } => "load32+br_unless",
                     Op::I32ShrUAndImm { .. } | Op::I32ShrUAndImmAcc { .. } => "i32.shr_u+i32.and",
                     Op::I32AddAndImm { .. } | Op::I32AddAndImmAcc { .. } => "i32.add+i32.and",
@@ -844,6 +856,7 @@ macro_rules! define_op {
                     // (A load may trap and be run again from the slots: the address stays
                     // in its slot too, `register_only_operand` has no load.)
                     $( Op::$load { dst, addr, offset } if addr == cached => Op::$load_acc { dst, addr, offset }, )*
+                    Op::Load32Store32 { dst, addr, value, offset } if addr == cached => Op::Load32Store32Acc { dst, addr, value, offset },
                     $( Op::$sh_self { dst, src, shift } if src == cached => Op::$sh_self_acc { dst, src, shift }, )*
                     Op::I32ShrUAndImm { dst, src, shift, mask } if src == cached => Op::I32ShrUAndImmAcc { dst, src, shift, mask },
                     Op::I32AddAndImm { dst, src, add, mask } if src == cached => Op::I32AddAndImmAcc { dst, src, add, mask },
@@ -900,6 +913,7 @@ macro_rules! define_op {
                     $( Op::$xun_acc { src, .. } => Some(src), )*
                     $( Op::$store_acc { value, .. } => Some(value), )*
                     $( Op::$load_acc { addr, .. } => Some(addr), )*
+                    Op::Load32Store32Acc { addr, .. } => Some(addr),
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, .. } | Op::$br_imm_acc { a, .. } => Some(a), )*
                     $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
@@ -938,6 +952,8 @@ macro_rules! define_op {
                     | Op::TableGrow { dst, .. }
                     | Op::Load32BrIfNez { dst, .. }
                     | Op::Load32BrIfEqz { dst, .. }
+                    | Op::Load32Store32 { dst, .. }
+                    | Op::Load32Store32Acc { dst, .. }
                     | Op::I32ShrUAndImm { dst, .. }
                     | Op::I32ShrUAndImmAcc { dst, .. }
                     | Op::I32AddAndImm { dst, .. }
@@ -1208,9 +1224,10 @@ impl Op {
         match *self {
             store_op!() => None,
             // The second copy's or sum's value (not a result the translator may retarget).
-            Op::Copy2 { dst2, .. } | Op::Copy2Acc { dst2, .. } | Op::I32AddImm2 { dst2, .. } => {
-                Some(dst2)
-            }
+            Op::Copy2 { dst2, .. }
+            | Op::Copy2Acc { dst2, .. }
+            | Op::I32AddImm2 { dst2, .. }
+            | Op::I32AddImmAdd { dst2, .. } => Some(dst2),
             _ => self.clone().result_slot_mut().map(|slot| *slot),
         }
     }

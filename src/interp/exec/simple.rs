@@ -174,6 +174,10 @@ macro_rules! simple_ops {
                 frame!().set(dst, num::i32_add(slot!(dst), imm as u64));
                 set!(dst2, num::i32_add(slot!(dst2), imm2 as u64));
             }
+            [I32AddImmAdd] { dst, imm, dst2, b } => {
+                frame!().set(dst, num::i32_add(slot!(dst), imm as u64));
+                set!(dst2, num::i32_add(slot!(dst2), slot!(b)));
+            }
             [CopyBrIfNez] { dst, src, cond, offset } => {
                 set!(dst, slot!(src));
                 if slot!(cond) as u32 != 0 {
@@ -198,6 +202,13 @@ macro_rules! simple_ops {
                 let counter = num::load32(tri!(mem!().load::<4>(slot!(addr), offset)));
                 let stepped = num::i32_add(counter, add as u64);
                 tri!(mem!().store(slot!(addr), offset, num::low_bytes::<4>(stepped)));
+            }
+            // (The store reaches the bytes the load just read: it cannot trap.)
+            [Load32Store32 Load32Store32Acc] { dst, addr, value, offset } => {
+                let address = operand!(addr);
+                let old = num::load32(tri!(mem!().load::<4>(address, offset)));
+                tri!(mem!().store(address, offset, num::low_bytes::<4>(slot!(value))));
+                set!(dst, old);
             }
             [Load32BrIfEqz] { dst, addr, memory_offset, offset } => {
                 let loaded = num::load32(tri!(mem!().load::<4>(slot!(addr), memory_offset)));

@@ -1,7 +1,7 @@
 //! The passes over a function's ops after translation, each separate (a mode without
 //! fusion can skip them): branch shortcuts and loop rotation, tail duplication, merging
-//! pairs of ops (two copies, two adds of constants, a copy or a load and a branch), and
-//! operands taken from the register.
+//! pairs of ops (two copies, two in-place adds, a load and a store to one address, a copy
+//! or a load and a branch), and operands taken from the register.
 
 use super::branches::{repoint, set_offset};
 use crate::interp::isa::branch_targets;
@@ -174,9 +174,10 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 }
 
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
-/// arguments are moved into place by a run of copies; two slots stepped by constants:
-/// pointers; a copy, or a `load32`, and the conditional branch after it), unless a branch
-/// lands on the second. Drops the merged ops and resolves every branch offset again.
+/// arguments are moved into place by a run of copies; two slots stepped, by constants
+/// or one by a slot: pointers; a `load32` and a `store32` to the same address; a copy, or
+/// a `load32`, and the conditional branch after it), unless a branch lands on the second. Drops the merged ops and resolves every
+/// branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !ops
         .windows(2)
@@ -243,6 +244,48 @@ fn merged(first: &Op, second: &Op) -> Option<Op> {
             imm: imm as u32,
             dst2,
             imm2: imm2 as u32,
+        });
+    }
+    if let (
+        Op::I32AddImm { dst, a, imm },
+        Op::I32Add {
+            dst: dst2,
+            a: a2,
+            b,
+        },
+    ) = (*first, *second)
+    {
+        // Each in place; the second's operands in either order (addition commutes).
+        let b = if a2 == dst2 {
+            b
+        } else if b == dst2 {
+            a2
+        } else {
+            return None;
+        };
+        return (a == dst).then_some(Op::I32AddImmAdd {
+            dst,
+            imm: imm as u32,
+            dst2,
+            b,
+        });
+    }
+    if let (
+        Op::Load32 { dst, addr, offset },
+        Op::Store32 {
+            addr: addr2,
+            value,
+            offset: offset2,
+        },
+    ) = (*first, *second)
+    {
+        // (Both on memory 0's fast path: other accesses are `OtherMemory` ops.)
+        let same_place = (addr, offset) == (addr2, offset2);
+        return (same_place && dst != addr && dst != value).then_some(Op::Load32Store32 {
+            dst,
+            addr,
+            value,
+            offset,
         });
     }
     // A conditional branch: on a nonzero or a zero condition; its offset from `first`.
