@@ -1580,6 +1580,74 @@ fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
 }
 
 #[test]
+fn float_products_summed_round_twice_as_the_two_instructions_do() {
+    // `sum64`: the product as the add's left operand; `sum64_right`: as its right one;
+    // `loaded64`: a factor from the register (the load just before); `sum32` the f32
+    // form. `a * b + c` rounds the product before the sum: with a = 1 + e, b = 1 - e
+    // and c = -1 it is 0, where a fused multiply-add would give -e².
+    let module = compile(
+        r#"(module
+              (memory 1)
+              (func (export "sum64") (param f64 f64 f64) (result f64)
+                (f64.add (f64.mul (local.get 0) (local.get 1)) (local.get 2)))
+              (func (export "sum64_right") (param f64 f64 f64) (result f64)
+                (f64.add (local.get 2) (f64.mul (local.get 0) (local.get 1))))
+              (func (export "loaded64") (param f64 f64 f64) (result f64)
+                (f64.store (i32.const 8) (local.get 0))
+                (f64.add (f64.mul (local.get 1) (f64.load (i32.const 8))) (local.get 2)))
+              (func (export "sum32") (param f32 f32 f32) (result f32)
+                (f32.add (f32.mul (local.get 0) (local.get 1)) (local.get 2))))"#,
+    );
+    let code = |func: u32| Code::of(&module, func);
+    for func in 0..3 {
+        assert!(
+            code(func).any_named(|op| op == "f64.mul+f64.add"),
+            "{}",
+            code(func)
+        );
+    }
+    let loaded = code(2);
+    let fused = loaded.find(|op| op == "f64.mul+f64.add").unwrap();
+    assert!(fused.operand_cached, "{loaded}");
+    assert!(
+        code(3).any_named(|op| op == "f32.mul+f32.add"),
+        "{}",
+        code(3)
+    );
+    let (mut store, instance) = instantiate(&module);
+    let e = 2f64.powi(-30);
+    let cases = [
+        (1.0 + e, 1.0 - e, -1.0),
+        (3.5, -2.25, 0.125),
+        (f64::MAX, 2.0, 1.0),
+        (1e-300, 1e-300, -0.0),
+    ];
+    for (a, b, c) in cases {
+        let args = [Value::F64(a), Value::F64(b), Value::F64(c)];
+        for name in ["sum64", "sum64_right", "loaded64"] {
+            let got = instance.call(&mut store, name, &args).unwrap();
+            assert_eq!(got, [Value::F64(a * b + c)], "{name}({a}, {b}, {c})");
+            let func = instance.get_func(&store, name).unwrap();
+            let (stepped, _) = common::call_one_op_at_a_time(&mut store, func, &args);
+            assert_eq!(stepped.unwrap(), got, "{name} one op at a time");
+        }
+        let (a, b, c) = (a as f32, b as f32, c as f32);
+        let args = [Value::F32(a), Value::F32(b), Value::F32(c)];
+        let got = instance.call(&mut store, "sum32", &args).unwrap();
+        assert_eq!(got, [Value::F32(a * b + c)], "sum32({a}, {b}, {c})");
+    }
+    let f = 2f32.powi(-15);
+    let args = [Value::F32(1.0 + f), Value::F32(1.0 - f), Value::F32(-1.0)];
+    let got = instance.call(&mut store, "sum32", &args).unwrap();
+    assert_eq!(got, [Value::F32(0.0)]);
+    let args = [Value::F64(f64::NAN), Value::F64(1.0), Value::F64(1.0)];
+    match instance.call(&mut store, "sum64", &args).unwrap()[..] {
+        [Value::F64(nan)] => assert!(nan.is_nan()),
+        ref other => panic!("{other:?}"),
+    }
+}
+
+#[test]
 fn a_copy_before_a_loop_back_edge_runs_with_the_branch() {
     // Reverses a linked list of `n` nodes at 8, 16, ... (each node: next pointer, value)
     // and sums the values weighted by their position after it: `prev = p` is the copy

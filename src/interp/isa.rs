@@ -405,6 +405,13 @@ macro_rules! define_op {
             /// `I32MulAdd` and `I64MulAdd`, reading `s[a]` from the register.
             I32MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
             I64MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `s[dst] = s[a] * s[b] + s[c]` in f32 and f64, rounded after the product and
+            /// after the sum, as the two instructions are (not a fused multiply-add).
+            F32MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            F64MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// `F32MulAdd` and `F64MulAdd`, reading `s[a]` from the register.
+            F32MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
+            F64MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, value: u64 },
             /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
@@ -579,6 +586,8 @@ macro_rules! define_op {
                     Op::I32AddAndImm { .. } | Op::I32AddAndImmAcc { .. } => "i32.add+i32.and",
                     Op::I32MulAdd { .. } | Op::I32MulAddAcc { .. } => "i32.mul+i32.add",
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
+                    Op::F32MulAdd { .. } | Op::F32MulAddAcc { .. } => "f32.mul+f32.add",
+                    Op::F64MulAdd { .. } | Op::F64MulAddAcc { .. } => "f64.mul+f64.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
                     Op::Select { .. }
                     | Op::SelectAcc { .. }
@@ -658,11 +667,15 @@ macro_rules! define_op {
                 }
             }
 
-            /// `self`, an `i32.add` or `i64.add`, as one op with `product`, the op just
+            /// `self`, an add (i32, i64, f32 or f64), as one op with `product`, the op just
             /// before it, if that is a multiplication of the same type whose result is
             /// `self`'s operand `summed` (and not its other one); `None` otherwise.
             pub(crate) fn with_product_operand(&self, product: &Op, summed: Slot) -> Option<Op> {
-                let (Op::I32Add { dst, a, b } | Op::I64Add { dst, a, b }) = *self else {
+                let (Op::I32Add { dst, a, b }
+                | Op::I64Add { dst, a, b }
+                | Op::F32Add { dst, a, b }
+                | Op::F64Add { dst, a, b }) = *self
+                else {
                     return None;
                 };
                 if (a == summed) == (b == summed) {
@@ -672,6 +685,10 @@ macro_rules! define_op {
                 Some(match (*self, *product) {
                     (Op::I32Add { .. }, Op::I32Mul { dst: result, a, b }) if result == summed => Op::I32MulAdd { dst, a, b, c },
                     (Op::I64Add { .. }, Op::I64Mul { dst: result, a, b }) if result == summed => Op::I64MulAdd { dst, a, b, c },
+                    // The sum's operands in either order: float addition commutes but for
+                    // which NaN's payload a NaN result carries, which the spec leaves open.
+                    (Op::F32Add { .. }, Op::F32Mul { dst: result, a, b }) if result == summed => Op::F32MulAdd { dst, a, b, c },
+                    (Op::F64Add { .. }, Op::F64Mul { dst: result, a, b }) if result == summed => Op::F64MulAdd { dst, a, b, c },
                     _ => return None,
                 })
             }
@@ -865,6 +882,10 @@ macro_rules! define_op {
                     Op::I32MulAdd { dst, a, b, c } if b == cached => Op::I32MulAddAcc { dst, a: b, b: a, c },
                     Op::I64MulAdd { dst, a, b, c } if a == cached => Op::I64MulAddAcc { dst, a, b, c },
                     Op::I64MulAdd { dst, a, b, c } if b == cached => Op::I64MulAddAcc { dst, a: b, b: a, c },
+                    Op::F32MulAdd { dst, a, b, c } if a == cached => Op::F32MulAddAcc { dst, a, b, c },
+                    Op::F32MulAdd { dst, a, b, c } if b == cached => Op::F32MulAddAcc { dst, a: b, b: a, c },
+                    Op::F64MulAdd { dst, a, b, c } if a == cached => Op::F64MulAddAcc { dst, a, b, c },
+                    Op::F64MulAdd { dst, a, b, c } if b == cached => Op::F64MulAddAcc { dst, a: b, b: a, c },
                     Op::GlobalSet { src, global } if src == cached => Op::GlobalSetAcc { src, global },
                     Op::Select { dst, cond, a, b } if cond == cached => Op::SelectAcc { dst, cond, a, b },
                     Op::SelectImm { dst, cond, imm, b } if cond == cached => Op::SelectImmAcc { dst, cond, imm, b },
@@ -886,7 +907,10 @@ macro_rules! define_op {
                     $( Op::$un_acc { src, .. } => Some(src), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
-                    Op::I32MulAddAcc { a, b, c, .. } | Op::I64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
+                    Op::I32MulAddAcc { a, b, c, .. }
+                    | Op::I64MulAddAcc { a, b, c, .. }
+                    | Op::F32MulAddAcc { a, b, c, .. }
+                    | Op::F64MulAddAcc { a, b, c, .. } if a != b && a != c => Some(a),
                     Op::SelectAcc { cond, a, b, .. } if cond != a && cond != b => Some(cond),
                     Op::SelectImmAcc { cond, b: arm, .. } | Op::SelectElseImmAcc { cond, a: arm, .. } if cond != arm => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
@@ -919,7 +943,10 @@ macro_rules! define_op {
                     $( Op::$fbr_acc { a, .. } | Op::$fneg_acc { a, .. } => Some(a), )*
                     $( Op::$sh_self_acc { src, .. } => Some(src), )*
                     Op::I32ShrUAndImmAcc { src, .. } | Op::I32AddAndImmAcc { src, .. } | Op::GlobalSetAcc { src, .. } => Some(src),
-                    Op::I32MulAddAcc { a, .. } | Op::I64MulAddAcc { a, .. } => Some(a),
+                    Op::I32MulAddAcc { a, .. }
+                    | Op::I64MulAddAcc { a, .. }
+                    | Op::F32MulAddAcc { a, .. }
+                    | Op::F64MulAddAcc { a, .. } => Some(a),
                     Op::SelectAcc { cond, .. } | Op::SelectImmAcc { cond, .. } | Op::SelectElseImmAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src2, .. } => Some(src2),
@@ -961,7 +988,11 @@ macro_rules! define_op {
                     | Op::I32MulAdd { dst, .. }
                     | Op::I64MulAdd { dst, .. }
                     | Op::I32MulAddAcc { dst, .. }
-                    | Op::I64MulAddAcc { dst, .. } => Some(dst),
+                    | Op::I64MulAddAcc { dst, .. }
+                    | Op::F32MulAdd { dst, .. }
+                    | Op::F64MulAdd { dst, .. }
+                    | Op::F32MulAddAcc { dst, .. }
+                    | Op::F64MulAddAcc { dst, .. } => Some(dst),
                     $( Op::$bin { dst, .. } | Op::$bin_imm { dst, .. } => Some(dst), )*
                     $( Op::$bin_acc { dst, .. } | Op::$bin_imm_acc { dst, .. } => Some(dst), )*
                     $( Op::$fbin { dst, .. } | Op::$fbin_acc { dst, .. } => Some(dst), )*

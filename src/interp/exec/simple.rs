@@ -229,6 +229,12 @@ macro_rules! simple_ops {
             [I64MulAdd I64MulAddAcc] { dst, a, b, c } => {
                 set!(dst, num::i64_add(num::i64_mul(operand!(a), slot!(b)), slot!(c)));
             }
+            [F32MulAdd F32MulAddAcc] { dst, a, b, c } => {
+                set!(dst, num::f32_add(num::f32_mul(operand!(a), slot!(b)), slot!(c)));
+            }
+            [F64MulAdd F64MulAddAcc] { dst, a, b, c } => {
+                set!(dst, num::f64_add(num::f64_mul(operand!(a), slot!(b)), slot!(c)));
+            }
             [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
             [GlobalSet GlobalSetAcc] { src, global } => { globals!().set(global, operand!(src)) }
             [Const32] { dst, value } => { set!(dst, value as u64) }

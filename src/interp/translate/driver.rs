@@ -75,16 +75,17 @@ impl Translator<'_> {
         match super::memory::memories_of(&op) {
             Some(memories) if !self.on_fast_path(memories) => {
                 let offset_high = super::memory::offset_high(&op);
-                self.translate_on_memory_0(op)?;
+                self.translate_on_memory_0(op, false)?;
                 self.move_to_memory(memories, offset_high);
                 Ok(())
             }
-            _ => self.translate_on_memory_0(op),
+            _ => self.translate_on_memory_0(op, true),
         }
     }
 
-    /// Translates `op`; one that accesses memory, as if it accessed memory 0.
-    fn translate_on_memory_0(&mut self, op: Operator) -> Emit {
+    /// Translates `op`; one that accesses memory, as if it accessed memory 0 (on its
+    /// fast path, `on_fast_path`, or moved out of line after).
+    fn translate_on_memory_0(&mut self, op: Operator, on_fast_path: bool) -> Emit {
         // The ops with one translation per table row (numeric ones, loads and stores) are
         // looked for after the rest, among which are the most frequent (`local.get`,
         // constants, `local.set`): they are matched first.
@@ -325,7 +326,7 @@ impl Translator<'_> {
                 .or_else(|| self.translate_fallible_binary(&other))
                 .or_else(|| self.translate_unary_total(&other))
                 .or_else(|| self.translate_fallible_unary(&other))
-                .or_else(|| self.translate_memory_access(&other))
+                .or_else(|| self.translate_memory_access(&other, on_fast_path))
                 .or_else(|| self.translate_simd(&other))
                 .unwrap_or_else(|| {
                     unreachable!("the validator rejects {other:?} with our feature set")

@@ -180,15 +180,11 @@ impl Translator<'_> {
     }
 
     /// Replaces the `i32.load` and the `i32.add` of a constant just emitted by one op
-    /// adding the constant in memory, if `stored` (the store translated, its slots not
-    /// yet filled in) is an `i32.store` of the sum back where the load read: the same
-    /// address slot and offset, its value the temporary on top of the stack that the
-    /// load wrote and the add stepped, with no label between them. Pops the store's
-    /// operands if it did; whether it did.
-    pub(super) fn fuse_increment_in_memory(&mut self, stored: Op) -> bool {
-        let Op::Store32 { offset, .. } = stored else {
-            return false;
-        };
+    /// adding the constant in memory, if the `i32.store` being translated (at `offset`)
+    /// writes the sum back where the load read: the same address slot and offset, its
+    /// value the temporary on top of the stack that the load wrote and the add stepped,
+    /// with no label between them. Pops the store's operands if it did; whether it did.
+    pub(super) fn fuse_increment_in_memory(&mut self, offset: u32) -> bool {
         let (Some(at), [.., address, Operand::Temp]) =
             (self.ops.len().checked_sub(2), &self.stack[..])
         else {

@@ -101,8 +101,13 @@ impl Translator<'_> {
         });
     }
 
-    /// A load or store (`None` for other operators).
-    pub(super) fn translate_memory_access(&mut self, op: &Operator) -> Option<Emit> {
+    /// A load or store (`None` for other operators), `on_fast_path` if it accesses a
+    /// plain memory 0.
+    pub(super) fn translate_memory_access(
+        &mut self,
+        op: &Operator,
+        on_fast_path: bool,
+    ) -> Option<Emit> {
         // Slots are untyped: `f32.load` is `Load32`, `i64.load8_u` is `Load8U`. The plain
         // forms, from which the others follow (`Op::load_from_sum`, `Op::store_of_constant`).
         macro_rules! load {
@@ -145,8 +150,9 @@ impl Translator<'_> {
         Some(match access {
             Access::Load(load) => self.load(load, offset),
             Access::Store(store) => {
-                let on_fast_path = memories_of(op).is_some_and(|m| self.on_fast_path(m));
-                self.store(store, offset, on_fast_path)
+                // Only an `i32.store` writes back an `i32.add`'s sum.
+                let counter = on_fast_path && matches!(op, O::I32Store { .. });
+                self.store(store, offset, counter)
             }
         })
     }
@@ -169,11 +175,11 @@ impl Translator<'_> {
         })
     }
 
-    /// A store: a constant value is an immediate; on memory 0's fast path, an `i32.store`
-    /// of a constant added to what the `i32.load` just before read from the same address
-    /// is one op (`fuse_increment_in_memory`).
-    fn store(&mut self, store: fn(Slot, Slot, u32) -> Op, offset: u32, on_fast_path: bool) -> Emit {
-        if on_fast_path && self.fuse_increment_in_memory(store(0, 0, offset)) {
+    /// A store: a constant value is an immediate; if `counter` (an `i32.store` on memory
+    /// 0's fast path), the store of a constant added to what the `i32.load` just before
+    /// read from the same address is one op with them (`fuse_increment_in_memory`).
+    fn store(&mut self, store: fn(Slot, Slot, u32) -> Op, offset: u32, counter: bool) -> Emit {
+        if counter && self.fuse_increment_in_memory(offset) {
             return Ok(());
         }
         let op = match *self.stack.last().expect("validated") {
