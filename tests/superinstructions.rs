@@ -6,13 +6,15 @@
 //!   back edge), `br_table` taking its selected branch itself, a copy or a `load32` merged
 //!   into the branch after it, a `br` to a short tail replaced by a copy of the tail;
 //! - memory: loads addressed by the sum of two slots or of a slot and an immediate, stores
-//!   of constants, a counter in memory stepped in one op;
+//!   of constants, a counter in memory stepped in one op, a load and a store to the same
+//!   address (a swap) in one op;
 //! - arithmetic: 64-bit immediates, population counts (with the processor's own
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
 //!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
-//!   sum, a `select` with a constant arm, and `i64.extend_i32_u`, which needs no op;
-//! - runs and the register: copies, and slots stepped by constants or slots, in a row run as one
-//!   op; operands (stores' values, loads' addresses, branches' conditions, comparisons'
+//!   sum (integer and float), a `select` with a constant arm, and `i64.extend_i32_u`,
+//!   which needs no op;
+//! - runs and the register: copies, and slots stepped by constants or by a slot, in a row
+//!   run as one op; operands (stores' values, loads' addresses, branches' conditions, comparisons'
 //!   either operand, `global.set`'s and `select`'s condition, copies' sources, the value a
 //!   copy read) taken from the op before (the threaded executor's cached result).
 //!
@@ -136,6 +138,21 @@ fn instantiate(module: &Module) -> (Store<()>, wasmcade::interp::Instance) {
     let mut store = Store::new(());
     let instance = Linker::new().instantiate(&mut store, module).unwrap();
     (store, instance)
+}
+
+/// Writes `count` i16 words, the `i`th `word(i)`, from the start of the instance's
+/// memory; the word at each byte address (even ones).
+fn write_words(
+    store: &mut Store<()>,
+    instance: &wasmcade::interp::Instance,
+    count: i16,
+    word: impl Fn(i16) -> i16,
+) -> impl Fn(usize) -> i32 {
+    let words: Vec<i16> = (0..count).map(word).collect();
+    let bytes: Vec<u8> = words.iter().flat_map(|w| w.to_le_bytes()).collect();
+    let memory = instance.default_memory(store).unwrap();
+    memory.data_mut(store)[..bytes.len()].copy_from_slice(&bytes);
+    move |at| words[at / 2] as i32
 }
 
 fn call(
@@ -2119,12 +2136,7 @@ fn two_slots_stepped_by_constants_in_a_row_run_as_one_op_in_order() {
         Code::of(&module, 0)
     );
     let (mut store, instance) = instantiate(&module);
-    let memory = instance.default_memory(&store).unwrap();
-    let words: Vec<u8> = (0..600i16)
-        .flat_map(|i| (i * 7 - 900).to_le_bytes())
-        .collect();
-    memory.data_mut(&mut store)[..words.len()].copy_from_slice(&words);
-    let word = |at: usize| i16::from_le_bytes([words[at], words[at + 1]]) as i32;
+    let word = write_words(&mut store, &instance, 600, |i| i * 7 - 900);
     for n in [1, 2, 50] {
         let (p, q) = (0usize, 100usize);
         let sum: i32 = (0..n as usize)
@@ -2180,12 +2192,7 @@ fn a_slot_stepped_by_a_constant_then_one_by_a_slot_run_as_one_op_in_order() {
         Code::of(&module, 0)
     );
     let (mut store, instance) = instantiate(&module);
-    let memory = instance.default_memory(&store).unwrap();
-    let words: Vec<u8> = (0..2000i16)
-        .flat_map(|i| (i * 5 - 3000).to_le_bytes())
-        .collect();
-    memory.data_mut(&mut store)[..words.len()].copy_from_slice(&words);
-    let word = |at: usize| i16::from_le_bytes([words[at], words[at + 1]]) as i32;
+    let word = write_words(&mut store, &instance, 2000, |i| i * 5 - 3000);
     for (n, stride) in [(1, 10), (2, 20), (40, 34)] {
         let (p, q) = (0usize, 200usize);
         let sum: i32 = (0..n).map(|i| word(p + 2 * i) * word(q + stride * i)).sum();
