@@ -432,6 +432,10 @@ macro_rules! define_op {
             GlobalSet { src: Slot, global: u32 },
             /// `GlobalSet`, reading `s[src]` from the register (a value just computed).
             GlobalSetAcc { src: Slot, global: u32 },
+            /// `s[dst] = global + imm` (i32, wrapping), written back to the global too: a
+            /// `global.get`, the add or subtraction of a constant, and the `global.set` of
+            /// the result (the stack pointer's prologue, a counter in a global).
+            GlobalI32AddImm { dst: Slot, global: u32, imm: u32 },
             MemorySize { dst: Slot },
             MemoryGrow { dst: Slot, delta: Slot },
             MemoryFill { dst: Slot, value: Slot, len: Slot },
@@ -598,6 +602,7 @@ macro_rules! define_op {
                     Op::RefFunc { .. } => "ref.func",
                     Op::GlobalGet { .. } | Op::GlobalGet128 { .. } => "global.get",
                     Op::GlobalSet { .. } | Op::GlobalSetAcc { .. } | Op::GlobalSet128 { .. } => "global.set",
+                    Op::GlobalI32AddImm { .. } => "global.get+i32.add+global.set",
                     Op::V128Unary { op, .. } => op.name(),
                     Op::V128Binary { op, .. } => op.name(),
                     Op::V128Ternary { op, .. } => op.name(),
@@ -970,6 +975,7 @@ macro_rules! define_op {
                     | Op::SelectElseImmAcc { dst, .. }
                     | Op::RefFunc { dst, .. }
                     | Op::GlobalGet { dst, .. }
+                    | Op::GlobalI32AddImm { dst, .. }
                     | Op::V128Test { dst, .. }
                     | Op::V128Extract { dst, .. }
                     | Op::MemorySize { dst }

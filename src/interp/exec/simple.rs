@@ -237,6 +237,11 @@ macro_rules! simple_ops {
             }
             [GlobalGet] { dst, global } => { set!(dst, globals!().get(global)) }
             [GlobalSet GlobalSetAcc] { src, global } => { globals!().set(global, operand!(src)) }
+            [GlobalI32AddImm] { dst, global, imm } => {
+                let value = num::i32_add(globals!().get(global), imm as u64);
+                globals!().set(global, value);
+                set!(dst, value);
+            }
             [Const32] { dst, value } => { set!(dst, value as u64) }
             [Const64] { dst, value } => { set!(dst, value) }
             [Select SelectAcc] { dst, cond, a, b } => {

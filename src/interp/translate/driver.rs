@@ -201,10 +201,12 @@ impl Translator<'_> {
             }),
             Operator::GlobalSet { global_index } => {
                 let src = self.pop_slot()?;
-                self.emit(Op::GlobalSet {
-                    src,
-                    global: global_index,
-                });
+                if !self.fuse_global_step(src, global_index) {
+                    self.emit(Op::GlobalSet {
+                        src,
+                        global: global_index,
+                    });
+                }
                 Ok(())
             }
             Operator::I32Const { value } => self.push(Operand::Const(value as u32 as u64)),

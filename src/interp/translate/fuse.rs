@@ -3,7 +3,7 @@
 //! float compare-and-branch, a shift into the add, xor or or using it, a product into the
 //! add summing it, a shift or an added constant into the mask applied to it, a counter's
 //! step into its loop test, a load and the add of a constant into the store writing the
-//! sum back).
+//! sum back, a `global.get` and the add of a constant into the `global.set` of the sum).
 
 use super::stack::Operand;
 use super::Translator;
@@ -222,6 +222,44 @@ impl Translator<'_> {
         self.ops.push(fused);
         self.offsets.truncate(at + 1);
         self.stack.truncate(self.stack.len() - 2);
+        true
+    }
+
+    /// Replaces the `global.get` and the `i32.add` or `i32.sub` of a constant just emitted
+    /// by one op stepping the global, if the `global.set` being translated writes their
+    /// result (`src`) back to the same `global`, with no label between them: the stack
+    /// pointer's prologue `sp = sp - frame` (the result kept in a local too), a counter
+    /// in a global. Only when the value read is a temporary that only the add read.
+    /// Whether it did.
+    pub(super) fn fuse_global_step(&mut self, src: Slot, global: u32) -> bool {
+        let Some(at) = self
+            .ops
+            .len()
+            .checked_sub(2)
+            .filter(|&at| at >= self.barrier)
+        else {
+            return false;
+        };
+        let [Op::GlobalGet {
+            dst: read,
+            global: read_from,
+        }, step] = self.ops[at..]
+        else {
+            return false;
+        };
+        // An i32 add or subtraction uses its immediate's low 32 bits.
+        let (dst, imm) = match step {
+            Op::I32AddImm { dst, a, imm } if a == read => (dst, imm as u32),
+            Op::I32SubImm { dst, a, imm } if a == read => (dst, (imm as u32).wrapping_neg()),
+            _ => return false,
+        };
+        if read_from != global || dst != src || (read as u32) < self.num_locals {
+            return false;
+        }
+        // The op keeps the `global.get`'s offset in the module.
+        self.ops.truncate(at);
+        self.ops.push(Op::GlobalI32AddImm { dst, global, imm });
+        self.offsets.truncate(at + 1);
         true
     }
 
