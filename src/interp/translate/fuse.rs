@@ -185,8 +185,7 @@ impl Translator<'_> {
     /// value the temporary on top of the stack that the load wrote and the add stepped,
     /// with no label between them. Pops the store's operands if it did; whether it did.
     pub(super) fn fuse_increment_in_memory(&mut self, offset: u32) -> bool {
-        let (Some(at), [.., address, Operand::Temp]) =
-            (self.ops.len().checked_sub(2), &self.stack[..])
+        let (Some(at), [.., address, Operand::Temp]) = (self.last_two_ops(), &self.stack[..])
         else {
             return false;
         };
@@ -205,9 +204,7 @@ impl Translator<'_> {
                 addr: read,
                 offset: read_offset,
             }, Op::I32AddImm { dst, a, imm }]
-                if at >= self.barrier
-                    && [loaded, a, dst] == [value; 3]
-                    && (read, read_offset) == (addr, offset) =>
+                if [loaded, a, dst] == [value; 3] && (read, read_offset) == (addr, offset) =>
             {
                 Op::I32AddImmInMemory {
                     addr,
@@ -218,9 +215,7 @@ impl Translator<'_> {
             _ => return false,
         };
         // The op keeps the load's offset in the module, where a trap would be.
-        self.ops.truncate(at);
-        self.ops.push(fused);
-        self.offsets.truncate(at + 1);
+        self.replace_last_two_ops(fused);
         self.stack.truncate(self.stack.len() - 2);
         true
     }
@@ -232,12 +227,7 @@ impl Translator<'_> {
     /// in a global. Only when the value read is a temporary that only the add read.
     /// Whether it did.
     pub(super) fn fuse_global_step(&mut self, src: Slot, global: u32) -> bool {
-        let Some(at) = self
-            .ops
-            .len()
-            .checked_sub(2)
-            .filter(|&at| at >= self.barrier)
-        else {
+        let Some(at) = self.last_two_ops() else {
             return false;
         };
         let [Op::GlobalGet {
@@ -257,10 +247,24 @@ impl Translator<'_> {
             return false;
         }
         // The op keeps the `global.get`'s offset in the module.
-        self.ops.truncate(at);
-        self.ops.push(Op::GlobalI32AddImm { dst, global, imm });
-        self.offsets.truncate(at + 1);
+        self.replace_last_two_ops(Op::GlobalI32AddImm { dst, global, imm });
         true
+    }
+
+    /// The index of the first of the last two ops emitted, if no label lies before
+    /// either (both may be taken back).
+    fn last_two_ops(&self) -> Option<usize> {
+        let at = self.ops.len().checked_sub(2)?;
+        (at >= self.barrier).then_some(at)
+    }
+
+    /// Replaces the last two ops emitted by `fused`, which keeps the first's offset in
+    /// the module.
+    fn replace_last_two_ops(&mut self, fused: Op) {
+        let at = self.ops.len() - 2;
+        self.ops.truncate(at);
+        self.ops.push(fused);
+        self.offsets.truncate(at + 1);
     }
 
     /// Emits a conditional branch, fused with the op just emitted when that op steps the

@@ -176,8 +176,8 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
 /// arguments are moved into place by a run of copies; two slots stepped, by constants
 /// or one by a slot: pointers; a `load32` and a `store32` to the same address; a copy, or
-/// a `load32`, and the conditional branch after it), unless a branch lands on the second. Drops the merged ops and resolves every
-/// branch offset again.
+/// a `load32`, and the conditional branch after it), unless a branch lands on the second.
+/// Drops the merged ops and resolves every branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !ops
         .windows(2)
