@@ -1,10 +1,11 @@
 //! wasmcade against wasmi, in one process on the same machine: compute kernels (calls,
 //! memory loops, f64, i32 and i64 bit operations, br_table, call_indirect, copying, tail
-//! calls, SIMD, counters in block parameters and in globals), compiled Rust programs (an
-//! LZ77 compressor round trip, `programs/lz/`; SIMD particles, `programs/particles/`; one
-//! program per category in `programs/workloads/`: a JSON parser, f64 and i64 loops, a
-//! sieve, bulk memory, a `match` dispatch; each checked against the same code run
-//! natively) and the whole rocket game, each run in both engines;
+//! calls, SIMD, counters in block parameters, in loop parameters and in globals),
+//! compiled Rust programs (an LZ77 compressor round trip, `programs/lz/`; SIMD
+//! particles, `programs/particles/`; one program per category in `programs/workloads/`:
+//! a JSON parser, f64 and i64 loops, a sieve, bulk memory, a `match` dispatch; each
+//! checked against the same code run natively) and the whole rocket game, each run in
+//! both engines;
 //! prints time per kernel and the ratio wasmcade/wasmi (below 1 is faster than wasmi),
 //! the rocket game's time per frame and startup (`rocket_startup`), then the geometric
 //! mean; and CoreMark's score in each engine (`coremark/`).
@@ -50,6 +51,7 @@ const KERNELS: &[Kernel] = &[
     Kernel { name: "pixels16 (i8x16)", module: include_bytes!("kernels/pixels16.wat"), export: "run", arg: 300, expected: None },
     Kernel { name: "particles (compiled SIMD)", module: include_bytes!("programs/particles/program.wasm"), export: "run", arg: 3_000, expected: Some(|frames| particles::run(frames as u32) as i64) },
     Kernel { name: "loop_param (block param)", module: include_bytes!("kernels/loop_param.wat"), export: "run", arg: 30_000_000, expected: Some(sum_to) },
+    Kernel { name: "param_counter (loop param)", module: include_bytes!("kernels/param_counter.wat"), export: "run", arg: 30_000_000, expected: Some(sum_to) },
     Kernel { name: "global_counter (globals)", module: include_bytes!("kernels/global_counter.wat"), export: "run", arg: 20_000_000, expected: Some(sum_to) },
     Kernel { name: "json (compiled parser)", module: WORKLOADS, export: "json", arg: 3_000, expected: Some(|size| workloads::json(size)) },
     Kernel { name: "mandelbrot (compiled f64)", module: WORKLOADS, export: "mandelbrot", arg: 300, expected: Some(|size| workloads::mandelbrot(size)) },

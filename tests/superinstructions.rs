@@ -1,14 +1,17 @@
 //! The translator's fused and specialised instructions, each checked against Rust's own
 //! semantics on edge values, and checked to be really emitted (by disassembly):
-//! - branches: i32 compare-and-branch (as `br_if` and as `if`, register and immediate
-//!   forms), `i32.eqz` folded into branches, comparisons negated by `i32.eqz`, float
-//!   compare-and-branch, loop-counter ops, inverted loop exits (at the head and before the
-//!   back edge), `br_table` taking its selected branch itself, a copy or a `load32` merged
-//!   into the branch after it, a `br` to a short tail replaced by a copy of the tail;
+//! - branches: i32 and i64 compare-and-branch (as `br_if` and as `if`, register and
+//!   immediate forms; i64 constants beyond 32 bits left unfused), `i32.eqz` and `i64.eqz`
+//!   folded into branches, comparisons negated by `i32.eqz`, float compare-and-branch,
+//!   loop-counter ops, inverted loop exits (at the head and before the back edge),
+//!   `br_table` taking its selected branch itself, a copy or a `load32` merged into the
+//!   branch after it, a loop's parameter passed back from a local copied by its branch
+//!   (and stepped by it), a `br` to a short tail replaced by a copy of the tail;
 //! - memory: loads addressed by the sum of two slots or of a slot and an immediate, stores
 //!   of constants, a counter in memory stepped in one op, a load and a store to the same
 //!   address (a swap) in one op;
-//! - arithmetic: 64-bit immediates, population counts (with the processor's own
+//! - arithmetic: 64-bit immediates, products by powers of two as shifts, differences
+//!   with constants as sums, population counts (with the processor's own
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
 //!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
 //!   sum (integer and float), a `select` with a constant arm, and `i64.extend_i32_u`,
@@ -2289,5 +2292,324 @@ fn a_slot_stepped_by_a_constant_then_one_by_a_slot_run_as_one_op_in_order() {
             call(&mut store, &instance, "not_in_place", &[x, y, 0]),
             first.wrapping_mul(y.wrapping_add(first))
         );
+    }
+}
+
+/// Rust's semantics of an i64 comparison, on the bit patterns.
+type Semantics64 = fn(i64, i64) -> bool;
+
+const COMPARISONS_64: [(&str, Semantics64); 10] = [
+    ("eq", |a, b| a == b),
+    ("ne", |a, b| a != b),
+    ("lt_s", |a, b| a < b),
+    ("lt_u", |a, b| (a as u64) < (b as u64)),
+    ("gt_s", |a, b| a > b),
+    ("gt_u", |a, b| (a as u64) > (b as u64)),
+    ("le_s", |a, b| a <= b),
+    ("le_u", |a, b| (a as u64) <= (b as u64)),
+    ("ge_s", |a, b| a >= b),
+    ("ge_u", |a, b| (a as u64) >= (b as u64)),
+];
+
+/// i64 edge values: those whose low 32 bits alone would compare differently, and the
+/// ends of the range a fused op's 32-bit immediate holds.
+const EDGES_64: [i64; 11] = [
+    i64::MIN,
+    -(1 << 31) - 1,
+    -(1 << 31),
+    -1,
+    0,
+    1,
+    (1 << 31) - 1,
+    1 << 31,
+    0xffff_ffff,
+    1 << 32,
+    i64::MAX,
+];
+
+#[test]
+fn i64_compare_and_branch_agrees_with_rust_and_keeps_wide_constants_whole() {
+    for (cmp, holds) in COMPARISONS_64 {
+        for imm in EDGES_64 {
+            let module = compile(&comparison_module("i64", cmp, &imm.to_string()));
+            let fits = i64::from(imm as i32) == imm;
+            for func in 0..8 {
+                let code = Code::of(&module, func);
+                let fused = code.any_named(|name| name.starts_with("br_if i64."));
+                let comparison = code.any_named(|name| name.starts_with("i64."));
+                // Functions 0..4 compare two parameters; 4..8 with the constant, which
+                // a fused op holds only when it fits in 32 bits.
+                let expect_fused = func < 4 || fits;
+                assert_eq!(fused, expect_fused, "{cmp} {imm}:\n{code}");
+                assert_eq!(comparison, !expect_fused, "{cmp} {imm}:\n{code}");
+            }
+            let (mut store, instance) = instantiate(&module);
+            for a in EDGES_64 {
+                let want = i64::from(holds(a, imm));
+                for func in BRANCH_FUNCS {
+                    let got = call_i64(&mut store, &instance, func, &[a, imm]).unwrap();
+                    assert_eq!(got, want, "{func} {cmp} {a} {imm}");
+                    let func = format!("{func}_const");
+                    let got = call_i64(&mut store, &instance, &func, &[a]).unwrap();
+                    assert_eq!(got, want, "{func} {cmp} {a} {imm}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn i64_eqz_folds_into_the_branch_on_all_64_bits() {
+    let module = compile(&format!(
+        "(module {})",
+        branches_on("(i64.eqz (local.get 0))", "i64", "")
+    ));
+    for func in 0..4 {
+        let code = Code::of(&module, func);
+        assert!(
+            !code.any_named(|name| name == "i64.eqz"),
+            "not folded:\n{code}"
+        );
+    }
+    let (mut store, instance) = instantiate(&module);
+    for a in EDGES_64 {
+        let want = i64::from(a == 0);
+        for func in BRANCH_FUNCS {
+            let got = call_i64(&mut store, &instance, func, &[a]).unwrap();
+            assert_eq!(got, want, "{func} {a}");
+        }
+    }
+}
+
+#[test]
+fn a_value_passed_back_to_its_loop_from_a_local_is_copied_with_the_branch() {
+    // `local.tee $n; local.get $n; br_if $loop`: the loop's parameter comes back from a
+    // local. Counting down by a constant, the step, copy and branch are one op; halving,
+    // the copy and branch take the value from the register; a value copied to a block's
+    // result slot with its branch is still the block's on the path falling through.
+    let module = compile(
+        r#"(module
+              (func (export "countdown") (param $n i32) (result i32) (local $steps i32)
+                (local.get $n)
+                (loop $again (param i32) (result i32)
+                  (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                  (i32.const 3) (i32.sub) (local.tee $n) (local.get $n) (br_if $again))
+                (i32.add (local.get $steps)))
+              (func (export "halvings") (param $n i32) (result i32) (local $steps i32)
+                (local.get $n)
+                (loop $again (param i32) (result i32)
+                  (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                  (i32.const 1) (i32.shr_u) (local.tee $n) (local.get $n) (br_if $again))
+                (i32.add (local.get $steps)))
+              (func (export "sum_of_params") (param $n i32) (result i32) (local $sum i32)
+                (local.get $n)
+                (loop $again (param i32) (result i32)
+                  (local.set $sum (i32.add (local.get $sum)))
+                  (local.tee $n (i32.sub (local.get $n) (i32.const 1)))
+                  (local.get $n)
+                  (br_if $again))
+                (i32.add (local.get $sum)))
+              (func (export "pick") (param $x i32) (param $c i32) (result i32)
+                (block (result i32)
+                  (br_if 0 (local.get $x) (local.get $c))
+                  (drop)
+                  (i32.const 7))))"#,
+    );
+    let countdown = Code::of(&module, 0);
+    assert!(
+        countdown.any_named(|name| name == "i32.add+copy+br_if"),
+        "not fused:\n{countdown}"
+    );
+    let halvings = Code::of(&module, 1);
+    let cached_copy =
+        |op: &CompiledOp| matches!(op.op, Op::CopyBrIfNezAcc { .. }) && op.operand_cached;
+    assert!(halvings.any(cached_copy), "not cached:\n{halvings}");
+    let pick = Code::of(&module, 3);
+    assert!(
+        pick.any_named(|name| name == "copy+br_if"),
+        "not merged:\n{pick}"
+    );
+    let (mut store, instance) = instantiate(&module);
+    for (n, steps) in [(3, 1), (30, 10), (3000, 1000)] {
+        let got = call(&mut store, &instance, "countdown", &[n]);
+        assert_eq!(got, steps, "countdown from {n}");
+        // The step goes back to the local it came from, not to the loop's parameter:
+        // no single op, and each parameter is summed.
+        let sum = call(&mut store, &instance, "sum_of_params", &[n]);
+        assert_eq!(sum, n * (n + 1) / 2, "sum of parameters from {n}");
+    }
+    for n in EDGES {
+        let bits = 32 - n.leading_zeros() as i32;
+        assert_eq!(
+            call(&mut store, &instance, "halvings", &[n]),
+            bits.max(1),
+            "{n}"
+        );
+        for c in [0, 1, -1] {
+            let want = if c != 0 { n } else { 7 };
+            assert_eq!(
+                call(&mut store, &instance, "pick", &[n, c]),
+                want,
+                "{n} {c}"
+            );
+        }
+    }
+}
+
+/// Functions `{ty}_mul_{k}` and `{ty}_sub_{k}` of one parameter, multiplying it by each
+/// of `factors` and subtracting each of `terms`, for `ty` i32 and i64.
+fn products_and_differences(ty: &str, factors: &[i64], terms: &[i64]) -> String {
+    let func = |op: &str, k: i64| {
+        format!(
+            r#"(func (export "{ty}_{op}_{k}") (param {ty}) (result {ty})
+                 ({ty}.{op} (local.get 0) ({ty}.const {k})))"#
+        )
+    };
+    let muls = factors.iter().map(|&k| func("mul", k));
+    let subs = terms.iter().map(|&k| func("sub", k));
+    muls.chain(subs).collect()
+}
+
+#[test]
+fn products_by_powers_of_two_are_shifts_and_differences_are_sums() {
+    let factors = [1, 2, 8, 1 << 31, -8, 6];
+    let terms_64 = [1, -1, 5, i64::MIN, 1 << 40];
+    let terms_32 = [1, -1, 5, i64::from(i32::MIN), 1024];
+    let module = compile(&format!(
+        "(module {} {})",
+        products_and_differences("i64", &factors, &terms_64),
+        products_and_differences("i32", &factors, &terms_32)
+    ));
+    let per_type = factors.len() + terms_64.len();
+    for (ty, first) in [("i64", 0), ("i32", per_type)] {
+        for (i, &k) in factors.iter().enumerate() {
+            let code = Code::of(&module, (first + i) as u32);
+            let power = match ty {
+                "i32" => (k as u32).is_power_of_two(),
+                _ => (k as u64).is_power_of_two(),
+            };
+            let shl = format!("{ty}.shl");
+            assert_eq!(
+                code.any_named(|name| name == shl),
+                power,
+                "{ty} * {k}:\n{code}"
+            );
+        }
+        for i in 0..terms_64.len() {
+            let code = Code::of(&module, (first + factors.len() + i) as u32);
+            let sub = format!("{ty}.sub");
+            assert!(!code.any_named(|name| name == sub), "{ty} sub:\n{code}");
+        }
+    }
+    let (mut store, instance) = instantiate(&module);
+    for x in EDGES_64 {
+        for k in factors {
+            let got = call_i64(&mut store, &instance, &format!("i64_mul_{k}"), &[x]);
+            assert_eq!(got.unwrap(), x.wrapping_mul(k), "{x} * {k}");
+            let got = call(&mut store, &instance, &format!("i32_mul_{k}"), &[x as i32]);
+            assert_eq!(got, (x as i32).wrapping_mul(k as i32), "i32 {x} * {k}");
+        }
+        for (k64, k32) in terms_64.into_iter().zip(terms_32) {
+            let got = call_i64(&mut store, &instance, &format!("i64_sub_{k64}"), &[x]);
+            assert_eq!(got.unwrap(), x.wrapping_sub(k64), "{x} - {k64}");
+            let got = call(
+                &mut store,
+                &instance,
+                &format!("i32_sub_{k32}"),
+                &[x as i32],
+            );
+            assert_eq!(got, (x as i32).wrapping_sub(k32 as i32), "i32 {x} - {k32}");
+        }
+    }
+}
+
+#[test]
+fn a_value_copied_with_a_branch_stays_in_its_slot_for_the_path_falling_through() {
+    // The `if`'s parameter is copied to the `else` arm's slot by the op that branches
+    // there; the `then` arm still reads it where it was. The copy takes it from the
+    // register, but the constant is written to its slot as well.
+    let module = compile(
+        r#"(module (func (export "f") (param $c i32) (result i64)
+              (i64.const -8388608)
+              (if (param i64) (result i64) (local.get $c)
+                (then (i64.add (i64.const 1)))
+                (else (i64.add (i64.const 2))))))"#,
+    );
+    let code = Code::of(&module, 0);
+    let cached_copy =
+        |op: &CompiledOp| matches!(op.op, Op::CopyBrIfEqzAcc { .. }) && op.operand_cached;
+    assert!(code.any(cached_copy), "not cached:\n{code}");
+    let (mut store, instance) = instantiate(&module);
+    for (c, want) in [(0, -8388606), (1, -8388607)] {
+        let result = instance.call(&mut store, "f", &[Value::I32(c)]).unwrap();
+        assert_eq!(result, [Value::I64(want)], "f({c})");
+    }
+}
+
+#[test]
+fn an_i64_counter_stepped_to_a_constant_fuses_with_its_test_on_all_64_bits() {
+    // `i += step; br_if (i64.ne i limit)`, counting the rounds; a step or a limit beyond
+    // 32 bits is left to the ops it came from.
+    let count = |step: i64, limit: i64| {
+        format!(
+            r#"(func (export "count_{step}_{limit}") (param $i i64) (result i64) (local $n i64)
+                 (loop $again
+                   (local.set $n (i64.add (local.get $n) (i64.const 1)))
+                   (local.set $i (i64.add (local.get $i) (i64.const {step})))
+                   (br_if $again (i64.ne (local.get $i) (i64.const {limit}))))
+                 (local.get $n))"#
+        )
+    };
+    let cases: [(i64, i64, i64, i64); 5] = [
+        // (start, step, limit, rounds)
+        (30, -3, 0, 10),
+        (-5, 1, -1, 4),
+        // The low 32 bits alone would reach the limit after one round.
+        ((1 << 32) + (1 << 31), i64::from(i32::MIN), 0, 3),
+        (0, 1 << 39, 1 << 40, 2),
+        (0, 1 << 40, 1 << 41, 2),
+    ];
+    let funcs: String = cases
+        .iter()
+        .map(|&(_, step, limit, _)| count(step, limit))
+        .collect();
+    let module = compile(&format!("(module {funcs})"));
+    for (func, &(_, step, limit, _)) in cases.iter().enumerate() {
+        let code = Code::of(&module, func as u32);
+        let fits = |k: i64| i64::from(k as i32) == k;
+        let fused = code.any_named(|name| name == "i64.add+br_if i64.ne");
+        assert_eq!(fused, fits(step) && fits(limit), "{step} {limit}:\n{code}");
+    }
+    let (mut store, instance) = instantiate(&module);
+    for (start, step, limit, rounds) in cases {
+        let name = format!("count_{step}_{limit}");
+        let got = call_i64(&mut store, &instance, &name, &[start]).unwrap();
+        assert_eq!(got, rounds, "{name} from {start}");
+    }
+}
+
+#[test]
+fn a_latch_stepping_a_counter_and_jumping_back_is_one_op() {
+    // `loop { n += 1; if i == limit { return n }; i += step; br $loop }`: the step and
+    // the jump back run as one op, wrapping as i32.
+    let module = compile(
+        r#"(module (func (export "rounds") (param $i i32) (param $limit i32) (result i32)
+              (local $n i32)
+              (loop $again
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (if (i32.eq (local.get $i) (local.get $limit)) (then (return (local.get $n))))
+                (local.set $i (i32.add (local.get $i) (i32.const 7)))
+                (br $again))
+              (unreachable)))"#,
+    );
+    let code = Code::of(&module, 0);
+    assert!(
+        code.any_named(|name| name == "i32.add+br"),
+        "not merged:\n{code}"
+    );
+    let (mut store, instance) = instantiate(&module);
+    for (start, limit, rounds) in [(0, 70, 11), (i32::MAX - 6, i32::MIN + 7, 3), (5, 5, 1)] {
+        let got = call(&mut store, &instance, "rounds", &[start, limit]);
+        assert_eq!(got, rounds, "from {start} to {limit}");
     }
 }

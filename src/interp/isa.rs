@@ -31,6 +31,13 @@ pub use simd::{
 /// Index of a value slot, relative to the frame base.
 pub type Slot = u16;
 
+/// Whether a compare-and-branch op's immediate (32 bits, sign-extended as the executor
+/// reads it) stands for the constant `imm` of the comparison it fuses: always for an i32
+/// comparison, which reads the low 32 bits; for a `wide` (i64) one, when it fits.
+fn branch_immediate_fits(imm: i64, wide: bool) -> bool {
+    !wide || imm as i32 as i64 == imm
+}
+
 /// The second term of an address computed as a sum (`Op::load_from_sum`).
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum AddressTerm {
@@ -176,26 +183,37 @@ macro_rules! for_each_load {
     };
 }
 
-/// Compare-and-branch superinstructions: an i32 comparison whose only use is a
+/// Compare-and-branch superinstructions: an integer comparison whose only use is a
 /// `br_if` (or `if`) becomes one op. Columns: the comparison and its immediate form,
 /// the fused op and its immediate form, the fused op of the negated comparison and its
 /// immediate form (for `if`, which branches when the condition is false), the fused op's
 /// forms reading its left operand from the register and that of the mirrored comparison
 /// (`a < b` is `b > a`: for a right operand in the register), the wasm name, the
-/// semantics in `exec::num`.
+/// semantics in `exec::num`, and whether the operands are 64-bit (the fused op's
+/// immediate is 32 bits, sign-extended: an i64 constant outside that range stays unfused).
 macro_rules! for_each_compare_branch {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            I32Eq I32EqImm BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm BrI32EqAcc BrI32EqImmAcc BrI32EqAcc "i32.eq" i32_eq,
-            I32Ne I32NeImm BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm BrI32NeAcc BrI32NeImmAcc BrI32NeAcc "i32.ne" i32_ne,
-            I32LtS I32LtSImm BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm BrI32LtSAcc BrI32LtSImmAcc BrI32GtSAcc "i32.lt_s" i32_lt_s,
-            I32LtU I32LtUImm BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm BrI32LtUAcc BrI32LtUImmAcc BrI32GtUAcc "i32.lt_u" i32_lt_u,
-            I32GtS I32GtSImm BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm BrI32GtSAcc BrI32GtSImmAcc BrI32LtSAcc "i32.gt_s" i32_gt_s,
-            I32GtU I32GtUImm BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm BrI32GtUAcc BrI32GtUImmAcc BrI32LtUAcc "i32.gt_u" i32_gt_u,
-            I32LeS I32LeSImm BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm BrI32LeSAcc BrI32LeSImmAcc BrI32GeSAcc "i32.le_s" i32_le_s,
-            I32LeU I32LeUImm BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm BrI32LeUAcc BrI32LeUImmAcc BrI32GeUAcc "i32.le_u" i32_le_u,
-            I32GeS I32GeSImm BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm BrI32GeSAcc BrI32GeSImmAcc BrI32LeSAcc "i32.ge_s" i32_ge_s,
-            I32GeU I32GeUImm BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm BrI32GeUAcc BrI32GeUImmAcc BrI32LeUAcc "i32.ge_u" i32_ge_u,
+            I32Eq I32EqImm BrI32Eq BrI32EqImm BrI32Ne BrI32NeImm BrI32EqAcc BrI32EqImmAcc BrI32EqAcc "i32.eq" i32_eq false,
+            I32Ne I32NeImm BrI32Ne BrI32NeImm BrI32Eq BrI32EqImm BrI32NeAcc BrI32NeImmAcc BrI32NeAcc "i32.ne" i32_ne false,
+            I32LtS I32LtSImm BrI32LtS BrI32LtSImm BrI32GeS BrI32GeSImm BrI32LtSAcc BrI32LtSImmAcc BrI32GtSAcc "i32.lt_s" i32_lt_s false,
+            I32LtU I32LtUImm BrI32LtU BrI32LtUImm BrI32GeU BrI32GeUImm BrI32LtUAcc BrI32LtUImmAcc BrI32GtUAcc "i32.lt_u" i32_lt_u false,
+            I32GtS I32GtSImm BrI32GtS BrI32GtSImm BrI32LeS BrI32LeSImm BrI32GtSAcc BrI32GtSImmAcc BrI32LtSAcc "i32.gt_s" i32_gt_s false,
+            I32GtU I32GtUImm BrI32GtU BrI32GtUImm BrI32LeU BrI32LeUImm BrI32GtUAcc BrI32GtUImmAcc BrI32LtUAcc "i32.gt_u" i32_gt_u false,
+            I32LeS I32LeSImm BrI32LeS BrI32LeSImm BrI32GtS BrI32GtSImm BrI32LeSAcc BrI32LeSImmAcc BrI32GeSAcc "i32.le_s" i32_le_s false,
+            I32LeU I32LeUImm BrI32LeU BrI32LeUImm BrI32GtU BrI32GtUImm BrI32LeUAcc BrI32LeUImmAcc BrI32GeUAcc "i32.le_u" i32_le_u false,
+            I32GeS I32GeSImm BrI32GeS BrI32GeSImm BrI32LtS BrI32LtSImm BrI32GeSAcc BrI32GeSImmAcc BrI32LeSAcc "i32.ge_s" i32_ge_s false,
+            I32GeU I32GeUImm BrI32GeU BrI32GeUImm BrI32LtU BrI32LtUImm BrI32GeUAcc BrI32GeUImmAcc BrI32LeUAcc "i32.ge_u" i32_ge_u false,
+            I64Eq I64EqImm BrI64Eq BrI64EqImm BrI64Ne BrI64NeImm BrI64EqAcc BrI64EqImmAcc BrI64EqAcc "i64.eq" i64_eq true,
+            I64Ne I64NeImm BrI64Ne BrI64NeImm BrI64Eq BrI64EqImm BrI64NeAcc BrI64NeImmAcc BrI64NeAcc "i64.ne" i64_ne true,
+            I64LtS I64LtSImm BrI64LtS BrI64LtSImm BrI64GeS BrI64GeSImm BrI64LtSAcc BrI64LtSImmAcc BrI64GtSAcc "i64.lt_s" i64_lt_s true,
+            I64LtU I64LtUImm BrI64LtU BrI64LtUImm BrI64GeU BrI64GeUImm BrI64LtUAcc BrI64LtUImmAcc BrI64GtUAcc "i64.lt_u" i64_lt_u true,
+            I64GtS I64GtSImm BrI64GtS BrI64GtSImm BrI64LeS BrI64LeSImm BrI64GtSAcc BrI64GtSImmAcc BrI64LtSAcc "i64.gt_s" i64_gt_s true,
+            I64GtU I64GtUImm BrI64GtU BrI64GtUImm BrI64LeU BrI64LeUImm BrI64GtUAcc BrI64GtUImmAcc BrI64LtUAcc "i64.gt_u" i64_gt_u true,
+            I64LeS I64LeSImm BrI64LeS BrI64LeSImm BrI64GtS BrI64GtSImm BrI64LeSAcc BrI64LeSImmAcc BrI64GeSAcc "i64.le_s" i64_le_s true,
+            I64LeU I64LeUImm BrI64LeU BrI64LeUImm BrI64GtU BrI64GtUImm BrI64LeUAcc BrI64LeUImmAcc BrI64GeUAcc "i64.le_u" i64_le_u true,
+            I64GeS I64GeSImm BrI64GeS BrI64GeSImm BrI64LtS BrI64LtSImm BrI64GeSAcc BrI64GeSImmAcc BrI64LeSAcc "i64.ge_s" i64_ge_s true,
+            I64GeU I64GeUImm BrI64GeU BrI64GeUImm BrI64LtU BrI64LtUImm BrI64GeUAcc BrI64GeUImmAcc BrI64LeUAcc "i64.ge_u" i64_ge_u true,
         }
     };
 }
@@ -284,7 +302,7 @@ macro_rules! define_op {
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
-        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident $cmp_wide:literal,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
         shifted_binary: [$($sh:ident $sh_self:ident $sh_self_acc:ident $sh_comb:ident $sh_shift:ident $sh_comb_name:literal $sh_shift_name:literal $sh_comb_fn:ident $sh_shift_fn:ident,)*]
     ) => {
@@ -375,6 +393,19 @@ macro_rules! define_op {
             /// `BrIfEqz` (a loop's variable moved into place right before its back edge).
             CopyBrIfNez { dst: Slot, src: Slot, cond: Slot, offset: i32 },
             CopyBrIfEqz { dst: Slot, src: Slot, cond: Slot, offset: i32 },
+            /// A slot stepped by a constant in place, then a jump: `s[dst] += imm` (i32,
+            /// wrapping), then as `Br` (a loop's latch: `i += 1; br $loop`).
+            I32AddImmBr { dst: Slot, imm: u32, offset: i32 },
+            /// A slot stepped by a constant into another and back, then a branch on the
+            /// sum: `s[dst] = s[a] + imm` (i32, wrapping), `s[a] = s[dst]`, then as
+            /// `BrIfNez` on it (a loop's counter kept in a local and passed back as the
+            /// loop's parameter: `i32.sub; local.tee $n; local.get $n; br_if $loop`).
+            I32AddImmCopyBrIfNez { dst: Slot, a: Slot, imm: u32, offset: i32 },
+            /// `CopyBrIfNez` and `CopyBrIfEqz`, reading `s[src]` from the register (a
+            /// loop's parameter passed back from a value just computed: `i32.sub; local.tee
+            /// $n; local.get $n; br_if $loop`).
+            CopyBrIfNezAcc { dst: Slot, src: Slot, cond: Slot, offset: i32 },
+            CopyBrIfEqzAcc { dst: Slot, src: Slot, cond: Slot, offset: i32 },
             /// A `load32` and then a branch on the value loaded: `s[dst] =
             /// mem[s[addr] + memory_offset..]`, then as `BrIfNez` and `BrIfEqz` on `s[dst]`
             /// (a walk along a linked list: `while (p = p->next)`).
@@ -522,6 +553,9 @@ macro_rules! define_op {
             I32AddBrNe { counter: Slot, limit: Slot, step: i32, offset: i32 },
             /// As `I32AddBrNe`, with the limit an immediate.
             I32AddBrNeImm { counter: Slot, step: i32, limit: i32, offset: i32 },
+            /// `s[counter] += step` (i64, wrapping), then jumps if the new value differs
+            /// from `limit` (both constants sign-extended from 32 bits).
+            I64AddBrNeImm { counter: Slot, step: i32, limit: i32, offset: i32 },
             /// As `I32AddBrLtU`, with the step in `s[step]` (read before the counter is written).
             I32AddSlotBrLtU { counter: Slot, step: Slot, limit: Slot, offset: i32 },
             /// As `I32AddBrNe`, with the step in `s[step]`.
@@ -580,8 +614,10 @@ macro_rules! define_op {
                     Op::Copy { .. } | Op::CopyAcc { .. } => "copy",
                     Op::Copy2 { .. } | Op::Copy2Acc { .. } => "copy2",
                     Op::I32AddImm2 { .. } | Op::I32AddImmAdd { .. } => "i32.add+i32.add",
-                    Op::CopyBrIfNez { .. } => "copy+br_if",
-                    Op::CopyBrIfEqz { .. } => "copy+br_unless",
+                    Op::CopyBrIfNez { .. } | Op::CopyBrIfNezAcc { .. } => "copy+br_if",
+                    Op::I32AddImmCopyBrIfNez { .. } => "i32.add+copy+br_if",
+                    Op::I32AddImmBr { .. } => "i32.add+br",
+                    Op::CopyBrIfEqz { .. } | Op::CopyBrIfEqzAcc { .. } => "copy+br_unless",
                     Op::Load32BrIfNez { .. } => "load32+br_if",
                     Op::I32AddImmInMemory { .. } => "i32.load+i32.add+i32.store",
                     Op::Load32Store32 { .. } | Op::Load32Store32Acc { .. } => "load32+store32",
@@ -645,6 +681,7 @@ macro_rules! define_op {
                     $( Op::$fneg { .. } | Op::$fneg_imm { .. } | Op::$fneg_acc { .. } => concat!("br_unless ", $fcmp_name), )*
                     Op::I32AddBrLtU { .. } | Op::I32AddBrLtUImm { .. } | Op::I32AddSlotBrLtU { .. } => "i32.add+br_if i32.lt_u",
                     Op::I32AddBrNe { .. } | Op::I32AddBrNeImm { .. } | Op::I32AddSlotBrNe { .. } => "i32.add+br_if i32.ne",
+                    Op::I64AddBrNeImm { .. } => "i64.add+br_if i64.ne",
                     $( Op::$sh { .. } | Op::$sh_self { .. } | Op::$sh_self_acc { .. } => concat!($sh_shift_name, "+", $sh_comb_name), )*
                 }
             }
@@ -720,8 +757,9 @@ macro_rules! define_op {
             }
 
             /// The loop counter idiom: `self` (a compare-and-branch on `counter`, or a
-            /// branch on it being nonzero), just after `counter += step` (`add`), as one
-            /// op; `None` if they do not fit it.
+            /// branch on it being nonzero; for an i64 counter, its test against a
+            /// constant), just after `counter += step` (`add`), as one op; `None` if they
+            /// do not fit it.
             pub(crate) fn fused_increment(&self, add: &Op) -> Option<Op> {
                 if let Op::I32Add { dst, a, b } = *add {
                     // The step is the other operand (either: the add commutes).
@@ -736,6 +774,17 @@ macro_rules! define_op {
                         Op::BrI32Ne { a, b, offset } if b == dst => Op::I32AddSlotBrNe { counter: b, step, limit: a, offset },
                         _ => return None,
                     });
+                }
+                if let Op::I64AddImm { dst, a, imm } = *add {
+                    // The fused op holds the step in 32 bits, sign-extended (the limit
+                    // already is: `BrI64NeImm`'s).
+                    let step = i32::try_from(imm).ok()?;
+                    return match *self {
+                        Op::BrI64NeImm { a: counter, imm: limit, offset } if counter == dst && a == dst => {
+                            Some(Op::I64AddBrNeImm { counter, step, limit, offset })
+                        }
+                        _ => None,
+                    };
                 }
                 let &Op::I32AddImm { dst, a, imm } = add else {
                     return None;
@@ -758,16 +807,19 @@ macro_rules! define_op {
                 })
             }
 
-            /// The compare-and-branch op equivalent to `self` (a comparison writing its
-            /// result) followed by a branch taken when the result is `when` (true for
-            /// `br_if`, false for `if`), or `None` if `self` is no i32 comparison.
+            /// The compare-and-branch op equivalent to `self` (a comparison or `i64.eqz`
+            /// writing its result) followed by a branch taken when the result is `when`
+            /// (true for `br_if`, false for `if`), or `None` if `self` is neither, or
+            /// compares with an i64 constant that the fused op cannot hold.
             pub(crate) fn fused_branch(&self, when: bool) -> Option<Op> {
                 Some(match (*self, when) {
+                    (Op::I64Eqz { src, .. }, true) => Op::BrI64EqImm { a: src, imm: 0, offset: 0 },
+                    (Op::I64Eqz { src, .. }, false) => Op::BrI64NeImm { a: src, imm: 0, offset: 0 },
                     $(
                         (Op::$cmp { a, b, .. }, true) => Op::$br { a, b, offset: 0 },
-                        (Op::$cmp_imm { a, imm, .. }, true) => Op::$br_imm { a, imm: imm as i32, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, true) if branch_immediate_fits(imm, $cmp_wide) => Op::$br_imm { a, imm: imm as i32, offset: 0 },
                         (Op::$cmp { a, b, .. }, false) => Op::$neg { a, b, offset: 0 },
-                        (Op::$cmp_imm { a, imm, .. }, false) => Op::$neg_imm { a, imm: imm as i32, offset: 0 },
+                        (Op::$cmp_imm { a, imm, .. }, false) if branch_immediate_fits(imm, $cmp_wide) => Op::$neg_imm { a, imm: imm as i32, offset: 0 },
                     )*
                     $(
                         (Op::$fcmp { a, b, .. }, true) => Op::$fbr { a, b, offset: 0 },
@@ -833,10 +885,13 @@ macro_rules! define_op {
                     Op::BrIfNezAcc { offset, .. } | Op::BrIfEqzAcc { offset, .. } => Some(offset),
                     Op::BrIfNull { offset, .. } | Op::BrIfNonNull { offset, .. } => Some(offset),
                     Op::CopyBrIfNez { offset, .. } | Op::CopyBrIfEqz { offset, .. } => Some(offset),
+                    Op::CopyBrIfNezAcc { offset, .. } | Op::CopyBrIfEqzAcc { offset, .. } => Some(offset),
+                    Op::I32AddImmCopyBrIfNez { offset, .. } | Op::I32AddImmBr { offset, .. } => Some(offset),
                     Op::Load32BrIfNez { offset, .. } | Op::Load32BrIfEqz { offset, .. } => Some(offset),
                     Op::I32AddBrLtU { offset, .. } | Op::I32AddBrLtUImm { offset, .. }
                     | Op::I32AddBrNe { offset, .. } | Op::I32AddBrNeImm { offset, .. }
                     | Op::I32AddSlotBrLtU { offset, .. } | Op::I32AddSlotBrNe { offset, .. } => Some(offset),
+                    Op::I64AddBrNeImm { offset, .. } => Some(offset),
                     $( Op::$br { offset, .. } | Op::$br_imm { offset, .. } => Some(offset), )*
                     $( Op::$fbr { offset, .. } | Op::$fneg { offset, .. } => Some(offset), )*
                     $( Op::$fbr_imm { offset, .. } | Op::$fneg_imm { offset, .. } => Some(offset), )*
@@ -896,6 +951,8 @@ macro_rules! define_op {
                     Op::SelectImm { dst, cond, imm, b } if cond == cached => Op::SelectImmAcc { dst, cond, imm, b },
                     Op::SelectElseImm { dst, cond, a, imm } if cond == cached => Op::SelectElseImmAcc { dst, cond, a, imm },
                     Op::Copy { dst, src } if src == cached => Op::CopyAcc { dst, src },
+                    Op::CopyBrIfNez { dst, src, cond, offset } if src == cached => Op::CopyBrIfNezAcc { dst, src, cond, offset },
+                    Op::CopyBrIfEqz { dst, src, cond, offset } if src == cached => Op::CopyBrIfEqzAcc { dst, src, cond, offset },
                     Op::Copy2 { dst, src, dst2, src2 } if src2 == cached && dst != src2 => Op::Copy2Acc { dst, src, dst2, src2 },
                     _ => return None,
                 })
@@ -920,6 +977,8 @@ macro_rules! define_op {
                     Op::SelectImmAcc { cond, b: arm, .. } | Op::SelectElseImmAcc { cond, a: arm, .. } if cond != arm => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src, src2, .. } if src != src2 => Some(src2),
+                    // (Not a copy with a branch, `CopyBrIfNezAcc`: its source may stay on
+                    // the operand stack for the path falling through, which reads the slot.)
                     Op::BrIfNezAcc { cond, .. } | Op::BrIfEqzAcc { cond, .. } => Some(cond),
                     $( Op::$br_acc { a, b, .. } if a != b => Some(a), )*
                     $( Op::$br_imm_acc { a, .. } => Some(a), )*
@@ -955,6 +1014,7 @@ macro_rules! define_op {
                     Op::SelectAcc { cond, .. } | Op::SelectImmAcc { cond, .. } | Op::SelectElseImmAcc { cond, .. } => Some(cond),
                     Op::CopyAcc { src, .. } => Some(src),
                     Op::Copy2Acc { src2, .. } => Some(src2),
+                    Op::CopyBrIfNezAcc { src, .. } | Op::CopyBrIfEqzAcc { src, .. } => Some(src),
                     _ => None,
                 }
             }
@@ -1266,6 +1326,37 @@ impl Op {
             | Op::I32AddImm2 { dst2, .. }
             | Op::I32AddImmAdd { dst2, .. } => Some(dst2),
             _ => self.clone().result_slot_mut().map(|slot| *slot),
+        }
+    }
+
+    /// An op with a constant operand in the form the fusions recognise and the machine
+    /// runs fastest: a subtraction as the addition of the negation (the fusions of
+    /// additions: a counter's step, a pointer's, an increment in memory), a multiplication
+    /// by a power of two as a shift (an index scaled to an address); any other op as it is.
+    pub(crate) fn simplified(self) -> Op {
+        match self {
+            Op::I32MulImm { dst, a, imm } if (imm as u32).is_power_of_two() => Op::I32ShlImm {
+                dst,
+                a,
+                imm: i64::from((imm as u32).trailing_zeros()),
+            },
+            Op::I64MulImm { dst, a, imm } if (imm as u64).is_power_of_two() => Op::I64ShlImm {
+                dst,
+                a,
+                imm: i64::from(imm.trailing_zeros()),
+            },
+            // An i32 add uses its immediate's low 32 bits.
+            Op::I32SubImm { dst, a, imm } => Op::I32AddImm {
+                dst,
+                a,
+                imm: i64::from((imm as u32).wrapping_neg()),
+            },
+            Op::I64SubImm { dst, a, imm } => Op::I64AddImm {
+                dst,
+                a,
+                imm: imm.wrapping_neg(),
+            },
+            op => op,
         }
     }
 

@@ -28,7 +28,7 @@ macro_rules! simple_ops {
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
         load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
-        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident,)*]
+        compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident $cmp_wide:literal,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
         shifted_binary: [$($sh:ident $sh_self:ident $sh_self_acc:ident $sh_comb:ident $sh_shift:ident $sh_comb_name:literal $sh_shift_name:literal $sh_comb_fn:ident $sh_shift_fn:ident,)*]
     ) => {
@@ -125,6 +125,13 @@ macro_rules! simple_ops {
                     jump!(offset);
                 }
             }
+            [I64AddBrNeImm] { counter, step, limit, offset } => {
+                let value = slot!(counter).wrapping_add(step as i64 as u64);
+                set!(counter, value);
+                if likely(value != limit as i64 as u64) {
+                    jump!(offset);
+                }
+            }
             [I32AddSlotBrLtU] { counter, step, limit, offset } => {
                 let value = (slot!(counter) as u32).wrapping_add(slot!(step) as u32);
                 set!(counter, value as u64);
@@ -178,14 +185,26 @@ macro_rules! simple_ops {
                 frame!().set(dst, num::i32_add(slot!(dst), imm as u64));
                 set!(dst2, num::i32_add(slot!(dst2), slot!(b)));
             }
-            [CopyBrIfNez] { dst, src, cond, offset } => {
-                set!(dst, slot!(src));
+            [I32AddImmBr] { dst, imm, offset } => {
+                set!(dst, num::i32_add(slot!(dst), imm as u64));
+                jump!(offset);
+            }
+            [I32AddImmCopyBrIfNez] { dst, a, imm, offset } => {
+                let value = num::i32_add(slot!(a), imm as u64);
+                frame!().set(dst, value);
+                set!(a, value);
+                if value as u32 != 0 {
+                    jump!(offset);
+                }
+            }
+            [CopyBrIfNez CopyBrIfNezAcc] { dst, src, cond, offset } => {
+                set!(dst, operand!(src));
                 if slot!(cond) as u32 != 0 {
                     jump!(offset);
                 }
             }
-            [CopyBrIfEqz] { dst, src, cond, offset } => {
-                set!(dst, slot!(src));
+            [CopyBrIfEqz CopyBrIfEqzAcc] { dst, src, cond, offset } => {
+                set!(dst, operand!(src));
                 if slot!(cond) as u32 == 0 {
                     jump!(offset);
                 }

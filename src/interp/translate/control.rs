@@ -192,11 +192,18 @@ impl Translator<'_> {
     /// A conditional branch to `depth` with the top operands as the label's values:
     /// `branch_when(true)` is the op that branches when the condition holds,
     /// `branch_when(false)` the one that branches when it does not.
-    fn branch_if(&mut self, depth: u32, branch_when: impl FnOnce(bool) -> Op) -> Emit {
+    fn branch_if(&mut self, depth: u32, branch_when: impl Fn(bool) -> Op) -> Emit {
         let is_return = depth as usize == self.control.len() - 1;
         let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
         if !is_return && self.results_in_place(height, arity) {
             self.jump(depth, branch_when(true));
+            return Ok(());
+        }
+        if let Some(op) = self
+            .copy_and_branch(height, arity, branch_when(true))
+            .filter(|_| !is_return)
+        {
+            self.jump(depth, op);
             return Ok(());
         }
         // Moves are only for the taken path: skip them when the condition is false.
@@ -204,6 +211,35 @@ impl Translator<'_> {
         self.branch(depth)?;
         self.patch_here(skip);
         Ok(())
+    }
+
+    /// `branch` as one op that copies the label's one value on both paths, where that
+    /// is harmless: the value is a local's, to go to the slot at the label's height, on
+    /// top of the stack, so that on the path falling through that slot holds nothing (a
+    /// loop's parameter passed back from a local: `local.tee $n; br_if $loop`).
+    fn copy_and_branch(&self, height: u32, arity: u32, branch: Op) -> Option<Op> {
+        let Some(&Operand::Local(src)) = self.stack.last() else {
+            return None;
+        };
+        if arity != 1 || self.height() - 1 != height {
+            return None;
+        }
+        let dst = self.slot(height).ok()?;
+        Some(match branch {
+            Op::BrIfNez { cond, offset } => Op::CopyBrIfNez {
+                dst,
+                src,
+                cond,
+                offset,
+            },
+            Op::BrIfEqz { cond, offset } => Op::CopyBrIfEqz {
+                dst,
+                src,
+                cond,
+                offset,
+            },
+            _ => return None,
+        })
     }
 
     /// `br_on_null`: branches with the values below the reference on top when it is

@@ -10,6 +10,7 @@ use super::Translator;
 use crate::interp::isa::{Op, Slot};
 
 /// The condition of a conditional branch.
+#[derive(Clone, Copy)]
 pub(super) enum Condition {
     /// An i32 in a slot: nonzero is true.
     Slot(Slot),
@@ -237,12 +238,15 @@ impl Translator<'_> {
         else {
             return false;
         };
-        // An i32 add or subtraction uses its immediate's low 32 bits.
-        let (dst, imm) = match step {
-            Op::I32AddImm { dst, a, imm } if a == read => (dst, imm as u32),
-            Op::I32SubImm { dst, a, imm } if a == read => (dst, (imm as u32).wrapping_neg()),
-            _ => return false,
+        // (A subtraction of a constant was translated as an addition.) An i32 add uses
+        // its immediate's low 32 bits.
+        let Op::I32AddImm { dst, a, imm } = step else {
+            return false;
         };
+        if a != read {
+            return false;
+        }
+        let imm = imm as u32;
         if read_from != global || dst != src || (read as u32) < self.num_locals {
             return false;
         }

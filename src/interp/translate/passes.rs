@@ -176,7 +176,9 @@ fn duplicate_short_tails(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
 /// Runs two ops in a row as one where `merged` has an op for them (two copies: a call's
 /// arguments are moved into place by a run of copies; two slots stepped, by constants
 /// or one by a slot: pointers; a `load32` and a `store32` to the same address; a copy, or
-/// a `load32`, and the conditional branch after it), unless a branch lands on the second.
+/// a `load32`, and the conditional branch after it; a counter's step and the jump back to
+/// its loop, or the copy and branch passing it back as the parameter it was stepped
+/// from), unless a branch lands on the second.
 /// Drops the merged ops and resolves every branch offset again.
 fn merge_pairs(ops: &mut Vec<Op>, offsets: &mut Vec<u32>) {
     if !ops
@@ -286,6 +288,33 @@ fn merged(first: &Op, second: &Op) -> Option<Op> {
             addr,
             value,
             offset,
+        });
+    }
+    if let (Op::I32AddImm { dst, a, imm }, Op::Br { offset }) = (*first, *second) {
+        // In place (a loop's latch).
+        return (a == dst).then_some(Op::I32AddImmBr {
+            dst,
+            imm: imm as u32,
+            offset: offset + 1,
+        });
+    }
+    if let (
+        Op::I32AddImm { dst, a, imm },
+        Op::CopyBrIfNez {
+            dst: back,
+            src,
+            cond,
+            offset,
+        },
+    ) = (*first, *second)
+    {
+        // The sum copied back to the slot added to, and tested (a counter passed back as
+        // a loop's parameter).
+        return (src == dst && cond == dst && back == a).then_some(Op::I32AddImmCopyBrIfNez {
+            dst,
+            a,
+            imm: imm as u32,
+            offset: offset + 1,
         });
     }
     // A conditional branch: on a nonzero or a zero condition; its offset from `first`.

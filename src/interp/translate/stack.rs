@@ -230,7 +230,7 @@ impl Translator<'_> {
                 self.stack.pop();
                 let a = self.slot_of_top()?;
                 let dst = self.slot(self.height() - 1)?;
-                self.fuse_masked(imm_op(dst, a, imm))
+                self.fuse_masked(imm_op(dst, a, imm).simplified())
             }
             None => {
                 let b = self.pop_slot()?;
