@@ -75,22 +75,35 @@ impl fmt::Display for Code {
     }
 }
 
-/// Rust's semantics of a comparison, on the i32 bit patterns.
-type Semantics = fn(i32, i32) -> bool;
+/// Rust's semantics of an integer comparison, on i64 bit patterns.
+type Semantics = fn(i64, i64) -> bool;
 
 /// (wasm name, semantics).
 const COMPARISONS: [(&str, Semantics); 10] = [
     ("eq", |a, b| a == b),
     ("ne", |a, b| a != b),
     ("lt_s", |a, b| a < b),
-    ("lt_u", |a, b| (a as u32) < (b as u32)),
+    ("lt_u", |a, b| (a as u64) < (b as u64)),
     ("gt_s", |a, b| a > b),
-    ("gt_u", |a, b| (a as u32) > (b as u32)),
+    ("gt_u", |a, b| (a as u64) > (b as u64)),
     ("le_s", |a, b| a <= b),
-    ("le_u", |a, b| (a as u32) <= (b as u32)),
+    ("le_u", |a, b| (a as u64) <= (b as u64)),
     ("ge_s", |a, b| a >= b),
-    ("ge_u", |a, b| (a as u32) >= (b as u32)),
+    ("ge_u", |a, b| (a as u64) >= (b as u64)),
 ];
+
+/// The i32 comparisons: `COMPARISONS` on each operand widened as the i32 comparison reads
+/// it (zero-extended for the unsigned ones, sign-extended for the others).
+fn comparisons_i32() -> [(&'static str, impl Fn(i32, i32) -> bool + Copy); 10] {
+    COMPARISONS.map(|(cmp, holds)| {
+        let unsigned = cmp.ends_with("_u");
+        let widen = move |x: i32| match unsigned {
+            true => i64::from(x as u32),
+            false => i64::from(x),
+        };
+        (cmp, move |a: i32, b: i32| holds(widen(a), widen(b)))
+    })
+}
 const EDGES: [i32; 7] = [i32::MIN, -2, -1, 0, 1, 7, i32::MAX];
 
 /// Four functions of `params` returning whether `condition` holds: `br_if{suffix}` and
@@ -173,7 +186,7 @@ fn call(
 
 #[test]
 fn fused_compare_and_branch_agrees_with_rust_on_edge_values() {
-    for (cmp, holds) in COMPARISONS {
+    for (cmp, holds) in comparisons_i32() {
         for imm in EDGES {
             let module = compile(&comparison_module("i32", cmp, &imm.to_string()));
             for func in 0..8 {
@@ -287,7 +300,7 @@ fn compare_and_branch_takes_either_operand_from_the_register() {
     type Holds = Box<dyn Fn(f64, f64) -> bool>;
     let comparisons = |ty: &str| -> Vec<(&str, Holds)> {
         match ty {
-            "i32" => COMPARISONS
+            "i32" => comparisons_i32()
                 .map(|(cmp, holds)| {
                     (
                         cmp,
@@ -341,30 +354,6 @@ fn compare_and_branch_takes_either_operand_from_the_register() {
                 }
             }
         }
-    }
-}
-
-#[test]
-fn eqz_folds_into_the_branch() {
-    let module = compile(
-        r#"(module
-              (func (export "br_if") (param i32) (result i32)
-                (block (br_if 0 (i32.eqz (local.get 0))) (return (i32.const 0))) (i32.const 1))
-              (func (export "if") (param i32) (result i32)
-                (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 1)) (else (i32.const 0)))))"#,
-    );
-    for func in 0..2 {
-        let code = Code::of(&module, func);
-        assert!(
-            !code.any_named(|name| name == "i32.eqz"),
-            "eqz not folded:\n{code}"
-        );
-    }
-    let (mut store, instance) = instantiate(&module);
-    for a in EDGES {
-        let want = (a == 0) as i32;
-        assert_eq!(call(&mut store, &instance, "br_if", &[a]), want);
-        assert_eq!(call(&mut store, &instance, "if", &[a]), want);
     }
 }
 
@@ -543,7 +532,7 @@ fn while_loops_test_their_exit_once_per_iteration() {
               (local.get $steps)))"#
         )
     };
-    for (cmp, holds) in COMPARISONS {
+    for (cmp, holds) in comparisons_i32() {
         let module = compile(&module(cmp));
         let code = Code::of(&module, 0);
         assert!(!code.has_br(false), "the bottom br is left:\n{code}");
@@ -625,7 +614,7 @@ fn exit_then_back_edge(cmp: &str, guarded: bool) -> String {
 
 #[test]
 fn a_loop_exit_before_the_back_edge_jumps_back_itself() {
-    for (cmp, holds) in COMPARISONS {
+    for (cmp, holds) in comparisons_i32() {
         for guarded in [false, true] {
             let module = compile(&exit_then_back_edge(cmp, guarded));
             let code = Code::of(&module, 0);
@@ -2295,22 +2284,6 @@ fn a_slot_stepped_by_a_constant_then_one_by_a_slot_run_as_one_op_in_order() {
     }
 }
 
-/// Rust's semantics of an i64 comparison, on the bit patterns.
-type Semantics64 = fn(i64, i64) -> bool;
-
-const COMPARISONS_64: [(&str, Semantics64); 10] = [
-    ("eq", |a, b| a == b),
-    ("ne", |a, b| a != b),
-    ("lt_s", |a, b| a < b),
-    ("lt_u", |a, b| (a as u64) < (b as u64)),
-    ("gt_s", |a, b| a > b),
-    ("gt_u", |a, b| (a as u64) > (b as u64)),
-    ("le_s", |a, b| a <= b),
-    ("le_u", |a, b| (a as u64) <= (b as u64)),
-    ("ge_s", |a, b| a >= b),
-    ("ge_u", |a, b| (a as u64) >= (b as u64)),
-];
-
 /// i64 edge values: those whose low 32 bits alone would compare differently, and the
 /// ends of the range a fused op's 32-bit immediate holds.
 const EDGES_64: [i64; 11] = [
@@ -2329,7 +2302,7 @@ const EDGES_64: [i64; 11] = [
 
 #[test]
 fn i64_compare_and_branch_agrees_with_rust_and_keeps_wide_constants_whole() {
-    for (cmp, holds) in COMPARISONS_64 {
+    for (cmp, holds) in COMPARISONS {
         for imm in EDGES_64 {
             let module = compile(&comparison_module("i64", cmp, &imm.to_string()));
             let fits = i64::from(imm as i32) == imm;
@@ -2359,24 +2332,27 @@ fn i64_compare_and_branch_agrees_with_rust_and_keeps_wide_constants_whole() {
 }
 
 #[test]
-fn i64_eqz_folds_into_the_branch_on_all_64_bits() {
-    let module = compile(&format!(
-        "(module {})",
-        branches_on("(i64.eqz (local.get 0))", "i64", "")
-    ));
-    for func in 0..4 {
-        let code = Code::of(&module, func);
-        assert!(
-            !code.any_named(|name| name == "i64.eqz"),
-            "not folded:\n{code}"
-        );
-    }
-    let (mut store, instance) = instantiate(&module);
-    for a in EDGES_64 {
-        let want = i64::from(a == 0);
-        for func in BRANCH_FUNCS {
-            let got = call_i64(&mut store, &instance, func, &[a]).unwrap();
-            assert_eq!(got, want, "{func} {a}");
+fn eqz_folds_into_the_branch_in_both_widths() {
+    for ty in ["i32", "i64"] {
+        let condition = format!("({ty}.eqz (local.get 0))");
+        let module = compile(&format!("(module {})", branches_on(&condition, ty, "")));
+        let eqz = format!("{ty}.eqz");
+        // (Under `br_unless` and `if_not`, an `i32.eqz` of an `i32.eqz` keeps one.)
+        let folded = if ty == "i32" { 0..2 } else { 0..4 };
+        for func in folded {
+            let code = Code::of(&module, func);
+            assert!(!code.any_named(|name| name == eqz), "not folded:\n{code}");
+        }
+        let (mut store, instance) = instantiate(&module);
+        for a in EDGES_64 {
+            let (arg, zero) = match ty {
+                "i32" => (Value::I32(a as i32), a as i32 == 0),
+                _ => (Value::I64(a), a == 0),
+            };
+            for func in BRANCH_FUNCS {
+                let got = instance.call(&mut store, func, &[arg]).unwrap();
+                assert_eq!(got, [Value::I32(zero.into())], "{ty} {func} {a}");
+            }
         }
     }
 }
@@ -2387,20 +2363,19 @@ fn a_value_passed_back_to_its_loop_from_a_local_is_copied_with_the_branch() {
     // local. Counting down by a constant, the step, copy and branch are one op; halving,
     // the copy and branch take the value from the register; a value copied to a block's
     // result slot with its branch is still the block's on the path falling through.
-    let module = compile(
-        r#"(module
-              (func (export "countdown") (param $n i32) (result i32) (local $steps i32)
-                (local.get $n)
-                (loop $again (param i32) (result i32)
-                  (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
-                  (i32.const 3) (i32.sub) (local.tee $n) (local.get $n) (br_if $again))
-                (i32.add (local.get $steps)))
-              (func (export "halvings") (param $n i32) (result i32) (local $steps i32)
-                (local.get $n)
-                (loop $again (param i32) (result i32)
-                  (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
-                  (i32.const 1) (i32.shr_u) (local.tee $n) (local.get $n) (br_if $again))
-                (i32.add (local.get $steps)))
+    // Counts the rounds of `n = n <step>` until it is 0, `n` the loop's parameter.
+    let rounds = |name: &str, step: &str| {
+        format!(
+            r#"(func (export "{name}") (param $n i32) (result i32) (local $steps i32)
+                 (local.get $n)
+                 (loop $again (param i32) (result i32)
+                   (local.set $steps (i32.add (local.get $steps) (i32.const 1)))
+                   {step} (local.tee $n) (local.get $n) (br_if $again))
+                 (i32.add (local.get $steps)))"#
+        )
+    };
+    let module = compile(&format!(
+        r#"(module {} {}
               (func (export "sum_of_params") (param $n i32) (result i32) (local $sum i32)
                 (local.get $n)
                 (loop $again (param i32) (result i32)
@@ -2414,7 +2389,9 @@ fn a_value_passed_back_to_its_loop_from_a_local_is_copied_with_the_branch() {
                   (br_if 0 (local.get $x) (local.get $c))
                   (drop)
                   (i32.const 7))))"#,
-    );
+        rounds("countdown", "(i32.const 3) (i32.sub)"),
+        rounds("halvings", "(i32.const 1) (i32.shr_u)"),
+    ));
     let countdown = Code::of(&module, 0);
     assert!(
         countdown.any_named(|name| name == "i32.add+copy+br_if"),
