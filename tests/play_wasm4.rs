@@ -685,7 +685,7 @@ fn the_imports_charge_their_work_to_the_carts_fuel() {
 
 #[test]
 fn play_gives_a_cart_twenty_times_the_fuel_of_other_games() {
-    // `start` spends about 120 million units, the first update 240 million: over the
+    // `start` spends about 180 million units, the first update 360 million: over the
     // 100 million other contracts get, far under the 2 billion a cart gets.
     let cart = repo_path("tests/games/wasm4/heavy_update.wat");
     let output = wasmcade(&["play", &cart, "--headless", "--frames", "2"]);

@@ -1,7 +1,8 @@
 ;; A WASM-4 test cart for tests/wasm4_oracle.rs: heavy work where published carts
-;; generate their levels: `start` spends about 120 million units of fuel and the first
-;; update about 240 million (a pseudo-random walk, 4 units a step), over the 100 million
-;; a call of another contract may spend; later updates are light. The results are drawn as bits,
+;; generate their levels: `start` walks 60 million steps and the first update 120 million
+;; (a pseudo-random walk: 3 units of fuel a step as translated today, 180 and 360 million;
+;; still over 100 million at 2 a step), over the 100 million a call of another contract
+;; may spend; later updates are light. The results are drawn as bits,
 ;; and each update moves a dot (with the arrows too).
 (module
   (import "env" "memory" (memory 1 1))
@@ -20,7 +21,7 @@
       (br_if $steps (local.get $n)))
     (local.get $v))
   (func (export "start")
-    (global.set $seed (call $walk (i32.const 30000000))))
+    (global.set $seed (call $walk (i32.const 60000000))))
   ;; The 32 bits of `value` as squares on row `y`.
   (func $bits (param $value i32) (param $y i32)
     (local $i i32)
@@ -31,7 +32,7 @@
       (br_if $each (i32.lt_u (local.get $i) (i32.const 32)))))
   (func (export "update")
     (if (i32.eqz (global.get $frame))
-      (then (global.set $level (call $walk (i32.const 60000000)))))
+      (then (global.set $level (call $walk (i32.const 120000000)))))
     (call $bits (global.get $seed) (i32.const 10))
     (call $bits (global.get $level) (i32.const 20))
     (if (i32.and (i32.load8_u (i32.const 0x16)) (i32.const 16)) (then (global.set $x (i32.sub (global.get $x) (i32.const 2)))))
