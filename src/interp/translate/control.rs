@@ -195,16 +195,13 @@ impl Translator<'_> {
     fn branch_if(&mut self, depth: u32, branch_when: impl Fn(bool) -> Op) -> Emit {
         let is_return = depth as usize == self.control.len() - 1;
         let (height, arity) = (self.target(depth).height, self.target(depth).label_arity());
-        if !is_return && self.results_in_place(height, arity) {
-            self.jump(depth, branch_when(true));
-            return Ok(());
-        }
-        if let Some(op) = self
-            .copy_and_branch(height, arity, branch_when(true))
-            .filter(|_| !is_return)
-        {
-            self.jump(depth, op);
-            return Ok(());
+        if !is_return {
+            let taken = branch_when(true);
+            let in_place = self.results_in_place(height, arity).then_some(taken);
+            if let Some(op) = in_place.or_else(|| self.copy_and_branch(height, arity, taken)) {
+                self.jump(depth, op);
+                return Ok(());
+            }
         }
         // Moves are only for the taken path: skip them when the condition is false.
         let skip = self.emit(branch_when(false));

@@ -231,25 +231,19 @@ impl Translator<'_> {
         let Some(at) = self.last_two_ops() else {
             return false;
         };
+        // (A subtraction of a constant is translated as an addition.)
         let [Op::GlobalGet {
             dst: read,
             global: read_from,
-        }, step] = self.ops[at..]
+        }, Op::I32AddImm { dst, a, imm }] = self.ops[at..]
         else {
             return false;
         };
-        // (A subtraction of a constant was translated as an addition.) An i32 add uses
-        // its immediate's low 32 bits.
-        let Op::I32AddImm { dst, a, imm } = step else {
-            return false;
-        };
-        if a != read {
+        if a != read || read_from != global || dst != src || (read as u32) < self.num_locals {
             return false;
         }
+        // An i32 add uses its immediate's low 32 bits.
         let imm = imm as u32;
-        if read_from != global || dst != src || (read as u32) < self.num_locals {
-            return false;
-        }
         // The op keeps the `global.get`'s offset in the module.
         self.replace_last_two_ops(Op::GlobalI32AddImm { dst, global, imm });
         true
