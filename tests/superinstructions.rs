@@ -14,7 +14,7 @@
 //!   with constants as sums, population counts (with the processor's own
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
 //!   that uses them, a bit field's shift and mask, a sum and its mask, a product and its
-//!   sum (integer and float), a `select` with a constant arm, and `i64.extend_i32_u`,
+//!   sum (integer, float and vector), a `select` with a constant arm, and `i64.extend_i32_u`,
 //!   which needs no op;
 //! - runs and the register: copies, and slots stepped by constants or by a slot, in a row
 //!   run as one op; operands (stores' values, loads' addresses, branches' conditions, comparisons'
@@ -1592,7 +1592,7 @@ fn bit_fields_and_summed_products_agree_with_rust_in_either_executor_form() {
 fn float_products_summed_round_twice_as_the_two_instructions_do() {
     // `sum64`: the product as the add's left operand; `sum64_right`: as its right one;
     // `loaded64`: a factor from the register (the load just before); `sum32` the f32
-    // form. `a * b + c` rounds the product before the sum: with a = 1 + e, b = 1 - e
+    // form; `sum64x2` and `sum32x4` the vector forms, lane by lane. `a * b + c` rounds the product before the sum: with a = 1 + e, b = 1 - e
     // and c = -1 it is 0, where a fused multiply-add would give -e².
     let module = compile(
         r#"(module
@@ -1605,7 +1605,15 @@ fn float_products_summed_round_twice_as_the_two_instructions_do() {
                 (f64.store (i32.const 8) (local.get 0))
                 (f64.add (f64.mul (local.get 1) (f64.load (i32.const 8))) (local.get 2)))
               (func (export "sum32") (param f32 f32 f32) (result f32)
-                (f32.add (f32.mul (local.get 0) (local.get 1)) (local.get 2))))"#,
+                (f32.add (f32.mul (local.get 0) (local.get 1)) (local.get 2)))
+              (func (export "sum64x2") (param v128 v128 v128) (result v128)
+                (f64x2.add (local.get 2) (f64x2.mul (local.get 0) (local.get 1))))
+              (func (export "sum32x4") (param v128 v128 v128) (result v128)
+                (f32x4.add (f32x4.mul (local.get 0) (local.get 1)) (local.get 2)))
+              (func (export "kept64x2") (param v128 v128 v128) (result v128)
+                (local $product v128)
+                (f64x2.add (local.tee $product (f64x2.mul (local.get 0) (local.get 1))) (local.get 2))
+                (f64x2.add (local.get $product))))"#,
     );
     let code = |func: u32| Code::of(&module, func);
     for func in 0..3 {
@@ -1618,11 +1626,15 @@ fn float_products_summed_round_twice_as_the_two_instructions_do() {
     let loaded = code(2);
     let fused = loaded.find(|op| op == "f64.mul+f64.add").unwrap();
     assert!(fused.operand_cached, "{loaded}");
-    assert!(
-        code(3).any_named(|op| op == "f32.mul+f32.add"),
-        "{}",
-        code(3)
-    );
+    for (func, fused) in [
+        (3, "f32.mul+f32.add"),
+        (4, "f64x2.mul+f64x2.add"),
+        (5, "f32x4.mul+f32x4.add"),
+    ] {
+        assert!(code(func).any_named(|op| op == fused), "{}", code(func));
+    }
+    // A product kept in a local as well is not fused: the add would not write it.
+    assert!(code(6).any_named(|op| op == "f64x2.mul"), "{}", code(6));
     let (mut store, instance) = instantiate(&module);
     let e = 2f64.powi(-30);
     let cases = [
@@ -1640,10 +1652,35 @@ fn float_products_summed_round_twice_as_the_two_instructions_do() {
             let (stepped, _) = common::call_one_op_at_a_time(&mut store, func, &args);
             assert_eq!(stepped.unwrap(), got, "{name} one op at a time");
         }
+        // The vectors: these values in lane 1, their negations in lane 0.
+        let lanes64 =
+            |x: f64| Value::V128(u128::from((-x).to_bits()) | u128::from(x.to_bits()) << 64);
+        let args = [lanes64(a), lanes64(b), lanes64(c)];
+        let got = instance.call(&mut store, "sum64x2", &args).unwrap();
+        let want = u128::from((a * b - c).to_bits()) | u128::from((a * b + c).to_bits()) << 64;
+        assert_eq!(got, [Value::V128(want)], "sum64x2({a}, {b}, {c})");
+        let kept = instance.call(&mut store, "kept64x2", &args).unwrap();
+        let (kept_low, kept_high) = ((-c + a * b) + a * b, (c + a * b) + a * b);
+        let want = u128::from(kept_low.to_bits()) | u128::from(kept_high.to_bits()) << 64;
+        assert_eq!(kept, [Value::V128(want)], "kept64x2({a}, {b}, {c})");
         let (a, b, c) = (a as f32, b as f32, c as f32);
         let args = [Value::F32(a), Value::F32(b), Value::F32(c)];
         let got = instance.call(&mut store, "sum32", &args).unwrap();
         assert_eq!(got, [Value::F32(a * b + c)], "sum32({a}, {b}, {c})");
+        // Lanes a, b, c and 1 of each vector.
+        let lanes32 = |x: [f32; 4]| {
+            Value::V128(u128::from_le_bytes(std::array::from_fn(|i| {
+                x[i / 4].to_le_bytes()[i % 4]
+            })))
+        };
+        let args = [
+            lanes32([a, b, c, 1.0]),
+            lanes32([b, c, a, 1.0]),
+            lanes32([c, a, b, 1.0]),
+        ];
+        let got = instance.call(&mut store, "sum32x4", &args).unwrap();
+        let want = lanes32([a * b + c, b * c + a, c * a + b, 2.0]);
+        assert_eq!(got, [want], "sum32x4({a}, {b}, {c})");
     }
     let f = 2f32.powi(-15);
     let args = [Value::F32(1.0 + f), Value::F32(1.0 - f), Value::F32(-1.0)];

@@ -443,6 +443,10 @@ macro_rules! define_op {
             /// `F32MulAdd` and `F64MulAdd`, reading `s[a]` from the register.
             F32MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
             F64MulAddAcc { dst: Slot, a: Slot, b: Slot, c: Slot },
+            /// The same lane by lane on `v128`s (`s[a]` and the rest name each vector's
+            /// first slot): a `f32x4.mul` or `f64x2.mul` whose only use is an add.
+            F32x4MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
+            F64x2MulAdd { dst: Slot, a: Slot, b: Slot, c: Slot },
             Const32 { dst: Slot, value: u32 },
             Const64 { dst: Slot, value: u64 },
             /// `s[dst] = if s[cond] != 0 { s[a] } else { s[b] }`.
@@ -628,6 +632,8 @@ macro_rules! define_op {
                     Op::I64MulAdd { .. } | Op::I64MulAddAcc { .. } => "i64.mul+i64.add",
                     Op::F32MulAdd { .. } | Op::F32MulAddAcc { .. } => "f32.mul+f32.add",
                     Op::F64MulAdd { .. } | Op::F64MulAddAcc { .. } => "f64.mul+f64.add",
+                    Op::F32x4MulAdd { .. } => "f32x4.mul+f32x4.add",
+                    Op::F64x2MulAdd { .. } => "f64x2.mul+f64x2.add",
                     Op::Const32 { .. } | Op::Const64 { .. } => "const",
                     Op::Select { .. }
                     | Op::SelectAcc { .. }
@@ -709,14 +715,16 @@ macro_rules! define_op {
                 }
             }
 
-            /// `self`, an add (i32, i64, f32 or f64), as one op with `product`, the op just
-            /// before it, if that is a multiplication of the same type whose result is
-            /// `self`'s operand `summed` (and not its other one); `None` otherwise.
+            /// `self`, an add (i32, i64, f32, f64, f32x4 or f64x2), as one op with
+            /// `product`, the op just before it, if that is a multiplication of the same
+            /// type whose result is `self`'s operand `summed` (and not its other one);
+            /// `None` otherwise.
             pub(crate) fn with_product_operand(&self, product: &Op, summed: Slot) -> Option<Op> {
                 let (Op::I32Add { dst, a, b }
                 | Op::I64Add { dst, a, b }
                 | Op::F32Add { dst, a, b }
-                | Op::F64Add { dst, a, b }) = *self
+                | Op::F64Add { dst, a, b }
+                | Op::V128Binary { dst, a, b, .. }) = *self
                 else {
                     return None;
                 };
@@ -724,6 +732,7 @@ macro_rules! define_op {
                     return None;
                 }
                 let c = if a == summed { b } else { a };
+                use V128Binary::{F32x4Add, F32x4Mul, F64x2Add, F64x2Mul};
                 Some(match (*self, *product) {
                     (Op::I32Add { .. }, Op::I32Mul { dst: result, a, b }) if result == summed => Op::I32MulAdd { dst, a, b, c },
                     (Op::I64Add { .. }, Op::I64Mul { dst: result, a, b }) if result == summed => Op::I64MulAdd { dst, a, b, c },
@@ -731,6 +740,8 @@ macro_rules! define_op {
                     // which NaN's payload a NaN result carries, which the spec leaves open.
                     (Op::F32Add { .. }, Op::F32Mul { dst: result, a, b }) if result == summed => Op::F32MulAdd { dst, a, b, c },
                     (Op::F64Add { .. }, Op::F64Mul { dst: result, a, b }) if result == summed => Op::F64MulAdd { dst, a, b, c },
+                    (Op::V128Binary { op: F32x4Add, .. }, Op::V128Binary { op: F32x4Mul, dst: result, a, b }) if result == summed => Op::F32x4MulAdd { dst, a, b, c },
+                    (Op::V128Binary { op: F64x2Add, .. }, Op::V128Binary { op: F64x2Mul, dst: result, a, b }) if result == summed => Op::F64x2MulAdd { dst, a, b, c },
                     _ => return None,
                 })
             }
@@ -1225,6 +1236,8 @@ impl Op {
             Op::V128Unary { dst, .. }
             | Op::V128Binary { dst, .. }
             | Op::V128Ternary { dst, .. }
+            | Op::F32x4MulAdd { dst, .. }
+            | Op::F64x2MulAdd { dst, .. }
             | Op::V128Shift { dst, .. }
             | Op::V128Splat { dst, .. }
             | Op::V128Replace { dst, .. }
@@ -1243,7 +1256,9 @@ impl Op {
         match *self {
             Op::V128Unary { dst, src, .. } | Op::V128LoadLane { dst, src, .. } => vec![dst, src],
             Op::V128Binary { dst, a, b, .. } | Op::V128Select { dst, a, b, .. } => vec![dst, a, b],
-            Op::V128Ternary { dst, a, b, c, .. } => vec![dst, a, b, c],
+            Op::V128Ternary { dst, a, b, c, .. }
+            | Op::F32x4MulAdd { dst, a, b, c }
+            | Op::F64x2MulAdd { dst, a, b, c } => vec![dst, a, b, c],
             Op::V128Shuffle { dst, a, b, lanes } => vec![dst, a, b, lanes],
             Op::V128Shift { dst, a, .. } | Op::V128Replace { dst, a, .. } => vec![dst, a],
             Op::V128Test { src, .. } | Op::V128Extract { src, .. } => vec![src],

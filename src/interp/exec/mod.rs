@@ -31,6 +31,8 @@ mod wide_view;
 // take the executors' private slot views and stay theirs.
 #[allow(private_interfaces)]
 pub(crate) mod simd;
+#[cfg(test)]
+mod simd_loops;
 mod store_ops;
 #[cfg(wasmcade_threaded)]
 mod threaded;

@@ -203,6 +203,7 @@ float_binary! {
 /// and-ed for `max`.
 macro_rules! float_min_max {
     ($($min:ident $max:ident: $f:ty, $bits:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $min(a: Vector, b: Vector) -> Vector {
             zip::<$bits, $bits, $n>(a, b, |a, b| {
                 let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
@@ -211,6 +212,7 @@ macro_rules! float_min_max {
                 if x.is_nan() || y.is_nan() { (x + y).to_bits() } else { ordered }
             })
         }
+        #[inline(always)]
         pub fn $max(a: Vector, b: Vector) -> Vector {
             zip::<$bits, $bits, $n>(a, b, |a, b| {
                 let (x, y) = (<$f>::from_bits(a), <$f>::from_bits(b));
@@ -302,12 +304,15 @@ fn from_f64x2_zero(a: Vector, scalar: fn(u64) -> u64) -> Vector {
     let [x, y] = lanes::<u64, 2>(a);
     vector::<u32, 4>([scalar(x) as u32, scalar(y) as u32, 0, 0])
 }
+#[inline(always)]
 pub fn i32x4_trunc_sat_f64x2_s_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::i32_trunc_sat_f64_s)
 }
+#[inline(always)]
 pub fn i32x4_trunc_sat_f64x2_u_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::i32_trunc_sat_f64_u)
 }
+#[inline(always)]
 pub fn f32x4_demote_f64x2_zero(a: Vector) -> Vector {
     from_f64x2_zero(a, num::f32_demote_f64)
 }
@@ -317,35 +322,45 @@ pub fn f32x4_demote_f64x2_zero(a: Vector) -> Vector {
 fn to_f64x2_low(a: Vector, scalar: fn(u64) -> u64) -> Vector {
     vector::<u64, 2>(widen::<u32, u64, 2>(a, false, |x| scalar(x as u64)))
 }
+#[inline(always)]
 pub fn f64x2_convert_low_i32x4_s(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_convert_i32_s)
 }
+#[inline(always)]
 pub fn f64x2_convert_low_i32x4_u(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_convert_i32_u)
 }
+#[inline(always)]
 pub fn f64x2_promote_low_f32x4(a: Vector) -> Vector {
     to_f64x2_low(a, num::f64_promote_f32)
 }
 
 // ---- bitwise ----
 
+#[inline(always)]
 pub fn v128_not(a: Vector) -> Vector {
     a.map(|a| !a)
 }
+#[inline(always)]
 pub fn v128_and(a: Vector, b: Vector) -> Vector {
     zip::<u8, u8, 16>(a, b, |a, b| a & b)
 }
+#[inline(always)]
 pub fn v128_andnot(a: Vector, b: Vector) -> Vector {
     zip::<u8, u8, 16>(a, b, |a, b| a & !b)
 }
+#[inline(always)]
 pub fn v128_or(a: Vector, b: Vector) -> Vector {
     zip::<u8, u8, 16>(a, b, |a, b| a | b)
 }
+#[inline(always)]
 pub fn v128_xor(a: Vector, b: Vector) -> Vector {
     zip::<u8, u8, 16>(a, b, |a, b| a ^ b)
 }
+#[inline(always)]
 pub fn v128_bitselect(a: Vector, b: Vector, c: Vector) -> Vector {
-    std::array::from_fn(|i| (a[i] & c[i]) | (b[i] & !c[i]))
+    let [a, b, c] = [a, b, c].map(u128::from_le_bytes);
+    ((a & c) | (b & !c)).to_le_bytes()
 }
 
 // ---- integer unary, widening and narrowing ----
@@ -374,9 +389,11 @@ int_unary! {
 /// `extend_low`/`extend_high`: half of the lanes of `$t`, widened to `$r`.
 macro_rules! extend {
     ($($low:ident $high:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $low(a: Vector) -> Vector {
             vector::<$r, $n>(widen::<$t, $r, $n>(a, false, |x| x as $r))
         }
+        #[inline(always)]
         pub fn $high(a: Vector) -> Vector {
             vector::<$r, $n>(widen::<$t, $r, $n>(a, true, |x| x as $r))
         }
@@ -395,10 +412,12 @@ extend! {
 /// `extmul_low`/`extmul_high`: the products of half of the lanes, widened first.
 macro_rules! extmul {
     ($($low:ident $high:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $low(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, false, |x| x as $r), widen::<$t, $r, $n>(b, false, |x| x as $r));
             vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
         }
+        #[inline(always)]
         pub fn $high(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, true, |x| x as $r), widen::<$t, $r, $n>(b, true, |x| x as $r));
             vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
@@ -418,6 +437,7 @@ extmul! {
 /// `extadd_pairwise`: each two neighbouring lanes, widened and added.
 macro_rules! extadd_pairwise {
     ($($name:ident: $t:ty => $r:ty, $n:literal, $m:literal;)*) => {$(
+        #[inline(always)]
         pub fn $name(a: Vector) -> Vector {
             let a = lanes::<$t, $m>(a);
             vector::<$r, $n>(std::array::from_fn(|i| a[2 * i] as $r + a[2 * i + 1] as $r))
@@ -435,6 +455,7 @@ extadd_pairwise! {
 /// `narrow`: the lanes of `a` then of `b`, saturated to the narrower signed or unsigned type.
 macro_rules! narrow {
     ($($name:ident: $t:ty => $r:ty, $n:literal, $m:literal;)*) => {$(
+        #[inline(always)]
         pub fn $name(a: Vector, b: Vector) -> Vector {
             let (a, b) = (lanes::<$t, $m>(a), lanes::<$t, $m>(b));
             vector::<$r, $n>(std::array::from_fn(|i| {
@@ -452,6 +473,7 @@ narrow! {
     i16x8_narrow_i32x4_u: i32 => u16, 8, 4;
 }
 
+#[inline(always)]
 pub fn i32x4_dot_i16x8_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i16, 8>(a), lanes::<i16, 8>(b));
     vector::<i32, 4>(std::array::from_fn(|i| {
@@ -460,6 +482,7 @@ pub fn i32x4_dot_i16x8_s(a: Vector, b: Vector) -> Vector {
 }
 
 /// The relaxed dot product, with `b`'s bytes signed (the deterministic choice).
+#[inline(always)]
 pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i8, 16>(a), lanes::<i8, 16>(b));
     vector::<i16, 8>(std::array::from_fn(|i| {
@@ -467,6 +490,7 @@ pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: Vector, b: Vector) -> Vector {
     }))
 }
 
+#[inline(always)]
 pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: Vector, b: Vector, c: Vector) -> Vector {
     let dot = lanes::<i16, 8>(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
     let c = lanes::<i32, 4>(c);
@@ -475,21 +499,27 @@ pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: Vector, b: Vector, c: Vector) -> V
     }))
 }
 
-/// `relaxed_madd`: `a * b + c`, rounded after each (the deterministic choice).
-pub fn f32x4_relaxed_madd(a: Vector, b: Vector, c: Vector) -> Vector {
+/// `a * b + c`, rounded after each: `relaxed_madd` (the deterministic choice), and a
+/// `mul` whose only use is an `add` (`Op::F32x4MulAdd`, `Op::F64x2MulAdd`).
+#[inline(always)]
+pub fn f32x4_mul_add(a: Vector, b: Vector, c: Vector) -> Vector {
     f32x4_add(f32x4_mul(a, b), c)
 }
+#[inline(always)]
 pub fn f32x4_relaxed_nmadd(a: Vector, b: Vector, c: Vector) -> Vector {
     f32x4_add(f32x4_mul(f32x4_neg(a), b), c)
 }
-pub fn f64x2_relaxed_madd(a: Vector, b: Vector, c: Vector) -> Vector {
+#[inline(always)]
+pub fn f64x2_mul_add(a: Vector, b: Vector, c: Vector) -> Vector {
     f64x2_add(f64x2_mul(a, b), c)
 }
+#[inline(always)]
 pub fn f64x2_relaxed_nmadd(a: Vector, b: Vector, c: Vector) -> Vector {
     f64x2_add(f64x2_mul(f64x2_neg(a), b), c)
 }
 
 /// Lane `i` is `a`'s lane `b[i]`, or 0 where that index is past 15.
+#[inline(always)]
 pub fn i8x16_swizzle(a: Vector, b: Vector) -> Vector {
     // Index 16 and above read the zero after `a`'s bytes.
     let mut table = [0; 17];
@@ -508,15 +538,18 @@ pub fn i8x16_shuffle(a: Vector, b: Vector, lanes_of: Vector) -> Vector {
 
 // ---- tests to i32 ----
 
+#[inline(always)]
 pub fn v128_any_true(a: Vector) -> u64 {
     (a != [0; 16]) as u64
 }
 
 macro_rules! all_true_bitmask {
     ($($all:ident $bitmask:ident: $t:ty, $s:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $all(a: Vector) -> u64 {
             lanes::<$t, $n>(a).iter().all(|&l| l != 0) as u64
         }
+        #[inline(always)]
         pub fn $bitmask(a: Vector) -> u64 {
             lanes::<$s, $n>(a)
                 .iter()
@@ -537,6 +570,7 @@ all_true_bitmask! {
 
 macro_rules! shift {
     ($($name:ident: $t:ty, $n:literal, $op:ident;)*) => {$(
+        #[inline(always)]
         pub fn $name(a: Vector, count: u64) -> Vector {
             let count = count as u32 % <$t>::BITS;
             map::<$t, $t, $n>(a, |x| x.$op(count))
@@ -555,9 +589,11 @@ shift! {
 
 macro_rules! lane_ops {
     ($($splat:ident $replace:ident: $t:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $splat(x: u64) -> Vector {
             vector::<$t, $n>([x as $t; $n])
         }
+        #[inline(always)]
         pub fn $replace(a: Vector, lane: u8, x: u64) -> Vector {
             let mut l = lanes::<$t, $n>(a);
             l[lane as usize % $n] = x as $t;
@@ -576,6 +612,7 @@ lane_ops! {
 /// Lane `lane` (modulo the count: validated below it) of `a`, as slot bits.
 macro_rules! extract {
     ($($name:ident: $t:ty, $n:literal, $put:ty;)*) => {$(
+        #[inline(always)]
         pub fn $name(a: Vector, lane: u8) -> u64 {
             lanes::<$t, $n>(a)[lane as usize % $n] as $put as u64
         }
@@ -590,12 +627,14 @@ extract! {
 
 // ---- loads ----
 
+#[inline(always)]
 pub fn v128_load(b: [u8; 16]) -> Vector {
     b
 }
 
 macro_rules! load_extend {
     ($($name:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
+        #[inline(always)]
         pub fn $name(b: [u8; 8]) -> Vector {
             vector::<$r, $n>(lanes_of_bytes::<$t, $n>(&b).map(|x| x as $r))
         }
@@ -608,21 +647,27 @@ load_extend! {
     v128_load32x2_s: i32 => i64, 2; v128_load32x2_u: u32 => u64, 2;
 }
 
+#[inline(always)]
 pub fn v128_load8_splat(b: [u8; 1]) -> Vector {
     i8x16_splat(b[0] as u64)
 }
+#[inline(always)]
 pub fn v128_load16_splat(b: [u8; 2]) -> Vector {
     i16x8_splat(u16::from_le_bytes(b) as u64)
 }
+#[inline(always)]
 pub fn v128_load32_splat(b: [u8; 4]) -> Vector {
     i32x4_splat(u32::from_le_bytes(b) as u64)
 }
+#[inline(always)]
 pub fn v128_load64_splat(b: [u8; 8]) -> Vector {
     i64x2_splat(u64::from_le_bytes(b))
 }
+#[inline(always)]
 pub fn v128_load32_zero(b: [u8; 4]) -> Vector {
     vector::<u32, 1>([u32::from_le_bytes(b)])
 }
+#[inline(always)]
 pub fn v128_load64_zero(b: [u8; 8]) -> Vector {
     vector::<u64, 1>([u64::from_le_bytes(b)])
 }
@@ -687,6 +732,25 @@ pub fn shuffle(slots: Slots, dst: Slot, a: Slot, b: Slot, lanes: Slot) {
         slots,
         dst,
         i8x16_shuffle(get(slots, a), get(slots, b), get(slots, lanes)),
+    );
+}
+
+/// `semantics` (`f32x4_mul_add` or `f64x2_mul_add`) on the vectors in slots `a`, `b` and
+/// `c`, written to `dst`: the fused multiplication and addition, inlined into both
+/// executors' handlers.
+#[inline(always)]
+pub fn mul_add(
+    semantics: impl Fn(Vector, Vector, Vector) -> Vector,
+    slots: Slots,
+    dst: Slot,
+    a: Slot,
+    b: Slot,
+    c: Slot,
+) {
+    set(
+        slots,
+        dst,
+        semantics(get(slots, a), get(slots, b), get(slots, c)),
     );
 }
 

@@ -305,6 +305,8 @@ macro_rules! simple_ops {
             [V128Unary] { op, dst, src } => { simd::unary(op, frame!(), dst, src) }
             [V128Binary] { op, dst, a, b } => { simd::binary(op, frame!(), dst, a, b) }
             [V128Ternary] { op, dst, a, b, c } => { simd::ternary(op, frame!(), dst, a, b, c) }
+            [F32x4MulAdd] { dst, a, b, c } => { simd::mul_add(simd::f32x4_mul_add, frame!(), dst, a, b, c) }
+            [F64x2MulAdd] { dst, a, b, c } => { simd::mul_add(simd::f64x2_mul_add, frame!(), dst, a, b, c) }
             [V128Test] { op, dst, src } => { set!(dst, simd::test(op, frame!(), src)) }
             [V128Shift] { op, dst, a, b } => { simd::shift(op, frame!(), dst, a, b) }
             [V128Splat] { op, dst, src } => { simd::splat(op, frame!(), dst, src) }

@@ -136,9 +136,9 @@ macro_rules! for_each_v128_ternary {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)* V128Ternary:
             V128Bitselect "v128.bitselect" v128_bitselect,
-            F32x4RelaxedMadd "f32x4.relaxed_madd" f32x4_relaxed_madd,
+            F32x4RelaxedMadd "f32x4.relaxed_madd" f32x4_mul_add,
             F32x4RelaxedNmadd "f32x4.relaxed_nmadd" f32x4_relaxed_nmadd,
-            F64x2RelaxedMadd "f64x2.relaxed_madd" f64x2_relaxed_madd,
+            F64x2RelaxedMadd "f64x2.relaxed_madd" f64x2_mul_add,
             F64x2RelaxedNmadd "f64x2.relaxed_nmadd" f64x2_relaxed_nmadd,
             I8x16RelaxedLaneselect "i8x16.relaxed_laneselect" v128_bitselect,
             I16x8RelaxedLaneselect "i16x8.relaxed_laneselect" v128_bitselect,

@@ -119,22 +119,20 @@ impl Translator<'_> {
         self.ops.pop()
     }
 
-    /// `combined`, a binary op on the two operands on top of the stack (the top one just
-    /// popped), fused with the op just emitted if that computed either operand (a
+    /// `combined`, a binary op on the operands at stack positions `operands` (popped or
+    /// not), fused with the op just emitted if that computed either operand (a
     /// temporary, with no label between them) by a shift or a multiplication with a fused
     /// form (`Op::with_shifted_operand`, `Op::with_product_operand`); that op is taken
     /// back. `combined` unchanged otherwise.
-    pub(super) fn fuse_operand_producer(&mut self, combined: Op) -> Op {
+    pub(super) fn fuse_operand_producer(&mut self, combined: Op, operands: [u32; 2]) -> Op {
         if self.ops.len() <= self.barrier {
             return combined;
         }
         let Some(&producer) = self.ops.last() else {
             return combined;
         };
-        // The operands' positions: `combined` reads a position's own slot only where
-        // that operand is a temporary.
-        let lhs = self.height() - 1;
-        let fused = [lhs, lhs + 1].into_iter().find_map(|position| {
+        // `combined` reads a position's own slot only where that operand is a temporary.
+        let fused = operands.into_iter().find_map(|position| {
             let slot = self.slot(position).ok()?;
             combined
                 .with_shifted_operand(&producer, slot)

@@ -188,7 +188,12 @@ impl Translator<'_> {
             Simd::Unary(op) => self.vector_to_vector(|dst, src| Op::V128Unary { op, dst, src }),
             Simd::Binary(op) => {
                 let b = self.pop_v128()?;
-                self.vector_and(|dst, a| Op::V128Binary { op, dst, a, b })
+                let a = self.pop_v128()?;
+                // `a` at the height now, `b` a vector (two slots) above it.
+                let operands = [self.height(), self.height() + 2];
+                let dst = self.slot(self.height())?;
+                let op = self.fuse_operand_producer(Op::V128Binary { op, dst, a, b }, operands);
+                self.produce_v128(|_| op)
             }
             Simd::Ternary(op) => {
                 let c = self.pop_v128()?;

@@ -235,8 +235,9 @@ impl Translator<'_> {
             None => {
                 let b = self.pop_slot()?;
                 let a = self.slot_of_top()?;
-                let dst = self.slot(self.height() - 1)?;
-                self.fuse_operand_producer(op(dst, a, b))
+                let lhs = self.height() - 1;
+                let dst = self.slot(lhs)?;
+                self.fuse_operand_producer(op(dst, a, b), [lhs, lhs + 1])
             }
         };
         self.stack.pop();
