@@ -1,11 +1,12 @@
 //! Every SIMD operator (each row of `isa::simd`'s tables), and each fused SIMD op, run in a
-//! loop of 100,000 iterations on a thread with a 256 KiB native stack. The threaded
-//! executor's handlers must each end in a jump to the next op's handler: one whose
-//! semantics the compiler leaves out of line (vectors passed through its stack frame)
-//! calls the next handler instead, growing the native stack by a frame an op, and a long
-//! enough loop of that operator overflows it, which aborts the process. (So a failure
-//! here is an abort; `cargo test --release --lib simd_loops -- --nocapture` names the
-//! operator it was running.) The loop executor, which debug builds run, never recursed.
+//! loop of 100,000 iterations on a thread with a 256 KiB native stack, with and without
+//! fuel metering. The threaded executor's handlers must each end in a jump to the next
+//! op's handler: one whose semantics the compiler leaves out of line (vectors passed
+//! through its stack frame) calls the next handler instead, growing the native stack by a
+//! frame an op, and a long enough loop of that operator overflows it, which aborts the
+//! process. (So a failure here is an abort; `cargo test --release --lib simd_loops --
+//! --nocapture` names the operator it was running.) The loop executor, which debug builds
+//! run, never recursed.
 
 use crate::interp::{Linker, Module, Store, Value};
 
@@ -115,13 +116,17 @@ fn every_simd_op_runs_long_loops_on_a_small_native_stack() {
     std::thread::Builder::new()
         .stack_size(256 * 1024)
         .spawn(move || {
-            let mut store = Store::new(());
-            let instance = Linker::new().instantiate(&mut store, &module).unwrap();
-            for (index, body) in bodies.iter().enumerate() {
-                eprintln!("{body}");
-                let export = format!("op{index}");
-                let result = instance.call(&mut store, &export, &[Value::I32(ITERATIONS)]);
-                assert_eq!(result.unwrap(), [], "{body}");
+            // Plain, then metered (the handlers charging fuel are others).
+            for fuel in [None, Some(u64::MAX)] {
+                let mut store = Store::new(());
+                store.limits_mut().fuel = fuel;
+                let instance = Linker::new().instantiate(&mut store, &module).unwrap();
+                for (index, body) in bodies.iter().enumerate() {
+                    eprintln!("{body} (fuel: {fuel:?})");
+                    let export = format!("op{index}");
+                    let result = instance.call(&mut store, &export, &[Value::I32(ITERATIONS)]);
+                    assert_eq!(result.unwrap(), [], "{body} (fuel: {fuel:?})");
+                }
             }
         })
         .unwrap()
