@@ -67,10 +67,23 @@ fn lanes<T: Lane, const N: usize>(v: Vector) -> [T; N] {
     lanes_of_bytes(&v)
 }
 
+/// `[f(0), f(1), ..]`, built by a loop, which the compiler always inlines: the standard
+/// library's `array::from_fn` and `map` go through generic machinery that it may keep out
+/// of line, with the arrays in the caller's frame, and a threaded handler with its frame
+/// passed to a call cannot end in a jump to the next handler (`simd_loops.rs`).
+#[inline(always)]
+fn array_of<T: Copy, const N: usize>(f: impl Fn(usize) -> T) -> [T; N] {
+    let mut array = [f(0); N];
+    for (i, element) in array.iter_mut().enumerate().skip(1) {
+        *element = f(i);
+    }
+    array
+}
+
 /// The first `N` lanes held in `bytes`.
 #[inline(always)]
 fn lanes_of_bytes<T: Lane, const N: usize>(bytes: &[u8]) -> [T; N] {
-    std::array::from_fn(|i| T::from_le(&bytes[i * T::BYTES..(i + 1) * T::BYTES]))
+    array_of(|i| T::from_le(&bytes[i * T::BYTES..(i + 1) * T::BYTES]))
 }
 
 /// The vector of `lanes` (zero above them, where they fill less than the vector).
@@ -85,13 +98,14 @@ fn vector<T: Lane, const N: usize>(lanes: [T; N]) -> Vector {
 
 #[inline(always)]
 fn map<T: Lane, R: Lane, const N: usize>(a: Vector, f: impl Fn(T) -> R) -> Vector {
-    vector::<R, N>(lanes::<T, N>(a).map(f))
+    let a = lanes::<T, N>(a);
+    vector::<R, N>(array_of(|i| f(a[i])))
 }
 
 #[inline(always)]
 fn zip<T: Lane, R: Lane, const N: usize>(a: Vector, b: Vector, f: impl Fn(T, T) -> R) -> Vector {
     let (a, b) = (lanes::<T, N>(a), lanes::<T, N>(b));
-    vector::<R, N>(std::array::from_fn(|i| f(a[i], b[i])))
+    vector::<R, N>(array_of(|i| f(a[i], b[i])))
 }
 
 /// All ones for true, in a lane of `T`'s width.
@@ -104,7 +118,8 @@ fn mask<T: Lane>(b: bool) -> T {
 #[inline(always)]
 fn widen<T: Lane, R: Lane, const N: usize>(v: Vector, high: bool, f: impl Fn(T) -> R) -> [R; N] {
     let half = if high { &v[8..] } else { &v[..8] };
-    lanes_of_bytes::<T, N>(half).map(f)
+    let lanes = lanes_of_bytes::<T, N>(half);
+    array_of(|i| f(lanes[i]))
 }
 
 // ---- the numeric scalar semantics, lane by lane ----
@@ -339,7 +354,7 @@ pub fn f64x2_promote_low_f32x4(a: Vector) -> Vector {
 
 #[inline(always)]
 pub fn v128_not(a: Vector) -> Vector {
-    a.map(|a| !a)
+    array_of(|i| !a[i])
 }
 #[inline(always)]
 pub fn v128_and(a: Vector, b: Vector) -> Vector {
@@ -359,7 +374,11 @@ pub fn v128_xor(a: Vector, b: Vector) -> Vector {
 }
 #[inline(always)]
 pub fn v128_bitselect(a: Vector, b: Vector, c: Vector) -> Vector {
-    let [a, b, c] = [a, b, c].map(u128::from_le_bytes);
+    let (a, b, c) = (
+        u128::from_le_bytes(a),
+        u128::from_le_bytes(b),
+        u128::from_le_bytes(c),
+    );
     ((a & c) | (b & !c)).to_le_bytes()
 }
 
@@ -415,12 +434,12 @@ macro_rules! extmul {
         #[inline(always)]
         pub fn $low(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, false, |x| x as $r), widen::<$t, $r, $n>(b, false, |x| x as $r));
-            vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
+            vector::<$r, $n>(array_of(|i| a[i].wrapping_mul(b[i])))
         }
         #[inline(always)]
         pub fn $high(a: Vector, b: Vector) -> Vector {
             let (a, b) = (widen::<$t, $r, $n>(a, true, |x| x as $r), widen::<$t, $r, $n>(b, true, |x| x as $r));
-            vector::<$r, $n>(std::array::from_fn(|i| a[i].wrapping_mul(b[i])))
+            vector::<$r, $n>(array_of(|i| a[i].wrapping_mul(b[i])))
         }
     )*};
 }
@@ -440,7 +459,7 @@ macro_rules! extadd_pairwise {
         #[inline(always)]
         pub fn $name(a: Vector) -> Vector {
             let a = lanes::<$t, $m>(a);
-            vector::<$r, $n>(std::array::from_fn(|i| a[2 * i] as $r + a[2 * i + 1] as $r))
+            vector::<$r, $n>(array_of(|i| a[2 * i] as $r + a[2 * i + 1] as $r))
         }
     )*};
 }
@@ -458,7 +477,7 @@ macro_rules! narrow {
         #[inline(always)]
         pub fn $name(a: Vector, b: Vector) -> Vector {
             let (a, b) = (lanes::<$t, $m>(a), lanes::<$t, $m>(b));
-            vector::<$r, $n>(std::array::from_fn(|i| {
+            vector::<$r, $n>(array_of(|i| {
                 let x = if i < $m { a[i] } else { b[i - $m] };
                 x.clamp(<$r>::MIN as $t, <$r>::MAX as $t) as $r
             }))
@@ -476,7 +495,7 @@ narrow! {
 #[inline(always)]
 pub fn i32x4_dot_i16x8_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i16, 8>(a), lanes::<i16, 8>(b));
-    vector::<i32, 4>(std::array::from_fn(|i| {
+    vector::<i32, 4>(array_of(|i| {
         (a[2 * i] as i32 * b[2 * i] as i32).wrapping_add(a[2 * i + 1] as i32 * b[2 * i + 1] as i32)
     }))
 }
@@ -485,7 +504,7 @@ pub fn i32x4_dot_i16x8_s(a: Vector, b: Vector) -> Vector {
 #[inline(always)]
 pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: Vector, b: Vector) -> Vector {
     let (a, b) = (lanes::<i8, 16>(a), lanes::<i8, 16>(b));
-    vector::<i16, 8>(std::array::from_fn(|i| {
+    vector::<i16, 8>(array_of(|i| {
         (a[2 * i] as i16 * b[2 * i] as i16).wrapping_add(a[2 * i + 1] as i16 * b[2 * i + 1] as i16)
     }))
 }
@@ -494,7 +513,7 @@ pub fn i16x8_relaxed_dot_i8x16_i7x16_s(a: Vector, b: Vector) -> Vector {
 pub fn i32x4_relaxed_dot_i8x16_i7x16_add_s(a: Vector, b: Vector, c: Vector) -> Vector {
     let dot = lanes::<i16, 8>(i16x8_relaxed_dot_i8x16_i7x16_s(a, b));
     let c = lanes::<i32, 4>(c);
-    vector::<i32, 4>(std::array::from_fn(|i| {
+    vector::<i32, 4>(array_of(|i| {
         (dot[2 * i] as i32 + dot[2 * i + 1] as i32).wrapping_add(c[i])
     }))
 }
@@ -524,7 +543,7 @@ pub fn i8x16_swizzle(a: Vector, b: Vector) -> Vector {
     // Index 16 and above read the zero after `a`'s bytes.
     let mut table = [0; 17];
     table[..16].copy_from_slice(&a);
-    b.map(|i| table[(i as usize).min(16)])
+    array_of(|lane| table[(b[lane] as usize).min(16)])
 }
 
 /// Lane `i` is lane `lanes[i]` of `a` then `b` (indices below 32, validated).
@@ -533,7 +552,7 @@ pub fn i8x16_shuffle(a: Vector, b: Vector, lanes_of: Vector) -> Vector {
     let mut both = [0; 32];
     both[..16].copy_from_slice(&a);
     both[16..].copy_from_slice(&b);
-    lanes_of.map(|i| both[i as usize & 31])
+    array_of(|lane| both[lanes_of[lane] as usize & 31])
 }
 
 // ---- tests to i32 ----
@@ -636,7 +655,8 @@ macro_rules! load_extend {
     ($($name:ident: $t:ty => $r:ty, $n:literal;)*) => {$(
         #[inline(always)]
         pub fn $name(b: [u8; 8]) -> Vector {
-            vector::<$r, $n>(lanes_of_bytes::<$t, $n>(&b).map(|x| x as $r))
+            let lanes = lanes_of_bytes::<$t, $n>(&b);
+            vector::<$r, $n>(array_of(|i| lanes[i] as $r))
         }
     )*};
 }
