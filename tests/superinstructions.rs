@@ -7,9 +7,9 @@
 //!   `br_table` taking its selected branch itself, a copy or a `load32` merged into the
 //!   branch after it, a loop's parameter passed back from a local copied by its branch
 //!   (and stepped by it), a `br` to a short tail replaced by a copy of the tail;
-//! - memory: loads addressed by the sum of two slots or of a slot and an immediate, stores
-//!   of constants, a counter in memory stepped in one op, a load and a store to the same
-//!   address (a swap) in one op;
+//! - memory: loads addressed by the sum of two slots or of a slot and an immediate, or by
+//!   a slot shifted by a constant (a scaled index), stores of constants, a counter in
+//!   memory stepped in one op, a load and a store to the same address (a swap) in one op;
 //! - arithmetic: 64-bit immediates, products by powers of two as shifts, differences
 //!   with constants as sums, population counts (with the processor's own
 //!   instruction where it has one), shifts by a constant fused into the add, xor or or
@@ -727,7 +727,7 @@ const LOADS: [(&str, &str, usize, LoadSemantics); 14] = [
 ];
 
 #[test]
-fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
+fn loads_addressed_by_a_sum_or_a_scaled_index_wrap_like_i32_and_trap_past_the_end() {
     // One page of bytes 0, 1, 2, .. (mod 251, so no two nearby words are equal).
     let page: Vec<u8> = (0..65_536u32).map(|i| (i % 251) as u8).collect();
     for (load, ty, bytes, semantics) in LOADS {
@@ -741,12 +741,22 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
               (func (export "f") (param i32 i32) (result {ty})
                 ({load} offset=3 (i32.add (local.get 0) (local.get 1))))
               (func (export "g") (param i32) (result {ty})
-                ({load} offset=3 (i32.add (local.get 0) (i32.const 0x20)))))"#
+                ({load} offset=3 (i32.add (local.get 0) (i32.const 0x20))))
+              ;; A shift's count is taken modulo 32: 35 shifts by 3.
+              (func (export "shifted") (param i32) (result {ty})
+                ({load} offset=3 (i32.shl (local.get 0) (i32.const 35))))
+              (func (export "scaled") (param i32) (result {ty})
+                ({load} offset=3 (i32.mul (local.get 0) (i32.const 8)))))"#
         );
         let module = compile(&text);
-        for func in [1, 2] {
+        for (func, fusion) in [
+            (1, "i32.add+"),
+            (2, "i32.add+"),
+            (3, "i32.shl+"),
+            (4, "i32.shl+"),
+        ] {
             let code = Code::of(&module, func);
-            let fused = |name: &str| name.starts_with("i32.add+");
+            let fused = |name: &str| name.starts_with(fusion);
             assert!(code.any_named(fused), "{load} not fused:\n{code}");
             assert_eq!(
                 code.0.len(),
@@ -755,28 +765,14 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
             );
         }
         let (mut store, instance) = instantiate(&module);
-        // (a, b): in range, wrapping past 2^32 back into range, and sums whose wrapped
-        // value plus the offset runs past the end (the offset is added without wrapping).
-        let cases: [(u32, u32); 6] = [
-            (0, 0),
-            (100, 7),
-            (0xffff_fff0, 0x20),
-            (u32::MAX, 1),
-            (65_536 - 3 - bytes as u32, 0),
-            (u32::MAX, 0),
-        ];
-        // The same sums with the right operand the immediate 0x20.
-        let immediate_cases = cases.map(|(a, b)| (a.wrapping_add(b).wrapping_sub(0x20), 0x20));
-        let calls = cases.iter().map(|&(a, b)| ("f", a, b));
-        for (func, a, b) in calls.chain(immediate_cases.iter().map(|&(a, b)| ("g", a, b))) {
-            let args = [Value::I32(a as i32), Value::I32(b as i32)];
-            let args = if func == "f" { &args[..] } else { &args[..1] };
-            let start = a.wrapping_add(b) as u64 + 3;
+        // Calls `func` with `args`, whose address plus the offset is `start`: the bytes
+        // there, or the trap past the end (the offset is added without wrapping).
+        let mut check = |func: &str, args: &[Value], start: u64, case: &str| {
             let result = instance.call(&mut store, func, args);
             if start + bytes as u64 > page.len() as u64 {
                 let trap = result.expect_err("past the end");
                 assert!(trap.to_string().contains("out of bounds"), "{load}: {trap}");
-                continue;
+                return;
             }
             let want = semantics(&page[start as usize..start as usize + bytes]);
             let got = match result.unwrap()[..] {
@@ -786,26 +782,69 @@ fn loads_addressed_by_a_sum_wrap_it_like_i32_add_and_trap_past_the_end() {
                 [Value::F64(v)] => v.to_bits(),
                 ref other => panic!("{load}: {other:?}"),
             };
-            assert_eq!(got, want, "{load} ({func}) at {a:#x} + {b:#x}");
+            assert_eq!(got, want, "{load} ({func}) at {case}");
+        };
+        // (a, b): in range, wrapping past 2^32 back into range, and sums whose wrapped
+        // value plus the offset runs past the end.
+        let cases: [(u32, u32); 6] = [
+            (0, 0),
+            (100, 7),
+            (0xffff_fff0, 0x20),
+            (u32::MAX, 1),
+            (65_536 - 3 - bytes as u32, 0),
+            (u32::MAX, 0),
+        ];
+        for (a, b) in cases {
+            let start = a.wrapping_add(b) as u64 + 3;
+            let case = format!("{a:#x} + {b:#x}");
+            check(
+                "f",
+                &[Value::I32(a as i32), Value::I32(b as i32)],
+                start,
+                &case,
+            );
+            // The same sum with the right operand the immediate 0x20.
+            let a = a.wrapping_add(b).wrapping_sub(0x20);
+            check("g", &[Value::I32(a as i32)], start, &case);
+        }
+        // Indices whose address (index * 8) is in range, wraps past 2^32 back into range,
+        // or with the offset runs past the end.
+        for index in [
+            0,
+            5,
+            0x2000_0001,
+            (65_536 - 3 - bytes as u32) / 8,
+            0x1fff,
+            u32::MAX,
+        ] {
+            let start = index.wrapping_shl(3) as u64 + 3;
+            for func in ["shifted", "scaled"] {
+                let case = format!("index {index:#x}");
+                check(func, &[Value::I32(index as i32)], start, &case);
+            }
         }
     }
 }
 
 #[test]
-fn an_add_kept_in_a_local_is_not_fused_into_the_load() {
+fn an_address_kept_in_a_local_is_not_fused_into_the_load() {
     let module = compile(
         r#"(module (memory 1) (data (i32.const 8) "\2a\2b")
               (func (export "f") (param i32 i32) (result i32) (local i32)
                 (i32.add (i32.load8_u (local.tee 2 (i32.add (local.get 0) (local.get 1))))
-                  (local.get 2))))"#,
+                  (local.get 2)))
+              (func (export "g") (param i32) (result i32) (local i32)
+                (i32.add (i32.load8_u (local.tee 1 (i32.shl (local.get 0) (i32.const 2))))
+                  (local.get 1))))"#,
     );
-    let code = Code::of(&module, 0);
-    assert!(
-        !code.any_named(|name| name.starts_with("i32.add+")),
-        "{code}"
-    );
+    for func in [0, 1] {
+        let code = Code::of(&module, func);
+        let fused = |name: &str| name.starts_with("i32.add+") || name.starts_with("i32.shl+");
+        assert!(!code.any_named(fused), "{code}");
+    }
     let (mut store, instance) = instantiate(&module);
     assert_eq!(call(&mut store, &instance, "f", &[3, 5]), 0x2a + 8);
+    assert_eq!(call(&mut store, &instance, "g", &[2]), 0x2a + 8);
 }
 
 #[test]

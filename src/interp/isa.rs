@@ -38,11 +38,13 @@ fn branch_immediate_fits(imm: i64, wide: bool) -> bool {
     !wide || imm as i32 as i64 == imm
 }
 
-/// The second term of an address computed as a sum (`Op::load_from_sum`).
+/// How an address is computed from a slot (`Op::with_computed_address`): the slot plus
+/// another slot, plus an immediate, or shifted left by a constant.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum AddressTerm {
     Slot(Slot),
     Imm(u32),
+    Shift(u8),
 }
 
 /// Binary operators `(lhs, rhs) -> result` that cannot trap.
@@ -163,22 +165,23 @@ macro_rules! for_each_fallible_unary {
 }
 
 /// Loads: operator, its forms addressed by the sum of two slots and by the sum of a slot
-/// and an immediate (an `i32.add` whose only use is the address), its form addressed by
-/// the register (the threaded executor's cached result of the op before), wasm name (of
+/// and an immediate (an `i32.add` whose only use is the address), by a slot shifted left
+/// by a constant (an `i32.shl`, or a multiplication by a power of two, whose only use is
+/// the address: an index scaled to an element's size), its form addressed by the register (the threaded executor's cached result of the op before), wasm name (of
 /// the widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
 /// `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {
         $m! { $($extra)*
-            Load32 Load32Add Load32AddImm Load32Acc "load32" 4 load32,
-            Load64 Load64Add Load64AddImm Load64Acc "load64" 8 load64,
-            Load8S32 Load8S32Add Load8S32AddImm Load8S32Acc "i32.load8_s" 1 load8_s32,
-            Load8U Load8UAdd Load8UAddImm Load8UAcc "load8_u" 1 load8_u,
-            Load16S32 Load16S32Add Load16S32AddImm Load16S32Acc "i32.load16_s" 2 load16_s32,
-            Load16U Load16UAdd Load16UAddImm Load16UAcc "load16_u" 2 load16_u,
-            Load8S64 Load8S64Add Load8S64AddImm Load8S64Acc "i64.load8_s" 1 load8_s64,
-            Load16S64 Load16S64Add Load16S64AddImm Load16S64Acc "i64.load16_s" 2 load16_s64,
-            Load32S64 Load32S64Add Load32S64AddImm Load32S64Acc "i64.load32_s" 4 load32_s64,
+            Load32 Load32Add Load32AddImm Load32Shl Load32Acc "load32" 4 load32,
+            Load64 Load64Add Load64AddImm Load64Shl Load64Acc "load64" 8 load64,
+            Load8S32 Load8S32Add Load8S32AddImm Load8S32Shl Load8S32Acc "i32.load8_s" 1 load8_s32,
+            Load8U Load8UAdd Load8UAddImm Load8UShl Load8UAcc "load8_u" 1 load8_u,
+            Load16S32 Load16S32Add Load16S32AddImm Load16S32Shl Load16S32Acc "i32.load16_s" 2 load16_s32,
+            Load16U Load16UAdd Load16UAddImm Load16UShl Load16UAcc "load16_u" 2 load16_u,
+            Load8S64 Load8S64Add Load8S64AddImm Load8S64Shl Load8S64Acc "i64.load8_s" 1 load8_s64,
+            Load16S64 Load16S64Add Load16S64AddImm Load16S64Shl Load16S64Acc "i64.load16_s" 2 load16_s64,
+            Load32S64 Load32S64Add Load32S64AddImm Load32S64Shl Load32S64Acc "i64.load32_s" 4 load32_s64,
         }
     };
 }
@@ -300,7 +303,7 @@ macro_rules! define_op {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_shl:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident $cmp_wide:literal,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
@@ -540,6 +543,8 @@ macro_rules! define_op {
             $( $load_add { dst: Slot, a: Slot, b: Slot, offset: u32 }, )*
             /// `s[dst] = mem[(s[a] + imm) mod 2^32 + offset]`.
             $( $load_add_imm { dst: Slot, a: Slot, imm: u32, offset: u32 }, )*
+            /// `s[dst] = mem[(s[index] << shift) mod 2^32 + offset]`.
+            $( $load_shl { dst: Slot, index: Slot, shift: u8, offset: u32 }, )*
             /// `$load`, reading `s[addr]` from the register.
             $( $load_acc { dst: Slot, addr: Slot, offset: u32 }, )*
             /// `mem[s[addr] + offset] = s[value]`.
@@ -681,6 +686,7 @@ macro_rules! define_op {
                     $( Op::$xun { .. } | Op::$xun_acc { .. } => $xun_name, )*
                     $( Op::$load { .. } | Op::$load_acc { .. } => $load_name, )*
                     $( Op::$load_add { .. } | Op::$load_add_imm { .. } => concat!("i32.add+", $load_name), )*
+                    $( Op::$load_shl { .. } => concat!("i32.shl+", $load_name), )*
                     $( Op::$store { .. } | Op::$store_imm { .. } | Op::$store_acc { .. } => $store_name, )*
                     $( Op::$br { .. } | Op::$br_imm { .. } | Op::$br_acc { .. } | Op::$br_imm_acc { .. } => concat!("br_if ", $cmp_name), )*
                     $( Op::$fbr { .. } | Op::$fbr_imm { .. } | Op::$fbr_acc { .. } => concat!("br_if ", $fcmp_name), )*
@@ -746,13 +752,15 @@ macro_rules! define_op {
                 })
             }
 
-            /// `self`, a load, addressed by the sum of slots `a` and `b` (an `i32.add` whose
-            /// only use is the address), or of slot `a` and `imm`; `None` for other ops.
-            pub(crate) fn load_from_sum(&self, a: Slot, b: AddressTerm) -> Option<Op> {
+            /// `self`, a load, addressed by slot `a` and `b`: `a` plus a slot or an
+            /// immediate (an `i32.add` whose only use is the address), or `a` shifted left
+            /// (an `i32.shl` by a constant); `None` for other ops.
+            pub(crate) fn with_computed_address(&self, a: Slot, b: AddressTerm) -> Option<Op> {
                 Some(match (*self, b) {
                     $(
                         (Op::$load { dst, offset, .. }, AddressTerm::Slot(b)) => Op::$load_add { dst, a, b, offset },
                         (Op::$load { dst, offset, .. }, AddressTerm::Imm(imm)) => Op::$load_add_imm { dst, a, imm, offset },
+                        (Op::$load { dst, offset, .. }, AddressTerm::Shift(shift)) => Op::$load_shl { dst, index: a, shift, offset },
                     )*
                     _ => return None,
                 })
@@ -1076,7 +1084,7 @@ macro_rules! define_op {
                     $( Op::$xbin { dst, .. } | Op::$xbin_acc { dst, .. } => Some(dst), )*
                     $( Op::$un { dst, .. } | Op::$un_acc { dst, .. } => Some(dst), )*
                     $( Op::$xun { dst, .. } | Op::$xun_acc { dst, .. } => Some(dst), )*
-                    $( Op::$load { dst, .. } | Op::$load_add { dst, .. } | Op::$load_add_imm { dst, .. } => Some(dst), )*
+                    $( Op::$load { dst, .. } | Op::$load_add { dst, .. } | Op::$load_add_imm { dst, .. } | Op::$load_shl { dst, .. } => Some(dst), )*
                     $( Op::$load_acc { dst, .. } => Some(dst), )*
                     $( Op::$sh { dst, .. } | Op::$sh_self { dst, .. } | Op::$sh_self_acc { dst, .. } => Some(dst), )*
                     _ => None,

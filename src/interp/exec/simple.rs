@@ -26,7 +26,7 @@ macro_rules! simple_ops {
         fallible_binary: [$($xbin:ident $xbin_acc:ident $xbin_name:literal $xbin_fn:ident,)*]
         unary: [$($un:ident $un_acc:ident $un_name:literal $un_fn:ident,)*]
         fallible_unary: [$($xun:ident $xun_acc:ident $xun_name:literal $xun_fn:ident,)*]
-        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
+        load: [$($load:ident $load_add:ident $load_add_imm:ident $load_shl:ident $load_acc:ident $load_name:literal $load_bytes:literal $load_fn:ident,)*]
         store: [$($store:ident $store_imm:ident $store_acc:ident $store_name:literal $store_bytes:literal,)*]
         compare_branch: [$($cmp:ident $cmp_imm:ident $br:ident $br_imm:ident $neg:ident $neg_imm:ident $br_acc:ident $br_imm_acc:ident $br_mirror_acc:ident $cmp_name:literal $cmp_fn:ident $cmp_wide:literal,)*]
         float_compare_branch: [$($fcmp:ident $fbr:ident $fneg:ident $fbr_imm:ident $fneg_imm:ident $fbr_acc:ident $fneg_acc:ident $fbr_mirror_acc:ident $fneg_mirror_acc:ident $fcmp_name:literal $fcmp_fn:ident,)*]
@@ -87,6 +87,11 @@ macro_rules! simple_ops {
             } )*
             $( [$load_add_imm] { dst, a, imm, offset } => {
                 let addr = num::i32_add(slot!(a), imm as u64);
+                let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
+                set!(dst, num::$load_fn(bytes));
+            } )*
+            $( [$load_shl] { dst, index, shift, offset } => {
+                let addr = num::i32_shl(slot!(index), shift as u64);
                 let bytes = tri!(mem!().load::<$load_bytes>(addr, offset));
                 set!(dst, num::$load_fn(bytes));
             } )*

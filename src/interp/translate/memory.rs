@@ -109,7 +109,7 @@ impl Translator<'_> {
         on_fast_path: bool,
     ) -> Option<Emit> {
         // Slots are untyped: `f32.load` is `Load32`, `i64.load8_u` is `Load8U`. The plain
-        // forms, from which the others follow (`Op::load_from_sum`, `Op::store_of_constant`).
+        // forms, from which the others follow (`Op::with_computed_address`, `Op::store_of_constant`).
         macro_rules! load {
             ($variant:ident) => {
                 Access::Load(|dst, addr, offset| Op::$variant { dst, addr, offset })
@@ -157,19 +157,27 @@ impl Translator<'_> {
         })
     }
 
-    /// A load: an `i32.add` whose only use is the address fuses into it.
+    /// A load: an `i32.add`, or an `i32.shl` by a constant, whose only use is the address
+    /// fuses into it.
     fn load(&mut self, load: fn(Slot, Slot, u32) -> Op, offset: u32) -> Emit {
-        let add = |op: &Op| matches!(op, Op::I32Add { .. } | Op::I32AddImm { .. });
-        let sum = match self.take_back_producer(add) {
+        let computed = |op: &Op| {
+            matches!(
+                op,
+                Op::I32Add { .. } | Op::I32AddImm { .. } | Op::I32ShlImm { .. }
+            )
+        };
+        let address = match self.take_back_producer(computed) {
             Some(Op::I32Add { a, b, .. }) => Some((a, AddressTerm::Slot(b))),
-            // An i32 add uses its immediate's low 32 bits.
+            // An i32 add uses its immediate's low 32 bits, a shift its count's low 5: the
+            // low 8 are enough.
             Some(Op::I32AddImm { a, imm, .. }) => Some((a, AddressTerm::Imm(imm as u32))),
+            Some(Op::I32ShlImm { a, imm, .. }) => Some((a, AddressTerm::Shift(imm as u8))),
             _ => None,
         };
         self.unary(|dst, addr| {
             let plain = load(dst, addr, offset);
-            match sum {
-                Some((a, b)) => plain.load_from_sum(a, b).expect("a load"),
+            match address {
+                Some((a, b)) => plain.with_computed_address(a, b).expect("a load"),
                 None => plain,
             }
         })
