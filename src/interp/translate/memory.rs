@@ -109,7 +109,8 @@ impl Translator<'_> {
         on_fast_path: bool,
     ) -> Option<Emit> {
         // Slots are untyped: `f32.load` is `Load32`, `i64.load8_u` is `Load8U`. The plain
-        // forms, from which the others follow (`Op::with_computed_address`, `Op::store_of_constant`).
+        // forms, from which the others follow (`Op::with_computed_address`,
+        // `Op::store_of_constant`).
         macro_rules! load {
             ($variant:ident) => {
                 Access::Load(|dst, addr, offset| Op::$variant { dst, addr, offset })
