@@ -167,8 +167,9 @@ macro_rules! for_each_fallible_unary {
 /// Loads: operator, its forms addressed by the sum of two slots and by the sum of a slot
 /// and an immediate (an `i32.add` whose only use is the address), by a slot shifted left
 /// by a constant (an `i32.shl`, or a multiplication by a power of two, whose only use is
-/// the address: an index scaled to an element's size), its form addressed by the register (the threaded executor's cached result of the op before), wasm name (of
-/// the widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
+/// the address: an index scaled to an element's size), its form addressed by the
+/// register (the threaded executor's cached result of the op before), wasm name (of the
+/// widest wasm op it serves), bytes, semantics. Slots are untyped, so `f32.load` is
 /// `Load32` and `i64.load8_u` is `Load8U`.
 macro_rules! for_each_load {
     ($m:ident $($extra:tt)*) => {

@@ -161,20 +161,9 @@ impl Translator<'_> {
     /// A load: an `i32.add`, or an `i32.shl` by a constant, whose only use is the address
     /// fuses into it.
     fn load(&mut self, load: fn(Slot, Slot, u32) -> Op, offset: u32) -> Emit {
-        let computed = |op: &Op| {
-            matches!(
-                op,
-                Op::I32Add { .. } | Op::I32AddImm { .. } | Op::I32ShlImm { .. }
-            )
-        };
-        let address = match self.take_back_producer(computed) {
-            Some(Op::I32Add { a, b, .. }) => Some((a, AddressTerm::Slot(b))),
-            // An i32 add uses its immediate's low 32 bits, a shift its count's low 5: the
-            // low 8 are enough.
-            Some(Op::I32AddImm { a, imm, .. }) => Some((a, AddressTerm::Imm(imm as u32))),
-            Some(Op::I32ShlImm { a, imm, .. }) => Some((a, AddressTerm::Shift(imm as u8))),
-            _ => None,
-        };
+        let address = self
+            .take_back_producer(|op| address_of(op).is_some())
+            .and_then(|op| address_of(&op));
         self.unary(|dst, addr| {
             let plain = load(dst, addr, offset);
             match address {
@@ -206,5 +195,18 @@ impl Translator<'_> {
         };
         self.emit(op);
         Ok(())
+    }
+}
+
+/// The slot and term an address-computing op (an `i32.add`, or an `i32.shl` by a
+/// constant) computes its result from, for a load to fuse (`Op::with_computed_address`).
+fn address_of(op: &Op) -> Option<(Slot, AddressTerm)> {
+    match *op {
+        Op::I32Add { a, b, .. } => Some((a, AddressTerm::Slot(b))),
+        // An i32 add uses its immediate's low 32 bits, a shift its count's low 5: the low
+        // 8 are enough.
+        Op::I32AddImm { a, imm, .. } => Some((a, AddressTerm::Imm(imm as u32))),
+        Op::I32ShlImm { a, imm, .. } => Some((a, AddressTerm::Shift(imm as u8))),
+        _ => None,
     }
 }
